@@ -1,0 +1,5 @@
+"""``python -m sopgen``: the same as the ``sopgen`` command."""
+
+from .cli import main
+
+main()

@@ -1,0 +1,286 @@
+"""The catalog: every role and task of a project, cross-referenced, with derived figures.
+
+Entries wrap the validated models and resolve their references: on a
+:class:`TaskEntry`, ``task.role`` is the performing :class:`RoleEntry` (its id
+is ``task.role.id``) and ``task.prerequisites`` are task entries; any other
+attribute is the model's field (``task.title``, ``task.steps``). The raw ids as
+written stay on ``entry.data``.
+
+The delegation arithmetic (FORMAT.md): weekly hours = runs per week ×
+duration, or ``hours_per_week``; the owner's cost = hours × the owner's rate;
+delegating = hours × the performer's rate (a range stays a range); value freed
+= the difference.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from pathlib import Path
+from typing import Any, Iterable, Literal, Optional
+
+from .errors import Problem
+from .model import Organization, Phase, Rate, Role, Task
+from .yamlsource import Document
+
+RUNS_PER_WEEK: dict[str, float] = {
+    "daily": 5,
+    "weekly": 1,
+    "monthly": 12 / 52,
+    "quarterly": 4 / 52,
+    "yearly": 1 / 52,
+    "as-needed": 0,
+}
+WEEKS_PER_YEAR = 52
+DUE_SOON_DAYS = 30
+
+ReviewState = Literal["overdue", "due-soon", "current", "never"]
+
+
+@dataclass(frozen=True)
+class Range:
+    """An amount known between ``low`` and ``high`` (equal when it is exact)."""
+
+    low: float
+    high: float
+
+    @classmethod
+    def of(cls, rate: Rate) -> Range:
+        return cls(rate.min, rate.max)
+
+    @property
+    def exact(self) -> bool:
+        return abs(self.high - self.low) < 1e-9
+
+    def __mul__(self, factor: float) -> Range:
+        return Range(self.low * factor, self.high * factor)
+
+    __rmul__ = __mul__
+
+    def __add__(self, other: Range) -> Range:
+        return Range(self.low + other.low, self.high + other.high)
+
+    def __sub__(self, other: Range) -> Range:
+        # interval arithmetic: the least freed is the owner's lowest minus the delegate's highest
+        return Range(self.low - other.high, self.high - other.low)
+
+
+ZERO = Range(0.0, 0.0)
+
+
+def total(ranges: Iterable[Optional[Range]]) -> Optional[Range]:
+    """Sum of the known ranges; ``None`` when none is known."""
+    known = [r for r in ranges if r is not None]
+    return sum(known[1:], known[0]) if known else None
+
+
+@dataclass
+class Source:
+    """Where an entry was read from."""
+
+    file: Path
+    rel: str
+    """Path relative to the project folder, with forward slashes."""
+    doc: Document
+
+
+class Entry:
+    """A validated model plus its id, source and resolved references."""
+
+    def __init__(self, ident: str, source: Source, data: Any) -> None:
+        self.id = ident
+        self.source = source
+        self.data = data
+
+    def __getattr__(self, name: str) -> Any:
+        if name.startswith("__") or name == "data":
+            raise AttributeError(name)
+        return getattr(self.data, name)
+
+    def __repr__(self) -> str:
+        return f"<{type(self).__name__} {self.id}>"
+
+
+@dataclass
+class OnboardingPhase:
+    """A phase of onboarding with its tasks resolved."""
+
+    phase: str
+    goals: list[str]
+    tasks: list[TaskEntry]
+    data: Phase
+
+
+class RoleEntry(Entry):
+    data: Role
+
+    def __init__(self, ident: str, source: Source, data: Role) -> None:
+        super().__init__(ident, source, data)
+        self.reports_to: Optional[RoleEntry] = None
+        self.reports: list[RoleEntry] = []
+        self.tasks: list[TaskEntry] = []
+        self.onboarding: list[OnboardingPhase] = []
+        self.is_owner = False
+
+    @property
+    def rate(self) -> Optional[Range]:
+        return Range.of(self.data.rate) if self.data.rate else None
+
+    @property
+    def active_tasks(self) -> list[TaskEntry]:
+        """Tasks still in force (active and draft), retired ones left out."""
+        return [t for t in self.tasks if t.status != "retired"]
+
+    @property
+    def weekly_hours(self) -> float:
+        return sum(t.weekly_hours for t in self.active_tasks)
+
+    @property
+    def owner_cost(self) -> Optional[Range]:
+        return total(t.owner_cost for t in self.active_tasks)
+
+    @property
+    def delegate_cost(self) -> Optional[Range]:
+        return total(t.delegate_cost for t in self.active_tasks)
+
+    @property
+    def value_freed(self) -> Optional[Range]:
+        return total(t.value_freed for t in self.active_tasks)
+
+    def chain(self) -> list[RoleEntry]:
+        """The reporting line upwards: this role's manager, theirs, and so on."""
+        out: list[RoleEntry] = []
+        current = self.reports_to
+        while current is not None and current is not self and current not in out:
+            out.append(current)
+            current = current.reports_to
+        return out
+
+
+class TaskEntry(Entry):
+    data: Task
+
+    def __init__(self, ident: str, source: Source, data: Task) -> None:
+        super().__init__(ident, source, data)
+        self.role: Optional[RoleEntry] = None
+        self.prerequisites: list[TaskEntry] = []
+        self.required_by: list[TaskEntry] = []
+        self.maintainer: Optional[RoleEntry] = None
+        self.owner: Optional[RoleEntry] = None
+        self.review_interval = data.review_every
+
+    @property
+    def weekly_hours(self) -> float:
+        """Hours a week this task takes: ``hours_per_week``, or runs per week × duration."""
+        if self.data.hours_per_week is not None:
+            return self.data.hours_per_week
+        if self.data.frequency is None or self.data.duration is None:
+            return 0.0
+        return RUNS_PER_WEEK[self.data.frequency] * self.data.duration.hours
+
+    @property
+    def delegated(self) -> bool:
+        """Whether someone other than the owner performs it."""
+        return self.role is not None and not self.role.is_owner
+
+    @property
+    def owner_cost(self) -> Optional[Range]:
+        """What a week of this task costs when the owner does it herself."""
+        if self.owner is None or self.owner.rate is None:
+            return None
+        return self.owner.rate * self.weekly_hours
+
+    @property
+    def delegate_cost(self) -> Optional[Range]:
+        """What a week of this task costs when its role does it."""
+        if not self.delegated or self.role is None or self.role.rate is None:
+            return None
+        return self.role.rate * self.weekly_hours
+
+    @property
+    def value_freed(self) -> Optional[Range]:
+        """The owner's time freed each week, less the cost of delegating."""
+        if self.owner_cost is None or self.delegate_cost is None:
+            return None
+        return self.owner_cost - self.delegate_cost
+
+    @property
+    def next_review(self) -> Optional[date]:
+        if self.data.reviewed is None or self.review_interval is None:
+            return None
+        return self.review_interval.after(self.data.reviewed)
+
+    def review_state(self, today: date) -> ReviewState:
+        due = self.next_review
+        if due is None:
+            return "never"
+        if due < today:
+            return "overdue"
+        if due <= today + timedelta(days=DUE_SOON_DAYS):
+            return "due-soon"
+        return "current"
+
+
+class Catalog:
+    """All roles and tasks of one project, and the problems found while reading them."""
+
+    def __init__(self, root: Path, sops: Path) -> None:
+        self.root = root
+        self.sops = sops
+        self.organization = Organization(name=root.name.replace("-", " ").replace("_", " ").title() or "Handbook")
+        self.organization_source: Optional[Source] = None
+        self.roles: dict[str, RoleEntry] = {}
+        self.tasks: dict[str, TaskEntry] = {}
+        self.owner: Optional[RoleEntry] = None
+        self.problems: list[Problem] = []
+        self.broken: set[tuple[str, str]] = set()
+        """(folder, id) of files that exist but could not be read: references to them are not "unknown"."""
+
+    def resolve(self) -> None:
+        """Link every reference that resolves; :mod:`sopgen.validate` reports the rest."""
+        roles, tasks = self.roles, self.tasks
+        self.owner = roles.get(self.organization.owner or "")
+        for role in roles.values():
+            role.is_owner = role is self.owner
+            role.reports_to = roles.get(role.data.reports_to or "")
+            if role.reports_to is not None:
+                role.reports_to.reports.append(role)
+            role.onboarding = [
+                OnboardingPhase(p.phase, list(p.goals), [tasks[t] for t in p.tasks if t in tasks], p)
+                for p in role.data.onboarding
+            ]
+        for task in tasks.values():
+            task.role = roles.get(task.data.role)
+            if task.role is not None:
+                task.role.tasks.append(task)
+            task.prerequisites = [tasks[t] for t in task.data.prerequisites if t in tasks]
+            for pre in task.prerequisites:
+                pre.required_by.append(task)
+            task.maintainer = roles.get(task.data.maintainer or "")
+            task.owner = self.owner
+            task.review_interval = task.data.review_every or self.organization.review_every
+        for role in roles.values():
+            role.tasks.sort(key=lambda t: (t.title.lower(), t.id))
+
+    @property
+    def ordered_roles(self) -> list[RoleEntry]:
+        """The owner first, then by reporting depth and title."""
+        return sorted(self.roles.values(), key=lambda r: (not r.is_owner, len(r.chain()), r.title.lower(), r.id))
+
+    @property
+    def active_tasks(self) -> list[TaskEntry]:
+        return [t for t in self.tasks.values() if t.status != "retired"]
+
+    @property
+    def delegated_tasks(self) -> list[TaskEntry]:
+        return [t for t in self.active_tasks if t.delegated]
+
+    def delegation_totals(self) -> dict[str, Any]:
+        """Weekly hours, owner cost, delegate cost and value freed over every delegated task."""
+        tasks = self.delegated_tasks
+        return {
+            "weekly_hours": sum(t.weekly_hours for t in tasks),
+            "owner_cost": total(t.owner_cost for t in tasks),
+            "delegate_cost": total(t.delegate_cost for t in tasks),
+            "value_freed": total(t.value_freed for t in tasks),
+        }

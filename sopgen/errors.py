@@ -1,0 +1,71 @@
+"""The whole exception family of sopgen, and the problem record every check reports.
+
+A :class:`Problem` is one thing wrong (or worth a warning) at one place in one
+file. Checks collect problems; the boundaries (CLI, MkDocs plugin) report them
+all at once and then fail once, by raising :class:`ProjectInvalid`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+from typing import Literal
+
+Severity = Literal["error", "warning"]
+
+
+@dataclass(frozen=True, order=True)
+class Problem:
+    """One finding, located like a compiler's: ``path:line:col: field: message``."""
+
+    path: str
+    """File path relative to the project folder, with forward slashes."""
+    line: int
+    """1-based line; 0 when the finding concerns the file as a whole."""
+    col: int
+    """1-based column; 0 when the finding concerns the file as a whole."""
+    field: str
+    """Field path inside the file, such as ``steps[2].image``; empty for the file itself."""
+    message: str
+    severity: Severity = "error"
+
+    def __str__(self) -> str:
+        where = self.path if not self.line else f"{self.path}:{self.line}:{self.col}"
+        kind = "warning: " if self.severity == "warning" else ""
+        field = f"{self.field}: " if self.field else ""
+        return f"{where}: {kind}{field}{self.message}"
+
+    def as_dict(self) -> dict[str, object]:
+        return asdict(self)
+
+
+class SopgenError(Exception):
+    """Base of every error sopgen reports to a user (never with a traceback)."""
+
+
+class ProjectNotFound(SopgenError):
+    """No sopgen project where one was expected."""
+
+
+class ProjectInvalid(SopgenError):
+    """The project has problems; :attr:`problems` lists every one of them."""
+
+    def __init__(self, problems: list[Problem]) -> None:
+        self.problems = problems
+        super().__init__(summary(problems))
+
+
+def summary(problems: list[Problem]) -> str:
+    """``2 errors and 1 warning in 3 files``, the closing line of a report."""
+    errors = sum(p.severity == "error" for p in problems)
+    warnings = len(problems) - errors
+    files = len({p.path for p in problems})
+    parts = []
+    if errors:
+        parts.append(plural(errors, "error"))
+    if warnings:
+        parts.append(plural(warnings, "warning"))
+    return f"{' and '.join(parts) or 'no problems'} in {plural(files, 'file')}"
+
+
+def plural(n: int, word: str) -> str:
+    return f"{n:,} {word}" if n == 1 else f"{n:,} {word}s"

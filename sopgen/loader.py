@@ -1,0 +1,189 @@
+"""Finding a project, reading its files and checking each one against the models.
+
+``load(project_dir)`` reads every source file into a :class:`~sopgen.catalog.Catalog`.
+Problems that one file shows on its own (YAML, unknown or missing fields, wrong
+types) are collected on the catalog; the checks across files are in
+:mod:`sopgen.validate`.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel, ValidationError
+
+from .catalog import Catalog, RoleEntry, Source, TaskEntry
+from .errors import Problem, ProjectNotFound
+from .model import ID_PATTERN, Organization, Role, Task, model_at
+from .yamlsource import Document, format_loc, load_file
+
+CONFIG_NAMES = ("mkdocs.yml", "mkdocs.yaml")
+YAML_SUFFIXES = (".yml", ".yaml")
+
+
+def find_config(config_file: str | Path | None = None, *, cwd: Path | None = None) -> Path:
+    """The project's ``mkdocs.yml``: the one given, or the one in ``cwd``, like MkDocs."""
+    if config_file is not None:
+        path = Path(config_file)
+        if not path.is_file():
+            raise ProjectNotFound(f"config file '{config_file}' does not exist")
+        return path.resolve()
+    here = cwd or Path.cwd()
+    for name in CONFIG_NAMES:
+        if (here / name).is_file():
+            return (here / name).resolve()
+    raise ProjectNotFound(
+        f"no mkdocs.yml in {here}: run sopgen in a project folder, pass -f path/to/mkdocs.yml, "
+        "or start a project with 'sopgen init DIR'"
+    )
+
+
+def load(project_dir: Path, *, sops_dir: str = "sops") -> Catalog:
+    """Read the project whose sources are in ``project_dir/sops_dir``."""
+    project_dir = Path(project_dir).resolve()
+    sops = project_dir / sops_dir
+    if not sops.is_dir():
+        raise ProjectNotFound(
+            f"no '{sops_dir}' folder in {project_dir}: create it with roles/ and tasks/ inside, "
+            "or start a project with 'sopgen init DIR'"
+        )
+    catalog = Catalog(project_dir, sops)
+    org_files = [sops / f"organization{s}" for s in YAML_SUFFIXES if (sops / f"organization{s}").is_file()]
+    if org_files:
+        source, data = _read(catalog, org_files[0], Organization)
+        if data is not None:
+            catalog.organization, catalog.organization_source = data, source
+    for folder, model, entry_cls, table in (
+        ("roles", Role, RoleEntry, catalog.roles),
+        ("tasks", Task, TaskEntry, catalog.tasks),
+    ):
+        for file in _yaml_files(sops / folder):
+            source, data = _read(catalog, file, model)
+            ident = file.stem
+            if source is None:  # unreadable: report it once, not again at every reference
+                catalog.broken.add((folder, ident))
+                continue
+            if not re.match(ID_PATTERN, ident):
+                catalog.problems.append(Problem(
+                    source.rel, 1, 1, "",
+                    f"'{file.name}' is not a valid id: name files in lower-case letters, digits and "
+                    f"hyphens, e.g. '{_slugify(ident)}{file.suffix}'",
+                ))
+                continue
+            clash = next((other for other in table.values() if other.id.lower() == ident.lower()), None)
+            if clash is not None:
+                catalog.problems.append(Problem(
+                    source.rel, 1, 1, "",
+                    f"{folder[:-1]} id '{ident}' is also defined by {clash.source.rel}; rename or remove one",
+                ))
+                continue
+            if data is not None:
+                table[ident] = entry_cls(ident, source, data)
+            else:
+                catalog.broken.add((folder, ident))
+    catalog.resolve()
+    return catalog
+
+
+def _yaml_files(folder: Path) -> list[Path]:
+    if not folder.is_dir():
+        return []
+    return sorted(p for p in folder.iterdir() if p.suffix in YAML_SUFFIXES and p.is_file())
+
+
+def _slugify(text: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-") or "my-id"
+
+
+def _read(catalog: Catalog, file: Path, model: type[BaseModel]) -> tuple[Source | None, Any]:
+    rel = file.relative_to(catalog.root).as_posix()
+    doc, problems = load_file(file, rel)
+    catalog.problems.extend(problems)
+    if doc is None:
+        return None, None
+    source = Source(file, rel, doc)
+    if problems:  # a value was refused; checking the shape now would only repeat it
+        return source, None
+    if not isinstance(doc.data, dict):
+        catalog.problems.append(doc.problem((), f"expected a mapping of fields (such as 'title: ...'), got {describe(doc.data)}"))
+        return source, None
+    try:
+        return source, model.model_validate(doc.data)
+    except ValidationError as exc:
+        catalog.problems.extend(translate(exc, doc, model))
+        return source, None
+
+
+# -- pydantic's errors, in the author's words ---------------------------------------------
+
+def translate(exc: ValidationError, doc: Document, model: type[BaseModel]) -> list[Problem]:
+    """One :class:`Problem` per pydantic error, located in ``doc``."""
+    return [_translate(err, doc, model) for err in exc.errors(include_url=False)]
+
+
+def _translate(err: Any, doc: Document, model: type[BaseModel]) -> Problem:
+    loc = tuple(err["loc"])
+    kind, value, ctx = err["type"], err.get("input"), err.get("ctx") or {}
+    name = loc[-1] if loc else ""
+    if kind == "missing":
+        return doc.problem(loc, "required field is missing; add it")
+    if kind == "extra_forbidden":
+        known = list((model_at(model, loc[:-1]) or model).model_fields)
+        close = difflib.get_close_matches(str(name), known, n=1, cutoff=0.6)
+        hint = f"did you mean '{close[0]}'?" if close else f"the fields here are: {', '.join(known)}"
+        return doc.problem(loc, f"unknown field '{name}' — {hint}", key=True)
+    if kind == "literal_error":
+        allowed = re.findall(r"'([^']*)'", str(ctx.get("expected", "")))
+        close = difflib.get_close_matches(str(value), allowed, n=1, cutoff=0.6)
+        hint = f" — did you mean '{close[0]}'?" if close else ""
+        return doc.problem(loc, f"{describe(value)} is not one of: {', '.join(allowed)}{hint}")
+    if kind == "value_error":
+        return doc.problem(loc, str(ctx.get("error", err["msg"])))
+    if kind == "string_type":
+        quote = " (put it in quotes to keep it as text)" if isinstance(value, bool) or value is None else ""
+        return doc.problem(loc, f"expected text, got {describe(value)}{quote}")
+    if kind == "list_type":
+        hint = " (write each item on its own line, starting with '- ')" if isinstance(value, str) else ""
+        return doc.problem(loc, f"expected a list, got {describe(value)}{hint}")
+    if kind in ("model_type", "dict_type", "model_attributes_type"):
+        if name == "rate":
+            return doc.problem(loc, f"expected a number or {{min, max}}, got {describe(value)}")
+        return doc.problem(loc, f"expected a mapping of fields, got {describe(value)}")
+    if kind in ("float_type", "float_parsing", "int_type", "int_parsing", "int_from_float"):
+        what = "a whole number" if kind.startswith("int") else "a number"
+        return doc.problem(loc, f"expected {what}, got {describe(value)}")
+    if kind == "too_short":
+        return doc.problem(loc, f"needs at least {ctx['min_length']} item{'s' if ctx['min_length'] != 1 else ''}, "
+                                f"has {ctx['actual_length']}")
+    if kind in ("greater_than_equal", "greater_than"):
+        return doc.problem(loc, f"must be at least {ctx.get('ge', ctx.get('gt'))}, got {describe(value)}")
+    if kind.startswith("date"):
+        reason = ctx.get("error", "")
+        return doc.problem(loc, f"{describe(value)} is not a valid date{': ' + reason if reason else ''}; write YYYY-MM-DD")
+    if kind == "string_pattern_mismatch" and name == "currency":
+        return doc.problem(loc, f"{describe(value)} is not a currency code: write three capital letters, e.g. USD, EUR, GBP")
+    return doc.problem(loc, f"{err['msg']} (got {describe(value)})")
+
+
+def describe(value: Any) -> str:
+    """A value as an author would name it in a message."""
+    if value is None:
+        return "nothing (the value is empty)"
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, (int, float)):
+        return f"the number {getattr(value, 'raw', value)}"
+    if isinstance(value, str):
+        shown = value if len(value) <= 40 else value[:37] + "..."
+        return f"'{shown}'"
+    if isinstance(value, list):
+        return "a list"
+    if isinstance(value, dict):
+        return "a mapping"
+    return type(value).__name__
+
+
+__all__ = ["find_config", "load", "translate", "describe", "format_loc"]

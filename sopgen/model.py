@@ -1,0 +1,356 @@
+"""The source format as pydantic models: one class per kind of YAML mapping.
+
+Every field carries a description: it becomes the JSON Schema that editors
+use for completion, and the format reference in the docs. Field names are a
+contract with users (see FORMAT.md): add, never rename.
+
+The models check the shape of one file. Checks that need the whole project
+(references, cycles, images, review dates) live in :mod:`sopgen.validate`.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date
+from typing import Annotated, Any, Literal, Optional, Union
+
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    WithJsonSchema,
+    model_validator,
+)
+
+from .yamlsource import YamlFloat, YamlInt
+
+ID_PATTERN = r"^[a-z0-9]+(-[a-z0-9]+)*$"
+
+
+def _as_text(value: Any) -> Any:
+    # `title: 1.10` is text to its author, not the float 1.1: keep what was written.
+    if isinstance(value, (YamlInt, YamlFloat)):
+        return value.raw
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return str(value)
+    return value
+
+
+Text = Annotated[str, BeforeValidator(_as_text)]
+"""Plain text, shown literally."""
+Markdown = Annotated[str, BeforeValidator(_as_text), WithJsonSchema({"type": "string", "contentMediaType": "text/markdown"})]
+"""Markdown text."""
+Id = Annotated[str, BeforeValidator(_as_text), WithJsonSchema({"type": "string", "pattern": ID_PATTERN})]
+"""A reference to a role or task: its file name without `.yml`."""
+
+
+def _not_bool(value: Any) -> Any:
+    if isinstance(value, bool):
+        raise ValueError(f"expected a number, got {str(value).lower()}")
+    return value
+
+
+Number = Annotated[float, BeforeValidator(_not_bool)]
+Index = Annotated[int, BeforeValidator(_not_bool)]
+
+_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+
+
+def _date(value: Any) -> Any:
+    value = _as_text(value)
+    if isinstance(value, str) and not _DATE.match(value.strip()):
+        raise ValueError(f"'{value}' is not a date: write YYYY-MM-DD, e.g. 2026-01-15")
+    if not isinstance(value, (str, date)):
+        raise ValueError(f"expected a date YYYY-MM-DD, got {value!r}")
+    return value
+
+
+DateField = Annotated[date, BeforeValidator(_date), WithJsonSchema({"type": "string", "format": "date"})]
+
+
+# -- durations ---------------------------------------------------------------------
+
+_DURATION = re.compile(
+    r"^\s*(?:(?P<h>\d+(?:\.\d+)?)\s*h(?:ours?)?\s*(?:(?P<hm>\d+)\s*m(?:in(?:utes?)?)?)?"
+    r"|(?P<m>\d+)\s*m(?:in(?:utes?)?)?"
+    r"|(?P<n>\d+)\s*(?P<unit>days?|weeks?|months?))\s*$"
+)
+DURATION_PATTERN = (
+    r"^\s*(\d+(\.\d+)?\s*h(ours?)?\s*(\d+\s*m(in(utes?)?)?)?|\d+\s*m(in(utes?)?)?"
+    r"|\d+\s*(days?|weeks?|months?))\s*$"
+)
+DURATION_HELP = "write e.g. 45m, 4h, 1h30m, 3 days, 2 weeks or 6 months"
+
+WORKDAY_HOURS = 8
+WORKWEEK_DAYS = 5
+
+
+@dataclass(frozen=True)
+class Duration:
+    """A length of time as written: ``45m``, ``1h30m``, ``3 days``, ``6 months``.
+
+    Minutes and hours are working time. Days, weeks and months are calendar
+    time when a date is moved (review intervals) and count as working time
+    (8-hour days, 5-day weeks) when a task's effort is added up.
+    """
+
+    text: str
+    minutes: int = 0
+    days: int = 0
+    months: int = 0
+
+    @classmethod
+    def parse(cls, text: str) -> Duration:
+        m = _DURATION.match(text)
+        if not m:
+            raise ValueError(f"'{text}' is not a duration: {DURATION_HELP}")
+        if m["h"] is not None:
+            return cls(text, minutes=round(float(m["h"]) * 60) + int(m["hm"] or 0))
+        if m["m"] is not None:
+            return cls(text, minutes=int(m["m"]))
+        n, unit = int(m["n"]), m["unit"].rstrip("s")
+        if unit == "day":
+            return cls(text, days=n)
+        if unit == "week":
+            return cls(text, days=7 * n)
+        return cls(text, months=n)
+
+    @property
+    def hours(self) -> float:
+        """Working hours: what one run of a task takes."""
+        if self.months:
+            return self.months * 52 / 12 * WORKWEEK_DAYS * WORKDAY_HOURS
+        if self.days:
+            working_days = self.days // 7 * WORKWEEK_DAYS + self.days % 7
+            return working_days * WORKDAY_HOURS
+        return self.minutes / 60
+
+    def after(self, start: date) -> date:
+        """The calendar date this long after ``start`` (month ends clamp: Jan 31 + 1 month = Feb 28)."""
+        from datetime import timedelta
+
+        if self.months:
+            month0 = start.month - 1 + self.months
+            year, month = start.year + month0 // 12, month0 % 12 + 1
+            for day in range(start.day, 27, -1):
+                try:
+                    return date(year, month, day)
+                except ValueError:
+                    continue
+            return date(year, month, min(start.day, 28))
+        return start + timedelta(days=self.days or max(1, -(-self.minutes // (24 * 60))))
+
+    def __str__(self) -> str:
+        return self.text.strip()
+
+
+def _duration(value: Any) -> Any:
+    value = _as_text(value)
+    if isinstance(value, str):
+        return Duration.parse(value)
+    return value
+
+
+DurationField = Annotated[
+    Duration,
+    BeforeValidator(_duration),
+    WithJsonSchema({"type": "string", "pattern": DURATION_PATTERN, "examples": ["45m", "4h", "1h30m", "6 months"]}),
+]
+
+
+# -- building blocks ------------------------------------------------------------------
+
+class Model(BaseModel):
+    """Base of every mapping in the format: unknown fields are errors."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, arbitrary_types_allowed=True)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _empty_means_default(cls, data: Any) -> Any:
+        # `tools:` left empty in YAML is null; for an optional field that means "none".
+        if isinstance(data, dict):
+            return {
+                k: v for k, v in data.items()
+                if v is not None or (k in cls.model_fields and cls.model_fields[k].is_required())
+            }
+        return data
+
+
+class Tool(Model):
+    """A tool a role needs to succeed."""
+
+    name: Text = Field(description="Name of the tool, as tasks refer to it: \"QuickBooks Online\".")
+    url: Optional[Text] = Field(None, description="Where to find it (http or https address).")
+    purpose: Optional[Markdown] = Field(None, description="What the role uses it for (Markdown).")
+    access: Optional[Markdown] = Field(None, description="How the role gets access: who invites them, which account (Markdown).")
+
+
+class Recording(Model):
+    """A recorded training session."""
+
+    title: Text = Field(description="Title of the recording.")
+    url: Text = Field(description="Where to watch it (http or https address).")
+    minutes: Optional[Number] = Field(None, ge=0, description="Length in minutes.")
+
+
+class Training(Model):
+    """How a role learns the job."""
+
+    method: Optional[Markdown] = Field(None, description="How the role is trained: shadowing, recorded sessions, reviews (Markdown).")
+    recordings: list[Recording] = Field([], description="Recorded training sessions to watch.")
+
+
+class Phase(Model):
+    """One phase of a role's onboarding."""
+
+    phase: Text = Field(description="Name of the phase on the timeline: \"Day 1\", \"Week 1\", \"Day 30\".")
+    goals: list[Markdown] = Field([], description="What the new hire should reach in this phase (Markdown).")
+    tasks: list[Id] = Field([], description="Ids of the tasks (SOPs) to learn in this phase.")
+
+
+class Benchmark(Model):
+    """A measurable objective both sides agree is doable."""
+
+    objective: Text = Field(description="What success looks like: \"Invoices out within 2 business days\".")
+    measure: Optional[Text] = Field(None, description="How it is measured: \"share of invoices sent on time\".")
+    target: Optional[Text] = Field(None, description="The level to reach: \"95%\".")
+    by: Optional[Text] = Field(None, description="When it should be reached: \"day 30\".")
+
+
+class Rate(Model):
+    """An hourly cost given as a range."""
+
+    min: Number = Field(ge=0, description="Lowest hourly cost.")
+    max: Number = Field(ge=0, description="Highest hourly cost.")
+
+
+def _rate(value: Any) -> Any:
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return {"min": value, "max": value}
+    return value
+
+
+RateField = Annotated[
+    Rate,
+    BeforeValidator(_rate),
+    WithJsonSchema({
+        "anyOf": [
+            {"type": "number", "minimum": 0},
+            {"type": "object", "properties": {"min": {"type": "number", "minimum": 0},
+                                              "max": {"type": "number", "minimum": 0}},
+             "required": ["min", "max"], "additionalProperties": False},
+        ],
+    }),
+]
+
+
+class Step(Model):
+    """One step of a procedure; steps can hold sub-steps."""
+
+    do: Markdown = Field(description="What to do, as an instruction (Markdown).")
+    details: Optional[Markdown] = Field(None, description="More detail on how to do it (Markdown).")
+    why: Optional[Markdown] = Field(None, description="Why this step matters (Markdown).")
+    tip: Optional[Markdown] = Field(None, description="A tip that makes it easier (Markdown).")
+    warning: Optional[Markdown] = Field(None, description="What can go wrong and must be avoided (Markdown).")
+    image: Optional[Text] = Field(None, description="An image, as a path under sops/: \"media/invoice.png\".")
+    video: Optional[Text] = Field(None, description="A video showing the step (http or https address).")
+    steps: list[Step] = Field([], description="Sub-steps, with the same fields.")
+
+
+class QuizQuestion(Model):
+    """A knowledge check on a task."""
+
+    question: Text = Field(description="The question.")
+    choices: list[Text] = Field(min_length=2, description="The possible answers (at least two).")
+    answer: Index = Field(ge=0, description="Index of the right answer in choices, counting from 0.")
+
+
+# -- the three kinds of file -------------------------------------------------------------
+
+class Organization(Model):
+    """sops/organization.yml: the business itself."""
+
+    name: Text = Field(description="Business name, shown on the site and on PDF covers.")
+    owner: Optional[Id] = Field(None, description="Role id of the owner: the person whose time delegation frees.")
+    currency: Text = Field("USD", pattern=r"^[A-Z]{3}$", description="ISO 4217 code of the currency of every rate, e.g. USD, EUR, GBP.")
+    review_every: DurationField = Field(Duration.parse("6 months"), description="How often every SOP should be checked against reality, unless a task says otherwise.")
+
+
+class Role(Model):
+    """sops/roles/<id>.yml: a role (a job) and its training manual."""
+
+    title: Text = Field(description="Name of the role: \"Bookkeeper\".")
+    summary: Markdown = Field(description="What this role is for (Markdown).")
+    reports_to: Optional[Id] = Field(None, description="Role id this role reports to.")
+    engagement: Optional[Text] = Field(None, description="How the role is engaged: \"part-time contractor\", \"employee\".")
+    rate: Optional[RateField] = Field(None, description="Hourly cost in the organization's currency: a number, or {min, max}.")
+    responsibilities: list[Markdown] = Field([], description="What the role owns (Markdown).")
+    skills: list[Markdown] = Field([], description="What the role needs to know (Markdown).")
+    tools: list[Tool] = Field([], description="The tools the role needs to succeed.")
+    training: Optional[Training] = Field(None, description="How the role is trained, and recordings to watch.")
+    onboarding: list[Phase] = Field([], description="The onboarding plan, phase by phase.")
+    benchmarks: list[Benchmark] = Field([], description="How success in the role is measured.")
+
+
+Status = Literal["draft", "active", "retired"]
+Frequency = Literal["daily", "weekly", "monthly", "quarterly", "yearly", "as-needed"]
+
+
+class Task(Model):
+    """sops/tasks/<id>.yml: one task and its standard operating procedure."""
+
+    title: Text = Field(description="Name of the task, as an action: \"Send client invoices\".")
+    role: Id = Field(description="Role id of who performs it.")
+    purpose: Markdown = Field(description="Why the task matters (Markdown).")
+    status: Status = Field("active", description="draft, active or retired; retired SOPs leave the checklists.")
+    frequency: Optional[Frequency] = Field(None, description="How often it runs: daily, weekly, monthly, quarterly, yearly or as-needed.")
+    duration: Optional[DurationField] = Field(None, description="Time one run takes: 45m, 4h, 1h30m.")
+    hours_per_week: Optional[Number] = Field(None, ge=0, description="Weekly hours, overriding frequency × duration.")
+    trigger: Optional[Text] = Field(None, description="What starts the task: \"First business day of the month\".")
+    prerequisites: list[Id] = Field([], description="Ids of tasks to learn or finish first.")
+    tools: list[Text] = Field([], description="Names of the tools used; each should be one of the role's tools.")
+    steps: list[Step] = Field(min_length=1, description="The procedure, step by step (at least one).")
+    checklist: list[Text] = Field([], description="The printable checklist; by default each step's `do`.")
+    done_when: list[Markdown] = Field([], description="The definition of done (Markdown).")
+    benchmarks: list[Benchmark] = Field([], description="How success at this task is measured.")
+    quiz: list[QuizQuestion] = Field([], description="Questions that check what a learner understood.")
+    maintainer: Optional[Id] = Field(None, description="Role id of who keeps this SOP true.")
+    reviewed: Optional[DateField] = Field(None, description="Last time someone checked the SOP against reality: YYYY-MM-DD.")
+    review_every: Optional[DurationField] = Field(None, description="How often to review it, overriding the organization's.")
+    tags: list[Text] = Field([], description="Free-form labels for finding SOPs.")
+
+
+KINDS: dict[str, type[Model]] = {"organization": Organization, "role": Role, "task": Task}
+"""The kinds of source file, by the name `sopgen schema` takes."""
+
+
+def _unwrap(annotation: Any) -> Any:
+    """The model class behind ``Optional[list[Step]]`` and the like, if any."""
+    from typing import get_args, get_origin
+
+    origin = get_origin(annotation)
+    if origin is Annotated:
+        return _unwrap(get_args(annotation)[0])
+    if origin in (list, Union, Optional) or str(origin) == "types.UnionType":
+        for arg in get_args(annotation):
+            found = _unwrap(arg)
+            if found is not None:
+                return found
+        return None
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return annotation
+    return None
+
+
+def model_at(model: type[BaseModel], loc: tuple[Any, ...]) -> type[BaseModel] | None:
+    """The model class that describes the mapping at ``loc`` inside ``model``."""
+    current: type[BaseModel] | None = model
+    for part in loc:
+        if isinstance(part, int) or current is None:
+            continue
+        info = current.model_fields.get(part)
+        current = _unwrap(info.annotation) if info else None
+    return current

@@ -1,0 +1,55 @@
+"""The one Jinja environment, and where templates are found.
+
+A template is looked up in the project's own ``templates/`` folder first,
+then in sopgen's defaults; ``default:NAME`` always names the default, so an
+override can extend it::
+
+    {% extends "default:role.md.j2" %}
+
+Templates produce Markdown (or YAML for starter files). SOP text is data: it
+is passed in as values and never compiled as a template, so a ``{{ x }}`` in
+a step prints as written.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any, Callable, Optional
+
+import jinja2
+
+
+def default_templates() -> Path:
+    """sopgen's own templates: inside the installed package, or the repo's ``templates/``."""
+    packaged = Path(__file__).parent / "templates"
+    if packaged.is_dir():
+        return packaged
+    return Path(__file__).resolve().parent.parent / "templates"
+
+
+def search_path(project_dir: Optional[Path]) -> list[Path]:
+    """Folders searched for a template, most specific first."""
+    folders = []
+    if project_dir is not None and (project_dir / "templates").is_dir():
+        folders.append(project_dir / "templates")
+    folders.append(default_templates())
+    return folders
+
+
+def environment(project_dir: Optional[Path] = None, *, filters: Optional[dict[str, Callable[..., Any]]] = None) -> jinja2.Environment:
+    """The Jinja environment for a project (``None``: the defaults only)."""
+    defaults = jinja2.FileSystemLoader(default_templates())
+    loaders: list[jinja2.BaseLoader] = []
+    if project_dir is not None and (project_dir / "templates").is_dir():
+        loaders.append(jinja2.FileSystemLoader(project_dir / "templates"))
+    loaders += [jinja2.PrefixLoader({"default": defaults}, delimiter=":"), defaults]
+    env = jinja2.Environment(
+        loader=jinja2.ChoiceLoader(loaders),
+        undefined=jinja2.StrictUndefined,
+        keep_trailing_newline=True,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        autoescape=False,  # output is Markdown: escaping is done by explicit filters
+    )
+    env.filters.update(filters or {})
+    return env

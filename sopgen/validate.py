@@ -1,0 +1,189 @@
+"""Checks across files: references, cycles, images, quiz answers, tools, reviews.
+
+``validate(catalog)`` returns every problem of the project: those found while
+reading each file (on ``catalog.problems``) followed by these, sorted by file
+and line so that a report reads top to bottom.
+"""
+
+from __future__ import annotations
+
+import difflib
+from datetime import date
+from pathlib import Path
+from typing import Iterable, Iterator, Optional
+
+from .catalog import Catalog, Entry, RoleEntry, TaskEntry
+from .errors import Problem
+from .model import Step
+from .yamlsource import Loc
+
+IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg", ".gif", ".svg", ".webp")
+
+
+def validate(catalog: Catalog, *, today: Optional[date] = None) -> list[Problem]:
+    """Every problem of ``catalog``, errors and warnings, in file order."""
+    today = today or date.today()
+    found = list(catalog.problems)
+    found += _organization(catalog)
+    for role in catalog.roles.values():
+        found += _role(catalog, role)
+    for task in catalog.tasks.values():
+        found += _task(catalog, task, today)
+    found += _cycles(catalog.tasks.values(), "prerequisites", lambda t: t.prerequisites, "prerequisites form a cycle")
+    found += _cycles(catalog.roles.values(), "reports_to", lambda r: [r.reports_to] if r.reports_to else [],
+                     "reporting lines form a cycle")
+    return sorted(set(found), key=lambda p: (p.path, p.line, p.col, p.field, p.message))
+
+
+def errors_in(problems: Iterable[Problem], *, strict: bool = False) -> list[Problem]:
+    """The problems that fail a build: errors, and warnings too under ``strict``."""
+    return [p for p in problems if strict or p.severity == "error"]
+
+
+def _ref(catalog: Catalog, entry_or_none: Optional[Entry], loc: Loc, ident: str, kind: str) -> Iterator[Problem]:
+    """A problem when ``ident`` names no role/task (``kind``) of the catalog."""
+    table = catalog.roles if kind == "role" else catalog.tasks
+    if ident in table or (kind + "s", ident) in catalog.broken:
+        return
+    source = entry_or_none.source if entry_or_none is not None else catalog.organization_source
+    if source is None:
+        return
+    close = difflib.get_close_matches(ident, list(table), n=1, cutoff=0.8)
+    if close:
+        hint = f" — did you mean '{close[0]}'?"
+    elif table:
+        hint = f"; known {kind}s: {', '.join(sorted(table)[:8])}{', …' if len(table) > 8 else ''}"
+    else:
+        hint = f"; there is no sops/{kind}s/{ident}.yml"
+    yield source.doc.problem(loc, f"unknown {kind} '{ident}'{hint}")
+
+
+def _organization(catalog: Catalog) -> Iterator[Problem]:
+    org = catalog.organization
+    if org.owner and catalog.organization_source:
+        yield from _ref(catalog, None, ("owner",), org.owner, "role")
+    if catalog.organization_source and org.review_every.minutes:
+        yield catalog.organization_source.doc.problem(
+            ("review_every",), f"'{org.review_every}' is too short for a review interval: use days, weeks or months")
+
+
+def _role(catalog: Catalog, role: RoleEntry) -> Iterator[Problem]:
+    data = role.data
+    if data.reports_to == role.id:
+        yield role.source.doc.problem(("reports_to",), "a role cannot report to itself")
+    elif data.reports_to:
+        yield from _ref(catalog, role, ("reports_to",), data.reports_to, "role")
+    for i, phase in enumerate(data.onboarding):
+        for j, ident in enumerate(phase.tasks):
+            yield from _ref(catalog, role, ("onboarding", i, "tasks", j), ident, "task")
+    if data.rate and data.rate.min > data.rate.max:
+        yield role.source.doc.problem(("rate",), f"min ({data.rate.min:g}) is more than max ({data.rate.max:g}); swap them")
+    names = {}
+    for i, tool in enumerate(data.tools):
+        key = tool.name.strip().lower()
+        if key in names:
+            yield role.source.doc.problem(("tools", i, "name"), f"tool '{tool.name}' is listed twice (also tools[{names[key]}])")
+        names.setdefault(key, i)
+
+
+def _task(catalog: Catalog, task: TaskEntry, today: date) -> Iterator[Problem]:
+    data, doc = task.data, task.source.doc
+    yield from _ref(catalog, task, ("role",), data.role, "role")
+    if data.maintainer:
+        yield from _ref(catalog, task, ("maintainer",), data.maintainer, "role")
+    for i, ident in enumerate(data.prerequisites):
+        if ident == task.id:
+            yield doc.problem(("prerequisites", i), "a task cannot be its own prerequisite")
+        else:
+            yield from _ref(catalog, task, ("prerequisites", i), ident, "task")
+    for i, question in enumerate(data.quiz):
+        if question.answer >= len(question.choices):
+            yield doc.problem(("quiz", i, "answer"),
+                              f"answer {question.answer} is out of range: there are {len(question.choices)} choices, "
+                              f"counted from 0 (so 0 to {len(question.choices) - 1})")
+    if task.review_interval is not None and task.review_interval.minutes and data.review_every:
+        yield doc.problem(("review_every",), f"'{data.review_every}' is too short for a review interval: use days, weeks or months")
+    if data.hours_per_week is None and data.frequency and data.frequency != "as-needed" and data.duration is None:
+        yield doc.problem(("frequency",), "the task has a frequency but no duration, so its weekly hours count as 0; "
+                                          "add 'duration' (e.g. 45m) or 'hours_per_week'", severity="warning")
+    yield from _images(catalog, task, data.steps, ("steps",))
+    if task.role is not None:
+        known = {t.name.strip().lower(): t.name for t in task.role.data.tools}
+        for i, name in enumerate(data.tools):
+            if name.strip().lower() not in known:
+                close = difflib.get_close_matches(name, list(known.values()), n=1, cutoff=0.6)
+                hint = f" — did you mean '{close[0]}'?" if close else f"; add it to the tools of {task.role.source.rel}"
+                yield doc.problem(("tools", i), f"tool '{name}' is not among the tools of role '{task.role.id}'{hint}",
+                                  severity="warning")
+    if task.status != "retired" and task.review_state(today) == "overdue":
+        yield doc.problem(("reviewed",), f"review overdue since {task.next_review:%Y-%m-%d} "
+                                         f"(reviewed {data.reviewed:%Y-%m-%d}, every {task.review_interval}); "
+                                         "check the SOP against reality and update 'reviewed'", severity="warning")
+
+
+def _images(catalog: Catalog, task: TaskEntry, steps: list[Step], loc: Loc) -> Iterator[Problem]:
+    doc = task.source.doc
+    for i, step in enumerate(steps):
+        here = loc + (i,)
+        if step.image:
+            problem = image_problem(catalog.sops, step.image)
+            if problem:
+                yield doc.problem(here + ("image",), problem)
+        yield from _images(catalog, task, step.steps, here + ("steps",))
+
+
+def image_problem(sops: Path, image: str) -> Optional[str]:
+    """Why ``image`` (a path under ``sops``) cannot be used, or ``None`` when it can."""
+    if "://" in image or image.startswith(("/", "\\")) or (len(image) > 1 and image[1] == ":"):
+        return f"'{image}' must be a path under sops/, such as 'media/{Path(image).name or 'picture.png'}'"
+    target = sops / image
+    try:
+        resolved = target.resolve()
+    except (OSError, RuntimeError):
+        return f"'{image}' cannot be resolved"
+    if not resolved.is_relative_to(sops.resolve()):
+        return f"'{image}' points outside sops/; keep images in sops/media/"
+    if not resolved.is_file():
+        return f"file '{image}' does not exist under sops/"
+    if resolved.suffix.lower() not in IMAGE_SUFFIXES:
+        return f"'{image}' is not an image ({', '.join(IMAGE_SUFFIXES)})"
+    return None
+
+
+def _cycles(entries: Iterable[Entry], field: str, edges, message: str) -> Iterator[Problem]:
+    """One problem per cycle, reported on the entry of the cycle whose id sorts first.
+
+    An iterative depth-first search: a chain of prerequisites can be thousands long.
+    """
+    state: dict[str, int] = {}  # 1 = on the current path, 2 = done
+    reported: set[frozenset[str]] = set()
+    for root in sorted(entries, key=lambda e: e.id):
+        if root.id in state:
+            continue
+        path: list[Entry] = [root]
+        stack = [iter(edges(root))]
+        state[root.id] = 1
+        while stack:
+            nxt = next(stack[-1], None)
+            if nxt is None:
+                stack.pop()
+                state[path.pop().id] = 2
+                continue
+            if nxt is path[-1]:
+                continue  # a self-reference is reported on its own
+            if state.get(nxt.id) == 1:
+                cycle = path[path.index(nxt):]
+                key = frozenset(e.id for e in cycle)
+                if key not in reported:
+                    reported.add(key)
+                    start = min(range(len(cycle)), key=lambda k: cycle[k].id)
+                    ordered = cycle[start:] + cycle[:start]
+                    first, second = ordered[0], ordered[1 % len(ordered)]
+                    ids = " → ".join(e.id for e in ordered + [ordered[0]])
+                    raw = getattr(first.data, field)
+                    loc: Loc = (field, raw.index(second.id)) if isinstance(raw, list) else (field,)
+                    yield first.source.doc.problem(loc, f"{message}: {ids}; remove one of these links")
+            elif nxt.id not in state:
+                state[nxt.id] = 1
+                path.append(nxt)
+                stack.append(iter(edges(nxt)))
