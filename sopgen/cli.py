@@ -21,7 +21,7 @@ from .errors import Problem, ProjectNotFound, SopgenError, summary
 from .loader import find_config, load
 from .model import ID_PATTERN, KINDS
 from .schema import SCHEMA_DIR, schema_text, write_schemas
-from .validate import errors_in, validate
+from .validate import REVIEW_OVERDUE, errors_in, validate
 
 CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
 
@@ -90,15 +90,8 @@ def validate_command(config_file: Optional[str], strict: bool, fmt: str) -> None
     Each problem is printed as PATH:LINE:COL: FIELD: MESSAGE. Exits with 1 when
     there is an error (or a warning, under --strict).
     """
-    root = project_dir(config_file)
-    try:
-        catalog = load(root)
-    except ProjectNotFound as exc:
-        raise click.ClickException(str(exc)) from None
-    problems = validate(catalog, today=date.today())
-    counts = f"{len(catalog.tasks):,} SOP{'s' if len(catalog.tasks) != 1 else ''} in " \
-             f"{len(catalog.roles):,} role{'s' if len(catalog.roles) != 1 else ''}"
-    if report(problems, fmt=fmt, strict=strict, counts=counts):
+    _config, catalog, problems = _load_checked(config_file)
+    if report(problems, fmt=fmt, strict=strict, counts=_counts(catalog)):
         raise Failed()
 
 
@@ -190,6 +183,146 @@ def new_task(ident: str, role: str, title: Optional[str], force: bool, config_fi
                 f"; known roles: {', '.join(known)}" if known else "; create it first with 'sopgen new role ID'")
         raise click.BadParameter(f"no role '{role}' in sops/roles/{hint}", param_hint="--role")
     _write_new(root, "task", ident, force, {"title": title or _title(ident), "role": role})
+
+
+def _load_checked(config_file: Optional[str]) -> tuple[Path, Any, list[Problem]]:
+    """The project's config file, catalog and problems (which the caller reports)."""
+    from .sitebuild import plugin_options
+
+    try:
+        config = find_config(config_file)
+        catalog = load(config.parent, sops_dir=str(plugin_options(config).get("sops_dir", "sops")))
+    except ProjectNotFound as exc:
+        raise click.ClickException(str(exc)) from None
+    return config, catalog, validate(catalog, today=date.today())
+
+
+@main.command()
+@config_option
+@click.option("--strict", is_flag=True, help="Fail on any warning, sopgen's or MkDocs' (overdue reviews excepted).")
+@click.option("-d", "--site-dir", type=click.Path(file_okay=False), default=None,
+              help="Where to write the site. Default: site_dir of mkdocs.yml (site/).")
+@click.option("-q", "--quiet", is_flag=True, help="Print errors only.")
+@click.option("-v", "--verbose", is_flag=True, help="Print MkDocs' progress messages too.")
+def build(config_file: Optional[str], strict: bool, site_dir: Optional[str], quiet: bool, verbose: bool) -> None:
+    """Validate the sources, then build the training site.
+
+    Every page is rendered before anything is written, and the new site
+    replaces the old one only when the whole build succeeded: a failure
+    leaves the last good site in place.
+    """
+    from .sitebuild import BuildFailed
+    from .sitebuild import build as build_site
+
+    config, catalog, problems = _load_checked(config_file)
+    say = (lambda msg: None) if quiet else (lambda msg: click.echo(msg, err=True))
+    failing = [p for p in errors_in(problems, strict=strict) if p.rule != REVIEW_OVERDUE]
+    for problem in problems:
+        if problem.severity == "error" or not quiet:
+            click.echo(str(problem), err=True)
+    if failing:
+        click.echo(f"✗ {summary(problems)}: nothing was built", err=True)
+        raise Failed()
+    say(f"Validated {_counts(catalog)}")
+    bar: dict[str, Any] = {}
+
+    def start(total: int) -> None:
+        if not quiet:
+            bar["bar"] = click.progressbar(length=total, label="Building pages", file=sys.stderr,
+                                           show_pos=True, width=30)
+            bar["bar"].__enter__()
+
+    def tick(_path: str) -> None:
+        if "bar" in bar:
+            bar["bar"].update(1)
+
+    try:
+        result = build_site(config, site_dir=site_dir, strict=strict, preloaded=(catalog, problems),
+                            on_start=start, on_page=tick, echo=lambda m: click.echo(m, err=True),
+                            verbose=verbose, quiet=quiet)
+    except BuildFailed as exc:
+        raise click.ClickException(str(exc)) from None
+    finally:
+        if "bar" in bar:
+            bar["bar"].__exit__(None, None, None)
+    where = os.path.relpath(result.site_dir) if not os.path.relpath(result.site_dir).startswith("..") else str(result.site_dir)
+    say(f"✓ Built {where}/: {result.pages:,} pages in {result.seconds:.1f} s"
+        + (f", {len(result.warnings)} warning{'s' if len(result.warnings) != 1 else ''}" if result.warnings else ""))
+
+
+@main.command()
+@config_option
+@click.option("-a", "--dev-addr", metavar="IP:PORT", default=None, help="Address to serve on. Default: 127.0.0.1:8000.")
+@click.option("-o", "--open", "open_browser", is_flag=True, help="Open the site in a browser.")
+@click.option("-v", "--verbose", is_flag=True, help="Print MkDocs' debug messages too.")
+def serve(config_file: Optional[str], dev_addr: Optional[str], open_browser: bool, verbose: bool) -> None:
+    """Serve the site locally and rebuild it when a YAML file or template changes.
+
+    Saving a file under sops/ or templates/ reloads the page in the browser.
+    Stop with Ctrl+C.
+    """
+    from .sitebuild import serve as serve_site
+
+    try:
+        config = find_config(config_file)
+    except ProjectNotFound as exc:
+        raise click.ClickException(str(exc)) from None
+    serve_site(config, dev_addr=dev_addr, open_browser=open_browser,
+               echo=lambda m: click.echo(m, err=True), verbose=verbose)
+
+
+@main.command("render")
+@click.argument("directory", type=click.Path(file_okay=False))
+@config_option
+@click.option("--force", is_flag=True, help="Write into DIRECTORY even if it is not empty.")
+def render_command(directory: str, config_file: Optional[str], force: bool) -> None:
+    """Write a self-contained MkDocs project into DIRECTORY.
+
+    DIRECTORY/mkdocs.yml carries the navigation, theme features and Markdown
+    extensions; DIRECTORY/docs/ holds every page and image. Plain 'mkdocs
+    build' (or Zensical) builds it without the sopgen plugin.
+    """
+    from .export import export
+
+    config, catalog, problems = _load_checked(config_file)
+    for problem in problems:
+        click.echo(str(problem), err=True)
+    if errors_in(problems):
+        click.echo(f"✗ {summary(problems)}: nothing was written", err=True)
+        raise Failed()
+    target = Path(directory)
+    if target.exists() and any(target.iterdir()) and not force:
+        raise click.ClickException(f"{directory} is not empty (use --force to write into it)")
+    written = export(config, catalog, target, today=date.today())
+    click.echo(f"✓ Wrote {directory}/mkdocs.yml and {written:,} files under {directory}/docs/; "
+               f"build it with: mkdocs build -f {directory}/mkdocs.yml", err=True)
+
+
+@main.command()
+@click.argument("directory", type=click.Path(file_okay=False), default=".")
+@click.option("--name", default=None, help="The business name. Default: from the folder name.")
+def init(directory: str, name: Optional[str]) -> None:
+    """Start a new sopgen project in DIRECTORY (default: here) that builds at once.
+
+    Creates mkdocs.yml, sops/ with an organization, two roles and a first SOP,
+    and the JSON Schemas editors use. Existing files are never overwritten.
+    """
+    from .starter import create_project
+
+    target = Path(directory)
+    try:
+        created = create_project(target, name=name)
+    except FileExistsError as exc:
+        raise click.ClickException(str(exc)) from None
+    for path in created:
+        click.echo(f"created {path.relative_to(target).as_posix()}")
+    where = "" if directory == "." else f"cd {directory} && "
+    click.echo(f"\nNext: {where}sopgen serve   (then edit sops/tasks/*.yml and watch the site update)")
+
+
+def _counts(catalog: Any) -> str:
+    return f"{len(catalog.tasks):,} SOP{'s' if len(catalog.tasks) != 1 else ''} in " \
+           f"{len(catalog.roles):,} role{'s' if len(catalog.roles) != 1 else ''}"
 
 
 def run() -> None:

@@ -27,6 +27,8 @@ class Problem:
     """Field path inside the file, such as ``steps[2].image``; empty for the file itself."""
     message: str
     severity: Severity = "error"
+    rule: str = ""
+    """A short name for the kind of warning (``review-overdue``, ``unknown-tool``), for filtering."""
 
     def __str__(self) -> str:
         where = self.path if not self.line else f"{self.path}:{self.line}:{self.col}"

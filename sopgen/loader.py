@@ -56,6 +56,7 @@ def load(project_dir: Path, *, sops_dir: str = "sops") -> Catalog:
         source, data = _read(catalog, org_files[0], Organization)
         if data is not None:
             catalog.organization, catalog.organization_source = data, source
+    seen: dict[tuple[str, str], str] = {}  # (folder, lower-case id) → file that defined it
     for folder, model, entry_cls, table in (
         ("roles", Role, RoleEntry, catalog.roles),
         ("tasks", Task, TaskEntry, catalog.tasks),
@@ -73,13 +74,14 @@ def load(project_dir: Path, *, sops_dir: str = "sops") -> Catalog:
                     f"hyphens, e.g. '{_slugify(ident)}{file.suffix}'",
                 ))
                 continue
-            clash = next((other for other in table.values() if other.id.lower() == ident.lower()), None)
+            clash = seen.get((folder, ident.lower()))
             if clash is not None:
                 catalog.problems.append(Problem(
                     source.rel, 1, 1, "",
-                    f"{folder[:-1]} id '{ident}' is also defined by {clash.source.rel}; rename or remove one",
+                    f"{folder[:-1]} id '{ident}' is also defined by {clash}; rename or remove one",
                 ))
                 continue
+            seen[(folder, ident.lower())] = source.rel
             if data is not None:
                 table[ident] = entry_cls(ident, source, data)
             else:

@@ -17,6 +17,8 @@ from .errors import Problem
 from .model import Step
 from .yamlsource import Loc
 
+REVIEW_OVERDUE = "review-overdue"
+"""The rule of overdue-review warnings: editorial state, so a site build only notes them."""
 IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg", ".gif", ".svg", ".webp")
 
 
@@ -105,7 +107,8 @@ def _task(catalog: Catalog, task: TaskEntry, today: date) -> Iterator[Problem]:
         yield doc.problem(("review_every",), f"'{data.review_every}' is too short for a review interval: use days, weeks or months")
     if data.hours_per_week is None and data.frequency and data.frequency != "as-needed" and data.duration is None:
         yield doc.problem(("frequency",), "the task has a frequency but no duration, so its weekly hours count as 0; "
-                                          "add 'duration' (e.g. 45m) or 'hours_per_week'", severity="warning")
+                                          "add 'duration' (e.g. 45m) or 'hours_per_week'", severity="warning",
+                          rule="no-duration")
     yield from _images(catalog, task, data.steps, ("steps",))
     if task.role is not None:
         known = {t.name.strip().lower(): t.name for t in task.role.data.tools}
@@ -114,11 +117,12 @@ def _task(catalog: Catalog, task: TaskEntry, today: date) -> Iterator[Problem]:
                 close = difflib.get_close_matches(name, list(known.values()), n=1, cutoff=0.6)
                 hint = f" — did you mean '{close[0]}'?" if close else f"; add it to the tools of {task.role.source.rel}"
                 yield doc.problem(("tools", i), f"tool '{name}' is not among the tools of role '{task.role.id}'{hint}",
-                                  severity="warning")
+                                  severity="warning", rule="unknown-tool")
     if task.status != "retired" and task.review_state(today) == "overdue":
         yield doc.problem(("reviewed",), f"review overdue since {task.next_review:%Y-%m-%d} "
                                          f"(reviewed {data.reviewed:%Y-%m-%d}, every {task.review_interval}); "
-                                         "check the SOP against reality and update 'reviewed'", severity="warning")
+                                         "check the SOP against reality and update 'reviewed'", severity="warning",
+                          rule=REVIEW_OVERDUE)
 
 
 def _images(catalog: Catalog, task: TaskEntry, steps: list[Step], loc: Loc) -> Iterator[Problem]:

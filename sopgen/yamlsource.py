@@ -61,9 +61,9 @@ class Document:
             loc = loc[:-1]
         return self.values.get((), Mark(1, 1))
 
-    def problem(self, loc: Loc, message: str, *, key: bool = False, severity: str = "error") -> Problem:
+    def problem(self, loc: Loc, message: str, *, key: bool = False, severity: str = "error", rule: str = "") -> Problem:
         mark = self.mark(loc, key=key)
-        return Problem(self.path, mark.line, mark.col, format_loc(loc), message, severity)  # type: ignore[arg-type]
+        return Problem(self.path, mark.line, mark.col, format_loc(loc), message, severity, rule)  # type: ignore[arg-type]
 
 
 def format_loc(loc: Loc) -> str:

@@ -1,0 +1,140 @@
+"""``sopgen render DIR``: a self-contained MkDocs project that needs no plugin.
+
+``DIR/mkdocs.yml`` is the project's own configuration with the ``sopgen``
+plugin replaced by what it would have added (the navigation, Markdown
+extensions, theme features and stylesheet); ``DIR/docs/`` holds the
+project's hand-written pages and every generated page and image. Tags in
+``mkdocs.yml`` (``!ENV``, ``!!python/name:…``) are written back as they were.
+"""
+
+from __future__ import annotations
+
+import shutil
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from .catalog import Catalog
+from .model import Organization
+from .render import EXTENSIONS, FEATURES, merge_nav, render
+from .templating import environment
+
+
+class Tagged:
+    """A value under a tag we do not interpret, kept to be written back as it was."""
+
+    def __init__(self, tag: str, value: Any) -> None:
+        self.tag, self.value = tag, value
+
+
+class _KeepTags(yaml.SafeLoader):
+    pass
+
+
+def _construct_tagged(loader: yaml.SafeLoader, suffix: str, node: yaml.Node) -> Tagged:
+    if isinstance(node, yaml.ScalarNode):
+        value: Any = loader.construct_scalar(node)
+    elif isinstance(node, yaml.SequenceNode):
+        value = loader.construct_sequence(node, deep=True)
+    else:
+        value = loader.construct_mapping(node, deep=True)  # type: ignore[arg-type]
+    return Tagged(node.tag, value)
+
+
+_KeepTags.add_multi_constructor("!", _construct_tagged)
+_KeepTags.add_multi_constructor("tag:yaml.org,2002:python/", _construct_tagged)
+
+
+class _Dumper(yaml.SafeDumper):
+    pass
+
+
+def _represent_tagged(dumper: yaml.SafeDumper, data: Tagged) -> yaml.Node:
+    if isinstance(data.value, list):
+        return dumper.represent_sequence(data.tag, data.value)
+    if isinstance(data.value, dict):
+        return dumper.represent_mapping(data.tag, data.value)
+    return dumper.represent_scalar(data.tag, str(data.value))
+
+
+_Dumper.add_representer(Tagged, _represent_tagged)
+
+
+def read_config(config_file: Path) -> dict[str, Any]:
+    with open(config_file, encoding="utf-8-sig") as fh:
+        return yaml.load(fh, Loader=_KeepTags) or {}  # noqa: S506 - a SafeLoader that keeps tags as data
+
+
+def export(config_file: Path, catalog: Catalog, target: Path, *, today: date) -> int:
+    """Write the project of ``config_file`` to ``target``; returns the number of files under docs/."""
+    project = config_file.parent
+    raw = read_config(config_file)
+    if catalog.organization_source is None:
+        catalog.organization = Organization(name=str(raw.get("site_name") or catalog.organization.name))
+    site = render(catalog, environment(project), today=today)
+
+    docs = target / "docs"
+    if docs.exists():
+        shutil.rmtree(docs)
+    docs.mkdir(parents=True)
+    own_docs = project / str(raw.get("docs_dir", "docs"))
+    handwritten: list[str] = []
+    if own_docs.is_dir():
+        shutil.copytree(own_docs, docs, dirs_exist_ok=True)
+        handwritten = sorted(p.relative_to(docs).as_posix() for p in docs.rglob("*.md"))
+    written = 0
+    for page in site.pages.values():
+        path = docs / page.path
+        if path.exists():
+            continue  # the project's own page of that name wins, as in a plugin build
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(page.markdown, encoding="utf-8")
+        written += 1
+    for dest, source in site.files.items():
+        path = docs / dest
+        path.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(source, path)
+        written += 1
+
+    config = {k: v for k, v in raw.items() if k not in ("docs_dir", "site_dir", "nav")}
+    config["docs_dir"] = "docs"
+    config["plugins"] = _without_sopgen(raw.get("plugins"))
+    config["markdown_extensions"] = _with_extensions(raw.get("markdown_extensions"))
+    config["theme"] = _with_features(raw.get("theme", "mkdocs"))
+    config["extra_css"] = list(raw.get("extra_css") or []) + [c for c in site.css if c not in (raw.get("extra_css") or [])]
+    config["nav"] = merge_nav(raw.get("nav"), site.nav, handwritten)
+    header = (f"# Written by `sopgen render` from {config_file.name}: edit the YAML sources and render again.\n"
+              "# Builds with plain `mkdocs build` (or Zensical), without the sopgen plugin.\n")
+    text = yaml.dump(config, Dumper=_Dumper, sort_keys=False, allow_unicode=True, width=100)
+    (target / "mkdocs.yml").write_text(header + text, encoding="utf-8")
+    return written + len(handwritten)
+
+
+def _without_sopgen(plugins: Any) -> Any:
+    if plugins is None:
+        return ["search"]
+    if isinstance(plugins, dict):
+        return {k: v for k, v in plugins.items() if k != "sopgen"}
+    return [p for p in plugins if p != "sopgen" and not (isinstance(p, dict) and "sopgen" in p)]
+
+
+def _with_extensions(extensions: Any) -> list[Any]:
+    if isinstance(extensions, dict):
+        items: list[Any] = [{k: v} if v else k for k, v in extensions.items()]
+    else:
+        items = list(extensions or [])
+    names = {next(iter(e)) if isinstance(e, dict) else e for e in items}
+    for name, options in EXTENSIONS.items():
+        if name not in names:
+            items.append({name: options} if options else name)
+    return items
+
+
+def _with_features(theme: Any) -> Any:
+    theme = {"name": theme} if isinstance(theme, str) else dict(theme)
+    if theme.get("name") == "material":
+        features = list(theme.get("features") or [])
+        theme["features"] = features + [f for f in FEATURES if f not in features]
+    return theme

@@ -1,0 +1,116 @@
+"""Jinja filters: how values become Markdown.
+
+Escaping is deliberate. Plain-text fields (titles, triggers, checklist items)
+go through ``text`` (or ``cell`` inside a table), which shows them literally:
+``<b>`` prints as the characters ``<b>``, ``{{ x }}`` as written, ``|`` cannot
+break a table. Markdown fields go through ``md``, which keeps them Markdown.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date
+from typing import Any, Optional
+
+from .catalog import Range
+
+_INLINE_SPECIAL = re.compile(r"([\\`*_{}\[\]()!#])")  # Python-Markdown's escapable characters
+_LINE_START = re.compile(r"^(\s*)(\d+)?([-+.])")
+
+
+def text(value: Any) -> str:
+    """Plain text as literal inline Markdown: entities for HTML, backslashes for Markdown."""
+    if value is None:
+        return ""
+    s = " ".join(str(value).split())  # plain text is one line wherever it is shown
+    s = _INLINE_SPECIAL.sub(r"\\\1", s)
+    s = _LINE_START.sub(lambda m: f"{m.group(1)}{m.group(2) or ''}\\{m.group(3)}", s)  # "1. " or "- " starts a list
+    return s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("|", "&#124;")
+
+
+def cell(value: Any) -> str:
+    """Plain text for a table cell (``text`` already makes ``|`` harmless)."""
+    return text(value) or " "
+
+
+def md(value: Any) -> str:
+    """A Markdown field, trimmed; indent it with ``|indent(n)`` where it nests."""
+    if value is None:
+        return ""
+    return str(value).strip()
+
+
+def md_inline(value: Any) -> str:
+    """A Markdown field on one line (for table cells and list items): paragraphs joined."""
+    return " ".join(md(value).split()).replace("|", "&#124;")
+
+
+def hours(value: Optional[float]) -> str:
+    """``4`` → ``4 h``; ``0.69`` → ``0.7 h``; ``0`` → ``0 h``."""
+    if value is None:
+        return "—"
+    if value >= 10:
+        shown = f"{value:,.0f}"
+    else:
+        shown = f"{value:.1f}".rstrip("0").rstrip(".")
+    if shown == "0" and value > 0:
+        shown = "< 0.1"
+    return f"{shown} h"
+
+
+def duration(value: Any) -> str:
+    """A Duration as people say it: ``1h30m`` → ``1 h 30 min``."""
+    if value is None:
+        return "—"
+    if value.minutes:
+        h, m = divmod(value.minutes, 60)
+        return " ".join(part for part in (f"{h} h" if h else "", f"{m} min" if m else "") if part)
+    return str(value)
+
+
+def isodate(value: Optional[date]) -> str:
+    return value.isoformat() if value else "—"
+
+
+SYMBOLS = {"USD": "$", "EUR": "€", "GBP": "£", "CAD": "CA$", "AUD": "A$", "NZD": "NZ$", "JPY": "¥",
+           "INR": "₹", "CHF": "CHF "}
+
+
+@dataclass(frozen=True)
+class Money:
+    """Formats amounts in the organization's currency: ``$1,000``, ``$100–$200``."""
+
+    currency: str
+
+    def one(self, amount: float) -> str:
+        sign = "−" if amount < -0.005 else ""
+        digits = f"{abs(amount):,.0f}" if abs(amount) >= 100 or float(abs(amount)).is_integer() else f"{abs(amount):,.2f}"
+        symbol = SYMBOLS.get(self.currency)
+        if symbol:
+            return f"{sign}{symbol}{digits}"
+        return f"{sign}{digits} {self.currency}"
+
+    def __call__(self, value: Optional[Range], *, per: float = 1) -> str:
+        if value is None:
+            return "—"
+        value = value * per
+        if value.exact or self.one(value.low) == self.one(value.high):
+            return self.one(value.low)
+        return f"{self.one(value.low)}–{self.one(value.high)}"
+
+
+def plural(count: int, word: str, words: Optional[str] = None) -> str:
+    return f"{count:,} {word if count == 1 else (words or word + 's')}"
+
+
+FILTERS = {
+    "text": text,
+    "cell": cell,
+    "md": md,
+    "md_inline": md_inline,
+    "hours": hours,
+    "duration": duration,
+    "isodate": isodate,
+    "plural": plural,
+}

@@ -1,0 +1,153 @@
+"""The MkDocs plugin ``sopgen``: a thin adapter over the core.
+
+It loads and validates the project, renders every page in memory, then hands
+MkDocs virtual files (``File.generated``; nothing is written into ``docs/``)
+and a navigation. It also brings the Markdown extensions and theme features
+the templates need, so a three-line ``mkdocs.yml`` works::
+
+    site_name: My handbook
+    theme: material
+    plugins: [search, sopgen]
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+from datetime import date
+from pathlib import Path
+from typing import Any, Callable, Optional
+
+from mkdocs.config import base
+from mkdocs.config import config_options as c
+from mkdocs.config.defaults import MkDocsConfig
+from mkdocs.exceptions import PluginError
+from mkdocs.plugins import BasePlugin
+from mkdocs.structure.files import File, Files
+
+from .catalog import Catalog
+from .errors import Problem, summary
+from .loader import load
+from .model import Organization
+from .render import EXTENSIONS, FEATURES, Site, merge_nav, render
+from .templating import environment
+from .validate import REVIEW_OVERDUE, validate
+
+log = logging.getLogger("mkdocs.plugins.sopgen")
+
+class SopgenConfig(base.Config):
+    sops_dir = c.Type(str, default="sops")
+    """Folder of the YAML sources, relative to mkdocs.yml."""
+
+
+class SopgenPlugin(BasePlugin[SopgenConfig]):
+    """Turns ``sops/`` into a handbook: manuals, onboarding guides, checklists and SOP pages."""
+
+    def __init__(self) -> None:
+        self.site: Optional[Site] = None
+        self.catalog: Optional[Catalog] = None
+        self.preloaded: Optional[tuple[Catalog, list[Problem]]] = None
+        """Set by ``sopgen build``, which validated already and reported the problems."""
+        self.on_start: Optional[Callable[[int], None]] = None
+        """Called with the number of pages once they are known (the CLI's progress bar)."""
+        self.on_page: Optional[Callable[[str], None]] = None
+        """Called with each page's path as MkDocs renders it."""
+        self.today: date = date.today()
+
+    # -- events --------------------------------------------------------------------
+
+    def on_startup(self, *, command: str, dirty: bool) -> None:
+        # Defining on_startup keeps this instance across `mkdocs serve` rebuilds.
+        self.command = command
+
+    def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
+        _add_extensions(config)
+        _add_features(config)
+        project = self.project_dir(config)
+        if self.preloaded is not None:
+            catalog, problems = self.preloaded
+            self.preloaded = None  # a `serve` rebuild reads the sources again
+        else:
+            try:
+                catalog = load(project, sops_dir=self.config.sops_dir)
+            except Exception as exc:  # noqa: BLE001 - the loader raises our own errors only
+                raise PluginError(f"sopgen: {exc}") from None
+            problems = validate(catalog, today=self.today)
+            for problem in problems:
+                if problem.severity == "error":
+                    log.error(str(problem))
+                elif problem.rule == REVIEW_OVERDUE:
+                    log.info(str(problem))  # editorial state, shown on /reviews/: not a build warning
+                else:
+                    log.warning(str(problem))
+        if any(p.severity == "error" for p in problems):
+            raise PluginError(f"sopgen: {summary(problems)}; fix them and build again")
+        if catalog.organization_source is None:
+            catalog.organization = Organization(name=config.site_name)
+        self.catalog = catalog
+        self.site = render(catalog, environment(project), today=self.today)
+        for css in self.site.css:
+            if css not in config.extra_css:
+                config.extra_css.append(css)
+        return config
+
+    def on_files(self, files: Files, config: MkDocsConfig) -> Files:
+        assert self.site is not None
+        project = self.project_dir(config)
+        docs_dir = Path(config.docs_dir).resolve()
+        if not docs_dir.is_relative_to(project):  # `sopgen build` without docs/ uses an empty stand-in
+            docs_dir = project / "docs"
+        own = []
+        for page in self.site.pages.values():
+            if files.get_file_from_path(page.path) is not None:
+                log.info(f"sopgen: docs/{page.path} replaces the generated page")
+                continue
+            file = File.generated(config, page.path, content=page.markdown)
+            if page.source is not None:
+                file.edit_uri = Path(os.path.relpath(page.source, docs_dir)).as_posix()
+            files.append(file)
+            own.append(page.path)
+        for dest, source in self.site.files.items():
+            if files.get_file_from_path(dest) is None:
+                files.append(File.generated(config, dest, abs_src_path=str(source)))
+        handwritten = sorted(
+            f.src_uri for f in files.documentation_pages()
+            if f.generated_by is None and f.src_uri not in self.site.pages
+        )
+        config.nav = merge_nav(config.nav, self.site.nav, handwritten)
+        if self.on_start is not None:
+            self.on_start(len(files.documentation_pages()))
+        return files
+
+    def on_pre_page(self, page: Any, *, config: MkDocsConfig, files: Files) -> Any:
+        if self.on_page is not None:
+            self.on_page(page.file.src_uri)
+        return page
+
+    def on_serve(self, server: Any, *, config: MkDocsConfig, builder: Any) -> Any:
+        project = self.project_dir(config)
+        for folder in (project / self.config.sops_dir, project / "templates"):
+            if folder.is_dir():
+                server.watch(str(folder))
+        return server
+
+    # -- helpers -------------------------------------------------------------------
+
+    @staticmethod
+    def project_dir(config: MkDocsConfig) -> Path:
+        return Path(config.config_file_path or ".").resolve().parent
+
+
+def _add_extensions(config: MkDocsConfig) -> None:
+    for name, options in EXTENSIONS.items():
+        if name not in config.markdown_extensions:
+            config.markdown_extensions.append(name)
+            if options:
+                config.mdx_configs[name] = options
+
+
+def _add_features(config: MkDocsConfig) -> None:
+    if config.theme.name != "material":
+        return
+    features = config.theme.get("features") or []
+    config.theme["features"] = features + [f for f in FEATURES if f not in features]

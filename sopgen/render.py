@@ -1,0 +1,261 @@
+"""Rendering the catalog into Markdown pages and a navigation, in memory.
+
+``render(catalog, env)`` returns a :class:`Site`: every page's Markdown, the
+files to copy (step images, sopgen's stylesheet) and the navigation, before
+anything is written. This module does not import MkDocs: the plugin, ``sopgen
+render`` and the PDF writer are adapters over it.
+
+The addresses are those of FORMAT.md (with MkDocs' directory URLs):
+``index.md`` → ``/``, ``roles/<id>/index.md`` → ``/roles/<id>/``,
+``sops/<id>.md`` → ``/sops/<id>/``, and so on.
+"""
+
+from __future__ import annotations
+
+import posixpath
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import Any, Optional, Union
+
+import jinja2
+
+from .catalog import Catalog, RoleEntry, TaskEntry
+from .filters import FILTERS, Money
+from .ordering import learning_order
+
+FREQUENCIES = ["daily", "weekly", "monthly", "quarterly", "yearly", "as-needed", None]
+FREQUENCY_TITLES = {
+    "daily": "Daily", "weekly": "Weekly", "monthly": "Monthly", "quarterly": "Quarterly",
+    "yearly": "Yearly", "as-needed": "As needed", None: "Unscheduled",
+}
+EXTENSIONS: dict[str, dict[str, Any]] = {
+    "admonition": {},
+    "attr_list": {},
+    "md_in_html": {},
+    "tables": {},
+    "toc": {"permalink": True},
+    "pymdownx.details": {},
+    "pymdownx.superfences": {},
+    "pymdownx.tasklist": {"custom_checkbox": True},
+}
+"""The Markdown extensions the templates need (added to a site's own)."""
+FEATURES = ["navigation.indexes", "navigation.sections", "navigation.prune", "content.action.edit",
+            "search.highlight"]
+"""Material features the navigation relies on."""
+ASSETS = Path(__file__).parent / "assets"
+CSS = "assets/sopgen/sopgen.css"
+
+
+@dataclass
+class Page:
+    """One generated page."""
+
+    path: str
+    """Its path as if in ``docs/``: ``sops/send-client-invoices.md``."""
+    title: str
+    markdown: str
+    kind: str
+    """home, role, onboarding, checklists, sop, tools, delegation or reviews."""
+    source: Optional[Path] = None
+    """The YAML file it comes from (for "edit this page"), if one."""
+
+
+@dataclass
+class Site:
+    """Everything a build writes, rendered in memory first."""
+
+    pages: dict[str, Page] = field(default_factory=dict)
+    files: dict[str, Path] = field(default_factory=dict)
+    """Files to copy, by destination path: step images, sopgen's CSS."""
+    nav: list[Any] = field(default_factory=list)
+    """The navigation, in ``mkdocs.yml``'s ``nav`` format."""
+    css: list[str] = field(default_factory=list)
+
+
+# -- addresses -------------------------------------------------------------------------
+
+def home_path() -> str:
+    return "index.md"
+
+
+def role_path(role: RoleEntry) -> str:
+    return f"roles/{role.id}/index.md"
+
+
+def onboarding_path(role: RoleEntry) -> str:
+    return f"roles/{role.id}/onboarding.md"
+
+
+def checklists_path(role: RoleEntry) -> str:
+    return f"roles/{role.id}/checklists.md"
+
+
+def sop_path(task: TaskEntry) -> str:
+    return f"sops/{task.id}.md"
+
+
+def image_path(image: str) -> str:
+    return f"assets/sops/{image}"
+
+
+REFERENCE = {"tools": ("tools.md", "Tools"), "delegation": ("delegation.md", "Delegation"),
+             "reviews": ("reviews.md", "Reviews")}
+
+
+def path_of(target: Union[str, RoleEntry, TaskEntry]) -> str:
+    if isinstance(target, TaskEntry):
+        return sop_path(target)
+    if isinstance(target, RoleEntry):
+        return role_path(target)
+    if target in REFERENCE:
+        return REFERENCE[target][0]
+    return target
+
+
+def relative(from_page: str, target: str) -> str:
+    """A Markdown link from one page to another page or file, as MkDocs resolves them."""
+    start = posixpath.dirname(from_page) or "."
+    return posixpath.relpath(target, start)
+
+
+# -- rendering --------------------------------------------------------------------------
+
+def context(catalog: Catalog, today: date) -> dict[str, Any]:
+    """What every template receives (see docs/templates.md)."""
+    org = catalog.organization
+    return {
+        "catalog": catalog,
+        "organization": org,
+        "roles": catalog.ordered_roles,
+        "owner": catalog.owner,
+        "today": today,
+        "money": Money(org.currency),
+        "frequencies": FREQUENCIES,
+        "frequency_titles": FREQUENCY_TITLES,
+    }
+
+
+def render(catalog: Catalog, env: jinja2.Environment, *, today: date) -> Site:
+    """Render every page of ``catalog`` with ``env``; nothing is written."""
+    env.filters.update(FILTERS)
+    shared = context(catalog, today)
+    site = Site()
+
+    def page(path: str, template: str, title: str, kind: str, source: Optional[Path] = None, **extra: Any) -> None:
+        values = dict(shared, page_path=path, page_title=title, **extra)
+        values["link"] = lambda target: relative(path, path_of(target))
+        markdown = env.get_template(template).render(values)
+        site.pages[path] = Page(path, title, markdown, kind, source)
+
+    page(home_path(), "home.md.j2", catalog.organization.name, "home",
+         catalog.organization_source.file if catalog.organization_source else None)
+    for role in catalog.ordered_roles:
+        page(role_path(role), "role.md.j2", role.title, "role", role.source.file, role=role)
+        page(onboarding_path(role), "onboarding.md.j2", f"{role.title}: onboarding", "onboarding",
+             role.source.file, role=role, phases=_phases(role))
+        page(checklists_path(role), "checklists.md.j2", f"{role.title}: checklists", "checklists",
+             role.source.file, role=role, groups=_checklist_groups(role))
+    for task in catalog.tasks.values():
+        page(sop_path(task), "sop.md.j2", task.title, "sop", task.source.file, task=task)
+    page("tools.md", "tools.md.j2", "Tools", "tools", tools=tool_index(catalog))
+    page("delegation.md", "delegation.md.j2", "Delegation", "delegation",
+         totals=catalog.delegation_totals())
+    page("reviews.md", "reviews.md.j2", "Reviews", "reviews", reviews=review_groups(catalog, today))
+
+    site.files[CSS] = ASSETS / "sopgen.css"
+    site.css.append(CSS)
+    for task in catalog.tasks.values():
+        for image in _images(task.steps):
+            site.files[image_path(image)] = catalog.sops / image
+    site.nav = navigation(catalog)
+    return site
+
+
+def navigation(catalog: Catalog) -> list[Any]:
+    """Home · each role (manual, onboarding, checklists, SOPs) · Reference."""
+    nav: list[Any] = [{"Home": home_path()}]
+    for role in catalog.ordered_roles:
+        in_force = [t for t in role.tasks if t.status != "retired"]
+        retired = [t for t in role.tasks if t.status == "retired"]
+        sops = [{t.title + (" (draft)" if t.status == "draft" else ""): sop_path(t)} for t in in_force]
+        sops += [{t.title + " (retired)": sop_path(t)} for t in retired]
+        section: list[Any] = [role_path(role), {"Onboarding": onboarding_path(role)},
+                              {"Checklists": checklists_path(role)}]
+        if sops:
+            section.append({"SOPs": sops})
+        nav.append({role.title: section})
+    nav.append({"Reference": [{title: path} for path, title in REFERENCE.values()]})
+    return nav
+
+
+def _images(steps: Any) -> list[str]:
+    found = []
+    for step in steps:
+        if step.image:
+            found.append(step.image)
+        found += _images(step.steps)
+    return found
+
+
+def _phases(role: RoleEntry) -> list[dict[str, Any]]:
+    """Onboarding phases, each with its SOPs in the order they can be learned."""
+    return [{"phase": p.phase, "goals": p.goals, "tasks": learning_order(p.tasks), "index": i}
+            for i, p in enumerate(role.onboarding)]
+
+
+def _checklist_groups(role: RoleEntry) -> list[tuple[str, list[TaskEntry]]]:
+    """The role's SOPs in force, grouped by frequency (daily first); retired ones left out."""
+    groups = []
+    for freq in FREQUENCIES:
+        tasks = [t for t in role.tasks if t.status != "retired" and t.frequency == freq]
+        if tasks:
+            groups.append((FREQUENCY_TITLES[freq], tasks))
+    return groups
+
+
+def tool_index(catalog: Catalog) -> list[dict[str, Any]]:
+    """Every tool by name (case-insensitive), with the roles that list it and the SOPs that use it."""
+    tools: dict[str, dict[str, Any]] = {}
+    for role in catalog.ordered_roles:
+        for tool in role.data.tools:
+            entry = tools.setdefault(tool.name.strip().lower(), {
+                "name": tool.name, "url": tool.url, "purpose": tool.purpose, "roles": [], "tasks": []})
+            entry["url"] = entry["url"] or tool.url
+            entry["purpose"] = entry["purpose"] or tool.purpose
+            entry["roles"].append({"role": role, "access": tool.access, "purpose": tool.purpose})
+    for task in catalog.tasks.values():
+        if task.status == "retired":
+            continue
+        for name in task.data.tools:
+            entry = tools.get(name.strip().lower())
+            if entry is not None and task not in entry["tasks"]:
+                entry["tasks"].append(task)
+    return sorted(tools.values(), key=lambda t: t["name"].lower())
+
+
+def review_groups(catalog: Catalog, today: date) -> dict[str, list[TaskEntry]]:
+    """SOPs in force by review state: overdue, due-soon, never, current."""
+    groups: dict[str, list[TaskEntry]] = {"overdue": [], "due-soon": [], "never": [], "current": []}
+    for task in sorted(catalog.tasks.values(), key=lambda t: (t.next_review or date.max, t.title)):
+        if task.status != "retired":
+            groups[task.review_state(today)].append(task)
+    return groups
+
+
+def merge_nav(user_nav: Optional[list[Any]], generated: list[Any], handwritten: list[str]) -> list[Any]:
+    """The user's nav when given (plus the generated sections it lacks), or ours with their pages after Home."""
+    if user_nav:
+        mentioned = _nav_paths(user_nav)
+        extra = [item for item in generated if not (_nav_paths([item]) & mentioned)]
+        return list(user_nav) + extra
+    home, rest = generated[0], generated[1:]
+    pages = [p for p in handwritten if p != home_path()]
+    return [home, *pages, *rest]
+
+
+def _nav_paths(nav: Any) -> set[str]:
+    if isinstance(nav, str):
+        return {nav}
+    values = nav.values() if isinstance(nav, dict) else nav if isinstance(nav, list) else []
+    return set().union(set(), *(_nav_paths(v) for v in values))

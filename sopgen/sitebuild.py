@@ -1,0 +1,182 @@
+"""Running MkDocs for ``sopgen build`` and ``sopgen serve``.
+
+The build goes into a fresh folder beside the site and replaces the old site
+only when everything succeeded: a failure leaves the last good site as it
+was. Warnings are counted whatever the verbosity, so ``--strict`` really
+fails on them (``mkdocs build --strict -q`` does not count what it hides).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import os
+import shutil
+import tempfile
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Callable, Iterator, Optional
+
+from .catalog import Catalog
+from .errors import Problem, SopgenError
+
+os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")  # Material's banner is not the user's concern here
+
+
+class BuildFailed(SopgenError):
+    """MkDocs could not build the site (or warned, under --strict)."""
+
+
+@dataclass
+class BuildResult:
+    site_dir: Path
+    pages: int
+    warnings: list[str]
+    seconds: float
+
+
+class _Collect(logging.Handler):
+    """Keeps every warning MkDocs and its plugins log, to count and show them."""
+
+    def __init__(self) -> None:
+        super().__init__(logging.WARNING)
+        self.records: list[logging.LogRecord] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.records.append(record)
+
+
+class _Show(logging.Handler):
+    def __init__(self, echo: Callable[[str], None], level: int) -> None:
+        super().__init__(level)
+        self.echo = echo
+
+    def emit(self, record: logging.LogRecord) -> None:
+        message = record.getMessage()
+        if record.name != "mkdocs.plugins.sopgen":  # sopgen's own problems say their severity
+            message = {logging.WARNING: "warning: ", logging.ERROR: "error: "}.get(record.levelno, "") + message
+        self.echo(message)
+
+
+@contextlib.contextmanager
+def mkdocs_logging(echo: Callable[[str], None], *, verbose: bool = False, quiet: bool = False) -> Iterator[_Collect]:
+    """Route MkDocs' log to ``echo`` and collect its warnings."""
+    logger = logging.getLogger("mkdocs")
+    saved = (logger.level, logger.propagate, list(logger.handlers))
+    collect = _Collect()
+    show = _Show(echo, logging.DEBUG if verbose else logging.ERROR if quiet else logging.WARNING)
+    logger.handlers = [collect, show]
+    logger.setLevel(logging.DEBUG if verbose else logging.INFO)
+    logger.propagate = False
+    try:
+        yield collect
+    finally:
+        logger.setLevel(saved[0])
+        logger.propagate = saved[1]
+        logger.handlers = saved[2]
+
+
+def _raw_config(config_file: Path) -> dict[str, Any]:
+    from mkdocs.utils.yaml import yaml_load
+
+    with open(config_file, "rb") as fh:
+        return yaml_load(fh) or {}
+
+
+def plugin_options(config_file: Path) -> dict[str, Any]:
+    """The options given to ``sopgen`` under ``plugins:`` in ``mkdocs.yml``."""
+    plugins = _raw_config(config_file).get("plugins") or []
+    items = plugins.items() if isinstance(plugins, dict) else (
+        next(iter(p.items())) if isinstance(p, dict) else (p, None) for p in plugins)
+    for name, options in items:
+        if name == "sopgen":
+            return dict(options or {})
+    return {}
+
+
+def _docs_dir_override(config_file: Path, stack: contextlib.ExitStack) -> dict[str, str]:
+    """An empty stand-in for ``docs/`` when the project has none (MkDocs insists on one)."""
+    raw = _raw_config(config_file)
+    docs = config_file.parent / str(raw.get("docs_dir", "docs"))
+    if docs.is_dir():
+        return {}
+    return {"docs_dir": stack.enter_context(tempfile.TemporaryDirectory(prefix="sopgen-docs-"))}
+
+
+def build(
+    config_file: Path,
+    *,
+    site_dir: Optional[str] = None,
+    strict: bool = False,
+    preloaded: Optional[tuple[Catalog, list[Problem]]] = None,
+    on_start: Optional[Callable[[int], None]] = None,
+    on_page: Optional[Callable[[str], None]] = None,
+    echo: Callable[[str], None] = print,
+    verbose: bool = False,
+    quiet: bool = False,
+) -> BuildResult:
+    """Build the site of ``config_file``; the old site survives any failure."""
+    from mkdocs.commands import build as mkdocs_build
+    from mkdocs.config import load_config
+    from mkdocs.exceptions import MkDocsException
+
+    started = time.perf_counter()
+    with contextlib.ExitStack() as stack:
+        collect = stack.enter_context(mkdocs_logging(echo, verbose=verbose, quiet=quiet))
+        overrides = _docs_dir_override(config_file, stack)
+        try:
+            config = load_config(str(config_file), **overrides)
+        except MkDocsException as exc:
+            raise BuildFailed(f"{config_file.name}: {exc}") from None
+        final = Path(site_dir).resolve() if site_dir else Path(config.site_dir).resolve()
+        staging = final.parent / f".{final.name}.sopgen-new"
+        shutil.rmtree(staging, ignore_errors=True)
+        config.site_dir = str(staging)
+        plugin = config.plugins.get("sopgen")
+        if plugin is None:
+            raise BuildFailed(f"{config_file.name} does not list 'sopgen' under plugins: add it "
+                              "(plugins: [search, sopgen])")
+        plugin.preloaded = preloaded  # type: ignore[attr-defined]
+        plugin.on_start = on_start  # type: ignore[attr-defined]
+        plugin.on_page = on_page  # type: ignore[attr-defined]
+        config.plugins.on_startup(command="build", dirty=False)
+        try:
+            mkdocs_build.build(config)
+        except (MkDocsException, OSError) as exc:
+            shutil.rmtree(staging, ignore_errors=True)
+            raise BuildFailed(str(exc) or type(exc).__name__) from None
+        finally:
+            config.plugins.on_shutdown()
+        warnings = [r.getMessage() for r in collect.records if r.levelno == logging.WARNING]
+        if strict and warnings:
+            shutil.rmtree(staging, ignore_errors=True)
+            raise BuildFailed(f"{len(warnings)} warning{'s' if len(warnings) != 1 else ''} in strict mode; "
+                              "the previous site was left as it was")
+        _swap(staging, final)
+        pages = sum(1 for _ in final.rglob("index.html"))
+    return BuildResult(final, pages, warnings, time.perf_counter() - started)
+
+
+def _swap(new: Path, final: Path) -> None:
+    """Put ``new`` where ``final`` is, keeping the old one until the new one is in place."""
+    old = final.parent / f".{final.name}.sopgen-old"
+    shutil.rmtree(old, ignore_errors=True)
+    if final.exists():
+        final.rename(old)
+    new.rename(final)
+    shutil.rmtree(old, ignore_errors=True)
+
+
+def serve(config_file: Path, *, dev_addr: Optional[str] = None, open_browser: bool = False,
+          echo: Callable[[str], None] = print, verbose: bool = False) -> None:
+    """``mkdocs serve`` with sopgen's sources and templates watched; Ctrl+C stops it."""
+    from mkdocs.commands.serve import serve as mkdocs_serve
+
+    with contextlib.ExitStack() as stack:
+        stack.enter_context(mkdocs_logging(echo, verbose=verbose))
+        logging.getLogger("mkdocs").handlers[1].setLevel(logging.INFO)
+        overrides: dict[str, Any] = _docs_dir_override(config_file, stack)
+        if dev_addr:
+            overrides["dev_addr"] = dev_addr
+        mkdocs_serve(str(config_file), livereload=True, open_in_browser=open_browser, **overrides)

@@ -1,0 +1,134 @@
+"""One test per YAML rule of FORMAT.md, on the loader alone."""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+
+from sopgen.yamlsource import MAX_VALUES, load_bytes, load_text
+
+
+def load_ok(text: str):
+    doc, problems = load_text(text, "f.yml")
+    assert problems == [], problems
+    assert doc is not None
+    return doc
+
+
+@pytest.mark.parametrize("word", ["no", "No", "yes", "on", "off", "y", "n", "NO"])
+def test_only_true_and_false_are_booleans(word: str) -> None:
+    assert load_ok(f"title: {word}\n").data == {"title": word}
+
+
+def test_true_and_false_are_booleans() -> None:
+    assert load_ok("a: true\nb: false\n").data == {"a": True, "b": False}
+
+
+def test_dates_and_sexagesimals_stay_text() -> None:
+    data = load_ok("reviewed: 2026-01-15\nduration: 1:30\n").data
+    assert data == {"reviewed": "2026-01-15", "duration": "1:30"}
+
+
+def test_numbers_remember_how_they_were_written() -> None:
+    data = load_ok("a: 1.10\nb: 007\n").data
+    assert data["a"] == 1.1 and data["a"].raw == "1.10"
+    assert data["b"] == 7 and data["b"].raw == "007"
+
+
+def test_duplicate_key_names_both_lines() -> None:
+    doc, problems = load_text("title: A\nrole: x\ntitle: B\n", "f.yml")
+    assert [str(p) for p in problems] == [
+        "f.yml:3:1: title: duplicate key 'title': given at line 1 and again at line 3; keep only one"
+    ]
+
+
+def test_duplicate_key_in_nested_mapping() -> None:
+    _, problems = load_text("steps:\n  - do: a\n    do: b\n", "f.yml")
+    assert [(p.line, p.col, p.field) for p in problems] == [(3, 5, "steps[0].do")]
+
+
+@pytest.mark.parametrize("tag", [
+    "!!python/object/apply:os.system ['true']",
+    "!!python/name:os.system",
+    "!!set {a, b}",
+    "!!binary aGk=",
+    "!custom x",
+])
+def test_tags_that_build_objects_are_refused(tag: str) -> None:
+    _, problems = load_text(f"title: {tag}\n", "f.yml")
+    assert len(problems) == 1
+    assert problems[0].field == "title"
+    assert "is not allowed" in problems[0].message
+
+
+def test_standard_tags_are_fine() -> None:
+    assert load_ok("a: !!str 12\nb: !!int '7'\n").data == {"a": "12", "b": 7}
+
+
+def test_anchors_and_aliases_are_allowed() -> None:
+    data = load_ok("base: &tools [Gmail, Calendar]\nother: *tools\nm: &m {x: 1}\nn:\n  <<: *m\n  y: 2\n").data
+    assert data["other"] == ["Gmail", "Calendar"]
+    assert data["n"] == {"x": 1, "y": 2}
+
+
+def billion_laughs(levels: int) -> str:
+    lines = ["l0: &l0 [lol]"]
+    for i in range(1, levels + 1):
+        lines.append(f"l{i}: &l{i} [" + ", ".join([f"*l{i - 1}"] * 10) + "]")
+    return "\n".join(lines) + "\n"
+
+
+def test_billion_laughs_is_refused_fast() -> None:
+    start = time.perf_counter()
+    doc, problems = load_text(billion_laughs(10), "f.yml")
+    elapsed = time.perf_counter() - start
+    assert doc is None
+    assert len(problems) == 1
+    assert f"more than {MAX_VALUES:,} values through anchors and aliases" in problems[0].message
+    assert elapsed < 1.0
+
+
+def test_recursive_alias_is_refused() -> None:
+    doc, problems = load_text("a: &x [1, *x]\n", "f.yml")
+    assert doc is None and "cycle" in problems[0].message
+
+
+@pytest.mark.parametrize("prefix", [b"", b"\xef\xbb\xbf"])
+@pytest.mark.parametrize("newline", [b"\n", b"\r\n"])
+def test_utf8_with_or_without_bom_and_crlf(prefix: bytes, newline: bytes) -> None:
+    raw = prefix + newline.join([b"title: Caf\xc3\xa9 \xe2\x80\x94 r\xc3\xa9sum\xc3\xa9", b"role: x", b"steps:", b"  - do: a", b""])
+    doc, problems = load_bytes(raw, "f.yml")
+    assert problems == []
+    assert doc.data["title"] == "Café — résumé"
+    assert doc.mark(("steps", 0, "do")).line == 4
+
+
+def test_invalid_utf8_names_the_file_and_place() -> None:
+    doc, problems = load_bytes(b"title: ok\nrole: caf\xe9\n", "sops/tasks/x.yml")
+    assert doc is None
+    assert str(problems[0]) == "sops/tasks/x.yml:2:10: the file is not valid UTF-8 (byte 0xe9); save it as UTF-8 in your editor"
+
+
+def test_every_value_keeps_its_line_and_column() -> None:
+    doc = load_ok("title: T\nsteps:\n  - do: first\n    steps:\n      - do: nested\n")
+    assert doc.mark(("steps", 0, "steps", 0, "do")) .line == 5
+    assert doc.mark(("steps", 0, "steps", 0, "do")).col == 13
+    assert doc.mark(("steps", 0, "steps", 0, "do"), key=True).col == 9
+    # a place that does not exist falls back to its closest parent
+    assert doc.mark(("steps", 0, "missing")).line == 3
+
+
+def test_syntax_error_is_located() -> None:
+    _, problems = load_text("a: [1, 2\nb: 3\n", "f.yml")
+    assert problems[0].line == 2 and problems[0].message.startswith("invalid YAML:")
+
+
+def test_empty_file_is_an_empty_mapping() -> None:
+    assert load_ok("").data == {}
+    assert load_ok("# only a comment\n").data == {}
+
+
+def test_deep_nesting_is_refused() -> None:
+    doc, problems = load_text("a: " + "[" * 150 + "]" * 150 + "\n", "f.yml")
+    assert doc is None and "nest more than" in problems[0].message
