@@ -83,9 +83,9 @@ class Money:
 
     currency: str
 
-    def one(self, amount: float) -> str:
+    def one(self, amount: float, *, cents: bool = False) -> str:
         sign = "−" if amount < -0.005 else ""
-        digits = f"{abs(amount):,.0f}" if abs(amount) >= 100 or float(abs(amount)).is_integer() else f"{abs(amount):,.2f}"
+        digits = f"{abs(amount):,.2f}" if cents else f"{abs(amount):,.0f}"
         symbol = SYMBOLS.get(self.currency)
         if symbol:
             return f"{sign}{symbol}{digits}"
@@ -95,9 +95,11 @@ class Money:
         if value is None:
             return "—"
         value = value * per
-        if value.exact or self.one(value.low) == self.one(value.high):
-            return self.one(value.low)
-        return f"{self.one(value.low)}–{self.one(value.high)}"
+        # whole units, as people talk about money; cents only when everything is under 10
+        cents = max(abs(value.low), abs(value.high)) < 10 and not (
+            float(value.low).is_integer() and float(value.high).is_integer())
+        low, high = self.one(value.low, cents=cents), self.one(value.high, cents=cents)
+        return low if value.exact or low == high else f"{low}–{high}"
 
 
 def plural(count: int, word: str, words: Optional[str] = None) -> str:
