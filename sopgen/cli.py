@@ -293,7 +293,10 @@ def render_command(directory: str, config_file: Optional[str], force: bool) -> N
     target = Path(directory)
     if target.exists() and any(target.iterdir()) and not force:
         raise click.ClickException(f"{directory} is not empty (use --force to write into it)")
-    written = export(config, catalog, target, today=date.today())
+    try:
+        written = export(config, catalog, target, today=date.today())
+    except SopgenError as exc:
+        raise click.ClickException(str(exc)) from None
     click.echo(f"✓ Wrote {directory}/mkdocs.yml and {written:,} files under {directory}/docs/; "
                f"build it with: mkdocs build -f {directory}/mkdocs.yml", err=True)
 

@@ -71,3 +71,7 @@ def summary(problems: list[Problem]) -> str:
 
 def plural(n: int, word: str) -> str:
     return f"{n:,} {word}" if n == 1 else f"{n:,} {word}s"
+
+
+class TemplateFailed(SopgenError):
+    """A template could not be rendered: ``templates/sop.md.j2:12: 'x' is undefined``."""

@@ -26,7 +26,7 @@ from mkdocs.plugins import BasePlugin
 from mkdocs.structure.files import File, Files
 
 from .catalog import Catalog
-from .errors import Problem, summary
+from .errors import Problem, TemplateFailed, summary
 from .loader import load
 from .model import Organization
 from .render import EXTENSIONS, FEATURES, Site, merge_nav, render
@@ -53,6 +53,8 @@ class SopgenPlugin(BasePlugin[SopgenConfig]):
         self.on_page: Optional[Callable[[str], None]] = None
         """Called with each page's path as MkDocs renders it."""
         self.today: date = date.today()
+        self.server: Any = None
+        self.watched: set[str] = set()
 
     # -- events --------------------------------------------------------------------
 
@@ -61,6 +63,7 @@ class SopgenPlugin(BasePlugin[SopgenConfig]):
         self.command = command
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
+        self._watch_sources(config)  # under serve: a templates/ folder may have appeared
         _add_extensions(config)
         _add_features(config)
         project = self.project_dir(config)
@@ -85,7 +88,10 @@ class SopgenPlugin(BasePlugin[SopgenConfig]):
         if catalog.organization_source is None:
             catalog.organization = Organization(name=config.site_name)
         self.catalog = catalog
-        self.site = render(catalog, environment(project), today=self.today)
+        try:
+            self.site = render(catalog, environment(project), today=self.today)
+        except TemplateFailed as exc:
+            raise PluginError(f"sopgen: {exc}") from None
         for css in self.site.css:
             if css not in config.extra_css:
                 config.extra_css.append(css)
@@ -125,11 +131,18 @@ class SopgenPlugin(BasePlugin[SopgenConfig]):
         return page
 
     def on_serve(self, server: Any, *, config: MkDocsConfig, builder: Any) -> Any:
+        self.server = server
+        self._watch_sources(config)
+        return server
+
+    def _watch_sources(self, config: MkDocsConfig) -> None:
+        if self.server is None:
+            return
         project = self.project_dir(config)
         for folder in (project / self.config.sops_dir, project / "templates"):
-            if folder.is_dir():
-                server.watch(str(folder))
-        return server
+            if folder.is_dir() and str(folder) not in self.watched:
+                self.server.watch(str(folder))
+                self.watched.add(str(folder))
 
     # -- helpers -------------------------------------------------------------------
 

@@ -21,7 +21,9 @@ from typing import Any, Optional, Union
 import jinja2
 
 from .catalog import Catalog, RoleEntry, TaskEntry
+from .errors import TemplateFailed
 from .filters import FILTERS, Money
+from .templating import default_templates
 from .ordering import learning_order
 
 FREQUENCIES = ["daily", "weekly", "monthly", "quarterly", "yearly", "as-needed", None]
@@ -145,7 +147,10 @@ def render(catalog: Catalog, env: jinja2.Environment, *, today: date) -> Site:
     def page(path: str, template: str, title: str, kind: str, source: Optional[Path] = None, **extra: Any) -> None:
         values = dict(shared, page_path=path, page_title=title, **extra)
         values["link"] = lambda target: relative(path, path_of(target))
-        markdown = env.get_template(template).render(values)
+        try:
+            markdown = env.get_template(template).render(values)
+        except jinja2.TemplateError as exc:
+            raise TemplateFailed(f"{_where(exc, template, catalog.root)}: {exc.message or exc} (rendering {path})") from None
         site.pages[path] = Page(path, title, markdown, kind, source)
 
     page(home_path(), "home.md.j2", catalog.organization.name, "home",
@@ -170,6 +175,26 @@ def render(catalog: Catalog, env: jinja2.Environment, *, today: date) -> Site:
             site.files[image_path(image)] = catalog.sops / image
     site.nav = navigation(catalog)
     return site
+
+
+def _where(exc: jinja2.TemplateError, template: str, root: Path) -> str:
+    """``file:line`` of the template line that failed, from the exception or its traceback."""
+    filename, lineno = getattr(exc, "filename", None), getattr(exc, "lineno", None)
+    tb = exc.__traceback__
+    while tb is not None:
+        if tb.tb_frame.f_code.co_filename.endswith(".j2"):
+            filename, lineno = tb.tb_frame.f_code.co_filename, tb.tb_lineno
+        tb = tb.tb_next
+    if not filename:
+        return template
+    file = Path(filename).resolve()
+    if file.is_relative_to(root):
+        shown = file.relative_to(root).as_posix()
+    elif file.is_relative_to(default_templates().resolve()):
+        shown = "default:" + file.relative_to(default_templates().resolve()).as_posix()
+    else:
+        shown = filename
+    return f"{shown}:{lineno}" if lineno else shown
 
 
 def navigation(catalog: Catalog) -> list[Any]:

@@ -119,7 +119,7 @@ def build(
     """Build the site of ``config_file``; the old site survives any failure."""
     from mkdocs.commands import build as mkdocs_build
     from mkdocs.config import load_config
-    from mkdocs.exceptions import MkDocsException
+    from mkdocs.exceptions import Abort, MkDocsException
 
     started = time.perf_counter()
     with contextlib.ExitStack() as stack:
@@ -145,6 +145,8 @@ def build(
             mkdocs_build.build(config)
         except (MkDocsException, OSError) as exc:
             shutil.rmtree(staging, ignore_errors=True)
+            if isinstance(exc, Abort):  # MkDocs logged the reason already; say what it means
+                raise BuildFailed("the build failed; the previous site was left as it was") from None
             raise BuildFailed(str(exc) or type(exc).__name__) from None
         finally:
             config.plugins.on_shutdown()

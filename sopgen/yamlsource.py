@@ -48,22 +48,28 @@ class Document:
     path: str
     """The file's path relative to the project (for messages)."""
     data: Any
-    values: dict[Loc, Mark] = field(default_factory=dict)
-    keys: dict[Loc, Mark] = field(default_factory=dict)
+    values: dict[Loc, Any] = field(default_factory=dict)
+    """Where each value starts (PyYAML marks, 0-based; converted only when asked)."""
+    keys: dict[Loc, Any] = field(default_factory=dict)
+    """Where each mapping key starts."""
 
     def mark(self, loc: Loc, *, key: bool = False) -> Mark:
         """Position of ``loc``, or of its closest enclosing value that has one."""
         if key and loc in self.keys:
-            return self.keys[loc]
+            return _mark(self.keys[loc])
         while loc:
             if loc in self.values:
-                return self.values[loc]
+                return _mark(self.values[loc])
             loc = loc[:-1]
-        return self.values.get((), Mark(1, 1))
+        return _mark(self.values[()]) if () in self.values else Mark(1, 1)
 
     def problem(self, loc: Loc, message: str, *, key: bool = False, severity: str = "error", rule: str = "") -> Problem:
         mark = self.mark(loc, key=key)
         return Problem(self.path, mark.line, mark.col, format_loc(loc), message, severity, rule)  # type: ignore[arg-type]
+
+
+def _mark(yaml_mark: Any) -> Mark:
+    return Mark(yaml_mark.line + 1, yaml_mark.column + 1)
 
 
 def format_loc(loc: Loc) -> str:
@@ -185,9 +191,8 @@ def load_text(text: str, display: str) -> tuple[Document | None, list[Problem]]:
     doc = Document(display, None)
     if node is None:  # an empty file
         doc.data = {}
-        doc.values[()] = Mark(1, 1)
         return doc, []
-    builder = _Builder(doc)
+    builder = _Builder(doc, node)
     try:
         doc.data = builder.value(node, (), 0)
     except _Refused as refused:
@@ -198,12 +203,11 @@ def load_text(text: str, display: str) -> tuple[Document | None, list[Problem]]:
 class _Builder:
     """Turns composed nodes into plain values, recording marks and problems."""
 
-    def __init__(self, doc: Document) -> None:
+    def __init__(self, doc: Document, root: Node) -> None:
         self.doc = doc
+        self.root = root
         self.problems: list[Problem] = []
         self.count = 0
-        self.seen: set[int] = set()
-        self.aliased = False
         self.active: set[int] = set()
 
     def _problem(self, node: Node, loc: Loc, message: str) -> Problem:
@@ -212,13 +216,10 @@ class _Builder:
 
     def value(self, node: Node, loc: Loc, depth: int) -> Any:
         self.count += 1
-        if id(node) in self.seen:
-            self.aliased = True
-        self.seen.add(id(node))
         if self.count > MAX_VALUES:
-            how = "through anchors and aliases" if self.aliased else "in all"
+            how = "through anchors and aliases" if _distinct_nodes(self.root) <= MAX_VALUES else "in all"
             top = loc[:1]  # the deep path inside an expansion means nothing to the author
-            mark = self.doc.keys.get(top, Mark(1, 1))
+            mark = self.doc.mark(top, key=True)
             raise _Refused(Problem(
                 self.doc.path, mark.line, mark.col, format_loc(top),
                 f"this document expands to more than {MAX_VALUES:,} values {how}; "
@@ -228,7 +229,7 @@ class _Builder:
             raise _Refused(self._problem(node, loc, f"values nest more than {MAX_DEPTH} levels deep"))
         if id(node) in self.active:
             raise _Refused(self._problem(node, loc, "an alias refers to the value that contains it (a cycle)"))
-        self.doc.values.setdefault(loc, Mark(node.start_mark.line + 1, node.start_mark.column + 1))
+        self.doc.values.setdefault(loc, node.start_mark)
         if isinstance(node, ScalarNode):
             return self.scalar(node, loc)
         if node.tag not in (_TAG + "seq", _TAG + "map"):
@@ -283,16 +284,15 @@ class _Builder:
                 self.problems.append(self._problem(key_node, loc, "a key must be plain text, not a list or mapping"))
                 continue
             key = key_node.value
-            here = Mark(key_node.start_mark.line + 1, key_node.start_mark.column + 1)
             if key in first_line:
                 self.problems.append(self._problem(
                     key_node, loc + (key,),
-                    f"duplicate key '{key}': given at line {first_line[key]} and again at line {here.line}; "
-                    "keep only one",
+                    f"duplicate key '{key}': given at line {first_line[key]} and again at line "
+                    f"{key_node.start_mark.line + 1}; keep only one",
                 ))
                 continue
-            first_line[key] = here.line
-            self.doc.keys[loc + (key,)] = here
+            first_line[key] = key_node.start_mark.line + 1
+            self.doc.keys[loc + (key,)] = key_node.start_mark
             out[key] = self.value(value_node, loc + (key,), depth + 1)
         for key_node, value_node in merges:
             sources = value_node.value if isinstance(value_node, SequenceNode) else [value_node]
@@ -304,6 +304,23 @@ class _Builder:
                 for key, value in merged.items():
                     out.setdefault(key, value)
         return out
+
+
+def _distinct_nodes(root: Node) -> int:
+    """How many nodes the document really has, aliases counted once."""
+    seen: set[int] = set()
+    stack = [root]
+    while stack:
+        node = stack.pop()
+        if id(node) in seen:
+            continue
+        seen.add(id(node))
+        if isinstance(node, SequenceNode):
+            stack.extend(node.value)
+        elif isinstance(node, MappingNode):
+            for key, value in node.value:
+                stack += [key, value]
+    return len(seen)
 
 
 def _refused_tag(tag: str) -> str:

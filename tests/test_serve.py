@@ -1,0 +1,75 @@
+"""`sopgen serve`: a real server that rebuilds when a YAML file or a template changes."""
+
+from __future__ import annotations
+
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+from conftest import BASE
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def fetch(url: str) -> str | None:
+    try:
+        with urllib.request.urlopen(url, timeout=5) as response:
+            return response.read().decode("utf-8")
+    except (urllib.error.URLError, ConnectionError, TimeoutError):
+        return None
+
+
+def wait_for(url: str, needle: str, timeout: float = 30) -> str:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        body = fetch(url)
+        if body is not None and needle in body:
+            return body
+        time.sleep(0.3)
+    raise AssertionError(f"{needle!r} never appeared at {url}")
+
+
+@pytest.fixture
+def server(tmp_path: Path):
+    project = shutil.copytree(BASE, tmp_path / "p")
+    (project / "templates").mkdir()
+    (project / "templates/tools.md.j2").write_text('{% extends "default:tools.md.j2" %}\n')
+    port = free_port()
+    log = open(tmp_path / "serve.log", "w+")
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "sopgen", "serve", "-a", f"127.0.0.1:{port}", "-f", str(project / "mkdocs.yml")],
+        stdout=log, stderr=subprocess.STDOUT)
+    try:
+        yield project, f"http://127.0.0.1:{port}", proc, log
+    finally:
+        proc.terminate()
+        proc.wait(timeout=10)
+        log.close()
+
+
+def test_serve_rebuilds_on_yaml_and_template_edits(server) -> None:
+    project, base, proc, log = server
+    page = f"{base}/sops/send-invoices/"
+    wait_for(page, "Send client invoices")
+    task = project / "sops/tasks/send-invoices.yml"
+    task.write_text(task.read_text().replace("title: Send client invoices", "title: Send every client invoice"))
+    wait_for(page, "Send every client invoice")
+
+    task.write_text(task.read_text().replace("Send every client invoice", "Send all client invoices"))
+    wait_for(page, "Send all client invoices")
+
+    # so is a template override
+    wait_for(f"{base}/tools/", "QuickBooks Online")
+    (project / "templates/tools.md.j2").write_text("# Our tools\n\nOverridden while serving.\n")
+    wait_for(f"{base}/tools/", "Overridden while serving.")

@@ -1,0 +1,85 @@
+"""Template overrides: a project's templates/NAME shadows the default and can extend it."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from conftest import BASE, run
+from sopgen.errors import TemplateFailed
+from sopgen.loader import load
+from sopgen.render import render
+from sopgen.templating import default_templates, environment, search_path
+
+
+def rendered(project: Path) -> dict[str, str]:
+    site = render(load(project), environment(project), today=date(2026, 11, 25))
+    return {path: page.markdown for path, page in site.pages.items()}
+
+
+def test_defaults_are_found() -> None:
+    for name in ["home", "role", "onboarding", "checklists", "sop", "tools", "delegation", "reviews"]:
+        assert (default_templates() / f"{name}.md.j2").is_file()
+
+
+def test_override_extends_the_default(base_project: Path) -> None:
+    (base_project / "templates").mkdir()
+    (base_project / "templates/sop.md.j2").write_text(
+        '{% extends "default:sop.md.j2" %}\n'
+        "{% block footer %}\n---\nQuestions? Ask {{ organization.name|text }} in the ops channel.\n{% endblock %}\n")
+    pages = rendered(base_project)
+    sop = pages["sops/send-invoices.md"]
+    assert sop.startswith("# Send client invoices\n")
+    assert "## Steps" in sop
+    assert sop.rstrip().endswith("Questions? Ask Base Consulting in the ops channel.")
+    assert "Questions?" not in pages["roles/bookkeeper/index.md"]
+
+
+def test_override_replaces_a_block(base_project: Path) -> None:
+    (base_project / "templates").mkdir()
+    (base_project / "templates/sop.md.j2").write_text(
+        '{% extends "default:sop.md.j2" %}\n{% block quiz %}{% endblock %}\n')
+    sop = rendered(base_project)["sops/send-invoices.md"]
+    assert "When do invoices go out?" not in sop
+    assert "## Steps" in sop
+
+
+def test_override_replaces_the_whole_page(base_project: Path) -> None:
+    (base_project / "templates").mkdir()
+    (base_project / "templates/tools.md.j2").write_text("# Our tools\n\n{% for t in tools %}- {{ t.name|text }}\n{% endfor %}")
+    assert rendered(base_project)["tools.md"] == "# Our tools\n\n- QuickBooks Online\n"
+
+
+def test_search_path_is_most_specific_first(base_project: Path) -> None:
+    assert search_path(base_project) == [default_templates()]
+    (base_project / "templates").mkdir()
+    assert search_path(base_project) == [base_project / "templates", default_templates()]
+
+
+def test_sop_text_is_never_a_template(base_project: Path) -> None:
+    task = base_project / "sops/tasks/send-invoices.yml"
+    task.write_text(task.read_text().replace("- do: Send the invoices.",
+                                             "- do: 'Send {{ 7*7 }} invoices {% raw %} now'"))
+    sop = rendered(base_project)["sops/send-invoices.md"]
+    assert "Send {{ 7*7 }} invoices {% raw %} now" in sop
+    assert "49" not in sop
+
+
+def test_undefined_names_fail_loudly(base_project: Path) -> None:
+    (base_project / "templates").mkdir()
+    (base_project / "templates/tools.md.j2").write_text("# Tools\n\n{{ no_such_thing }}\n")
+    with pytest.raises(TemplateFailed, match=r"^templates/tools.md.j2:3: 'no_such_thing' is undefined"):
+        rendered(base_project)
+
+
+def test_template_errors_stop_the_build_cleanly(base_project: Path) -> None:
+    (base_project / "templates").mkdir()
+    (base_project / "templates/sop.md.j2").write_text("# {{ task.title|text }\n")
+    result = run(base_project, "build", "-d", str(base_project / "out"))
+    assert result.exit_code == 1
+    assert "error: sopgen: templates/sop.md.j2:1: unexpected '}'" in result.output
+    assert "Error: the build failed; the previous site was left as it was" in result.output
+    assert "Traceback" not in result.output
+    assert not (base_project / "out").exists()
