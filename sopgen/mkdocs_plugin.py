@@ -48,9 +48,9 @@ class SopgenPlugin(BasePlugin[SopgenConfig]):
         self.catalog: Optional[Catalog] = None
         self.preloaded: Optional[tuple[Catalog, list[Problem]]] = None
         """Set by ``sopgen build``, which validated already and reported the problems."""
-        self.on_start: Optional[Callable[[int], None]] = None
+        self.progress_start: Optional[Callable[[int], None]] = None
         """Called with the number of pages once they are known (the CLI's progress bar)."""
-        self.on_page: Optional[Callable[[str], None]] = None
+        self.progress_page: Optional[Callable[[str], None]] = None
         """Called with each page's path as MkDocs renders it."""
         self.today: date = date.today()
         self.server: Any = None
@@ -64,6 +64,7 @@ class SopgenPlugin(BasePlugin[SopgenConfig]):
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
         self._watch_sources(config)  # under serve: a templates/ folder may have appeared
+        self.today = date.today()  # the instance lives across serve rebuilds, maybe past midnight
         _add_extensions(config)
         _add_features(config)
         project = self.project_dir(config)
@@ -121,13 +122,13 @@ class SopgenPlugin(BasePlugin[SopgenConfig]):
             if f.generated_by is None and f.src_uri not in self.site.pages
         )
         config.nav = merge_nav(config.nav, self.site.nav, handwritten)
-        if self.on_start is not None:
-            self.on_start(len(files.documentation_pages()))
+        if self.progress_start is not None:
+            self.progress_start(len(files.documentation_pages()))
         return files
 
     def on_pre_page(self, page: Any, *, config: MkDocsConfig, files: Files) -> Any:
-        if self.on_page is not None:
-            self.on_page(page.file.src_uri)
+        if self.progress_page is not None:
+            self.progress_page(page.file.src_uri)
         return page
 
     def on_serve(self, server: Any, *, config: MkDocsConfig, builder: Any) -> Any:

@@ -138,8 +138,8 @@ def build(
             raise BuildFailed(f"{config_file.name} does not list 'sopgen' under plugins: add it "
                               "(plugins: [search, sopgen])")
         plugin.preloaded = preloaded  # type: ignore[attr-defined]
-        plugin.on_start = on_start  # type: ignore[attr-defined]
-        plugin.on_page = on_page  # type: ignore[attr-defined]
+        plugin.progress_start = on_start  # type: ignore[attr-defined]
+        plugin.progress_page = on_page  # type: ignore[attr-defined]
         config.plugins.on_startup(command="build", dirty=False)
         try:
             mkdocs_build.build(config)
