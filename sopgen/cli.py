@@ -202,9 +202,12 @@ def _load_checked(config_file: Optional[str]) -> tuple[Path, Any, list[Problem]]
 @click.option("--strict", is_flag=True, help="Fail on any warning, sopgen's or MkDocs' (overdue reviews excepted).")
 @click.option("-d", "--site-dir", type=click.Path(file_okay=False), default=None,
               help="Where to write the site. Default: site_dir of mkdocs.yml (site/).")
+@click.option("--pdf/--no-pdf", "pdf", default=None,
+              help="Build the PDF handbooks too (default: the plugin's `pdf` option, on).")
 @click.option("-q", "--quiet", is_flag=True, help="Print errors only.")
 @click.option("-v", "--verbose", is_flag=True, help="Print MkDocs' progress messages too.")
-def build(config_file: Optional[str], strict: bool, site_dir: Optional[str], quiet: bool, verbose: bool) -> None:
+def build(config_file: Optional[str], strict: bool, site_dir: Optional[str], pdf: Optional[bool],
+          quiet: bool, verbose: bool) -> None:
     """Validate the sources, then build the training site.
 
     Every page is rendered before anything is written, and the new site
@@ -224,29 +227,20 @@ def build(config_file: Optional[str], strict: bool, site_dir: Optional[str], qui
         click.echo(f"✗ {summary(problems)}: nothing was built", err=True)
         raise Failed()
     say(f"Validated {_counts(catalog)}")
-    bar: dict[str, Any] = {}
-
-    def start(total: int) -> None:
-        if not quiet:
-            bar["bar"] = click.progressbar(length=total, label="Building pages", file=sys.stderr,
-                                           show_pos=True, width=30)
-            bar["bar"].__enter__()
-
-    def tick(_path: str) -> None:
-        if "bar" in bar:
-            bar["bar"].update(1)
-
+    progress = Progress(quiet)
     try:
         result = build_site(config, site_dir=site_dir, strict=strict, preloaded=(catalog, problems),
-                            on_start=start, on_page=tick, echo=lambda m: click.echo(m, err=True),
-                            verbose=verbose, quiet=quiet)
+                            on_start=lambda n: progress.start(n, "Building pages"),
+                            on_page=lambda _path: progress.advance(),
+                            pdf=pdf, on_pdf=progress.pdf,
+                            echo=lambda m: click.echo(m, err=True), verbose=verbose, quiet=quiet)
     except BuildFailed as exc:
         raise click.ClickException(str(exc)) from None
     finally:
-        if "bar" in bar:
-            bar["bar"].__exit__(None, None, None)
-    where = os.path.relpath(result.site_dir) if not os.path.relpath(result.site_dir).startswith("..") else str(result.site_dir)
-    say(f"✓ Built {where}/: {result.pages:,} pages in {result.seconds:.1f} s"
+        progress.stop()
+    where = _shown(result.site_dir)
+    handbooks = f" and {len(result.pdfs)} PDF handbooks" if result.pdfs else ""
+    say(f"✓ Built {where}/: {result.pages:,} pages{handbooks} in {result.seconds:.1f} s"
         + (f", {len(result.warnings)} warning{'s' if len(result.warnings) != 1 else ''}" if result.warnings else ""))
 
 
@@ -321,6 +315,98 @@ def init(directory: str, name: Optional[str]) -> None:
         click.echo(f"created {path.relative_to(target).as_posix()}")
     where = "" if directory == "." else f"cd {directory} && "
     click.echo(f"\nNext: {where}sopgen serve   (then edit sops/tasks/*.yml and watch the site update)")
+
+
+class Progress:
+    """Progress bars on standard error: pages, then PDF handbooks."""
+
+    def __init__(self, quiet: bool) -> None:
+        self.quiet = quiet
+        self.bar: Any = None
+
+    def start(self, total: int, label: str) -> None:
+        self.stop()
+        if not self.quiet:
+            self.bar = click.progressbar(length=total, label=label, file=sys.stderr, show_pos=True, width=30)
+            self.bar.__enter__()
+
+    def advance(self) -> None:
+        if self.bar is not None:
+            self.bar.update(1)
+
+    def pdf(self, total: int, done: Optional[str]) -> None:
+        if done is None:
+            self.start(total, "Building PDFs ")
+        else:
+            self.advance()
+
+    def stop(self) -> None:
+        if self.bar is not None:
+            self.bar.__exit__(None, None, None)
+            self.bar = None
+
+
+@main.command("pdf")
+@config_option
+@click.option("--role", "roles", multiple=True, metavar="ID",
+              help="Only this role's handbook (repeat for several; 'handbook' is the whole business).")
+@click.option("-o", "--output", type=click.Path(file_okay=False), default=None,
+              help="Folder for the PDFs. Default: pdf/ in the site folder (site/pdf/).")
+@click.option("--page-size", type=click.Choice(["A4", "Letter"]), default=None,
+              help="Paper size. Default: the plugin's pdf_page_size option (A4).")
+@click.option("-j", "--jobs", type=click.IntRange(1, 64), default=None,
+              help="Handbooks rendered at once, in separate processes. Default: one per CPU core.")
+@click.option("-q", "--quiet", is_flag=True, help="Print errors only.")
+def pdf_command(config_file: Optional[str], roles: tuple[str, ...], output: Optional[str],
+                page_size: Optional[str], jobs: Optional[int], quiet: bool) -> None:
+    """Build the PDF handbooks only: one per role with SOPs in force, and one of everything.
+
+    Each has a cover, a table of contents with page numbers, the role's manual,
+    onboarding timeline, every SOP on its own page and checklists to sign.
+    """
+    from . import pdf as pdfs
+    from .printing import HANDBOOK, pdf_roles
+    from .sitebuild import plugin_options, site_dir_of
+
+    config, catalog, problems = _load_checked(config_file)
+    for problem in problems:
+        if problem.severity == "error" or not quiet:
+            click.echo(str(problem), err=True)
+    if errors_in(problems):
+        click.echo(f"✗ {summary(problems)}: no PDF was made", err=True)
+        raise Failed()
+    known = [r.id for r in pdf_roles(catalog)] + [HANDBOOK]
+    for name in roles:
+        if name not in known:
+            import difflib
+
+            close = difflib.get_close_matches(name, known, n=1)
+            hint = f" — did you mean '{close[0]}'?" if close else f"; choose from: {', '.join(known)}"
+            raise click.BadParameter(f"no handbook for '{name}'{hint}", param_hint="--role")
+    options = plugin_options(config)
+    out = Path(output) if output else site_dir_of(config) / "pdf"
+    try:
+        plan = pdfs.plan(catalog, out, roles=list(roles) or None, today=date.today(),
+                         page_size=page_size or str(options.get("pdf_page_size", "A4")))
+        progress = Progress(quiet)
+        progress.start(len(plan), "Building PDFs")
+        try:
+            results = pdfs.build(plan, processes=jobs, on_done=lambda r: progress.advance())
+        finally:
+            progress.stop()
+    except SopgenError as exc:
+        raise click.ClickException(str(exc)) from None
+    for result in sorted(results, key=lambda r: r.name):
+        for warning in dict.fromkeys(result.warnings):
+            click.echo(f"warning: {result.target.name}: {warning}", err=True)
+        if not quiet:
+            click.echo(f"✓ {_shown(result.target)}: {result.pages} pages ({result.seconds:.1f} s)", err=True)
+
+
+def _shown(path: Path) -> str:
+    """A path as short as it can be said: relative to here when inside, else absolute."""
+    rel = os.path.relpath(path)
+    return str(path) if rel.startswith("..") else rel
 
 
 def _counts(catalog: Any) -> str:

@@ -9,6 +9,7 @@ project's hand-written pages and every generated page and image. Tags in
 
 from __future__ import annotations
 
+import json
 import shutil
 from datetime import date
 from pathlib import Path
@@ -18,7 +19,7 @@ import yaml
 
 from .catalog import Catalog
 from .model import Organization
-from .render import EXTENSIONS, FEATURES, merge_nav, render
+from .render import EXTENSIONS, FEATURES, merge_nav, nav_title, render
 from .templating import environment
 
 
@@ -90,7 +91,9 @@ def export(config_file: Path, catalog: Catalog, target: Path, *, today: date) ->
         if path.exists():
             continue  # the project's own page of that name wins, as in a plugin build
         path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(page.markdown, encoding="utf-8")
+        # the title as escaped text, which themes put into <title> as HTML (see the plugin)
+        front = f"---\ntitle: {json.dumps(nav_title(page.title), ensure_ascii=False)}\n---\n\n"
+        path.write_text(front + page.markdown, encoding="utf-8")
         written += 1
     for dest, source in site.files.items():
         path = docs / dest

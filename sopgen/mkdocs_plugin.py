@@ -26,10 +26,11 @@ from mkdocs.plugins import BasePlugin
 from mkdocs.structure.files import File, Files
 
 from .catalog import Catalog
-from .errors import Problem, TemplateFailed, summary
+from .errors import Problem, SopgenError, TemplateFailed, summary
+from .printing import HANDBOOK, PAGE_SIZES, pdf_path, pdf_roles
 from .loader import load
 from .model import Organization
-from .render import EXTENSIONS, FEATURES, Site, merge_nav, render
+from .render import EXTENSIONS, FEATURES, Site, merge_nav, nav_title, render
 from .templating import environment
 from .validate import REVIEW_OVERDUE, validate
 
@@ -38,6 +39,10 @@ log = logging.getLogger("mkdocs.plugins.sopgen")
 class SopgenConfig(base.Config):
     sops_dir = c.Type(str, default="sops")
     """Folder of the YAML sources, relative to mkdocs.yml."""
+    pdf = c.Type(bool, default=True)
+    """Build the PDF handbooks with the site (never under `serve`)."""
+    pdf_page_size = c.Choice(PAGE_SIZES, default="A4")
+    """Paper size of the PDF handbooks: A4 or Letter."""
 
 
 class SopgenPlugin(BasePlugin[SopgenConfig]):
@@ -45,6 +50,7 @@ class SopgenPlugin(BasePlugin[SopgenConfig]):
 
     def __init__(self) -> None:
         self.site: Optional[Site] = None
+        self.pdfs: dict[str, str] = {}
         self.catalog: Optional[Catalog] = None
         self.preloaded: Optional[tuple[Catalog, list[Problem]]] = None
         """Set by ``sopgen build``, which validated already and reported the problems."""
@@ -53,6 +59,11 @@ class SopgenPlugin(BasePlugin[SopgenConfig]):
         self.progress_page: Optional[Callable[[str], None]] = None
         """Called with each page's path as MkDocs renders it."""
         self.today: date = date.today()
+        self.pdf_enabled: Optional[bool] = None
+        """Set by `sopgen build --no-pdf`; otherwise the `pdf` option, and off under serve."""
+        self.progress_pdf: Optional[Callable[[int, Optional[str]], None]] = None
+        """Called with the number of handbooks, then with each finished one (the CLI's progress)."""
+        self.command = "build"
         self.server: Any = None
         self.watched: set[str] = set()
 
@@ -89,8 +100,9 @@ class SopgenPlugin(BasePlugin[SopgenConfig]):
         if catalog.organization_source is None:
             catalog.organization = Organization(name=config.site_name)
         self.catalog = catalog
+        self.pdfs = self._pdfs(catalog)
         try:
-            self.site = render(catalog, environment(project), today=self.today)
+            self.site = render(catalog, environment(project), today=self.today, pdfs=self.pdfs)
         except TemplateFailed as exc:
             raise PluginError(f"sopgen: {exc}") from None
         for css in self.site.css:
@@ -117,6 +129,9 @@ class SopgenPlugin(BasePlugin[SopgenConfig]):
         for dest, source in self.site.files.items():
             if files.get_file_from_path(dest) is None:
                 files.append(File.generated(config, dest, abs_src_path=str(source)))
+        for dest in self.pdfs.values():
+            # a placeholder, so links to the handbook validate; on_post_build writes the PDF
+            files.append(File.generated(config, dest, content=b""))
         handwritten = sorted(
             f.src_uri for f in files.documentation_pages()
             if f.generated_by is None and f.src_uri not in self.site.pages
@@ -125,6 +140,40 @@ class SopgenPlugin(BasePlugin[SopgenConfig]):
         if self.progress_start is not None:
             self.progress_start(len(files.documentation_pages()))
         return files
+
+    def on_post_build(self, *, config: MkDocsConfig) -> None:
+        if not self.pdfs or self.catalog is None:
+            return
+        from . import pdf
+
+        try:
+            jobs = pdf.plan(self.catalog, Path(config.site_dir) / "pdf", today=self.today,
+                            page_size=self.config.pdf_page_size)
+            if self.progress_pdf:
+                self.progress_pdf(len(jobs), None)
+            results = pdf.build(jobs, on_done=lambda r: self.progress_pdf and self.progress_pdf(len(jobs), r.name))
+        except SopgenError as exc:
+            raise PluginError(f"sopgen: {exc}") from None
+        for result in results:
+            for warning in dict.fromkeys(result.warnings):
+                log.warning(f"pdf/{result.target.name}: {warning}")
+        log.info(f"sopgen: {len(results)} PDF handbooks, {sum(r.pages for r in results):,} pages")
+
+    def _pdfs(self, catalog: Catalog) -> dict[str, str]:
+        """Handbook name → path in the site, when PDFs are built this time."""
+        enabled = self.config.pdf if self.pdf_enabled is None else self.pdf_enabled
+        if not enabled or self.command == "serve":
+            return {}
+        names = [r.id for r in pdf_roles(catalog)] + [HANDBOOK]
+        return {name: pdf_path(name) for name in names}
+
+    def on_page_markdown(self, markdown: str, *, page: Any, config: MkDocsConfig, files: Files) -> str:
+        generated = self.site.pages.get(page.file.src_uri) if self.site else None
+        if generated is not None and page.file.generated_by is not None:
+            # Themes put meta.title into <title> as HTML, and Material strips tags from
+            # page.title there (which unescapes it): give it the escaped plain text.
+            page.meta["title"] = nav_title(generated.title)
+        return markdown
 
     def on_pre_page(self, page: Any, *, config: MkDocsConfig, files: Files) -> Any:
         if self.progress_page is not None:

@@ -12,6 +12,7 @@ The addresses are those of FORMAT.md (with MkDocs' directory URLs):
 
 from __future__ import annotations
 
+import html
 import posixpath
 from dataclasses import dataclass, field
 from datetime import date
@@ -135,13 +136,21 @@ def context(catalog: Catalog, today: date) -> dict[str, Any]:
         "money": Money(org.currency),
         "frequencies": FREQUENCIES,
         "frequency_titles": FREQUENCY_TITLES,
+        "pdfs": {},
+        "pdf": False,
     }
 
 
-def render(catalog: Catalog, env: jinja2.Environment, *, today: date) -> Site:
-    """Render every page of ``catalog`` with ``env``; nothing is written."""
+def render(catalog: Catalog, env: jinja2.Environment, *, today: date,
+           pdfs: Optional[dict[str, str]] = None) -> Site:
+    """Render every page of ``catalog`` with ``env``; nothing is written.
+
+    ``pdfs`` maps a role id (or ``handbook``) to the path of its PDF, when
+    PDFs are built: the pages then link to them.
+    """
     env.filters.update(FILTERS)
     shared = context(catalog, today)
+    shared["pdfs"] = pdfs or {}
     site = Site()
 
     def page(path: str, template: str, title: str, kind: str, source: Optional[Path] = None, **extra: Any) -> None:
@@ -203,15 +212,20 @@ def navigation(catalog: Catalog) -> list[Any]:
     for role in catalog.ordered_roles:
         in_force = [t for t in role.tasks if t.status != "retired"]
         retired = [t for t in role.tasks if t.status == "retired"]
-        sops = [{t.title + (" (draft)" if t.status == "draft" else ""): sop_path(t)} for t in in_force]
-        sops += [{t.title + " (retired)": sop_path(t)} for t in retired]
+        sops = [{nav_title(t.title) + (" (draft)" if t.status == "draft" else ""): sop_path(t)} for t in in_force]
+        sops += [{nav_title(t.title) + " (retired)": sop_path(t)} for t in retired]
         section: list[Any] = [role_path(role), {"Onboarding": onboarding_path(role)},
                               {"Checklists": checklists_path(role)}]
         if sops:
             section.append({"SOPs": sops})
-        nav.append({role.title: section})
+        nav.append({nav_title(role.title): section})
     nav.append({"Reference": [{title: path} for path, title in REFERENCE.values()]})
     return nav
+
+
+def nav_title(text: str) -> str:
+    """A plain-text title for the navigation, which themes insert as HTML."""
+    return html.escape(" ".join(text.split()), quote=False)
 
 
 def _images(steps: Any) -> list[str]:

@@ -34,6 +34,7 @@ class BuildResult:
     pages: int
     warnings: list[str]
     seconds: float
+    pdfs: list[Path]
 
 
 class _Collect(logging.Handler):
@@ -95,6 +96,11 @@ def plugin_options(config_file: Path) -> dict[str, Any]:
     return {}
 
 
+def site_dir_of(config_file: Path) -> Path:
+    """The site folder ``mkdocs.yml`` names (``site/`` by default)."""
+    return (config_file.parent / str(_raw_config(config_file).get("site_dir", "site"))).resolve()
+
+
 def _docs_dir_override(config_file: Path, stack: contextlib.ExitStack) -> dict[str, str]:
     """An empty stand-in for ``docs/`` when the project has none (MkDocs insists on one)."""
     raw = _raw_config(config_file)
@@ -112,6 +118,8 @@ def build(
     preloaded: Optional[tuple[Catalog, list[Problem]]] = None,
     on_start: Optional[Callable[[int], None]] = None,
     on_page: Optional[Callable[[str], None]] = None,
+    pdf: Optional[bool] = None,
+    on_pdf: Optional[Callable[[int, Optional[str]], None]] = None,
     echo: Callable[[str], None] = print,
     verbose: bool = False,
     quiet: bool = False,
@@ -140,6 +148,8 @@ def build(
         plugin.preloaded = preloaded  # type: ignore[attr-defined]
         plugin.progress_start = on_start  # type: ignore[attr-defined]
         plugin.progress_page = on_page  # type: ignore[attr-defined]
+        plugin.pdf_enabled = pdf  # type: ignore[attr-defined]
+        plugin.progress_pdf = on_pdf  # type: ignore[attr-defined]
         config.plugins.on_startup(command="build", dirty=False)
         try:
             mkdocs_build.build(config)
@@ -157,7 +167,8 @@ def build(
                               "the previous site was left as it was")
         _swap(staging, final)
         pages = sum(1 for _ in final.rglob("index.html"))
-    return BuildResult(final, pages, warnings, time.perf_counter() - started)
+        pdfs = sorted(final.glob("pdf/*.pdf"))
+    return BuildResult(final, pages, warnings, time.perf_counter() - started, pdfs)
 
 
 def _swap(new: Path, final: Path) -> None:

@@ -49,7 +49,8 @@ def environment(project_dir: Optional[Path] = None, *, filters: Optional[dict[st
         keep_trailing_newline=True,
         trim_blocks=True,
         lstrip_blocks=True,
-        autoescape=False,  # output is Markdown: escaping is done by explicit filters
+        # Markdown output escapes through explicit filters; the print templates (*.html.j2) autoescape
+        autoescape=jinja2.select_autoescape(enabled_extensions=("html.j2",), default_for_string=False, default=False),
     )
     env.filters.update(filters or {})
     return env

@@ -1,0 +1,167 @@
+"""PDF handbooks with WeasyPrint: one per role with SOPs in force, and one of everything.
+
+WeasyPrint is imported only here, and only when PDFs are made: a machine
+without its system libraries gets a clear error for PDF work and can still
+build the site. Handbooks render in parallel processes; each worker gets
+finished HTML and a fetcher that reads only files inside the project.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import time
+from concurrent.futures import ProcessPoolExecutor, as_completed
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import Callable, Optional
+
+from .catalog import Catalog
+from .errors import SopgenError
+from .printing import HANDBOOK, handbook_html, pdf_path, pdf_roles
+from .templating import environment
+
+
+class PdfUnavailable(SopgenError):
+    """WeasyPrint or its system libraries are missing."""
+
+
+@dataclass
+class PdfJob:
+    """One handbook to render: its name (role id or ``handbook``), HTML and destination."""
+
+    name: str
+    html: str
+    target: Path
+    root: Path
+
+
+@dataclass
+class PdfResult:
+    name: str
+    target: Path
+    pages: int
+    seconds: float
+    warnings: list[str] = field(default_factory=list)
+
+
+def check_weasyprint() -> None:
+    """Raise :class:`PdfUnavailable`, with what to install, when WeasyPrint cannot run here."""
+    try:
+        import weasyprint  # noqa: F401
+    except ImportError as exc:
+        raise PdfUnavailable(
+            f"PDF handbooks need WeasyPrint ({exc}): pip install weasyprint, "
+            "or build the site alone with --no-pdf") from None
+    except OSError as exc:
+        raise PdfUnavailable(
+            f"WeasyPrint cannot load its system libraries ({exc}): on Debian or Ubuntu, "
+            "apt-get install libpango-1.0-0 libpangoft2-1.0-0; or build the site alone with --no-pdf"
+        ) from None
+
+
+def source_version(root: Path) -> str:
+    """The version of the sources on a cover: the git commit, or a note that there is none."""
+    import subprocess
+
+    try:
+        out = subprocess.run(["git", "describe", "--always", "--dirty", "--abbrev=10"], cwd=root,
+                             capture_output=True, text=True, timeout=10)
+    except (OSError, subprocess.SubprocessError):
+        return "not under version control"
+    return out.stdout.strip() if out.returncode == 0 and out.stdout.strip() else "not under version control"
+
+
+def plan(catalog: Catalog, out_dir: Path, *, roles: Optional[list[str]] = None, today: date,
+         page_size: str = "A4", version: Optional[str] = None) -> list[PdfJob]:
+    """The handbooks to make (every role with SOPs in force and the whole business, or ``roles``)."""
+    env = environment(catalog.root)
+    version = version or source_version(catalog.root)
+    names = roles if roles is not None else [r.id for r in pdf_roles(catalog)] + [HANDBOOK]
+    jobs = []
+    for name in names:
+        role = None if name == HANDBOOK else catalog.roles[name]
+        html = handbook_html(catalog, env, role=role, today=today, version=version, page_size=page_size)
+        jobs.append(PdfJob(name, html, out_dir / Path(pdf_path(name)).name, catalog.root))
+    return jobs
+
+
+def build(jobs: list[PdfJob], *, processes: Optional[int] = None,
+          on_done: Optional[Callable[[PdfResult], None]] = None) -> list[PdfResult]:
+    """Render ``jobs`` (in parallel processes unless ``processes=1``) and write each PDF atomically."""
+    check_weasyprint()
+    if not jobs:
+        return []
+    workers = processes or min(len(jobs), os.cpu_count() or 1)
+    jobs = sorted(jobs, key=lambda j: len(j.html), reverse=True)  # biggest first packs best
+    results: list[PdfResult] = []
+    if workers <= 1:
+        for job in jobs:
+            results.append(render(job))
+            if on_done:
+                on_done(results[-1])
+        return results
+    with ProcessPoolExecutor(max_workers=workers) as pool:
+        futures = [pool.submit(render, job) for job in jobs]
+        for future in as_completed(futures):
+            results.append(future.result())
+            if on_done:
+                on_done(results[-1])
+    return results
+
+
+class _Warnings(logging.Handler):
+    def __init__(self) -> None:
+        super().__init__(logging.WARNING)
+        self.messages: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.messages.append(record.getMessage())
+
+
+def render(job: PdfJob) -> PdfResult:
+    """Render one handbook to ``job.target`` (a worker process runs this)."""
+    import weasyprint
+
+    started = time.perf_counter()
+    logger = logging.getLogger("weasyprint")
+    collect = _Warnings()
+    logger.addHandler(collect)
+    try:
+        document = weasyprint.HTML(string=job.html, base_url=str(job.root) + os.sep,
+                                   url_fetcher=project_fetcher(job.root)).render()
+        job.target.parent.mkdir(parents=True, exist_ok=True)
+        partial = job.target.with_name(f".{job.target.name}.part")
+        document.write_pdf(partial)
+        partial.replace(job.target)
+    finally:
+        logger.removeHandler(collect)
+    return PdfResult(job.name, job.target, len(document.pages), time.perf_counter() - started, collect.messages)
+
+
+def project_fetcher(root: Path):  # -> weasyprint.urls.URLFetcher
+    """A fetcher that reads files inside ``root`` and nothing else: no other file, no network."""
+    from urllib.parse import unquote, urlsplit
+
+    from weasyprint.urls import URLFetcher, URLFetcherResponse
+
+    allowed = root.resolve()
+
+    class ProjectFetcher(URLFetcher):
+        def fetch(self, url: str, headers: object = None) -> URLFetcherResponse:
+            parts = urlsplit(url)
+            if parts.scheme != "file":
+                raise ValueError(f"{url}: handbooks only use files of the project")
+            path = Path(unquote(parts.path)).resolve()
+            if not path.is_relative_to(allowed):
+                raise ValueError(f"{url}: outside the project")
+            return URLFetcherResponse(url, body=path.read_bytes(), headers={"Content-Type": _mime(path)})
+
+    return ProjectFetcher()
+
+
+def _mime(path: Path) -> str:
+    import mimetypes
+
+    return mimetypes.guess_type(path.name)[0] or "application/octet-stream"

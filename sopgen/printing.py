@@ -1,0 +1,189 @@
+"""Print HTML for the PDF handbooks, from the same catalog and page templates.
+
+``handbook_html(...)`` renders the chapters of a handbook (a role's manual,
+onboarding guide, SOPs and checklists; or all of them, for the whole
+business) with the page templates the site uses, turns their Markdown into
+HTML, and puts them into ``pdf/handbook.html.j2`` with a cover and a table of
+contents. Links between chapters become anchors inside the document. This
+module does not import WeasyPrint (see :mod:`sopgen.pdf`).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import Any, Optional
+
+import jinja2
+import markdown
+from markupsafe import Markup
+
+from .catalog import Catalog, RoleEntry, TaskEntry
+from .filters import FILTERS
+from .render import (
+    EXTENSIONS,
+    REFERENCE,
+    _checklist_groups,
+    _phases,
+    context,
+    review_groups,
+    tool_index,
+)
+
+PAGE_SIZES = ("A4", "Letter")
+HANDBOOK = "handbook"
+"""The name of the PDF of the whole business: ``/pdf/handbook.pdf``."""
+
+
+@dataclass
+class Chapter:
+    """One part of a handbook: its anchor, title, bookmark level and HTML."""
+
+    anchor: str
+    title: str
+    level: int
+    html: str = ""
+    kind: str = ""
+    children: list[Chapter] = field(default_factory=list)
+
+
+def pdf_roles(catalog: Catalog) -> list[RoleEntry]:
+    """Roles that get a PDF of their own: those with SOPs in force."""
+    return [role for role in catalog.ordered_roles if role.active_tasks]
+
+
+def pdf_path(name: str) -> str:
+    """Where a handbook goes in the site: ``pdf/<role>.pdf`` or ``pdf/handbook.pdf``."""
+    return f"pdf/{name}.pdf"
+
+
+class _Converter:
+    """Markdown → HTML with the site's extensions; one instance per heading level."""
+
+    def __init__(self) -> None:
+        self._by_level: dict[int, markdown.Markdown] = {}
+
+    def __call__(self, text: str, *, baselevel: int, prefix: str) -> str:
+        md = self._by_level.get(baselevel)
+        if md is None:
+            configs = {name: dict(options) for name, options in EXTENSIONS.items()}
+            configs["toc"] = {"baselevel": baselevel, "permalink": False}
+            md = markdown.Markdown(extensions=list(EXTENSIONS), extension_configs=configs)
+            self._by_level[baselevel] = md
+        html = md.reset().convert(text)
+        # heading ids repeat across chapters ("steps"): make them unique per chapter
+        return re.sub(r'\bid="([^"]+)"', lambda m: f'id="{prefix}--{m.group(1)}"', html)
+
+
+def handbook_html(
+    catalog: Catalog,
+    env: jinja2.Environment,
+    *,
+    role: Optional[RoleEntry],
+    today: date,
+    version: str,
+    page_size: str = "A4",
+) -> str:
+    """The print HTML of one role's handbook, or of the whole business (``role=None``)."""
+    env.filters.update(FILTERS)
+    shared = context(catalog, today)
+    roles = [role] if role is not None else pdf_roles(catalog)
+    convert = _Converter()
+    included: dict[str, str] = {}  # page path → anchor, for links between chapters
+
+    def plan(r: RoleEntry) -> None:
+        included[f"roles/{r.id}/index.md"] = f"role-{r.id}"
+        included[f"roles/{r.id}/onboarding.md"] = f"onboarding-{r.id}"
+        included[f"roles/{r.id}/checklists.md"] = f"checklists-{r.id}"
+        for t in r.active_tasks:
+            included[f"sops/{t.id}.md"] = f"sop-{t.id}"
+
+    for r in roles:
+        plan(r)
+    if role is None:
+        for path, _title in REFERENCE.values():
+            included[path] = path[:-3]
+
+    def link(target: Any) -> str:
+        from .render import path_of
+
+        path = path_of(target)
+        if path.startswith("assets/sops/"):
+            return (catalog.sops / path[len("assets/sops/"):]).relative_to(catalog.root).as_posix()
+        return f"#{included[path]}" if path in included else f"#missing:{path}"
+
+    def chapter(template: str, anchor: str, title: str, level: int, kind: str, **extra: Any) -> Chapter:
+        values = dict(shared, page_path="", page_title=title, link=link, pdf=True, pdfs={}, **extra)
+        text = env.get_template(template).render(values)
+        html = convert(text, baselevel=level, prefix=anchor)
+        return Chapter(anchor, title, level, html, kind)
+
+    def role_chapters(r: RoleEntry, *, nested: bool) -> list[Chapter]:
+        """The manual heads the role's part; in the whole handbook the rest nests under it."""
+        level = 2 if nested else 1
+        manual = chapter("role.md.j2", f"role-{r.id}", r.title, 1, "manual", role=r)
+        sops = Chapter(f"procedures-{r.id}", "Procedures", level, kind="part")
+        sops.children = [chapter("sop.md.j2", f"sop-{t.id}", t.title, level + 1, "sop", task=t)
+                         for t in _in_learning_order(r)]
+        rest = [
+            chapter("onboarding.md.j2", f"onboarding-{r.id}", f"Onboarding: {r.title}", level, "onboarding",
+                    role=r, phases=_phases(r)),
+            sops,
+            chapter("checklists.md.j2", f"checklists-{r.id}", f"Checklists: {r.title}", level, "checklists",
+                    role=r, groups=_checklist_groups(r)),
+        ]
+        if nested:
+            manual.children = rest
+            return [manual]
+        return [manual, *rest]
+
+    if role is not None:
+        chapters = role_chapters(role, nested=False)
+        title = f"{role.title} handbook"
+    else:
+        chapters = [c for r in roles for c in role_chapters(r, nested=True)]
+        chapters.append(chapter("tools.md.j2", "tools", "Tools", 1, "reference", tools=tool_index(catalog)))
+        chapters.append(chapter("delegation.md.j2", "delegation", "Delegation", 1, "reference",
+                                totals=catalog.delegation_totals()))
+        chapters.append(chapter("reviews.md.j2", "reviews", "Reviews", 1, "reference",
+                                reviews=review_groups(catalog, today)))
+        title = "Operations handbook"
+
+    env.filters["markdown"] = lambda text: Markup(convert(str(text or ""), baselevel=3, prefix="md"))
+    html = env.get_template("pdf/handbook.html.j2").render(
+        dict(shared, title=title, role=role, chapters=chapters, version=version, page_size=page_size,
+             stylesheet=Markup(print_css(page_size)), flatten=_flatten),
+    )
+    return _unlink_missing(html)
+
+
+def _in_learning_order(role: RoleEntry) -> list[TaskEntry]:
+    """A role's SOPs in force, in onboarding order first, then by title."""
+    from .ordering import learning_order
+
+    seen: list[TaskEntry] = []
+    for phase in role.onboarding:
+        seen += [t for t in phase.tasks if t.status != "retired" and t.role is role]
+    rest = [t for t in role.active_tasks if t not in seen]
+    return learning_order(list(dict.fromkeys(seen + rest)))
+
+
+def _flatten(chapters: list[Chapter]) -> list[Chapter]:
+    out: list[Chapter] = []
+    for c in chapters:
+        out.append(c)
+        out += _flatten(c.children)
+    return out
+
+
+def _unlink_missing(html: str) -> str:
+    """Links to chapters that are not in this handbook become plain text."""
+    return re.sub(r'<a href="#missing:[^"]*"[^>]*>(.*?)</a>', r"\1", html, flags=re.S)
+
+
+def print_css(page_size: str) -> str:
+    """sopgen's print stylesheet, for ``page_size`` (A4 or Letter)."""
+    css = (Path(__file__).parent / "assets" / "print.css").read_text(encoding="utf-8")
+    return css.replace("size: A4;", f"size: {page_size};")
