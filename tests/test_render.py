@@ -1,0 +1,229 @@
+"""The generated Markdown of every page kind, compared with reviewed golden files.
+
+Two projects are rendered with a fixed ``today``: the small corpus base and
+``tests/fixtures/render`` (two roles, five tasks: nested sub-steps, every step
+field, draft/retired/as-needed tasks, prerequisites, quiz, benchmarks, an
+onboarding phase that lists its tasks out of prerequisite order, all four
+review states). Their pages are compared with ``tests/golden/render/<project>/
+<page path>``; ``pytest --update-golden`` rewrites them (then read the diff).
+
+The escaping tests check the rules of FORMAT.md on the rendered Markdown:
+plain-text fields are shown literally, Markdown fields are never templates,
+``|`` cannot break a table.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+from pathlib import Path
+
+import pytest
+from conftest import BASE, HERE, build_tree
+
+from sopgen.loader import load
+from sopgen.render import Site, render
+from sopgen.templating import environment
+from sopgen.validate import errors_in, validate
+
+TODAY = date(2026, 11, 25)
+GOLDEN = HERE / "golden" / "render"
+PROJECTS = {"base": BASE, "rich": HERE / "fixtures" / "render"}
+KINDS = ["home", "role", "onboarding", "checklists", "sop", "tools", "delegation", "reviews"]
+
+
+def render_project(project: Path) -> Site:
+    catalog = load(project)
+    problems = validate(catalog, today=TODAY)
+    assert not errors_in(problems), "\n".join(map(str, problems))
+    return render(catalog, environment(project), today=TODAY)
+
+
+@pytest.fixture(scope="module")
+def sites() -> dict[str, Site]:
+    return {name: render_project(path) for name, path in PROJECTS.items()}
+
+
+# -- golden files ----------------------------------------------------------------------
+
+def _cases() -> list[tuple[str, str]]:
+    return [(name, path) for name, project in PROJECTS.items() for path in sorted(render_project(project).pages)]
+
+
+@pytest.mark.parametrize(("project", "page"), _cases(), ids=lambda v: v)
+def test_page_matches_golden(sites: dict[str, Site], project: str, page: str, update_golden: bool) -> None:
+    markdown = sites[project].pages[page].markdown
+    golden = GOLDEN / project / page
+    if update_golden:
+        golden.parent.mkdir(parents=True, exist_ok=True)
+        golden.write_text(markdown, encoding="utf-8")
+    assert golden.is_file(), f"no golden file {golden.relative_to(HERE)}: run pytest --update-golden and review it"
+    assert markdown == golden.read_text(encoding="utf-8")
+
+
+def test_no_stale_golden_files(sites: dict[str, Site]) -> None:
+    expected = {f"{name}/{path}" for name, site in sites.items() for path in site.pages}
+    present = {p.relative_to(GOLDEN).as_posix() for p in GOLDEN.rglob("*.md")}
+    assert present <= expected, f"golden files for no page: {sorted(present - expected)}"
+
+
+def test_every_page_kind_is_covered(sites: dict[str, Site]) -> None:
+    kinds = {page.kind for page in sites["rich"].pages.values()}
+    assert kinds == set(KINDS)
+
+
+# -- what the goldens must show (checked on the live output, so a bad golden cannot hide it) --
+
+def _section(markdown: str, heading: str) -> str:
+    """The text under ``heading`` up to the next heading of the same or a higher level."""
+    level = len(heading) - len(heading.lstrip("#"))
+    start = markdown.index(heading + "\n")
+    rest = markdown[start + len(heading) + 1:]
+    end = re.search(rf"^#{{1,{level}}} ", rest, re.MULTILINE)
+    return rest[: end.start()] if end else rest
+
+
+def test_onboarding_reorders_tasks_after_their_prerequisites(sites: dict[str, Site]) -> None:
+    page = sites["rich"].pages["roles/studio-assistant/onboarding.md"].markdown
+    week1 = _section(page, "## Week 1")
+    order = re.findall(r"^1\. \[([^\]]+)\]", week1, re.MULTILINE)
+    # the role lists them as: VIP request, refunds, inbox; each needs the ones after it
+    assert order == ["Triage the support inbox", "Process refunds", "Handle a VIP request"]
+    assert page.index("## Day 1") < page.index("## Week 1") < page.index("## Month 1")
+
+
+def test_checklists_leave_retired_tasks_out_and_mark_drafts(sites: dict[str, Site]) -> None:
+    page = sites["rich"].pages["roles/studio-assistant/checklists.md"].markdown
+    assert "Archive old orders" not in page
+    assert [h for h in re.findall(r"^## (.+)$", page, re.MULTILINE)] == ["Daily", "Weekly", "As needed"]
+    refunds = _section(page, "## Weekly")
+    assert "sopgen-badge--draft" in refunds
+    # the given checklist replaces the steps
+    assert "- [ ] Collect refund conversations" in refunds and "Refund each one" not in refunds
+    # defaulted: one box per top-level step, sub-steps not repeated
+    daily = _section(page, "## Daily")
+    assert re.findall(r"^- \[ \] (.+)$", daily, re.MULTILINE) == [
+        "Open Help Scout and sort by oldest first.", "Tag each conversation.",
+        "Reply to everything you can answer from the FAQ."]
+    assert page.count("Done by ____") == 3
+
+
+def test_sop_page_has_every_step_field(sites: dict[str, Site]) -> None:
+    page = sites["rich"].pages["sops/triage-support-inbox.md"].markdown
+    assert "1. Open Help Scout and sort by oldest first." in page
+    assert '!!! question "Why"' in page and '!!! tip "Tip"' in page and '!!! warning "Warning"' in page
+    assert "](../assets/sops/media/diagram.svg)" in page
+    assert "(https://videos.example.com/triage)" in page
+    # sub-steps nest four spaces per level
+    assert "\n    1. Tag **refund** requests." in page
+    assert "\n        1. Check the customer's lifetime value." in page
+    assert "??? success \"Answer\"\n\n    B. The oldest" in page
+
+
+def test_draft_and_retired_sops_are_marked(sites: dict[str, Site]) -> None:
+    draft = sites["rich"].pages["sops/process-refunds.md"].markdown
+    retired = sites["rich"].pages["sops/archive-old-orders.md"].markdown
+    assert '!!! warning "Draft"' in draft and "## Checklist" in draft
+    assert '!!! danger "Retired"' in retired and "## Checklist" not in retired
+
+
+def test_delegation_arithmetic(sites: dict[str, Site]) -> None:
+    base = sites["base"].pages["delegation.md"].markdown
+    row = next(line for line in base.splitlines() if line.startswith("| [Send client invoices]"))
+    assert [c.strip() for c in row.strip("|").split("|")][1:] == ["4 h", "$1,000", "$100–$200", "$800–$900", "$41,600–$46,800"]
+    rich = sites["rich"].pages["delegation.md"].markdown
+    # as-needed with hours_per_week: 2 h a week, counted; retired task absent
+    vip = next(line for line in rich.splitlines() if "Handle a VIP request" in line)
+    assert "| 2 h | $400 | $40–$80 | $320–$360 |" in vip
+    assert "Archive old orders" not in rich
+
+
+def test_reviews_groups(sites: dict[str, Site]) -> None:
+    page = sites["rich"].pages["reviews.md"].markdown
+    assert "Status on 2026-11-25." in page
+    expected = {"Overdue": "Handle a VIP request", "Due in the next 30 days": "Process refunds",
+                "Never reviewed": "Plan the quarter", "Up to date": "Triage the support inbox"}
+    for title, task in expected.items():
+        assert task in _section(page, f"## {title} (1)")
+    assert "Archive old orders" not in page
+
+
+# -- escaping ---------------------------------------------------------------------------
+
+@pytest.fixture(scope="module")
+def tricky(tmp_path_factory: pytest.TempPathFactory) -> Site:
+    import shutil
+
+    project = tmp_path_factory.mktemp("tricky") / "project"
+    shutil.copytree(BASE, project)
+    build_tree(project, {
+        "sops/roles/bookkeeper.yml": """
+            title: Bookkeeper
+            summary: Keeps the books.
+            reports_to: owner
+            rate: 30
+            tools:
+              - name: "Pipe | Tool"
+                purpose: Splits things.
+                access: Ask the owner.
+              - name: QuickBooks Online
+        """,
+        "sops/tasks/tricky.yml": """
+            title: "<b>Bold</b> & co"
+            role: bookkeeper
+            purpose: "Shows that {{ 7*7 }} stays as written."
+            trigger: "[x](javascript:alert(1))"
+            tools: ["Pipe | Tool"]
+            steps:
+              - do: "Type {{ 7*7 }} in the box."
+            checklist:
+              - "Tick a | b"
+        """,
+    })
+    return render_project(project)
+
+
+def test_html_in_a_title_is_shown_literally(tricky: Site) -> None:
+    page = tricky.pages["sops/tricky.md"].markdown
+    assert page.startswith("# &lt;b&gt;Bold&lt;/b&gt; &amp; co\n")
+    assert "<b>" not in page
+    role = tricky.pages["roles/bookkeeper/index.md"].markdown
+    assert "[&lt;b&gt;Bold&lt;/b&gt; &amp; co](../../sops/tricky.md)" in role
+
+
+def test_markdown_field_is_never_a_template(tricky: Site) -> None:
+    page = tricky.pages["sops/tricky.md"].markdown
+    assert "1. Type {{ 7*7 }} in the box." in page
+    assert "Shows that {{ 7*7 }} stays as written." in page
+    assert "49" not in page
+
+
+def _row_cells(row: str) -> list[str]:
+    """Cells of a Markdown table row as Python-Markdown splits them (on unescaped |)."""
+    return re.split(r"(?<!\\)\|", row.strip().strip("|"))
+
+
+def test_pipe_in_a_tool_name_keeps_three_cells(tricky: Site) -> None:
+    role = tricky.pages["roles/bookkeeper/index.md"].markdown
+    tools = _section(role, "## Tools")
+    rows = [line for line in tools.splitlines() if line.startswith("|")]
+    assert len(rows) == 4  # header, rule, two tools
+    for row in rows:
+        assert len(_row_cells(row)) == 3, row
+    assert "Pipe &#124; Tool" in rows[2]
+
+
+def test_pipe_in_a_checklist_item_and_tool_page(tricky: Site) -> None:
+    sop = tricky.pages["sops/tricky.md"].markdown
+    assert "- [ ] Tick a &#124; b" in sop
+    assert "**Tools:** Pipe &#124; Tool" in sop
+    tools = tricky.pages["tools.md"].markdown
+    assert "## Pipe &#124; Tool" in tools
+
+
+def test_link_syntax_in_a_trigger_is_not_a_link(tricky: Site) -> None:
+    page = tricky.pages["sops/tricky.md"].markdown
+    facts = next(line for line in page.splitlines() if line.startswith("- **Frequency:**"))
+    assert "javascript" in facts
+    assert "](javascript" not in facts  # the brackets are escaped: Markdown makes no link of it
+    assert r"\[x\]\(javascript:alert\(1\)\)" in facts

@@ -1,0 +1,482 @@
+"""End to end: real MkDocs builds of the example and of small projects, read as a user reads them.
+
+The example (the repo's own mkdocs.yml and sops/) is built once per module
+and every test reads its HTML. Expectations come from the YAML sources where
+they can, so the tests follow the example when it is edited.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import re
+import shutil
+import subprocess
+import sys
+from html.parser import HTMLParser
+from pathlib import Path
+from typing import Any
+from urllib.parse import urljoin, urlparse
+
+import pytest
+import yaml
+from click.testing import CliRunner
+from conftest import BASE, REPO, build_tree, run
+
+from sopgen.cli import main
+
+SOPS = REPO / "sops"
+ROLE_IDS = sorted(p.stem for p in (SOPS / "roles").glob("*.yml"))
+TASK_IDS = sorted(p.stem for p in (SOPS / "tasks").glob("*.yml"))
+FREQUENCY_TITLES = {"daily": "Daily", "weekly": "Weekly", "monthly": "Monthly", "quarterly": "Quarterly",
+                    "yearly": "Yearly", "as-needed": "As needed"}
+MKDOCS_ENV = dict(os.environ, NO_MKDOCS_2_WARNING="1")  # Material's end-of-life banner is not a build warning
+NO_PDF = ["--no-pdf"]
+"""PDF handbooks are tested on their own; most builds here skip them to stay fast."""
+
+
+def source(kind: str, ident: str) -> dict[str, Any]:
+    return yaml.safe_load((SOPS / kind / f"{ident}.yml").read_text(encoding="utf-8"))
+
+
+def plain(markdown: str) -> str:
+    """Markdown inline text as a reader sees it: emphasis and code marks gone, spaces collapsed."""
+    return " ".join(re.sub(r"\*\*|\*|`", "", markdown).split())
+
+
+def cli(*args: str) -> Any:
+    return CliRunner().invoke(main, list(args), catch_exceptions=True)
+
+
+def tree_hash(folder: Path) -> str:
+    digest = hashlib.sha256()
+    for path in sorted(folder.rglob("*")):
+        if path.is_file():
+            digest.update(path.relative_to(folder).as_posix().encode())
+            digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
+# -- reading built HTML --------------------------------------------------------------------
+
+class Content(HTMLParser):
+    """The article of a Material page: its text, headings, links, images, inputs and table rows."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.depth = 0  # >0 inside <article>
+        self.text: list[str] = []
+        self.headings: list[tuple[str, str]] = []
+        self.links: list[tuple[str, str]] = []
+        self.images: list[dict[str, str | None]] = []
+        self.inputs: list[dict[str, str | None]] = []
+        self.rows: list[list[str]] = []
+        self._heading: tuple[str, list[str]] | None = None
+        self._link: tuple[str, list[str]] | None = None
+        self._row: list[str] | None = None
+        self._cell: list[str] | None = None
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        a = dict(attrs)
+        if tag == "article":
+            self.depth += 1
+        if not self.depth:
+            return
+        if tag in ("h1", "h2", "h3", "h4"):
+            self._heading = (tag, [])
+        elif tag == "a" and a.get("href") and "headerlink" not in (a.get("class") or ""):
+            self._link = (a["href"] or "", [])
+        elif tag == "img":
+            self.images.append(a)
+        elif tag == "input":
+            self.inputs.append(a)
+        elif tag == "tr":
+            self._row = []
+        elif tag in ("td", "th"):
+            self._cell = []
+        elif tag in ("p", "li", "br", "div", "tr"):
+            self.text.append(" ")
+
+    def handle_endtag(self, tag: str) -> None:
+        if not self.depth:
+            return
+        if tag == "article":
+            self.depth -= 1
+        elif tag in ("h1", "h2", "h3", "h4") and self._heading:
+            self.headings.append((tag, " ".join("".join(self._heading[1]).split())))
+            self._heading = None
+        elif tag == "a" and self._link:
+            self.links.append((self._link[0], " ".join("".join(self._link[1]).split())))
+            self._link = None
+        elif tag in ("td", "th") and self._row is not None and self._cell is not None:
+            self._row.append(" ".join("".join(self._cell).split()))
+            self._cell = None
+        elif tag == "tr" and self._row is not None:
+            self.rows.append(self._row)
+            self._row = None
+        if tag in ("p", "li", "h1", "h2", "h3", "h4", "td", "th", "div"):
+            self.text.append(" ")
+
+    def handle_data(self, data: str) -> None:
+        if not self.depth or data.strip() == "¶":
+            return
+        self.text.append(data)
+        for part in (self._heading and self._heading[1], self._link and self._link[1], self._cell):
+            if part is not None:
+                part.append(data)
+
+    @property
+    def plain(self) -> str:
+        return " ".join("".join(self.text).split())
+
+    def row(self, containing: str) -> list[str]:
+        found = [r for r in self.rows if any(containing in cell for cell in r)]
+        assert found, f"no table row contains {containing!r}"
+        return found[0]
+
+
+def page(site: Path, address: str) -> Content:
+    html = (site / address / "index.html").read_text(encoding="utf-8")
+    parsed = Content()
+    parsed.feed(html)
+    assert parsed.headings, f"{address}: no article content"
+    return parsed
+
+
+@pytest.fixture(scope="module")
+def example_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    site = tmp_path_factory.mktemp("example") / "site"
+    result = cli("build", *NO_PDF, "-f", str(REPO / "mkdocs.yml"), "-d", str(site))
+    assert result.exit_code == 0, result.output
+    return site
+
+
+# -- the example site ---------------------------------------------------------------------
+
+def test_every_address_exists(example_site: Path) -> None:
+    assert ROLE_IDS and TASK_IDS
+    addresses = ["", "tools/", "delegation/", "reviews/"]
+    for role in ROLE_IDS:
+        addresses += [f"roles/{role}/", f"roles/{role}/onboarding/", f"roles/{role}/checklists/"]
+    addresses += [f"sops/{task}/" for task in TASK_IDS]
+    missing = [a for a in addresses if not (example_site / a / "index.html").is_file()]
+    assert not missing
+
+
+def test_bookkeeper_role_page(example_site: Path) -> None:
+    role = source("roles", "bookkeeper")
+    html = page(example_site, "roles/bookkeeper/")
+    assert html.headings[0] == ("h1", role["title"])
+    for item in role["responsibilities"]:
+        assert plain(item) in html.plain
+    chase = next(t for t in role["tools"] if t["name"] == "Chase for Business")
+    row = html.row("Chase for Business")
+    assert len(row) == 3 and plain(chase["access"]) == row[2]
+    assert (chase["url"], "Chase for Business") in html.links
+    for rec in role["training"]["recordings"]:
+        assert (rec["url"], plain(rec["title"])) in html.links
+    bench = role["benchmarks"][2]
+    assert html.row(bench["objective"]) == [bench["objective"], bench["measure"], bench["target"], bench["by"]]
+    sops = {href for href, _ in html.links if href.startswith("../../sops/")}
+    mine = {t for t in TASK_IDS if source("tasks", t)["role"] == "bookkeeper"}
+    assert sops == {f"../../sops/{t}/" for t in mine}
+    assert "send-invoices-from-docs-template" in mine  # retired, still listed (and marked) in the manual
+    assert "Retired" in html.row(source("tasks", "send-invoices-from-docs-template")["title"])[-1]
+
+
+def test_send_client_invoices_sop_page(example_site: Path) -> None:
+    task = source("tasks", "send-client-invoices")
+    html = page(example_site, "sops/send-client-invoices/")
+    assert html.headings[0] == ("h1", task["title"])
+    for step in task["steps"]:
+        assert plain(step["do"]) in html.plain
+    first_paragraph = task["purpose"].strip().split("\n\n")[0]
+    assert plain(first_paragraph) in html.plain
+    boxes = [i for i in html.inputs if i.get("type") == "checkbox"]
+    assert len(boxes) == len(task["checklist"])
+    for item in task["checklist"]:
+        assert item in html.plain
+    raw = (example_site / "sops/send-client-invoices/index.html").read_text(encoding="utf-8")
+    assert '<input type="checkbox"' in raw
+    images = [i["src"] for i in html.images if i.get("src")]
+    assert images, "the step image is shown"
+    for src in images:
+        target = urlparse(urljoin("http://x/sops/send-client-invoices/", src)).path.lstrip("/")
+        assert (example_site / target).is_file(), src
+    for q in task["quiz"]:
+        assert plain(q["question"]) in html.plain
+
+
+def test_bookkeeper_checklists_page(example_site: Path) -> None:
+    html = page(example_site, "roles/bookkeeper/checklists/")
+    h2 = [text for tag, text in html.headings if tag == "h2"]
+    assert h2 == ["Weekly", "Monthly"]
+    retired = source("tasks", "send-invoices-from-docs-template")
+    assert retired["status"] == "retired"
+    assert retired["title"] not in html.plain
+    assert not any("send-invoices-from-docs-template" in href for href, _ in html.links)
+    # each SOP in force sits under the heading of its frequency
+    in_force = {t: source("tasks", t) for t in TASK_IDS}
+    in_force = {t: d for t, d in in_force.items() if d["role"] == "bookkeeper" and d.get("status") != "retired"}
+    current = None
+    placed: dict[str, str] = {}
+    for tag, text in html.headings:
+        if tag == "h2":
+            current = text
+        elif tag == "h3":
+            placed[text] = current or ""
+    assert placed == {d["title"]: FREQUENCY_TITLES[d["frequency"]] for d in in_force.values()}
+    assert html.plain.count("Done by ____") == len(in_force)
+    assert "Signature" in html.plain
+
+
+def test_bookkeeper_onboarding_page(example_site: Path) -> None:
+    role = source("roles", "bookkeeper")
+    html = page(example_site, "roles/bookkeeper/onboarding/")
+    h2 = [text for tag, text in html.headings if tag == "h2"]
+    assert h2 == [p["phase"] for p in role["onboarding"]]
+    text = html.plain
+    phases = role["onboarding"]
+    for i, phase in enumerate(phases):
+        start = text.index(phase["phase"] + " Goals")
+        end = text.index(phases[i + 1]["phase"] + " Goals") if i + 1 < len(phases) else len(text)
+        chunk = text[start:end]
+        for goal in phase.get("goals", []):
+            assert plain(goal) in chunk
+        for ident in phase.get("tasks", []):
+            assert source("tasks", ident)["title"] in chunk
+        assert ("SOPs to learn" in chunk) == bool(phase.get("tasks"))
+
+
+def test_delegation_row_of_invoicing(example_site: Path) -> None:
+    html = page(example_site, "delegation/")
+    row = html.row("Send client invoices")
+    assert row[1:5] == ["4 h", "$1,000", "$100–$200", "$800–$900"]
+
+
+def test_handwritten_page_is_built_and_in_the_navigation(example_site: Path) -> None:
+    assert (example_site / "how-to-use/index.html").is_file()
+    home = (example_site / "index.html").read_text(encoding="utf-8")
+    nav = home[home.index('class="md-nav md-nav--primary"'):]
+    assert 'href="how-to-use/"' in nav
+    title = (REPO / "docs/how-to-use.md").read_text(encoding="utf-8").splitlines()[0].lstrip("# ")
+    assert title in nav
+    how = page(example_site, "how-to-use/")
+    assert how.headings[0] == ("h1", title)
+
+
+def test_mkdocs_build_strict_on_the_example(tmp_path: Path) -> None:
+    proc = subprocess.run(
+        [sys.executable, "-m", "mkdocs", "build", "--strict", "-f", str(REPO / "mkdocs.yml"), "-d", str(tmp_path / "site")],
+        check=False, capture_output=True, text=True, env=MKDOCS_ENV, cwd=tmp_path, timeout=120)
+    output = proc.stdout + proc.stderr
+    assert proc.returncode == 0, output
+    assert not [line for line in output.splitlines() if "WARNING" in line and "NO_MKDOCS_2_WARNING" not in line], output
+    assert (tmp_path / "site/sops/send-client-invoices/index.html").is_file()
+
+
+def test_render_then_plain_mkdocs(tmp_path: Path) -> None:
+    out = tmp_path / "rendered"
+    result = cli("render", str(out), "-f", str(REPO / "mkdocs.yml"))
+    assert result.exit_code == 0, result.output
+    config = yaml.safe_load((out / "mkdocs.yml").read_text(encoding="utf-8"))
+    plugins = config.get("plugins") or []
+    names = [next(iter(p)) if isinstance(p, dict) else p for p in plugins]
+    assert "sopgen" not in names
+    assert config.get("nav")
+    proc = subprocess.run([sys.executable, "-m", "mkdocs", "build", "--strict", "-f", str(out / "mkdocs.yml")],
+                          check=False, capture_output=True, text=True, env=MKDOCS_ENV, cwd=tmp_path, timeout=120)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    built = out / "site"
+    assert (built / "sops/send-client-invoices/index.html").is_file()
+    assert (built / "how-to-use/index.html").is_file()
+    assert page(built, "delegation/").row("Send client invoices")[1:5] == ["4 h", "$1,000", "$100–$200", "$800–$900"]
+
+
+# -- small projects -------------------------------------------------------------------------
+
+def test_three_line_config_without_docs_folder(tmp_path: Path) -> None:
+    project = tmp_path / "p"
+    shutil.copytree(BASE / "sops", project / "sops")
+    build_tree(project, {"mkdocs.yml": """
+        site_name: X
+        theme: material
+        plugins: [search, sopgen]
+    """})
+    site = tmp_path / "site"
+    result = run(project, "build", "-d", str(site))
+    assert result.exit_code == 0, result.output
+    for address in ("", "roles/bookkeeper/", "roles/bookkeeper/onboarding/", "roles/bookkeeper/checklists/",
+                    "roles/owner/", "sops/send-invoices/", "sops/reconcile-bank/", "tools/", "delegation/",
+                    "reviews/"):
+        assert (site / address / "index.html").is_file(), address
+    assert (site / "assets/sops/media/screen.svg").is_file()
+    assert not (project / "docs").exists()
+    assert sorted(p.name for p in project.iterdir()) == ["mkdocs.yml", "sops"]
+
+
+@pytest.mark.parametrize(("files", "args", "message"), [
+    ({"sops/tasks/pay-bills.yml": """
+        title: Pay bills
+        role: bookkeeper
+        purpose: Vendors get paid.
+        tools: [Excel]
+        steps:
+          - do: Pay them.
+    """}, ["--strict"], "Excel"),
+    ({"sops/tasks/pay-bills.yml": """
+        title: Pay bills
+        role: accountant
+        purpose: Vendors get paid.
+        steps:
+          - do: Pay them.
+    """}, [], "unknown role 'accountant'"),
+], ids=["strict-unknown-tool", "validation-error"])
+def test_failed_build_keeps_the_previous_site(base_project: Path, files: dict[str, str], args: list[str],
+                                              message: str) -> None:
+    site = base_project / "out"
+    assert run(base_project, "build", *NO_PDF, "-d", str(site)).exit_code == 0
+    before = tree_hash(site)
+    build_tree(base_project, files)
+    result = run(base_project, "build", *NO_PDF, *args, "-d", str(site))
+    assert result.exit_code == 1
+    assert message in result.output and "nothing was built" in result.output
+    assert tree_hash(site) == before
+    assert not list(base_project.glob(".out.sopgen-*"))
+
+
+def test_init_builds_and_validates_strictly(tmp_path: Path) -> None:
+    project = tmp_path / "acme-plumbing"
+    result = cli("init", str(project))
+    assert result.exit_code == 0, result.output
+    site = tmp_path / "site"
+    result = run(project, "build", *NO_PDF, "-d", str(site))
+    assert result.exit_code == 0, result.output
+    assert (site / "sops/triage-inbox/index.html").is_file()
+    assert (site / "roles/virtual-assistant/checklists/index.html").is_file()
+    result = run(project, "validate", "--strict")
+    assert result.exit_code == 0, result.output
+
+
+TRICKY = {
+    "sops/roles/bookkeeper.yml": """
+        title: Bookkeeper
+        summary: Keeps the books.
+        reports_to: owner
+        rate: {min: 25, max: 50}
+        tools:
+          - name: QuickBooks Online
+            url: https://quickbooks.intuit.com
+          - name: "Pipe | Tool"
+            purpose: Splits things.
+            access: Ask the owner.
+          - name: Report builder
+            url: https://reports.example.com/q?cols=date|amount
+            purpose: Exports.
+            access: Ask the owner.
+    """,
+    "sops/tasks/tricky.yml": """
+        title: "<b>Bold</b>"
+        role: bookkeeper
+        purpose: Shows what a template would do.
+        tools: ["Pipe | Tool"]
+        steps:
+          - do: "Type {{ 7*7 }} in the box."
+          - do: "Run `sort | uniq` on the export."
+    """,
+}
+
+
+@pytest.fixture(scope="module")
+def tricky_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    project = tmp_path_factory.mktemp("tricky") / "project"
+    shutil.copytree(BASE, project)
+    build_tree(project, TRICKY)
+    site = project / "site"
+    result = run(project, "build", *NO_PDF, "-d", str(site))
+    assert result.exit_code == 0, result.output
+    return site
+
+
+def test_escaping_through_a_real_build(tricky_site: Path) -> None:
+    raw = (tricky_site / "sops/tricky/index.html").read_text(encoding="utf-8")
+    assert "&lt;b&gt;Bold&lt;/b&gt;" in raw
+    assert "{{ 7*7 }}" in raw
+    assert ">49<" not in raw
+    html = page(tricky_site, "sops/tricky/")
+    assert html.headings[0] == ("h1", "<b>Bold</b>")
+    assert "Type {{ 7*7 }} in the box." in html.plain
+
+
+def test_plain_text_title_is_literal_in_the_navigation(tricky_site: Path) -> None:
+    # FORMAT.md: a <b> in a title is shown as the characters <b>, in the sidebar and header too
+    offending = [p.relative_to(tricky_site).as_posix() for p in tricky_site.rglob("*.html")
+                 if "<b>Bold</b>" in p.read_text(encoding="utf-8")]
+    assert not offending
+    other = (tricky_site / "sops/send-invoices/index.html").read_text(encoding="utf-8")
+    link = re.search(r'<a href="\.\./tricky/" class="md-nav__link">(.*?)</a>', other, re.DOTALL)
+    assert link and "&lt;b&gt;Bold&lt;/b&gt;" in link.group(1)
+
+
+def test_pipe_in_a_tool_name_keeps_three_cells(tricky_site: Path) -> None:
+    html = page(tricky_site, "roles/bookkeeper/")
+    assert html.row("Pipe | Tool") == ["Pipe | Tool", "Splits things.", "Ask the owner."]
+
+
+@pytest.mark.xfail(strict=True, reason="a '|' in a tool's url splits its row of the role's Tools table: "
+                                       "role.md.j2 puts tool.url raw inside the table cell")
+def test_pipe_in_a_tool_url_keeps_three_cells(tricky_site: Path) -> None:
+    html = page(tricky_site, "roles/bookkeeper/")
+    assert html.row("Report builder") == ["Report builder", "Exports.", "Ask the owner."]
+    assert ("https://reports.example.com/q?cols=date|amount", "Report builder") in html.links
+
+
+@pytest.mark.xfail(strict=True, reason="md_inline turns '|' into '&#124;' even inside a code span, where the "
+                                       "entity is shown literally: the default checklist reads 'sort &#124; uniq'")
+def test_code_with_a_pipe_in_a_default_checklist(tricky_site: Path) -> None:
+    for address in ("sops/tricky/", "roles/bookkeeper/checklists/"):
+        raw = (tricky_site / address / "index.html").read_text(encoding="utf-8")
+        checklist = raw[raw.index('class="sopgen-checklist"'):]
+        assert "&amp;#124;" not in checklist, address
+        assert "<code>sort | uniq</code>" in checklist, address
+
+
+def test_edit_links_point_at_the_yaml_source(base_project: Path) -> None:
+    build_tree(base_project, {"mkdocs.yml": """
+        site_name: Corpus base
+        repo_url: https://github.com/acme/handbook
+        edit_uri: edit/main/docs/
+        theme: material
+        plugins: [search, sopgen]
+    """})
+    site = base_project / "site"
+    result = run(base_project, "build", *NO_PDF, "-d", str(site))
+    assert result.exit_code == 0, result.output
+    expected = {
+        "sops/send-invoices/": "sops/tasks/send-invoices.yml",
+        "roles/bookkeeper/": "sops/roles/bookkeeper.yml",
+        "": "sops/organization.yml",
+    }
+    for address, yml in expected.items():
+        raw = (site / address / "index.html").read_text(encoding="utf-8")
+        edits = re.findall(r'href="(https://github\.com/acme/handbook/edit/[^"]*)"', raw)
+        assert edits == [f"https://github.com/acme/handbook/edit/main/{yml}"], (address, edits)
+    tools = (site / "tools/index.html").read_text(encoding="utf-8")
+    assert "/edit/" not in tools  # no source file: no edit link to a page that does not exist
+
+
+def test_broken_yaml_names_file_line_and_column(base_project: Path) -> None:
+    build_tree(base_project, {"sops/tasks/x.yml": """
+        title: Broken
+        role: bookkeeper
+        purpose: Fine.
+        steps:
+          - do: Something.
+           bad: indent
+    """})
+    result = run(base_project, "build", "-d", str(base_project / "site"))
+    assert result.exit_code == 1
+    # line 6, column 4: where `bad:` breaks the list
+    assert re.search(r"^sops/tasks/x\.yml:6:4: invalid YAML", result.output, re.MULTILINE), result.output
+    assert "Traceback" not in result.output
+    assert not (base_project / "site").exists()
