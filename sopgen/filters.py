@@ -41,9 +41,47 @@ def md(value: Any) -> str:
     return str(value).strip()
 
 
+_CODE_SPAN = re.compile(r"(`+)(.+?)\1")
+
+
 def md_inline(value: Any) -> str:
-    """A Markdown field on one line (for table cells and list items): paragraphs joined."""
-    return " ".join(md(value).split()).replace("|", "&#124;")
+    """A Markdown field on one line (for table cells and list items): paragraphs joined.
+
+    A ``|`` becomes an entity so it cannot split a table cell, except inside a
+    code span, where an entity would show literally (and tables leave it alone).
+    """
+    line = " ".join(md(value).split())
+    out, last = [], 0
+    for m in _CODE_SPAN.finditer(line):
+        out.append(line[last:m.start()].replace("|", "&#124;"))
+        out.append(m.group(0))
+        last = m.end()
+    out.append(line[last:].replace("|", "&#124;"))
+    return "".join(out)
+
+
+_MD_LINK = re.compile(r"!?\[([^\]]*)\]\([^)]*\)")
+
+
+def md_plain(value: Any) -> str:
+    """A Markdown field as plain text on one line (image descriptions, tooltips)."""
+    line = _MD_LINK.sub(r"\1", " ".join(md(value).split()))
+    line = re.sub(r"<[^>]+>", "", line)
+    return text(re.sub(r"[*_`]+", "", line))
+
+
+def url(value: Any) -> str:
+    """An address for a Markdown link: characters that would end or split it are percent-encoded."""
+    if value is None:
+        return ""
+    s = str(value).strip()
+    for char, code in (("%", "%25"), (" ", "%20"), ("|", "%7C"), ("(", "%28"), (")", "%29"),
+                       ("<", "%3C"), (">", "%3E"), ('"', "%22")):
+        if char == "%":
+            s = re.sub(r"%(?![0-9A-Fa-f]{2})", code, s)  # keep encodings already there
+        else:
+            s = s.replace(char, code)
+    return s
 
 
 def hours(value: Optional[float]) -> str:
@@ -111,6 +149,8 @@ FILTERS = {
     "cell": cell,
     "md": md,
     "md_inline": md_inline,
+    "md_plain": md_plain,
+    "url": url,
     "hours": hours,
     "duration": duration,
     "isodate": isodate,
