@@ -198,3 +198,19 @@ def test_without_weasyprint_only_pdf_work_fails(base_project: Path, monkeypatch:
 def test_unknown_role_is_a_usage_error(base_project: Path) -> None:
     result = run(base_project, "pdf", "--role", "bookeeper")
     assert result.exit_code == 2 and "did you mean 'bookkeeper'?" in result.output
+
+
+def test_pdfs_are_off_under_serve_and_with_no_pdf(catalog) -> None:
+    from sopgen.mkdocs_plugin import SopgenPlugin
+
+    plugin = SopgenPlugin()
+    errors, warnings = plugin.load_config({})
+    assert not errors
+    plugin.on_startup(command="build", dirty=False)
+    assert plugin._pdfs(catalog)["handbook"] == "pdf/handbook.pdf"
+    assert plugin._pdfs(catalog)["bookkeeper"] == "pdf/bookkeeper.pdf"
+    plugin.pdf_enabled = False  # sopgen build --no-pdf
+    assert plugin._pdfs(catalog) == {}
+    plugin.pdf_enabled = None
+    plugin.on_startup(command="serve", dirty=False)
+    assert plugin._pdfs(catalog) == {}
