@@ -91,6 +91,8 @@ class Entry:
         self.id = ident
         self.source = source
         self.data = data
+        self.history: Any = None
+        """Its git history (:class:`sopgen.history.FileHistory`), once attached."""
 
     def __getattr__(self, name: str) -> Any:
         if name.startswith("__") or name == "data":
@@ -233,6 +235,8 @@ class Catalog:
         self.tasks: dict[str, TaskEntry] = {}
         self.owner: Optional[RoleEntry] = None
         self.problems: list[Problem] = []
+        self.history: Any = None
+        """The project's git history (:class:`sopgen.history.History`), once attached."""
         self.broken: set[tuple[str, str]] = set()
         """(folder, id) of files that exist but could not be read: references to them are not "unknown"."""
 

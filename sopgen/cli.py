@@ -18,6 +18,7 @@ import click
 
 from . import __version__
 from .errors import Problem, ProjectNotFound, SopgenError, summary
+from .history import attach, read_history, reference_time
 from .loader import find_config, load
 from .model import ID_PATTERN, KINDS
 from .schema import SCHEMA_DIR, schema_text, write_schemas
@@ -185,15 +186,18 @@ def new_task(ident: str, role: str, title: Optional[str], force: bool, config_fi
     _write_new(root, "task", ident, force, {"title": title or _title(ident), "role": role})
 
 
-def _load_checked(config_file: Optional[str]) -> tuple[Path, Any, list[Problem]]:
+def _load_checked(config_file: Optional[str], *, with_history: bool = False) -> tuple[Path, Any, list[Problem]]:
     """The project's config file, catalog and problems (which the caller reports)."""
     from .sitebuild import plugin_options
 
     try:
         config = find_config(config_file)
-        catalog = load(config.parent, sops_dir=str(plugin_options(config).get("sops_dir", "sops")))
+        sops_dir = str(plugin_options(config).get("sops_dir", "sops"))
+        catalog = load(config.parent, sops_dir=sops_dir)
     except ProjectNotFound as exc:
         raise click.ClickException(str(exc)) from None
+    if with_history:
+        attach(catalog, read_history(config.parent, sops_dir=sops_dir))
     return config, catalog, validate(catalog, today=date.today())
 
 
@@ -217,7 +221,7 @@ def build(config_file: Optional[str], strict: bool, site_dir: Optional[str], pdf
     from .sitebuild import BuildFailed
     from .sitebuild import build as build_site
 
-    config, catalog, problems = _load_checked(config_file)
+    config, catalog, problems = _load_checked(config_file, with_history=True)
     say = (lambda msg: None) if quiet else (lambda msg: click.echo(msg, err=True))
     failing = [p for p in errors_in(problems, strict=strict) if p.rule != REVIEW_OVERDUE]
     for problem in problems:
@@ -278,7 +282,7 @@ def render_command(directory: str, config_file: Optional[str], force: bool) -> N
     """
     from .export import export
 
-    config, catalog, problems = _load_checked(config_file)
+    config, catalog, problems = _load_checked(config_file, with_history=True)
     for problem in problems:
         click.echo(str(problem), err=True)
     if errors_in(problems):
@@ -288,7 +292,7 @@ def render_command(directory: str, config_file: Optional[str], force: bool) -> N
     if target.exists() and any(target.iterdir()) and not force:
         raise click.ClickException(f"{directory} is not empty (use --force to write into it)")
     try:
-        written = export(config, catalog, target, today=date.today())
+        written = export(config, catalog, target, today=reference_time(catalog.history).date())
     except SopgenError as exc:
         raise click.ClickException(str(exc)) from None
     click.echo(f"✓ Wrote {directory}/mkdocs.yml and {written:,} files under {directory}/docs/; "
@@ -315,6 +319,83 @@ def init(directory: str, name: Optional[str]) -> None:
         click.echo(f"created {path.relative_to(target).as_posix()}")
     where = "" if directory == "." else f"cd {directory} && "
     click.echo(f"\nNext: {where}sopgen serve   (then edit sops/tasks/*.yml and watch the site update)")
+
+
+def _within(value: str) -> int:
+    """``30d``, ``30 days``, ``2 weeks``, ``1 month`` → days."""
+    import re as _re
+
+    from .model import Duration
+
+    text = _re.sub(r"^(\d+)\s*d$", r"\1 days", value.strip())
+    text = _re.sub(r"^(\d+)\s*w$", r"\1 weeks", text)
+    try:
+        duration = Duration.parse(text)
+    except ValueError:
+        raise click.BadParameter(f"'{value}' is not a length of time: write e.g. 30d, 2 weeks, 1 month",
+                                 param_hint="--within") from None
+    if duration.minutes:
+        raise click.BadParameter("use days, weeks or months", param_hint="--within")
+    start = date(2000, 1, 1)
+    return (duration.after(start) - start).days
+
+
+@main.command()
+@config_option
+@click.option("--within", default="30d", show_default=True, metavar="TIME",
+              help="What counts as due soon: 30d, 2 weeks, 1 month.")
+@click.option("--check", is_flag=True, help="Exit with 1 when an SOP is overdue (for a scheduled CI job).")
+@click.option("--today", "today_", type=click.DateTime(["%Y-%m-%d"]), default=None, metavar="YYYY-MM-DD",
+              help="Pretend today is this date (to plan ahead). Default: today.")
+def review(config_file: Optional[str], within: str, check: bool, today_: Any) -> None:
+    """List the SOPs whose review is overdue, due soon or never done, by maintainer.
+
+    An SOP is due for review at its `reviewed` date plus `review_every` (its
+    own, or the organization's). Retired SOPs are left out.
+    """
+    from datetime import timedelta
+
+    days = _within(within)
+    today = today_.date() if today_ else date.today()
+    _config, catalog, problems = _load_checked(config_file)
+    errors = errors_in(problems)
+    for problem in errors:
+        click.echo(str(problem), err=True)
+    if errors:
+        click.echo(f"✗ {summary(problems)}: fix them first", err=True)
+        raise Failed()
+    groups: dict[str, list[Any]] = {"overdue": [], "due": [], "never": []}
+    for task in sorted(catalog.active_tasks, key=lambda t: (t.next_review or date.max, t.title)):
+        due = task.next_review
+        if due is None:
+            groups["never"].append(task)
+        elif due < today:
+            groups["overdue"].append(task)
+        elif due <= today + timedelta(days=days):
+            groups["due"].append(task)
+    titles = {"overdue": "Overdue", "due": f"Due by {today + timedelta(days=days):%Y-%m-%d}",
+              "never": "Never reviewed"}
+    for key, tasks in groups.items():
+        click.echo(f"{titles[key]} ({len(tasks)})")
+        by_maintainer: dict[str, list[Any]] = {}
+        for task in tasks:
+            name = task.maintainer.title if task.maintainer else "No maintainer"
+            by_maintainer.setdefault(name, []).append(task)
+        for name in sorted(by_maintainer):
+            click.echo(f"  {name}")
+            for task in by_maintainer[name]:
+                when = (f"due {task.next_review:%Y-%m-%d}, reviewed {task.reviewed:%Y-%m-%d}"
+                        if task.next_review else "no 'reviewed' date")
+                click.echo(f"    {task.title} ({task.source.rel}): {when}")
+        click.echo("")
+    if groups["overdue"]:
+        message = f"{len(groups['overdue'])} SOP{'s' if len(groups['overdue']) != 1 else ''} overdue for review"
+        if check:
+            click.echo(f"✗ {message}", err=True)
+            raise Failed()
+        click.echo(f"! {message}", err=True)
+    else:
+        click.echo("✓ no SOP is overdue for review", err=True)
 
 
 class Progress:
@@ -368,7 +449,7 @@ def pdf_command(config_file: Optional[str], roles: tuple[str, ...], output: Opti
     from .printing import HANDBOOK, pdf_roles
     from .sitebuild import plugin_options, site_dir_of
 
-    config, catalog, problems = _load_checked(config_file)
+    config, catalog, problems = _load_checked(config_file, with_history=True)
     for problem in problems:
         if problem.severity == "error" or not quiet:
             click.echo(str(problem), err=True)
@@ -386,7 +467,7 @@ def pdf_command(config_file: Optional[str], roles: tuple[str, ...], output: Opti
     options = plugin_options(config)
     out = Path(output) if output else site_dir_of(config) / "pdf"
     try:
-        plan = pdfs.plan(catalog, out, roles=list(roles) or None, today=date.today(),
+        plan = pdfs.plan(catalog, out, roles=list(roles) or None, today=reference_time(catalog.history).date(),
                          page_size=page_size or str(options.get("pdf_page_size", "A4")))
         progress = Progress(quiet)
         progress.start(len(plan), "Building PDFs")

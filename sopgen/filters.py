@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from typing import Any, Optional
 
 from .catalog import Range
@@ -108,7 +108,10 @@ def duration(value: Any) -> str:
 
 
 def isodate(value: Optional[date]) -> str:
-    return value.isoformat() if value else "—"
+    """A date (or the date of a datetime) as YYYY-MM-DD."""
+    if value is None:
+        return "—"
+    return (value.date() if isinstance(value, datetime) else value).isoformat()
 
 
 SYMBOLS = {"USD": "$", "EUR": "€", "GBP": "£", "CAD": "CA$", "AUD": "A$", "NZD": "NZ$", "JPY": "¥",

@@ -32,6 +32,7 @@ from .loader import load
 from .model import Organization
 from .render import EXTENSIONS, FEATURES, Site, merge_nav, nav_title, render
 from .templating import environment
+from .history import attach, read_history, reference_time
 from .validate import REVIEW_OVERDUE, validate
 
 log = logging.getLogger("mkdocs.plugins.sopgen")
@@ -65,6 +66,9 @@ class SopgenPlugin(BasePlugin[SopgenConfig]):
         """Called with the number of handbooks, then with each finished one (the CLI's progress)."""
         self.command = "build"
         self.server: Any = None
+        self.said: Optional[str] = None
+        self.epoch: Optional[str] = None
+        """The SOURCE_DATE_EPOCH this plugin set (it leaves one set by the user alone)."""
         self.watched: set[str] = set()
 
     # -- events --------------------------------------------------------------------
@@ -75,7 +79,6 @@ class SopgenPlugin(BasePlugin[SopgenConfig]):
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
         self._watch_sources(config)  # under serve: a templates/ folder may have appeared
-        self.today = date.today()  # the instance lives across serve rebuilds, maybe past midnight
         _add_extensions(config)
         _add_features(config)
         project = self.project_dir(config)
@@ -97,6 +100,16 @@ class SopgenPlugin(BasePlugin[SopgenConfig]):
                     log.warning(str(problem))
         if any(p.severity == "error" for p in problems):
             raise PluginError(f"sopgen: {summary(problems)}; fix them and build again")
+        if catalog.history is None:
+            attach(catalog, read_history(project, sops_dir=self.config.sops_dir))
+        if catalog.history.note and catalog.history.note != self.said:
+            log.info(f"sopgen: {catalog.history.note}")
+            self.said = catalog.history.note
+        made_at = reference_time(catalog.history)
+        self.today = made_at.date()
+        if os.environ.get("SOURCE_DATE_EPOCH") in (None, self.epoch):
+            # MkDocs dates the sitemap and the gzip header with it: the same commit, the same bytes
+            self.epoch = os.environ["SOURCE_DATE_EPOCH"] = str(int(made_at.timestamp()))
         if catalog.organization_source is None:
             catalog.organization = Organization(name=config.site_name)
         self.catalog = catalog

@@ -21,12 +21,14 @@ import markdown
 from markupsafe import Markup
 
 from .catalog import Catalog, RoleEntry, TaskEntry
+from .errors import TemplateFailed
 from .filters import FILTERS
 from .render import (
     EXTENSIONS,
     REFERENCE,
     _checklist_groups,
     _phases,
+    _where,
     context,
     review_groups,
     tool_index,
@@ -116,7 +118,10 @@ def handbook_html(
 
     def chapter(template: str, anchor: str, title: str, level: int, kind: str, **extra: Any) -> Chapter:
         values = dict(shared, page_path="", page_title=title, link=link, pdf=True, pdfs={}, **extra)
-        text = env.get_template(template).render(values)
+        try:
+            text = env.get_template(template).render(values)
+        except jinja2.TemplateError as exc:
+            raise TemplateFailed(f"{_where(exc, template, catalog.root)}: {exc.message or exc} (PDF chapter {title})") from None
         html = convert(text, baselevel=level, prefix=anchor)
         return Chapter(anchor, title, level, html, kind)
 
@@ -152,7 +157,11 @@ def handbook_html(
         title = "Operations handbook"
 
     env.filters["markdown"] = lambda text: Markup(convert(str(text or ""), baselevel=3, prefix="md"))
-    html = env.get_template("pdf/handbook.html.j2").render(
+    try:
+        document = env.get_template("pdf/handbook.html.j2")
+    except jinja2.TemplateError as exc:
+        raise TemplateFailed(f"{_where(exc, 'pdf/handbook.html.j2', catalog.root)}: {exc.message or exc}") from None
+    html = document.render(
         dict(shared, title=title, role=role, chapters=chapters, version=version, page_size=page_size,
              stylesheet=Markup(print_css(page_size)), flatten=_flatten),
     )

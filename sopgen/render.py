@@ -103,7 +103,9 @@ def image_path(image: str) -> str:
 
 
 REFERENCE = {"tools": ("tools.md", "Tools"), "delegation": ("delegation.md", "Delegation"),
-             "reviews": ("reviews.md", "Reviews")}
+             "reviews": ("reviews.md", "Reviews"), "changelog": ("changelog.md", "Changelog")}
+CHANGELOG_LENGTH = 100
+"""How many commits the changelog page lists."""
 
 
 def path_of(target: Union[str, RoleEntry, TaskEntry]) -> str:
@@ -176,6 +178,8 @@ def render(catalog: Catalog, env: jinja2.Environment, *, today: date,
     page("delegation.md", "delegation.md.j2", "Delegation", "delegation",
          totals=catalog.delegation_totals())
     page("reviews.md", "reviews.md.j2", "Reviews", "reviews", reviews=review_groups(catalog, today))
+    page("changelog.md", "changelog.md.j2", "Changelog", "changelog", changes=changelog(catalog),
+         history_note=catalog.history.note if catalog.history else "Version history is not available.")
 
     site.files[CSS] = ASSETS / "sopgen.css"
     site.css.append(CSS)
@@ -271,6 +275,24 @@ def tool_index(catalog: Catalog) -> list[dict[str, Any]]:
             if entry is not None and task not in entry["tasks"]:
                 entry["tasks"].append(task)
     return sorted(tools.values(), key=lambda t: t["name"].lower())
+
+
+def changelog(catalog: Catalog) -> list[dict[str, Any]]:
+    """The last commits that touched the sources, with the roles and SOPs they changed."""
+    if catalog.history is None:
+        return []
+    by_path: dict[str, Any] = {e.source.rel: e for e in [*catalog.roles.values(), *catalog.tasks.values()]}
+    out = []
+    for change in catalog.history.changes[:CHANGELOG_LENGTH]:
+        entries = [by_path[p] for p in change.files if p in by_path]
+        out.append({
+            "revision": change.revision,
+            "tasks": sorted((e for e in entries if isinstance(e, TaskEntry)), key=lambda e: e.title),
+            "roles": sorted((e for e in entries if isinstance(e, RoleEntry)), key=lambda e: e.title),
+            "other": [p for p in change.files if p not in by_path],
+            "gone": [p for p in change.gone if p.endswith((".yml", ".yaml"))],
+        })
+    return out
 
 
 def review_groups(catalog: Catalog, today: date) -> dict[str, list[TaskEntry]]:

@@ -35,7 +35,11 @@ def bookkeeper(pdfs: Path) -> PdfReader:
 
 @pytest.fixture(scope="module")
 def catalog():
-    return load(REPO)
+    from sopgen.history import attach, read_history
+
+    catalog = load(REPO)
+    attach(catalog, read_history(REPO))  # as the pdf command does
+    return catalog
 
 
 def outline(reader: PdfReader) -> list[tuple[int, str, int]]:

@@ -29,7 +29,7 @@ from sopgen.validate import errors_in, validate
 TODAY = date(2026, 11, 25)
 GOLDEN = HERE / "golden" / "render"
 PROJECTS = {"base": BASE, "rich": HERE / "fixtures" / "render"}
-KINDS = ["home", "role", "onboarding", "checklists", "sop", "tools", "delegation", "reviews"]
+KINDS = ["home", "role", "onboarding", "checklists", "sop", "tools", "delegation", "reviews", "changelog"]
 
 
 def render_project(project: Path) -> Site:
