@@ -102,10 +102,12 @@ def read_history(root: Path, *, sops_dir: str = "sops") -> History:
     if head.returncode == 0 and head.stdout.strip():
         commit, stamp = head.stdout.strip().split(_FIELD)
         history.head, history.head_time = commit, datetime.fromtimestamp(int(stamp), timezone.utc)
-    status = _git(root, "status", "--porcelain", "--relative", "--", sops_dir)
+    prefix = _git(root, "rev-parse", "--show-prefix").stdout.strip()  # the project's folder in the repository
+    status = _git(root, "status", "--porcelain", "--", sops_dir)  # paths relative to the repository
     for line in status.stdout.splitlines():
         path = line[3:].split(" -> ")[-1].strip('"')
-        history.files.setdefault(path, FileHistory()).modified = True
+        if path.startswith(prefix):
+            history.files.setdefault(path[len(prefix):], FileHistory()).modified = True
     if shallow:
         first = history.changes[-1].revision.date.date().isoformat() if history.changes else "?"
         history.note = (f"shallow clone: history starts at {first}, so versions count only the commits "
