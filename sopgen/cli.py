@@ -231,6 +231,8 @@ def build(config_file: Optional[str], strict: bool, site_dir: Optional[str], pdf
         click.echo(f"✗ {summary(problems)}: nothing was built", err=True)
         raise Failed()
     say(f"Validated {_counts(catalog)}")
+    if catalog.history is not None and catalog.history.note:
+        say(f"note: {catalog.history.note}")
     progress = Progress(quiet)
     try:
         result = build_site(config, site_dir=site_dir, strict=strict, preloaded=(catalog, problems),
@@ -396,6 +398,38 @@ def review(config_file: Optional[str], within: str, check: bool, today_: Any) ->
         click.echo(f"! {message}", err=True)
     else:
         click.echo("✓ no SOP is overdue for review", err=True)
+
+
+@main.command()
+@click.argument("rev", metavar="REV")
+@config_option
+@click.option("--role", default=None, metavar="ID", help="Only the changes for this role.")
+def changes(rev: str, config_file: Optional[str], role: Optional[str]) -> None:
+    """What changed in the procedures since REV (a tag or commit), as Markdown.
+
+    For the people who must re-learn: SOPs added, removed, renamed and
+    retired, and for each changed SOP the steps added, removed, reworded or
+    moved. The working tree (uncommitted edits included) is compared with REV.
+    """
+    from .changes import ChangesError, catalog_at, compare, describe_rev, renamed_tasks, select_role, to_markdown
+    from .sitebuild import plugin_options
+
+    config, catalog, problems = _load_checked(config_file)
+    errors = errors_in(problems)
+    for problem in errors:
+        click.echo(str(problem), err=True)
+    if errors:
+        click.echo(f"✗ {summary(problems)}: fix them first", err=True)
+        raise Failed()
+    sops_dir = str(plugin_options(config).get("sops_dir", "sops"))
+    root = config.parent
+    try:
+        old = catalog_at(root, rev, sops_dir=sops_dir)
+        found = compare(old, catalog, renames=renamed_tasks(root, rev, sops_dir=sops_dir))
+        select_role(found, role)
+        click.echo(to_markdown(found, since=describe_rev(root, rev), role=role), nl=False)
+    except ChangesError as exc:
+        raise click.ClickException(str(exc)) from None
 
 
 class Progress:

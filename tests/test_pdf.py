@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-import shutil
 from datetime import date
 from pathlib import Path
 
@@ -11,7 +10,7 @@ import pytest
 from click.testing import CliRunner
 from pypdf import PdfReader
 
-from conftest import BASE, REPO, build_tree, run
+from conftest import REPO, build_tree, run
 from sopgen.cli import main
 from sopgen.loader import load
 from sopgen.pdf import project_fetcher

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import BASE, run
+from conftest import run
 from sopgen.errors import TemplateFailed
 from sopgen.loader import load
 from sopgen.render import render

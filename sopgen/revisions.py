@@ -1,0 +1,150 @@
+"""The sources as they were at a tag or commit, read with git.
+
+:func:`catalog_at` reads the project at a revision with one ``git archive``;
+:func:`renamed_tasks` lists the task files renamed since; :func:`describe_rev`
+names a revision for people ("v1 (3f2a9c1, 2026-10-01)").
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import tarfile
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path, PurePosixPath
+
+from .catalog import Catalog
+from .errors import SopgenError
+from .loader import YAML_SUFFIXES, load
+
+_GIT_ENV = {"LC_ALL": "C", "LANGUAGE": ""}  # one of git's messages is read below: keep it English
+
+
+class ChangesError(SopgenError):
+    """A repository or revision that ``sopgen changes`` cannot compare with."""
+
+
+@dataclass(frozen=True)
+class _Revision:
+    commit: str
+    top: Path
+    """The repository's top folder."""
+    prefix: str
+    """The project folder inside the repository: ``""`` or ``"handbook/"``."""
+
+
+def _git(root: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    try:
+        return subprocess.run(["git", "-C", str(root), "--literal-pathspecs", *args], check=False,
+                              capture_output=True, text=True, encoding="utf-8", errors="replace",
+                              env={**os.environ, **_GIT_ENV})
+    except OSError as exc:
+        raise ChangesError(f"cannot run git ({exc.strerror or exc}): `sopgen changes` needs git installed") from None
+
+
+def _resolve(root: Path, rev: str) -> _Revision:
+    """The commit ``rev`` names, and where the project is in its repository (one ``git rev-parse``)."""
+    done = _git(root, "rev-parse", "--show-toplevel", "--show-prefix", "--is-shallow-repository",
+                "--verify", "--quiet", f"{rev.lstrip('-')}^{{commit}}")  # never an option, even in old gits
+    lines = done.stdout.splitlines()
+    if len(lines) < 3:  # git stopped before printing where the repository is
+        if "not a git repository" in done.stderr:
+            raise ChangesError(f"{root} is not in a git repository: `sopgen changes` compares the SOPs with "
+                               "an earlier commit, so keep the project in git (`git init`, then commit)")
+        raise ChangesError(f"git cannot read the repository at {root}: {done.stderr.strip()}")
+    if done.returncode != 0 or len(lines) < 4 or rev.startswith("-"):
+        shallow = (" (this is a shallow clone: fetch the history with `git fetch --unshallow --tags`)"
+                   if lines[2] == "true" else "")
+        raise ChangesError(f"'{rev}' is not a commit or tag of this repository: "
+                           f"try `git tag` or `git log --oneline`{shallow}")
+    return _Revision(commit=lines[3], top=Path(lines[0]), prefix=lines[1])
+
+
+def catalog_at(root: Path, rev: str, *, sops_dir: str = "sops") -> Catalog:
+    """The project's sources as they were at ``rev``: one ``git archive``, then :func:`load`.
+
+    A revision from before the sources folder existed gives an empty catalog.
+    Files that did not validate at ``rev`` are missing from it, as :func:`load`
+    leaves them. The entries' source paths point into a temporary folder that is
+    gone once this returns; media are left out (the comparison needs the YAML only).
+    """
+    revision = _resolve(root, rev)
+    with tempfile.TemporaryDirectory(prefix="sopgen-changes-") as tmp:
+        project = Path(tmp) / Path(root).resolve().name  # same name: the same default organization name
+        _extract_sources(revision, sops_dir, project)
+        (project / sops_dir).mkdir(parents=True, exist_ok=True)
+        return load(project, sops_dir=sops_dir)
+
+
+def _extract_sources(revision: _Revision, sops_dir: str, project: Path) -> None:
+    """Write the YAML files under ``sops_dir`` at ``revision`` into ``project``, streamed from ``git archive``."""
+    inside = revision.prefix + PurePosixPath(sops_dir).as_posix()
+    command = ["git", "-C", str(revision.top), "--literal-pathspecs", "archive", "--format=tar",
+               revision.commit, "--", inside]
+    unreadable: tarfile.TarError | None = None
+    with tempfile.TemporaryFile() as errors:
+        with subprocess.Popen(command, stdout=subprocess.PIPE, stderr=errors,
+                              env={**os.environ, **_GIT_ENV}) as git:
+            try:
+                with tarfile.open(fileobj=git.stdout, mode="r|") as tar:
+                    for member in tar:
+                        rel = _source_path(member, revision.prefix)
+                        data = tar.extractfile(member) if rel is not None else None
+                        if rel is not None and data is not None:
+                            (project / rel).parent.mkdir(parents=True, exist_ok=True)
+                            (project / rel).write_bytes(data.read())
+            except tarfile.TarError as exc:  # an empty stream when git failed: its message says why
+                unreadable = exc
+            git.communicate()
+        errors.seek(0)
+        message = errors.read().decode("utf-8", "replace").strip()
+    if git.returncode != 0 and "did not match any files" in message:
+        return  # the sources folder did not exist yet at that revision
+    if git.returncode != 0 or unreadable is not None:
+        raise ChangesError(f"cannot read the sources at {revision.commit[:7]}: {message or unreadable}")
+
+
+def _source_path(member: tarfile.TarInfo, prefix: str) -> PurePosixPath | None:
+    """Where a file of the archive goes in the project's copy; ``None`` to leave it out."""
+    if not member.isfile() or not member.name.startswith(prefix):
+        return None
+    rel = PurePosixPath(member.name[len(prefix):])
+    if rel.is_absolute() or ".." in rel.parts or rel.suffix not in YAML_SUFFIXES:
+        return None
+    return rel
+
+
+def renamed_tasks(root: Path, rev: str, *, sops_dir: str = "sops") -> dict[str, str]:
+    """Old task id → new task id, for task files renamed between ``rev`` and the working tree.
+
+    Git sees a rename when the new file is tracked (``git mv``, or ``git add``)
+    and still looks like the old one; otherwise the task reads as removed and added.
+    """
+    revision = _resolve(root, rev)
+    done = _git(root, "diff", "--name-status", "-M", "-z", "--relative", "--no-ext-diff",
+                revision.commit, "--", f"{PurePosixPath(sops_dir).as_posix()}/tasks")
+    if done.returncode != 0:
+        raise ChangesError(f"git cannot compare with '{rev}': {done.stderr.strip()}")
+    renames: dict[str, str] = {}
+    fields = iter(done.stdout.split("\0"))
+    for status in fields:
+        paths = [PurePosixPath(next(fields, ""))]
+        if status.startswith(("R", "C")):  # a rename or copy lists the old path, then the new
+            paths.append(PurePosixPath(next(fields, "")))
+        if (status.startswith("R") and paths[0].stem != paths[1].stem
+                and all(p.suffix in YAML_SUFFIXES for p in paths)):
+            renames[paths[0].stem] = paths[1].stem
+    return renames
+
+
+def describe_rev(root: Path, rev: str) -> str:
+    """``rev`` as a reader sees it: ``v1.0 (3f2a9c1, 2026-10-01)``, the date of its commit."""
+    revision = _resolve(root, rev)
+    done = _git(root, "log", "-1", "--no-show-signature", "--date=short", "--format=%h%x1f%cd",
+                revision.commit, "--")
+    short, _, day = done.stdout.strip().partition("\x1f")
+    if len(rev) >= 4 and revision.commit.startswith(rev.lower()):  # a hash already: do not repeat it
+        return f"{short} ({day})"
+    return f"{rev} ({short}, {day})"
+
