@@ -107,6 +107,8 @@ def export(config_file: Path, catalog: Catalog, target: Path, *, today: date) ->
     config["markdown_extensions"] = _with_extensions(raw.get("markdown_extensions"))
     config["theme"] = _with_features(raw.get("theme", "mkdocs"))
     config["extra_css"] = list(raw.get("extra_css") or []) + [c for c in site.css if c not in (raw.get("extra_css") or [])]
+    config["extra_javascript"] = list(raw.get("extra_javascript") or []) + [
+        j for j in site.js if j not in (raw.get("extra_javascript") or [])]
     config["nav"] = merge_nav(raw.get("nav"), site.nav, handwritten)
     header = (f"# Written by `sopgen render` from {config_file.name}: edit the YAML sources and render again.\n"
               "# Builds with plain `mkdocs build` (or Zensical), without the sopgen plugin.\n")
@@ -140,4 +142,5 @@ def _with_features(theme: Any) -> Any:
     if theme.get("name") == "material":
         features = list(theme.get("features") or [])
         theme["features"] = features + [f for f in FEATURES if f not in features]
+        theme.setdefault("font", False)  # no fonts from Google: the handbook makes no outside request
     return theme

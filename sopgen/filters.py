@@ -147,7 +147,15 @@ def plural(count: int, word: str, words: Optional[str] = None) -> str:
     return f"{count:,} {word if count == 1 else (words or word + 's')}"
 
 
+def html_text(value: Any) -> str:
+    """Plain text inside raw HTML (quiz forms): escaped for HTML, on one line."""
+    from markupsafe import escape
+
+    return str(escape(" ".join(str(value or "").split())))
+
+
 FILTERS = {
+    "html": html_text,
     "text": text,
     "cell": cell,
     "md": md,

@@ -121,6 +121,9 @@ class SopgenPlugin(BasePlugin[SopgenConfig]):
         for css in self.site.css:
             if css not in config.extra_css:
                 config.extra_css.append(css)
+        for js in self.site.js:
+            if js not in [str(s) for s in config.extra_javascript]:
+                config.extra_javascript.append(js)
         return config
 
     def on_files(self, files: Files, config: MkDocsConfig) -> Files:
@@ -227,3 +230,6 @@ def _add_features(config: MkDocsConfig) -> None:
         return
     features = config.theme.get("features") or []
     config.theme["features"] = features + [f for f in FEATURES if f not in features]
+    if config.theme.get("font") in (None, {"text": "Roboto", "code": "Roboto Mono"}):
+        # Material loads Roboto from Google Fonts by default: a handbook must not call out
+        config.theme["font"] = False

@@ -48,6 +48,7 @@ FEATURES = ["navigation.indexes", "navigation.sections", "navigation.prune", "co
 """Material features the navigation relies on."""
 ASSETS = Path(__file__).parent / "assets"
 CSS = "assets/sopgen/sopgen.css"
+JS = "assets/sopgen/sopgen.js"
 
 
 @dataclass
@@ -74,6 +75,7 @@ class Site:
     nav: list[Any] = field(default_factory=list)
     """The navigation, in ``mkdocs.yml``'s ``nav`` format."""
     css: list[str] = field(default_factory=list)
+    js: list[str] = field(default_factory=list)
 
 
 # -- addresses -------------------------------------------------------------------------
@@ -183,6 +185,8 @@ def render(catalog: Catalog, env: jinja2.Environment, *, today: date,
 
     site.files[CSS] = ASSETS / "sopgen.css"
     site.css.append(CSS)
+    site.files[JS] = ASSETS / "sopgen.js"
+    site.js.append(JS)
     for task in catalog.tasks.values():
         for image in _images(task.steps):
             site.files[image_path(image)] = catalog.sops / image

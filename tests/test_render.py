@@ -117,7 +117,10 @@ def test_sop_page_has_every_step_field(sites: dict[str, Site]) -> None:
     # sub-steps nest four spaces per level
     assert "\n    1. Tag **refund** requests." in page
     assert "\n        1. Check the customer's lifetime value." in page
-    assert "??? success \"Answer\"\n\n    B. The oldest" in page
+    # the quiz: a form the page's script scores, with the answer key for readers without it
+    assert '<fieldset class="sopgen-quiz-question" data-answer="1">' in page
+    assert '<input type="radio" name="triage-support-inbox-q0" value="1"> B. The oldest' in page
+    assert '<details class="sopgen-quiz-key">' in page
 
 
 def test_draft_and_retired_sops_are_marked(sites: dict[str, Site]) -> None:
