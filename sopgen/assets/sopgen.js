@@ -188,7 +188,14 @@
     });
   }
 
+  /* Name the theme's landmarks and dialogs that have no accessible name. */
+  function initAccessibility() {
+    var search = document.querySelector(".md-search[role=dialog]");
+    if (search && !search.getAttribute("aria-label")) search.setAttribute("aria-label", "Search");
+  }
+
   function init() {
+    initAccessibility();
     initChecklists();
     initOnboarding();
     initQuizzes();
