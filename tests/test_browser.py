@@ -1,0 +1,539 @@
+"""The handbook in a real browser: tick-off checklists, onboarding progress, quizzes,
+keyboard use, print styles and accessibility (axe-core), on the repository's example site.
+
+Debian's Chromium is driven by Playwright; axe-core comes from npm. scripts/test installs
+both when missing (it exports SOPGEN_AXE_JS). Set SOPGEN_SCREENSHOTS=FOLDER to keep
+full-page screenshots of a half-done checklist and of a scored quiz.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+import pytest
+import yaml
+from browser import (
+    CHROMIUM_ARGS,
+    SEVERE,
+    Server,
+    Tab,
+    axe_path,
+    box_screenshot,
+    build_site,
+    chromium_path,
+    describe,
+    drawn_box,
+    open_tab,
+    run_axe,
+    save_screenshot,
+    screenshot_dir,
+    serve,
+)
+from conftest import REPO
+
+try:
+    from playwright.sync_api import expect, sync_playwright
+except ImportError:  # the browser fixture says what to do; other test modules still run
+    expect = sync_playwright = None
+else:
+    # a local server and a local browser: what is going to happen happens in milliseconds
+    expect.set_options(timeout=3_000)
+
+SOP = "/sops/send-client-invoices/"
+CHECKLISTS = "/roles/bookkeeper/checklists/"
+ONBOARDING = "/roles/bookkeeper/onboarding/"
+ROLE = "/roles/bookkeeper/"
+HOME = "/"
+
+BOX = "input[type=checkbox]"
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
+    root = build_site(REPO, tmp_path_factory.mktemp("browser") / "site")
+    server = serve(root)
+    try:
+        yield server
+    finally:
+        server.stop()
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[object]:
+    if sync_playwright is None:
+        pytest.fail("Playwright is not installed: run scripts/test (pip install -e '.[test]')")
+    executable = chromium_path()
+    with sync_playwright() as p:
+        chromium = p.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
+        try:
+            yield chromium
+        finally:
+            chromium.close()
+
+
+@pytest.fixture
+def tab(browser: object, site: Server) -> Iterator[Tab]:
+    """A page in a fresh context (so fresh localStorage); every request is recorded."""
+    tab = open_tab(browser, site)
+    try:
+        yield tab
+    finally:
+        outside = tab.outside()
+        tab.context.close()
+        if not tab.checked and outside:
+            # the test stopped before its own check: report the calls out all the same
+            pytest.fail("requests left 127.0.0.1:\n  " + "\n  ".join(dict.fromkeys(outside)))
+
+
+@pytest.fixture(scope="module")
+def invoices() -> dict:
+    """The SOP's source, to check the page against."""
+    return yaml.safe_load((REPO / "sops/tasks/send-client-invoices.yml").read_text(encoding="utf-8"))
+
+
+def item_text(box: object) -> str:
+    """The text of the task-list item a checkbox belongs to, whitespace collapsed."""
+    return box.evaluate("b => b.closest('li').textContent.replace(/\\s+/g, ' ').trim()")
+
+
+def tick(box: object) -> None:
+    """Tick a task-list box as a reader does, with a mouse click where the box is drawn.
+
+    Material hides the input (opacity 0) under the square it draws with the indicator's
+    ::before, inside the same label: Playwright's hit-target check would refuse the input,
+    so the click is forced; it is still a real click at the input's place, which lands on
+    the drawn square and toggles the box through its label."""
+    expect(box).not_to_be_checked()
+    box.click(force=True)
+    expect(box).to_be_checked()
+
+
+def ticked(container: object) -> list[int]:
+    return container.locator(BOX).evaluate_all("bs => bs.flatMap((b, i) => b.checked ? [i] : [])")
+
+
+def before(first: object, second: object) -> bool:
+    """Whether ``first`` comes before ``second`` in document order."""
+    handle = second.element_handle()
+    return first.evaluate("(a, b) => !!(a.compareDocumentPosition(b) & Node.DOCUMENT_POSITION_FOLLOWING)", handle)
+
+
+def check_checklist_container(container: object) -> int:
+    """A live checklist: enabled boxes with names, progress and reset at its top. Returns M."""
+    boxes = container.locator(BOX)
+    count = boxes.count()
+    assert count > 0, "no checkboxes in the checklist"
+    for i in range(count):
+        box = boxes.nth(i)
+        expect(box).to_be_enabled()
+        expect(box).to_have_accessible_name(item_text(box))
+    progress = container.locator(".sopgen-progress")
+    expect(progress).to_have_count(1)
+    expect(progress).to_have_text(f"0 of {count} done")
+    reset = container.locator("button.sopgen-reset")
+    expect(reset).to_have_count(1)
+    expect(reset).to_have_text("Reset")
+    assert before(progress, boxes.first), "the progress must be at the top of the checklist, before its boxes"
+    assert before(reset, boxes.first), "the Reset button must be at the top of the checklist, before its boxes"
+    return count
+
+
+# -- checklists -------------------------------------------------------------------------
+
+
+def test_sop_checklist_ticks_persist_and_reset(tab: Tab, invoices: dict) -> None:
+    tab.goto(SOP)
+    container = tab.page.locator("div.sopgen-checklist")
+    expect(container).to_have_count(1)
+    count = check_checklist_container(container)
+    assert count == len(invoices["checklist"])
+    boxes = container.locator(BOX)
+    progress = container.locator(".sopgen-progress")
+
+    for i in (0, 2, 5):
+        tick(boxes.nth(i))
+    expect(progress).to_have_text(f"3 of {count} done")
+    save_screenshot(tab.page, "sop-checklist-3-ticked.png")
+
+    tab.reload()
+    container = tab.page.locator("div.sopgen-checklist")
+    expect(container.locator(".sopgen-progress")).to_have_text(f"3 of {count} done")
+    assert ticked(container) == [0, 2, 5]
+
+    container.locator("button.sopgen-reset").click()
+    expect(container.locator(".sopgen-progress")).to_have_text(f"0 of {count} done")
+    assert ticked(container) == []
+
+    tab.reload()
+    container = tab.page.locator("div.sopgen-checklist")
+    expect(container.locator(".sopgen-progress")).to_have_text(f"0 of {count} done")
+    assert ticked(container) == []
+    tab.assert_local()
+
+
+def bookkeeper_sops_in_force() -> list[str]:
+    sources = sorted((REPO / "sops/tasks").glob("*.yml"))
+    data = [yaml.safe_load(path.read_text(encoding="utf-8")) for path in sources]
+    return [d["title"] for d in data if d.get("role") == "bookkeeper" and d.get("status") != "retired"]
+
+
+def test_checklists_page_keeps_each_sop_apart(tab: Tab) -> None:
+    tab.goto(CHECKLISTS)
+    containers = tab.page.locator("div.sopgen-checklist")
+    n = containers.count()
+    assert n == len(bookkeeper_sops_in_force()) >= 2, f"expected one checklist per SOP in force, found {n}"
+    counts = [check_checklist_container(containers.nth(i)) for i in range(n)]
+
+    first, second = containers.nth(0), containers.nth(1)
+    tick(first.locator(BOX).nth(0))
+    tick(first.locator(BOX).nth(1))
+    expect(first.locator(".sopgen-progress")).to_have_text(f"2 of {counts[0]} done")
+    expect(second.locator(".sopgen-progress")).to_have_text(f"0 of {counts[1]} done")
+    assert ticked(second) == []
+
+    tick(second.locator(BOX).nth(counts[1] - 1))
+    expect(second.locator(".sopgen-progress")).to_have_text(f"1 of {counts[1]} done")
+    expect(first.locator(".sopgen-progress")).to_have_text(f"2 of {counts[0]} done")
+
+    tab.reload()
+    containers = tab.page.locator("div.sopgen-checklist")
+    assert [ticked(containers.nth(i)) for i in range(n)] == [[0, 1], [counts[1] - 1]] + [[]] * (n - 2)
+    expect(containers.nth(0).locator(".sopgen-progress")).to_have_text(f"2 of {counts[0]} done")
+    expect(containers.nth(1).locator(".sopgen-progress")).to_have_text(f"1 of {counts[1]} done")
+    for i in range(2, n):
+        expect(containers.nth(i).locator(".sopgen-progress")).to_have_text(f"0 of {counts[i]} done")
+
+    # Resetting one checklist leaves the other alone
+    containers.nth(1).locator("button.sopgen-reset").click()
+    assert ticked(containers.nth(1)) == []
+    assert ticked(containers.nth(0)) == [0, 1]
+
+    # ticks are kept per page: the same SOP's own page starts empty
+    tab.goto(SOP)
+    own = tab.page.locator("div.sopgen-checklist")
+    expect(own.locator(".sopgen-progress")).to_have_text(re.compile(r"^0 of \d+ done$"))
+    assert ticked(own) == []
+    tab.assert_local()
+
+
+def test_onboarding_goals_progress(tab: Tab) -> None:
+    tab.goto(ONBOARDING)
+    phases = tab.page.locator("div.sopgen-phase")
+    n = phases.count()
+    assert n >= 2, f"expected the onboarding phases, found {n}"
+    goals = []
+    for i in range(n):
+        boxes = phases.nth(i).locator(BOX)
+        goals.append(boxes.count())
+        for j in range(goals[-1]):
+            expect(boxes.nth(j)).to_be_enabled()
+            expect(boxes.nth(j)).to_have_accessible_name(item_text(boxes.nth(j)))
+        progress = phases.nth(i).locator(".sopgen-progress")
+        expect(progress).to_have_count(1)
+        expect(progress).to_have_text(f"0 of {goals[-1]} goals")
+    total = sum(goals)
+    overall = tab.page.locator(".sopgen-progress--overall")
+    expect(overall).to_have_count(1)
+    expect(overall).to_have_text(f"0 of {total} goals")
+
+    tick(phases.nth(1).locator(BOX).nth(0))
+    expect(phases.nth(1).locator(".sopgen-progress")).to_have_text(f"1 of {goals[1]} goals")
+    expect(overall).to_have_text(f"1 of {total} goals")
+    tick(phases.nth(0).locator(BOX).nth(goals[0] - 1))
+    expect(phases.nth(0).locator(".sopgen-progress")).to_have_text(f"1 of {goals[0]} goals")
+    expect(overall).to_have_text(f"2 of {total} goals")
+
+    tab.reload()
+    phases = tab.page.locator("div.sopgen-phase")
+    expect(tab.page.locator(".sopgen-progress--overall")).to_have_text(f"2 of {total} goals")
+    expect(phases.nth(0).locator(".sopgen-progress")).to_have_text(f"1 of {goals[0]} goals")
+    expect(phases.nth(1).locator(".sopgen-progress")).to_have_text(f"1 of {goals[1]} goals")
+    assert ticked(phases.nth(0)) == [goals[0] - 1]
+    assert ticked(phases.nth(1)) == [0]
+    for i in range(2, n):
+        expect(phases.nth(i).locator(".sopgen-progress")).to_have_text(f"0 of {goals[i]} goals")
+    tab.assert_local()
+
+
+# -- quiz -------------------------------------------------------------------------------
+
+
+def quiz(tab: Tab, invoices: dict) -> tuple[object, object]:
+    """The quiz form and its questions, checked against the SOP's source."""
+    form = tab.page.locator("form.sopgen-quiz")
+    expect(form).to_have_count(1)
+    questions = form.locator("fieldset.sopgen-quiz-question")
+    expect(questions).to_have_count(len(invoices["quiz"]))
+    for i, q in enumerate(invoices["quiz"]):
+        fieldset = questions.nth(i)
+        legend = " ".join(fieldset.locator("legend").inner_text().split())
+        assert " ".join(q["question"].split()) in legend
+        assert fieldset.get_attribute("data-answer") == str(q["answer"])
+        radios = fieldset.locator("label input[type=radio]")
+        expect(radios).to_have_count(len(q["choices"]))
+    expect(form.locator("button.sopgen-quiz-check")).to_have_text("Check answers")
+    expect(form.locator("button.sopgen-quiz-reset")).to_have_text("Try again")
+    expect(form.locator("p.sopgen-quiz-score")).to_have_attribute("aria-live", re.compile(r"polite|assertive"))
+    return form, questions
+
+
+def choose(fieldset: object, index: int) -> None:
+    fieldset.locator("label input[type=radio]").nth(index).check()
+
+
+def answer_label(fieldset: object) -> object:
+    return fieldset.locator("label.is-answer")
+
+
+def test_quiz_all_right(tab: Tab, invoices: dict) -> None:
+    tab.goto(SOP)
+    form, questions = quiz(tab, invoices)
+    n = len(invoices["quiz"])
+    for i, q in enumerate(invoices["quiz"]):
+        choose(questions.nth(i), q["answer"])
+    form.locator("button.sopgen-quiz-check").click()
+    expect(form.locator("p.sopgen-quiz-score")).to_have_text(f"Score: {n} of {n}")
+    for i, q in enumerate(invoices["quiz"]):
+        fieldset = questions.nth(i)
+        expect(fieldset).to_have_class(re.compile(r"\bis-right\b"))
+        expect(fieldset).not_to_have_class(re.compile(r"\bis-wrong\b"))
+        expect(answer_label(fieldset)).to_have_count(1)
+        expect(answer_label(fieldset)).to_contain_text(q["choices"][q["answer"]])
+        expect(fieldset.locator("p.sopgen-quiz-feedback")).to_have_text("Right.")
+    assert tab.page.url.startswith(tab.server.url(SOP)), "checking the answers must not leave the page"
+    tab.assert_local()
+
+
+def test_quiz_first_wrong_then_try_again(tab: Tab, invoices: dict) -> None:
+    tab.goto(SOP)
+    form, questions = quiz(tab, invoices)
+    qs = invoices["quiz"]
+    n = len(qs)
+    wrong = (qs[0]["answer"] + 1) % len(qs[0]["choices"])
+    choose(questions.nth(0), wrong)
+    for i in range(1, n):
+        choose(questions.nth(i), qs[i]["answer"])
+    form.locator("button.sopgen-quiz-check").click()
+    expect(form.locator("p.sopgen-quiz-score")).to_have_text(f"Score: {n - 1} of {n}")
+
+    first = questions.nth(0)
+    expect(first).to_have_class(re.compile(r"\bis-wrong\b"))
+    expect(first).not_to_have_class(re.compile(r"\bis-right\b"))
+    right_text = qs[0]["choices"][qs[0]["answer"]]
+    expect(answer_label(first)).to_have_count(1)
+    expect(answer_label(first)).to_contain_text(right_text)
+    feedback = first.locator("p.sopgen-quiz-feedback")
+    expect(feedback).to_have_text(re.compile(r"^\s*Not quite: the answer is"))
+    expect(feedback).to_contain_text(right_text)
+    for i in range(1, n):
+        expect(questions.nth(i)).to_have_class(re.compile(r"\bis-right\b"))
+    save_screenshot(tab.page, "sop-quiz-scored.png")
+
+    form.locator("button.sopgen-quiz-reset").click()
+    assert form.locator("input[type=radio]").evaluate_all("rs => rs.filter(r => r.checked).length") == 0
+    expect(form.locator("fieldset.is-right, fieldset.is-wrong")).to_have_count(0)
+    expect(form.locator("label.is-answer")).to_have_count(0)
+    for i in range(form.locator("p.sopgen-quiz-feedback").count()):
+        expect(form.locator("p.sopgen-quiz-feedback").nth(i)).not_to_be_visible()
+    expect(form.locator("p.sopgen-quiz-score")).not_to_contain_text("Score")
+    tab.assert_local()
+
+
+def test_quiz_unanswered_counts_as_wrong(tab: Tab, invoices: dict) -> None:
+    tab.goto(SOP)
+    form, questions = quiz(tab, invoices)
+    qs = invoices["quiz"]
+    choose(questions.nth(0), qs[0]["answer"])
+    form.locator("button.sopgen-quiz-check").click()
+    expect(form.locator("p.sopgen-quiz-score")).to_have_text(f"Score: 1 of {len(qs)}")
+    expect(questions.nth(0)).to_have_class(re.compile(r"\bis-right\b"))
+    for i in range(1, len(qs)):
+        expect(questions.nth(i)).to_have_class(re.compile(r"\bis-wrong\b"))
+        expect(answer_label(questions.nth(i))).to_contain_text(qs[i]["choices"][qs[i]["answer"]])
+    tab.assert_local()
+
+
+# -- keyboard only ----------------------------------------------------------------------
+
+MAX_TABS = 600
+
+
+def tab_until(tab: Tab, predicate: str, what: str, key: str = "Tab") -> None:
+    """Press ``key`` until ``predicate`` (a JS function of the focused element) holds."""
+    for _ in range(MAX_TABS):
+        tab.page.keyboard.press(key)
+        if tab.page.evaluate(f"(() => {{ const el = document.activeElement; return !!el && ({predicate})(el); }})()"):
+            return
+    focused = tab.page.evaluate("document.activeElement && document.activeElement.outerHTML.slice(0, 200)")
+    raise AssertionError(f"{MAX_TABS} presses of {key} never reached {what}; focus is on {focused}")
+
+
+def test_quiz_keyboard_only(tab: Tab, invoices: dict) -> None:
+    tab.goto(SOP)
+    quiz(tab, invoices)
+    answer = invoices["quiz"][0]["answer"]
+    first_radio = ("el => el.matches('input[type=radio]') && el.closest('fieldset') === "
+                   "document.querySelector('form.sopgen-quiz fieldset.sopgen-quiz-question')")
+    tab_until(tab, first_radio, "the first question's choices")
+    # arrow keys move through a radio group and choose; Space chooses the focused one
+    index = tab.page.evaluate("Array.from(document.activeElement.closest('fieldset')"
+                              ".querySelectorAll('input[type=radio]')).indexOf(document.activeElement)")
+    while index < answer:
+        tab.page.keyboard.press("ArrowDown")
+        index += 1
+    while index > answer:
+        tab.page.keyboard.press("ArrowUp")
+        index -= 1
+    tab.page.keyboard.press("Space")
+    chosen = tab.page.locator("form.sopgen-quiz fieldset.sopgen-quiz-question").first.locator("input[type=radio]")
+    assert chosen.evaluate_all("rs => rs.flatMap((r, i) => r.checked ? [i] : [])") == [answer]
+
+    tab_until(tab, "el => el.matches('button.sopgen-quiz-check')", "the Check answers button")
+    tab.page.keyboard.press("Enter")
+    score = tab.page.locator("form.sopgen-quiz p.sopgen-quiz-score")
+    expect(score).to_have_text(f"Score: 1 of {len(invoices['quiz'])}")
+    # and back, with Shift+Tab, to the questions
+    tab_until(tab, "el => el.matches('form.sopgen-quiz input[type=radio]')", "a choice, backwards", key="Shift+Tab")
+    tab.assert_local()
+
+
+def test_checklist_keyboard_only(tab: Tab) -> None:
+    tab.goto(SOP)
+    container = tab.page.locator("div.sopgen-checklist")
+    count = container.locator(BOX).count()
+    tab_until(tab, "el => el.matches('div.sopgen-checklist input[type=checkbox]')", "a checklist box")
+    tab.page.keyboard.press("Space")
+    assert tab.page.evaluate("document.activeElement.checked") is True
+    expect(container.locator(".sopgen-progress")).to_have_text(f"1 of {count} done")
+    tab.page.keyboard.press("Space")
+    expect(container.locator(".sopgen-progress")).to_have_text(f"0 of {count} done")
+    tab.assert_local()
+
+
+# -- navigation -------------------------------------------------------------------------
+
+
+def test_checklist_after_following_links(tab: Tab) -> None:
+    """Home → role → SOP by clicking links. Under Material's instant navigation the pages are
+    swapped without a load, so the JS must set itself up again; without it, plain loads."""
+    tab.goto(HOME)
+    for target in (ROLE, SOP):
+        link = tab.page.locator(f"article a[href$='{target.strip('/')}/']").first
+        expect(link).to_be_attached()
+        link.click()
+        tab.page.wait_for_url(re.compile(re.escape(target) + r"(#.*)?$"))
+    container = tab.page.locator("div.sopgen-checklist")
+    expect(container).to_have_count(1)
+    expect(container.locator(".sopgen-progress")).to_have_text(re.compile(r"^0 of \d+ done$"))
+    tick(container.locator(BOX).first)
+    expect(container.locator(".sopgen-progress")).to_have_text(re.compile(r"^1 of \d+ done$"))
+    tab.assert_local()
+
+
+# -- print ------------------------------------------------------------------------------
+
+
+def test_print_hides_controls_and_shows_empty_boxes(tab: Tab) -> None:
+    tab.goto(SOP)
+    page = tab.page
+    container = page.locator("div.sopgen-checklist")
+    boxes = container.locator(BOX)
+    indicators = container.locator(".task-list-indicator")
+    assert indicators.count() == boxes.count() >= 2
+    page.mouse.move(0, 0)
+
+    page.emulate_media(media="print")
+    expect(page.locator(".md-header")).not_to_be_visible()
+    sidebars = page.locator(".md-sidebar")
+    for i in range(sidebars.count()):
+        expect(sidebars.nth(i)).not_to_be_visible()
+    for selector in (".sopgen-progress", "button.sopgen-reset", "button.sopgen-quiz-check",
+                     "button.sopgen-quiz-reset"):
+        found = page.locator(selector)
+        assert found.count() > 0, f"no {selector} on the page to hide"
+        for i in range(found.count()):
+            expect(found.nth(i)).not_to_be_visible()
+    # The boxes print, for a pen. Material draws each with the indicator's ::before,
+    # so "visible" is judged on the drawn box (Playwright's own check sees a 0-px span).
+    hidden = [i for i in range(indicators.count()) if not drawn_box(indicators.nth(i))["visible"]]
+    assert not hidden, f"checklist boxes {hidden} do not show in print"
+    empty = box_screenshot(page, indicators.nth(1))
+    blank = box_screenshot(page, indicators.nth(1), shift=40)
+    draws_something = empty != blank
+    assert draws_something, "an empty box prints as nothing"
+
+    # tick the box on screen, then print again: the same box must print the same pixels
+    page.emulate_media(media="screen")
+    tick(boxes.nth(1))
+    page.mouse.move(0, 0)
+    page.emulate_media(media="print")
+    printed = box_screenshot(page, indicators.nth(1))
+    folder = screenshot_dir()
+    if folder is not None:
+        (folder / "print-box-empty.png").write_bytes(empty)
+        (folder / "print-box-ticked.png").write_bytes(printed)
+    same = printed == empty
+    assert same, "a ticked box must print empty, for a pen (SOPGEN_SCREENSHOTS=DIR keeps both pictures)"
+    tab.assert_local()
+
+
+# -- accessibility ----------------------------------------------------------------------
+
+AXE_PAGES = {"home": HOME, "role": ROLE, "sop": SOP, "checklists": CHECKLISTS, "onboarding": ONBOARDING}
+
+
+def in_use(tab: Tab, invoices: dict) -> None:
+    """The SOP page as a reader leaves it: some boxes ticked, a quiz scored with a wrong answer."""
+    boxes = tab.page.locator("div.sopgen-checklist " + BOX)
+    for i in range(3):
+        tick(boxes.nth(i))
+    form, questions = quiz(tab, invoices)
+    qs = invoices["quiz"]
+    choose(questions.nth(0), (qs[0]["answer"] + 1) % len(qs[0]["choices"]))
+    for i in range(1, len(qs)):
+        choose(questions.nth(i), qs[i]["answer"])
+    form.locator("button.sopgen-quiz-check").click()
+    expect(form.locator("p.sopgen-quiz-score")).to_contain_text("Score:")
+    # judge the page at rest, not the button under the mouse
+    tab.page.mouse.move(0, 0)
+    tab.page.evaluate("document.activeElement && document.activeElement.blur()")
+
+
+def use_dark_scheme(tab: Tab) -> None:
+    """Material's dark scheme: ``data-md-color-scheme="slate"`` on the body. Its colours are
+    in Material's palette stylesheet, which a page links only when the site configures a
+    palette: without one, link the site's own copy, as a site with a dark palette would."""
+    page = tab.page
+    if not page.evaluate("!!document.querySelector('link[rel=stylesheet][href*=\"stylesheets/palette.\"]')"):
+        found = sorted((tab.server.root / "assets/stylesheets").glob("palette.*.css"))
+        assert found, "no Material palette stylesheet in the built site"
+        page.add_style_tag(url=tab.server.url(f"/assets/stylesheets/{found[0].name}"))
+    # Material's default colours (indigo) are implicit without a palette; with one they are
+    # attributes too, and the dark scheme picks its lighter link colour by them
+    page.evaluate("""() => {
+      for (const key of ['primary', 'accent'])
+        if (!document.body.hasAttribute('data-md-color-' + key)) document.body.setAttribute('data-md-color-' + key, 'indigo');
+      document.body.setAttribute('data-md-color-scheme', 'slate');
+    }""")
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+@pytest.mark.parametrize("name", [*AXE_PAGES, "sop-in-use"])
+def test_axe(tab: Tab, invoices: dict, name: str, scheme: str) -> None:
+    axe = axe_path()
+    tab.goto(AXE_PAGES.get(name, SOP))
+    if name == "sop-in-use":
+        in_use(tab, invoices)
+    if scheme == "dark":
+        use_dark_scheme(tab)
+        tab.page.evaluate("() => new Promise(r => requestAnimationFrame(() => requestAnimationFrame(r)))")
+        # Material's slate scheme is in place: a dark page background
+        background = tab.page.evaluate("getComputedStyle(document.body).backgroundColor")
+        assert sum(map(int, re.findall(r"\d+", background)[:3])) < 3 * 100, f"dark scheme not applied: {background}"
+    violations = run_axe(tab.page, axe)
+    severe = [v for v in violations if v.get("impact") in SEVERE]
+    if violations:
+        print(f"axe on {name} ({scheme}):\n{describe(violations)}")
+    assert not severe, f"axe: serious or critical violations on {name} ({scheme}):\n{describe(severe)}"
+    tab.assert_local()
