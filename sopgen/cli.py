@@ -323,6 +323,16 @@ def init(directory: str, name: Optional[str]) -> None:
     click.echo(f"\nNext: {where}sopgen serve   (then edit sops/tasks/*.yml and watch the site update)")
 
 
+def _stop_on_errors(problems: list[Problem]) -> None:
+    """Report the errors among ``problems`` and stop: commands that read the SOPs need them valid."""
+    errors = errors_in(problems)
+    for problem in errors:
+        click.echo(str(problem), err=True)
+    if errors:
+        click.echo(f"✗ {summary(problems)}: fix them first", err=True)
+        raise Failed()
+
+
 def _within(value: str) -> int:
     """``30d``, ``30 days``, ``2 weeks``, ``1 month`` → days."""
     import re as _re
@@ -360,12 +370,7 @@ def review(config_file: Optional[str], within: str, check: bool, today_: Any) ->
     days = _within(within)
     today = today_.date() if today_ else date.today()
     _config, catalog, problems = _load_checked(config_file)
-    errors = errors_in(problems)
-    for problem in errors:
-        click.echo(str(problem), err=True)
-    if errors:
-        click.echo(f"✗ {summary(problems)}: fix them first", err=True)
-        raise Failed()
+    _stop_on_errors(problems)
     groups: dict[str, list[Any]] = {"overdue": [], "due": [], "never": []}
     for task in sorted(catalog.active_tasks, key=lambda t: (t.next_review or date.max, t.title)):
         due = task.next_review
@@ -415,12 +420,7 @@ def changes(rev: str, config_file: Optional[str], role: Optional[str]) -> None:
     from .sitebuild import plugin_options
 
     config, catalog, problems = _load_checked(config_file)
-    errors = errors_in(problems)
-    for problem in errors:
-        click.echo(str(problem), err=True)
-    if errors:
-        click.echo(f"✗ {summary(problems)}: fix them first", err=True)
-        raise Failed()
+    _stop_on_errors(problems)
     sops_dir = str(plugin_options(config).get("sops_dir", "sops"))
     root = config.parent
     try:

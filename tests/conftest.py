@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import shutil
 import textwrap
 from pathlib import Path
@@ -49,6 +50,16 @@ def base_project(tmp_path: Path) -> Path:
     target = tmp_path / "project"
     shutil.copytree(BASE, target)
     return target
+
+
+def tree_hash(folder: Path) -> str:
+    """One hash of every file's path and bytes under ``folder``."""
+    digest = hashlib.sha256()
+    for path in sorted(folder.rglob("*")):
+        if path.is_file():
+            digest.update(path.relative_to(folder).as_posix().encode())
+            digest.update(path.read_bytes())
+    return digest.hexdigest()
 
 
 def run(project: Path, *args: str) -> Result:

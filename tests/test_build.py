@@ -2,21 +2,11 @@
 
 from __future__ import annotations
 
-import hashlib
 from pathlib import Path
 
 import pytest
 
-from conftest import build_tree, run
-
-
-def tree_hash(folder: Path) -> str:
-    digest = hashlib.sha256()
-    for path in sorted(folder.rglob("*")):
-        if path.is_file():
-            digest.update(path.relative_to(folder).as_posix().encode())
-            digest.update(path.read_bytes())
-    return digest.hexdigest()
+from conftest import build_tree, run, tree_hash
 
 
 @pytest.mark.parametrize("quiet", [[], ["-q"]], ids=["normal", "quiet"])

@@ -7,7 +7,6 @@ they can, so the tests follow the example when it is edited.
 
 from __future__ import annotations
 
-import hashlib
 import os
 import re
 import shutil
@@ -21,7 +20,7 @@ from urllib.parse import urljoin, urlparse
 import pytest
 import yaml
 from click.testing import CliRunner
-from conftest import BASE, REPO, build_tree, run
+from conftest import BASE, REPO, build_tree, run, tree_hash
 
 from sopgen.cli import main
 
@@ -46,15 +45,6 @@ def plain(markdown: str) -> str:
 
 def cli(*args: str) -> Any:
     return CliRunner().invoke(main, list(args), catch_exceptions=True)
-
-
-def tree_hash(folder: Path) -> str:
-    digest = hashlib.sha256()
-    for path in sorted(folder.rglob("*")):
-        if path.is_file():
-            digest.update(path.relative_to(folder).as_posix().encode())
-            digest.update(path.read_bytes())
-    return digest.hexdigest()
 
 
 # -- reading built HTML --------------------------------------------------------------------
