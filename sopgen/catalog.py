@@ -235,6 +235,8 @@ class Catalog:
         self.tasks: dict[str, TaskEntry] = {}
         self.owner: Optional[RoleEntry] = None
         self.problems: list[Problem] = []
+        self.read_cache: Any = None
+        """Files read before, reused when unchanged (see :func:`sopgen.loader.load`)."""
         self.history: Any = None
         """The project's git history (:class:`sopgen.history.History`), once attached."""
         self.broken: set[tuple[str, str]] = set()

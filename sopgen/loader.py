@@ -11,7 +11,7 @@ from __future__ import annotations
 import difflib
 import re
 from pathlib import Path
-from typing import Any
+from typing import Any, Optional
 
 from pydantic import BaseModel, ValidationError
 
@@ -22,6 +22,8 @@ from .yamlsource import Document, format_loc, load_file
 
 CONFIG_NAMES = ("mkdocs.yml", "mkdocs.yaml")
 YAML_SUFFIXES = (".yml", ".yaml")
+ReadCache = dict
+"""Files already read, by path: (size and time of change, what reading gave). See :func:`load`."""
 
 
 def find_config(config_file: str | Path | None = None, *, cwd: Path | None = None) -> Path:
@@ -41,8 +43,12 @@ def find_config(config_file: str | Path | None = None, *, cwd: Path | None = Non
     )
 
 
-def load(project_dir: Path, *, sops_dir: str = "sops") -> Catalog:
-    """Read the project whose sources are in ``project_dir/sops_dir``."""
+def load(project_dir: Path, *, sops_dir: str = "sops", cache: Optional[ReadCache] = None) -> Catalog:
+    """Read the project whose sources are in ``project_dir/sops_dir``.
+
+    With a ``cache`` (a dict kept between calls, as `sopgen serve` does), a file whose
+    size and time of change are unchanged is not read again.
+    """
     project_dir = Path(project_dir).resolve()
     sops = project_dir / sops_dir
     if not sops.is_dir():
@@ -51,6 +57,7 @@ def load(project_dir: Path, *, sops_dir: str = "sops") -> Catalog:
             "or start a project with 'sopgen init DIR'"
         )
     catalog = Catalog(project_dir, sops)
+    catalog.read_cache = cache
     org_files = [sops / f"organization{s}" for s in YAML_SUFFIXES if (sops / f"organization{s}").is_file()]
     if org_files:
         source, data = _read(catalog, org_files[0], Organization)
@@ -101,6 +108,26 @@ def _slugify(text: str) -> str:
 
 
 def _read(catalog: Catalog, file: Path, model: type[BaseModel]) -> tuple[Source | None, Any]:
+    cache = catalog.read_cache
+    if cache is None:
+        return _read_now(catalog, file, model)
+    try:
+        stat = file.stat()
+    except OSError:
+        return _read_now(catalog, file, model)
+    stamp = (stat.st_size, stat.st_mtime_ns)
+    known = cache.get(file)
+    if known is not None and known[0] == stamp:
+        source, data, problems = known[1]
+        catalog.problems.extend(problems)
+        return source, data
+    before = len(catalog.problems)
+    source, data = _read_now(catalog, file, model)
+    cache[file] = (stamp, (source, data, catalog.problems[before:]))
+    return source, data
+
+
+def _read_now(catalog: Catalog, file: Path, model: type[BaseModel]) -> tuple[Source | None, Any]:
     rel = file.relative_to(catalog.root).as_posix()
     doc, problems = load_file(file, rel)
     catalog.problems.extend(problems)

@@ -12,8 +12,11 @@ the templates need, so a three-line ``mkdocs.yml`` works::
 
 from __future__ import annotations
 
+import atexit
 import logging
 import os
+import shutil
+import tempfile
 from datetime import date
 from pathlib import Path
 from typing import Any, Callable, Optional
@@ -66,6 +69,14 @@ class SopgenPlugin(BasePlugin[SopgenConfig]):
         """Called with the number of handbooks, then with each finished one (the CLI's progress)."""
         self.command = "build"
         self.server: Any = None
+        self.env: Any = None
+        self.env_key: Any = None
+        self.read_cache: dict[Any, Any] = {}
+        """Under serve: source files already read, reused while unchanged."""
+        self.page_cache_md: dict[str, Any] = {}
+        """Under serve: SOP pages already rendered, reused while their inputs are unchanged."""
+        self.page_cache: Optional[Path] = None
+        """Under serve: where generated pages are kept as files, so that unchanged ones are not rebuilt."""
         self.said: Optional[str] = None
         self.epoch: Optional[str] = None
         """The SOURCE_DATE_EPOCH this plugin set (it leaves one set by the user alone)."""
@@ -87,7 +98,8 @@ class SopgenPlugin(BasePlugin[SopgenConfig]):
             self.preloaded = None  # a `serve` rebuild reads the sources again
         else:
             try:
-                catalog = load(project, sops_dir=self.config.sops_dir)
+                catalog = load(project, sops_dir=self.config.sops_dir,
+                               cache=self.read_cache if self.command == "serve" else None)
             except Exception as exc:  # noqa: BLE001 - the loader raises our own errors only
                 raise PluginError(f"sopgen: {exc}") from None
             problems = validate(catalog, today=self.today)
@@ -115,7 +127,8 @@ class SopgenPlugin(BasePlugin[SopgenConfig]):
         self.catalog = catalog
         self.pdfs = self._pdfs(catalog)
         try:
-            self.site = render(catalog, environment(project), today=self.today, pdfs=self.pdfs)
+            self.site = render(catalog, self._environment(project), today=self.today, pdfs=self.pdfs,
+                               cache=self.page_cache_md if self.command == "serve" else None)
         except TemplateFailed as exc:
             raise PluginError(f"sopgen: {exc}") from None
         for css in self.site.css:
@@ -137,7 +150,7 @@ class SopgenPlugin(BasePlugin[SopgenConfig]):
             if files.get_file_from_path(page.path) is not None:
                 log.info(f"sopgen: docs/{page.path} replaces the generated page")
                 continue
-            file = File.generated(config, page.path, content=page.markdown)
+            file = self._page_file(config, page.path, page.markdown)
             if page.source is not None:
                 file.edit_uri = Path(os.path.relpath(page.source, docs_dir)).as_posix()
             files.append(file)
@@ -174,6 +187,31 @@ class SopgenPlugin(BasePlugin[SopgenConfig]):
             for warning in dict.fromkeys(result.warnings):
                 log.warning(f"pdf/{result.target.name}: {warning}")
         log.info(f"sopgen: {len(results)} PDF handbooks, {sum(r.pages for r in results):,} pages")
+
+    def _environment(self, project: Path) -> Any:
+        """The Jinja environment, kept across serve rebuilds so templates compile once (Jinja
+        recompiles a template whose file changed); made anew when templates/ appears or goes."""
+        key = (project, (project / "templates").is_dir())
+        if self.env is None or self.env_key != key:
+            self.env, self.env_key = environment(project), key
+        return self.env
+
+    def _page_file(self, config: MkDocsConfig, path: str, markdown: str) -> File:
+        """A generated page: in memory, or under serve a file rewritten only when its Markdown changed.
+
+        `sopgen serve` builds "dirty": MkDocs then rebuilds only the pages whose source is newer
+        than their HTML, so saving one SOP rebuilds the few pages it shows on, not the site.
+        """
+        if self.command != "serve":
+            return File.generated(config, path, content=markdown)
+        if self.page_cache is None:
+            self.page_cache = Path(tempfile.mkdtemp(prefix="sopgen-serve-"))
+            atexit.register(shutil.rmtree, self.page_cache, ignore_errors=True)
+        cached = self.page_cache / path
+        if not cached.is_file() or cached.read_text(encoding="utf-8") != markdown:
+            cached.parent.mkdir(parents=True, exist_ok=True)
+            cached.write_text(markdown, encoding="utf-8")
+        return File.generated(config, path, abs_src_path=str(cached))
 
     def _pdfs(self, catalog: Catalog) -> dict[str, str]:
         """Handbook name → path in the site, when PDFs are built this time."""

@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Any, Optional, Union
 
 import jinja2
+from pydantic import BaseModel
 
 from .catalog import Catalog, RoleEntry, TaskEntry
 from .errors import TemplateFailed
@@ -146,18 +147,26 @@ def context(catalog: Catalog, today: date) -> dict[str, Any]:
 
 
 def render(catalog: Catalog, env: jinja2.Environment, *, today: date,
-           pdfs: Optional[dict[str, str]] = None) -> Site:
+           pdfs: Optional[dict[str, str]] = None, cache: Optional[dict[str, Any]] = None) -> Site:
     """Render every page of ``catalog`` with ``env``; nothing is written.
 
     ``pdfs`` maps a role id (or ``handbook``) to the path of its PDF, when
-    PDFs are built: the pages then link to them.
+    PDFs are built: the pages then link to them. With a ``cache`` (a dict kept
+    between calls, as `sopgen serve` does), an SOP page whose inputs have not
+    changed is not rendered again.
     """
     env.filters.update(FILTERS)
     shared = context(catalog, today)
     shared["pdfs"] = pdfs or {}
     site = Site()
 
-    def page(path: str, template: str, title: str, kind: str, source: Optional[Path] = None, **extra: Any) -> None:
+    def page(path: str, template: str, title: str, kind: str, source: Optional[Path] = None,
+             key: Any = None, **extra: Any) -> None:
+        if cache is not None and key is not None:
+            hit = cache.get(path)
+            if hit is not None and _same(hit[0], key):
+                site.pages[path] = hit[1]
+                return
         values = dict(shared, page_path=path, page_title=title, **extra)
         values["link"] = lambda target: relative(path, path_of(target))
         try:
@@ -165,6 +174,8 @@ def render(catalog: Catalog, env: jinja2.Environment, *, today: date,
         except jinja2.TemplateError as exc:
             raise TemplateFailed(f"{_where(exc, template, catalog.root)}: {exc.message or exc} (rendering {path})") from None
         site.pages[path] = Page(path, title, markdown, kind, source)
+        if cache is not None and key is not None:
+            cache[path] = (key, site.pages[path])
 
     page(home_path(), "home.md.j2", catalog.organization.name, "home",
          catalog.organization_source.file if catalog.organization_source else None)
@@ -174,8 +185,10 @@ def render(catalog: Catalog, env: jinja2.Environment, *, today: date,
              role.source.file, role=role, phases=_phases(role))
         page(checklists_path(role), "checklists.md.j2", f"{role.title}: checklists", "checklists",
              role.source.file, role=role, groups=_checklist_groups(role))
+    context_key = (catalog.organization.model_dump_json(), templates_stamp(catalog.root), tuple(sorted(shared["pdfs"])))
     for task in catalog.tasks.values():
-        page(sop_path(task), "sop.md.j2", task.title, "sop", task.source.file, task=task)
+        page(sop_path(task), "sop.md.j2", task.title, "sop", task.source.file, key=(context_key, *sop_inputs(task)),
+             task=task)
     page("tools.md", "tools.md.j2", "Tools", "tools", tools=tool_index(catalog))
     page("delegation.md", "delegation.md.j2", "Delegation", "delegation",
          totals=catalog.delegation_totals())
@@ -212,6 +225,31 @@ def _where(exc: jinja2.TemplateError, template: str, root: Path) -> str:
     else:
         shown = filename
     return f"{shown}:{lineno}" if lineno else shown
+
+
+def sop_inputs(task: TaskEntry) -> tuple[Any, ...]:
+    """Everything an SOP page shows: its task (the same model object while its file is unchanged)
+    and what it says of other entries."""
+    def named(entry: Any) -> Any:
+        return (entry.id, entry.title) if entry is not None else None
+
+    history = task.history
+    return (task.data, named(task.role), named(task.maintainer),
+            tuple(map(named, task.prerequisites)), tuple(map(named, task.required_by)),
+            (history.version, history.modified, tuple(r.commit for r in history.revisions)) if history else None)
+
+
+def _same(old: tuple[Any, ...], new: tuple[Any, ...]) -> bool:
+    # the task model is compared by identity: the loader's cache hands out the same object
+    return len(old) == len(new) and all(a is b if isinstance(a, BaseModel) else a == b for a, b in zip(old, new))
+
+
+def templates_stamp(root: Path) -> tuple[Any, ...]:
+    """When the project's template overrides last changed (sopgen's own do not change under serve)."""
+    folder = root / "templates"
+    if not folder.is_dir():
+        return ()
+    return tuple(sorted((p.as_posix(), p.stat().st_mtime_ns) for p in folder.rglob("*") if p.is_file()))
 
 
 def navigation(catalog: Catalog) -> list[Any]:

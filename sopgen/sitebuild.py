@@ -181,6 +181,11 @@ def _swap(new: Path, final: Path) -> None:
     shutil.rmtree(old, ignore_errors=True)
 
 
+def _quiet_dirty_warning(record: logging.LogRecord) -> bool:
+    """MkDocs warns at every dirty build; sopgen serve chose it and says what it means."""
+    return "'dirty' build" not in record.getMessage() and "stale files" not in record.getMessage()
+
+
 def serve(config_file: Path, *, dev_addr: Optional[str] = None, open_browser: bool = False,
           echo: Callable[[str], None] = print, verbose: bool = False) -> None:
     """``mkdocs serve`` with sopgen's sources and templates watched; Ctrl+C stops it."""
@@ -192,4 +197,7 @@ def serve(config_file: Path, *, dev_addr: Optional[str] = None, open_browser: bo
         overrides: dict[str, Any] = _docs_dir_override(config_file, stack)
         if dev_addr:
             overrides["dev_addr"] = dev_addr
-        mkdocs_serve(str(config_file), livereload=True, open_in_browser=open_browser, **overrides)
+        logging.getLogger("mkdocs.commands.build").addFilter(_quiet_dirty_warning)
+        # "dirty": after the first build, only pages whose Markdown changed are rebuilt (see the plugin)
+        mkdocs_serve(str(config_file), livereload=True, build_type="dirty", open_in_browser=open_browser,
+                     **overrides)

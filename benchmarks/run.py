@@ -1,0 +1,195 @@
+"""The benchmark suite: sopgen against its floors, measured in the same run.
+
+    python benchmarks/run.py [--quick]
+
+1. validate: load + validate against a bare ``yaml.load(CSafeLoader)`` of the same files;
+2. build: ``sopgen build --no-pdf`` against plain ``mkdocs build`` of the same pages written by
+   ``sopgen render`` (same theme and features, no plugin); target ≤ 1.10×;
+3. scaling: time and site bytes per SOP at 2N against N tasks; target ≤ 1.15× (linear);
+4. serve: seconds from saving one task's YAML to the rebuilt page; target ≤ 2 s;
+5. PDF: pages per second against WeasyPrint's floor, and parallel against serial;
+6. peak memory of a large build;
+and, for information, ``zensical build`` of the rendered project when Zensical is installed.
+
+``--quick`` uses smaller projects (under 5 minutes on 2 cores); the full run uses the sizes of
+the issue (10,000 tasks to validate, 1,000 and 2,000 to build, 1,000 to serve and for PDFs).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import platform
+import shutil
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+PY = sys.executable
+QUICK = {"validate": 1000, "build": 300, "serve": 300, "pdf": 60, "memory": 1000}
+FULL = {"validate": 10000, "build": 1000, "serve": 1000, "pdf": 1000, "memory": 10000}
+
+
+def corpus(tasks: int, root: Path) -> Path:
+    out = root / f"corpus-{tasks}"
+    if not out.exists():
+        subprocess.run([PY, str(HERE / "make_corpus.py"), "--tasks", str(tasks), "--out", str(out)],
+                       check=True, stdout=subprocess.DEVNULL)
+    return out
+
+
+def timed(command: list[str], **kw) -> float:
+    start = time.perf_counter()
+    subprocess.run(command, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, **kw)
+    return time.perf_counter() - start
+
+
+def bench_validate(project: Path) -> tuple[float, float]:
+    code = (
+        "import glob, time, yaml, sys\n"
+        "from pathlib import Path\n"
+        "from sopgen.loader import load\nfrom sopgen.validate import validate\n"
+        f"files = sorted(glob.glob('{project}/sops/**/*.yml', recursive=True))\n"
+        "best_floor = best = 1e9\n"
+        "for _ in range(2):\n"
+        "    t = time.perf_counter()\n"
+        "    for f in files:\n"
+        "        with open(f, 'rb') as fh: yaml.load(fh, Loader=yaml.CSafeLoader)\n"
+        "    best_floor = min(best_floor, time.perf_counter() - t)\n"
+        "    t = time.perf_counter(); validate(load(Path(sys.argv[1]))); best = min(best, time.perf_counter() - t)\n"
+        "print(best, best_floor)\n"
+    )
+    out = subprocess.run([PY, "-c", code, str(project)], check=True, capture_output=True, text=True).stdout
+    ours, floor = map(float, out.split())
+    return ours, floor
+
+
+def site_bytes(site: Path) -> int:
+    return sum(p.stat().st_size for p in site.rglob("*") if p.is_file())
+
+
+def bench_build(project: Path, work: Path) -> dict[str, float]:
+    site = work / f"site-{project.name}"
+    ours = timed([PY, "-m", "sopgen", "build", "-q", "--no-pdf", "-f", str(project / "mkdocs.yml"), "-d", str(site)])
+    rendered = work / f"rendered-{project.name}"
+    shutil.rmtree(rendered, ignore_errors=True)
+    subprocess.run([PY, "-m", "sopgen", "render", str(rendered), "-f", str(project / "mkdocs.yml")], check=True,
+                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    floor = timed([PY, "-m", "mkdocs", "build", "-q", "-f", str(rendered / "mkdocs.yml"), "-d", str(work / "floor")],
+                  env=dict(os.environ, NO_MKDOCS_2_WARNING="1"))
+    result = {"ours": ours, "floor": floor, "bytes": site_bytes(site), "rendered": str(rendered)}
+    if shutil.which("zensical"):
+        result["zensical"] = timed(["zensical", "build"], cwd=rendered)
+    return result
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def fetch(url: str) -> str:
+    try:
+        with urllib.request.urlopen(url, timeout=5) as response:
+            return response.read().decode("utf-8")
+    except Exception:  # noqa: BLE001 - not up yet, or rebuilding
+        return ""
+
+
+def bench_serve(project: Path) -> float:
+    port = free_port()
+    proc = subprocess.Popen([PY, "-m", "sopgen", "serve", "-a", f"127.0.0.1:{port}", "-f", str(project / "mkdocs.yml")],
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        task = sorted((project / "sops/tasks").glob("*.yml"))[0]
+        url = f"http://127.0.0.1:{port}/sops/{task.stem}/"
+        deadline = time.monotonic() + 600
+        while "<h1" not in fetch(url):
+            if time.monotonic() > deadline or proc.poll() is not None:
+                raise RuntimeError("sopgen serve did not come up")
+            time.sleep(0.5)
+        marker = f"Edited for the benchmark {time.time_ns()}"
+        text = task.read_text()
+        start = time.perf_counter()
+        task.write_text(text.replace("title: ", f"title: {marker} ", 1))
+        while marker not in fetch(url):
+            if time.perf_counter() - start > 600:
+                raise RuntimeError("the edit never showed")
+            time.sleep(0.1)
+        seconds = time.perf_counter() - start
+        task.write_text(text)
+        return seconds
+    finally:
+        proc.terminate()
+        proc.wait(timeout=30)
+
+
+def bench_pdf(tasks: int) -> str:
+    out = subprocess.run([PY, str(HERE / "pdf.py"), "--tasks", str(tasks)], check=True, capture_output=True, text=True)
+    return out.stdout.strip()
+
+
+def bench_memory(project: Path, work: Path) -> float:
+    code = ("import resource, sys\nfrom sopgen.cli import main\n"
+            "try:\n    main([\"build\", \"-q\", \"--no-pdf\", \"-f\", sys.argv[1], \"-d\", sys.argv[2]])\n"
+            "except SystemExit:\n    pass\n"
+            "print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)\n")
+    out = subprocess.run([PY, "-c", code, str(project / "mkdocs.yml"), str(work / "site-memory")], check=True,
+                         capture_output=True, text=True).stdout
+    return int(out.split()[-1]) / 1024
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--quick", action="store_true", help="Smaller projects: under 5 minutes.")
+    args = parser.parse_args()
+    sizes = QUICK if args.quick else FULL
+    rows: list[tuple[str, str, str, str]] = []
+    started = time.perf_counter()
+    with tempfile.TemporaryDirectory(prefix="sopgen-bench-") as tmp:
+        work = Path(tmp)
+        ours, floor = bench_validate(corpus(sizes["validate"], work))
+        rows.append((f"validate, {sizes['validate']:,} tasks", f"{ours:.2f} s vs {floor:.2f} s (yaml.load)",
+                     f"{ours / floor:.2f}×", "—"))
+        small, large = bench_build(corpus(sizes["build"], work), work), bench_build(corpus(2 * sizes["build"], work), work)
+        ratio = small["ours"] / small["floor"]
+        rows.append((f"build, {sizes['build']:,} tasks", f"{small['ours']:.1f} s vs {small['floor']:.1f} s (mkdocs)",
+                     f"{ratio:.2f}×", "≤ 1.10× " + ("met" if ratio <= 1.10 else "MISSED")))
+        per_time = (large["ours"] / (2 * sizes["build"])) / (small["ours"] / sizes["build"])
+        per_bytes = (large["bytes"] / (2 * sizes["build"])) / (small["bytes"] / sizes["build"])
+        rows.append((f"scaling, time per SOP {2 * sizes['build']:,} / {sizes['build']:,}",
+                     f"{large['ours']:.1f} s / {small['ours']:.1f} s", f"{per_time:.2f}×",
+                     "≤ 1.15× " + ("met" if per_time <= 1.15 else "MISSED")))
+        rows.append((f"scaling, bytes per SOP {2 * sizes['build']:,} / {sizes['build']:,}",
+                     f"{large['bytes'] / 1e6:.0f} MB / {small['bytes'] / 1e6:.0f} MB", f"{per_bytes:.2f}×",
+                     "≤ 1.15× " + ("met" if per_bytes <= 1.15 else "MISSED")))
+        seconds = bench_serve(corpus(sizes["serve"], work))
+        rows.append((f"serve, save → page, {sizes['serve']:,} tasks", f"{seconds:.1f} s", "—",
+                     "≤ 2 s " + ("met" if seconds <= 2 else "MISSED")))
+        memory = bench_memory(corpus(sizes["memory"], work), work)
+        rows.append((f"peak memory, build of {sizes['memory']:,} tasks", f"{memory:,.0f} MB", "—", "—"))
+        if "zensical" in small:
+            rows.append((f"zensical build, {sizes['build']:,} tasks (information)", f"{small['zensical']:.1f} s",
+                         f"{small['zensical'] / small['ours']:.2f}× of sopgen build", "—"))
+        else:
+            rows.append(("zensical build (information)", "Zensical is not installed", "—", "—"))
+        pdf = bench_pdf(sizes["pdf"])
+    width = max(len(r[0]) for r in rows)
+    print(f"sopgen benchmarks ({'quick' if args.quick else 'full'}), {platform.python_version()}, "
+          f"{os.cpu_count()} cores, {time.strftime('%Y-%m-%d')}")
+    print(f"{'measure':{width}}  {'figures':36} {'ratio':>24}  target")
+    for name, figures, ratio, target in rows:
+        print(f"{name:{width}}  {figures:36} {ratio:>24}  {target}")
+    print()
+    print(pdf)
+    print(f"\n(the suite took {time.perf_counter() - started:.0f} s)")
+
+
+if __name__ == "__main__":
+    main()
