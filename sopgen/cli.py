@@ -57,8 +57,8 @@ def main() -> None:
     """Standard operating procedures as code.
 
     Keep roles and tasks as small YAML files under sops/ and turn them into a
-    training site, checklists and onboarding guides. Run a command with --help
-    for its options.
+    training site, PDF handbooks, checklists and onboarding guides. Start with
+    'sopgen init DIR'; run a command with --help for its options.
     """
 
 
