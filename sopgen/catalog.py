@@ -16,6 +16,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, timedelta
+from functools import cached_property
 from pathlib import Path
 from typing import Any, Iterable, Literal, Optional
 
@@ -85,7 +86,11 @@ class Source:
 
 
 class Entry:
-    """A validated model plus its id, source and resolved references."""
+    """A validated model plus its id, source and resolved references.
+
+    Derived figures are cached properties: entries do not change after
+    :meth:`Catalog.resolve`, and templates read the same figure many times.
+    """
 
     def __init__(self, ident: str, source: Source, data: Any) -> None:
         self.id = ident
@@ -124,28 +129,28 @@ class RoleEntry(Entry):
         self.onboarding: list[OnboardingPhase] = []
         self.is_owner = False
 
-    @property
+    @cached_property
     def rate(self) -> Optional[Range]:
         return Range.of(self.data.rate) if self.data.rate else None
 
-    @property
+    @cached_property
     def active_tasks(self) -> list[TaskEntry]:
         """Tasks still in force (active and draft), retired ones left out."""
         return [t for t in self.tasks if t.status != "retired"]
 
-    @property
+    @cached_property
     def weekly_hours(self) -> float:
         return sum(t.weekly_hours for t in self.active_tasks)
 
-    @property
+    @cached_property
     def owner_cost(self) -> Optional[Range]:
         return total(t.owner_cost for t in self.active_tasks)
 
-    @property
+    @cached_property
     def delegate_cost(self) -> Optional[Range]:
         return total(t.delegate_cost for t in self.active_tasks)
 
-    @property
+    @cached_property
     def value_freed(self) -> Optional[Range]:
         return total(t.value_freed for t in self.active_tasks)
 
@@ -171,7 +176,7 @@ class TaskEntry(Entry):
         self.owner: Optional[RoleEntry] = None
         self.review_interval = data.review_every
 
-    @property
+    @cached_property
     def weekly_hours(self) -> float:
         """Hours a week this task takes: ``hours_per_week``, or runs per week × duration."""
         if self.data.hours_per_week is not None:
@@ -180,33 +185,33 @@ class TaskEntry(Entry):
             return 0.0
         return RUNS_PER_WEEK[self.data.frequency] * self.data.duration.hours
 
-    @property
+    @cached_property
     def delegated(self) -> bool:
         """Whether someone other than the owner performs it."""
         return self.role is not None and not self.role.is_owner
 
-    @property
+    @cached_property
     def owner_cost(self) -> Optional[Range]:
         """What a week of this task costs when the owner does it herself."""
         if self.owner is None or self.owner.rate is None:
             return None
         return self.owner.rate * self.weekly_hours
 
-    @property
+    @cached_property
     def delegate_cost(self) -> Optional[Range]:
         """What a week of this task costs when its role does it."""
         if not self.delegated or self.role is None or self.role.rate is None:
             return None
         return self.role.rate * self.weekly_hours
 
-    @property
+    @cached_property
     def value_freed(self) -> Optional[Range]:
         """The owner's time freed each week, less the cost of delegating."""
         if self.owner_cost is None or self.delegate_cost is None:
             return None
         return self.owner_cost - self.delegate_cost
 
-    @property
+    @cached_property
     def next_review(self) -> Optional[date]:
         if self.data.reviewed is None or self.review_interval is None:
             return None
@@ -268,16 +273,16 @@ class Catalog:
         for role in roles.values():
             role.tasks.sort(key=lambda t: (t.title.lower(), t.id))
 
-    @property
+    @cached_property
     def ordered_roles(self) -> list[RoleEntry]:
         """The owner first, then by reporting depth and title."""
         return sorted(self.roles.values(), key=lambda r: (not r.is_owner, len(r.chain()), r.title.lower(), r.id))
 
-    @property
+    @cached_property
     def active_tasks(self) -> list[TaskEntry]:
         return [t for t in self.tasks.values() if t.status != "retired"]
 
-    @property
+    @cached_property
     def delegated_tasks(self) -> list[TaskEntry]:
         return [t for t in self.active_tasks if t.delegated]
 
