@@ -335,12 +335,10 @@ def _stop_on_errors(problems: list[Problem]) -> None:
 
 def _within(value: str) -> int:
     """``30d``, ``30 days``, ``2 weeks``, ``1 month`` → days."""
-    import re as _re
-
     from .model import Duration
 
-    text = _re.sub(r"^(\d+)\s*d$", r"\1 days", value.strip())
-    text = _re.sub(r"^(\d+)\s*w$", r"\1 weeks", text)
+    text = re.sub(r"^(\d+)\s*d$", r"\1 days", value.strip())
+    text = re.sub(r"^(\d+)\s*w$", r"\1 weeks", text)
     try:
         duration = Duration.parse(text)
     except ValueError:

@@ -13,6 +13,8 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any, Optional
 
+from markupsafe import escape
+
 from .catalog import Range
 
 _INLINE_SPECIAL = re.compile(r"([\\`*_{}\[\]()!#])")  # Python-Markdown's escapable characters
@@ -149,8 +151,6 @@ def plural(count: int, word: str, words: Optional[str] = None) -> str:
 
 def html_text(value: Any) -> str:
     """Plain text inside raw HTML (quiz forms): escaped for HTML, on one line."""
-    from markupsafe import escape
-
     return str(escape(" ".join(str(value or "").split())))
 
 

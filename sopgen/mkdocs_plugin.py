@@ -76,6 +76,8 @@ class SopgenPlugin(BasePlugin[SopgenConfig]):
         self.page_cache_md: dict[str, Any] = {}
         """Under serve: SOP pages already rendered, reused while their inputs are unchanged."""
         self.page_cache: Optional[Path] = None
+        self.written: dict[str, str] = {}
+        """Under serve: the Markdown last written for each page in ``page_cache``."""
         """Under serve: where generated pages are kept as files, so that unchanged ones are not rebuilt."""
         self.said: Optional[str] = None
         self.epoch: Optional[str] = None
@@ -208,9 +210,10 @@ class SopgenPlugin(BasePlugin[SopgenConfig]):
             self.page_cache = Path(tempfile.mkdtemp(prefix="sopgen-serve-"))
             atexit.register(shutil.rmtree, self.page_cache, ignore_errors=True)
         cached = self.page_cache / path
-        if not cached.is_file() or cached.read_text(encoding="utf-8") != markdown:
+        if self.written.get(path) != markdown:  # compared in memory: no read of every page per save
             cached.parent.mkdir(parents=True, exist_ok=True)
             cached.write_text(markdown, encoding="utf-8")
+            self.written[path] = markdown
         return File.generated(config, path, abs_src_path=str(cached))
 
     def _pdfs(self, catalog: Catalog) -> dict[str, str]:

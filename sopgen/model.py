@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from typing import Annotated, Any, Literal, Optional, Union
 
 from pydantic import (
@@ -129,8 +129,6 @@ class Duration:
 
     def after(self, start: date) -> date:
         """The calendar date this long after ``start`` (month ends clamp: Jan 31 + 1 month = Feb 28)."""
-        from datetime import timedelta
-
         if self.months:
             month0 = start.month - 1 + self.months
             year, month = start.year + month0 // 12, month0 % 12 + 1

@@ -23,12 +23,14 @@ from markupsafe import Markup
 from .catalog import Catalog, RoleEntry, TaskEntry
 from .errors import TemplateFailed
 from .filters import FILTERS
+from .ordering import learning_order
 from .render import (
     EXTENSIONS,
     REFERENCE,
     _checklist_groups,
     _phases,
     _where,
+    path_of,
     context,
     review_groups,
     tool_index,
@@ -109,8 +111,6 @@ def handbook_html(
             included[path] = path[:-3]
 
     def link(target: Any) -> str:
-        from .render import path_of
-
         path = path_of(target)
         if path.startswith("assets/sops/"):
             return (catalog.sops / path[len("assets/sops/"):]).relative_to(catalog.root).as_posix()
@@ -170,8 +170,6 @@ def handbook_html(
 
 def _in_learning_order(role: RoleEntry) -> list[TaskEntry]:
     """A role's SOPs in force, in onboarding order first, then by title."""
-    from .ordering import learning_order
-
     seen: list[TaskEntry] = []
     for phase in role.onboarding:
         seen += [t for t in phase.tasks if t.status != "retired" and t.role is role]

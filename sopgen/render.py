@@ -15,6 +15,7 @@ from __future__ import annotations
 import html
 import posixpath
 from dataclasses import dataclass, field
+from functools import lru_cache
 from datetime import date
 from pathlib import Path
 from typing import Any, Optional, Union
@@ -123,7 +124,12 @@ def path_of(target: Union[str, RoleEntry, TaskEntry]) -> str:
 
 def relative(from_page: str, target: str) -> str:
     """A Markdown link from one page to another page or file, as MkDocs resolves them."""
-    start = posixpath.dirname(from_page) or "."
+    return _relative(posixpath.dirname(from_page) or ".", target)
+
+
+@lru_cache(maxsize=65536)
+def _relative(start: str, target: str) -> str:
+    # pages link to the same few hundred targets from the same few folders: compute each pair once
     return posixpath.relpath(target, start)
 
 
@@ -185,10 +191,12 @@ def render(catalog: Catalog, env: jinja2.Environment, *, today: date,
              role.source.file, role=role, phases=_phases(role))
         page(checklists_path(role), "checklists.md.j2", f"{role.title}: checklists", "checklists",
              role.source.file, role=role, groups=_checklist_groups(role))
-    context_key = (catalog.organization.model_dump_json(), templates_stamp(catalog.root), tuple(sorted(shared["pdfs"])))
+    if cache is not None:  # what every SOP page's cache key shares (serve only)
+        context_key = (catalog.organization.model_dump_json(), templates_stamp(catalog.root),
+                       tuple(sorted(shared["pdfs"])))
     for task in catalog.tasks.values():
-        page(sop_path(task), "sop.md.j2", task.title, "sop", task.source.file, key=(context_key, *sop_inputs(task)),
-             task=task)
+        key = (context_key, *sop_inputs(task)) if cache is not None else None
+        page(sop_path(task), "sop.md.j2", task.title, "sop", task.source.file, key=key, task=task)
     page("tools.md", "tools.md.j2", "Tools", "tools", tools=tool_index(catalog))
     page("delegation.md", "delegation.md.j2", "Delegation", "delegation",
          totals=catalog.delegation_totals())
