@@ -478,7 +478,7 @@ def pdf_command(config_file: Optional[str], roles: tuple[str, ...], output: Opti
     onboarding timeline, every SOP on its own page and checklists to sign.
     """
     from . import pdf as pdfs
-    from .printing import HANDBOOK, pdf_roles
+    from .printing import handbook_names
     from .sitebuild import plugin_options, site_dir_of
 
     config, catalog, problems = _load_checked(config_file, with_history=True)
@@ -488,7 +488,7 @@ def pdf_command(config_file: Optional[str], roles: tuple[str, ...], output: Opti
     if errors_in(problems):
         click.echo(f"✗ {summary(problems)}: no PDF was made", err=True)
         raise Failed()
-    known = [r.id for r in pdf_roles(catalog)] + [HANDBOOK]
+    known = handbook_names(catalog)
     for name in roles:
         if name not in known:
             import difflib

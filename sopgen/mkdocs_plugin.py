@@ -30,7 +30,7 @@ from mkdocs.structure.files import File, Files
 
 from .catalog import Catalog
 from .errors import Problem, SopgenError, TemplateFailed, summary
-from .printing import HANDBOOK, PAGE_SIZES, pdf_path, pdf_roles
+from .printing import PAGE_SIZES, handbook_names, pdf_path
 from .loader import load
 from .model import Organization
 from .render import EXTENSIONS, FEATURES, Site, merge_nav, nav_title, render
@@ -178,7 +178,7 @@ class SopgenPlugin(BasePlugin[SopgenConfig]):
         from . import pdf
 
         try:
-            jobs = pdf.plan(self.catalog, Path(config.site_dir) / "pdf", today=self.today,
+            jobs = pdf.plan(self.catalog, Path(config.site_dir) / "pdf", roles=list(self.pdfs), today=self.today,
                             page_size=self.config.pdf_page_size)
             if self.progress_pdf:
                 self.progress_pdf(len(jobs), None)
@@ -221,8 +221,7 @@ class SopgenPlugin(BasePlugin[SopgenConfig]):
         enabled = self.config.pdf if self.pdf_enabled is None else self.pdf_enabled
         if not enabled or self.command == "serve":
             return {}
-        names = [r.id for r in pdf_roles(catalog)] + [HANDBOOK]
-        return {name: pdf_path(name) for name in names}
+        return {name: pdf_path(name) for name in handbook_names(catalog)}
 
     def on_page_markdown(self, markdown: str, *, page: Any, config: MkDocsConfig, files: Files) -> str:
         generated = self.site.pages.get(page.file.src_uri) if self.site else None

@@ -19,7 +19,7 @@ from typing import Callable, Optional
 
 from .catalog import Catalog
 from .errors import SopgenError
-from .printing import HANDBOOK, handbook_html, pdf_path, pdf_roles
+from .printing import HANDBOOK, handbook_html, handbook_names, pdf_path
 from .templating import environment
 
 
@@ -78,7 +78,7 @@ def plan(catalog: Catalog, out_dir: Path, *, roles: Optional[list[str]] = None, 
     """The handbooks to make (every role with SOPs in force and the whole business, or ``roles``)."""
     env = environment(catalog.root)
     version = version or source_version(catalog.root)
-    names = roles if roles is not None else [r.id for r in pdf_roles(catalog)] + [HANDBOOK]
+    names = roles if roles is not None else handbook_names(catalog)
     jobs = []
     for name in names:
         role = None if name == HANDBOOK else catalog.roles[name]

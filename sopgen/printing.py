@@ -21,15 +21,13 @@ import markdown
 from markupsafe import Markup
 
 from .catalog import Catalog, RoleEntry, TaskEntry
-from .errors import TemplateFailed
-from .filters import FILTERS
 from .ordering import learning_order
 from .render import (
     EXTENSIONS,
     REFERENCE,
     _checklist_groups,
     _phases,
-    _where,
+    render_template,
     path_of,
     context,
     review_groups,
@@ -56,6 +54,11 @@ class Chapter:
 def pdf_roles(catalog: Catalog) -> list[RoleEntry]:
     """Roles that get a PDF of their own: those with SOPs in force."""
     return [role for role in catalog.ordered_roles if role.active_tasks]
+
+
+def handbook_names(catalog: Catalog) -> list[str]:
+    """The PDFs a build makes: each role with SOPs in force, then the whole business."""
+    return [role.id for role in pdf_roles(catalog)] + [HANDBOOK]
 
 
 def pdf_path(name: str) -> str:
@@ -91,7 +94,6 @@ def handbook_html(
     page_size: str = "A4",
 ) -> str:
     """The print HTML of one role's handbook, or of the whole business (``role=None``)."""
-    env.filters.update(FILTERS)
     shared = context(catalog, today)
     roles = [role] if role is not None else pdf_roles(catalog)
     convert = _Converter()
@@ -118,10 +120,7 @@ def handbook_html(
 
     def chapter(template: str, anchor: str, title: str, level: int, kind: str, **extra: Any) -> Chapter:
         values = dict(shared, page_path="", page_title=title, link=link, pdf=True, pdfs={}, **extra)
-        try:
-            text = env.get_template(template).render(values)
-        except jinja2.TemplateError as exc:
-            raise TemplateFailed(f"{_where(exc, template, catalog.root)}: {exc.message or exc} (PDF chapter {title})") from None
+        text = render_template(env, template, values, root=catalog.root, what=f"PDF chapter {title}")
         html = convert(text, baselevel=level, prefix=anchor)
         return Chapter(anchor, title, level, html, kind)
 
@@ -157,14 +156,11 @@ def handbook_html(
         title = "Operations handbook"
 
     env.filters["markdown"] = lambda text: Markup(convert(str(text or ""), baselevel=3, prefix="md"))
-    try:
-        document = env.get_template("pdf/handbook.html.j2")
-    except jinja2.TemplateError as exc:
-        raise TemplateFailed(f"{_where(exc, 'pdf/handbook.html.j2', catalog.root)}: {exc.message or exc}") from None
-    html = document.render(
+    html = render_template(
+        env, "pdf/handbook.html.j2",
         dict(shared, title=title, role=role, chapters=chapters, version=version, page_size=page_size,
              stylesheet=Markup(print_css(page_size)), flatten=_flatten),
-    )
+        root=catalog.root, what="PDF document")
     return _unlink_missing(html)
 
 

@@ -25,7 +25,7 @@ from pydantic import BaseModel
 
 from .catalog import Catalog, RoleEntry, TaskEntry
 from .errors import TemplateFailed
-from .filters import FILTERS, Money
+from .filters import Money
 from .templating import default_templates
 from .ordering import learning_order
 
@@ -161,7 +161,6 @@ def render(catalog: Catalog, env: jinja2.Environment, *, today: date,
     between calls, as `sopgen serve` does), an SOP page whose inputs have not
     changed is not rendered again.
     """
-    env.filters.update(FILTERS)
     shared = context(catalog, today)
     shared["pdfs"] = pdfs or {}
     site = Site()
@@ -175,10 +174,7 @@ def render(catalog: Catalog, env: jinja2.Environment, *, today: date,
                 return
         values = dict(shared, page_path=path, page_title=title, **extra)
         values["link"] = lambda target: relative(path, path_of(target))
-        try:
-            markdown = env.get_template(template).render(values)
-        except jinja2.TemplateError as exc:
-            raise TemplateFailed(f"{_where(exc, template, catalog.root)}: {exc.message or exc} (rendering {path})") from None
+        markdown = render_template(env, template, values, root=catalog.root, what=f"rendering {path}")
         site.pages[path] = Page(path, title, markdown, kind, source)
         if cache is not None and key is not None:
             cache[path] = (key, site.pages[path])
@@ -213,6 +209,16 @@ def render(catalog: Catalog, env: jinja2.Environment, *, today: date,
             site.files[image_path(image)] = catalog.sops / image
     site.nav = navigation(catalog)
     return site
+
+
+def render_template(env: jinja2.Environment, name: str, values: dict[str, Any], *, root: Path,
+                    what: str = "") -> str:
+    """Render template ``name``; a template error becomes :class:`TemplateFailed` naming its line."""
+    try:
+        return env.get_template(name).render(values)
+    except jinja2.TemplateError as exc:
+        note = f" ({what})" if what else ""
+        raise TemplateFailed(f"{_where(exc, name, root)}: {exc.message or exc}{note}") from None
 
 
 def _where(exc: jinja2.TemplateError, template: str, root: Path) -> str:

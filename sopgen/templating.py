@@ -18,6 +18,8 @@ from typing import Any, Callable, Optional
 
 import jinja2
 
+from .filters import FILTERS
+
 
 def default_templates() -> Path:
     """sopgen's own templates: inside the installed package, or the repo's ``templates/``."""
@@ -52,5 +54,6 @@ def environment(project_dir: Optional[Path] = None, *, filters: Optional[dict[st
         # Markdown output escapes through explicit filters; the print templates (*.html.j2) autoescape
         autoescape=jinja2.select_autoescape(enabled_extensions=("html.j2",), default_for_string=False, default=False),
     )
+    env.filters.update(FILTERS)  # text, cell, md…: how values become Markdown (see filters.py)
     env.filters.update(filters or {})
     return env
