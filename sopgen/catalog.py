@@ -217,13 +217,14 @@ class TaskEntry(Entry):
             return None
         return self.review_interval.after(self.data.reviewed)
 
-    def review_state(self, today: date) -> ReviewState:
+    def review_state(self, today: date, *, soon: int = DUE_SOON_DAYS) -> ReviewState:
+        """Overdue, due soon (within ``soon`` days), current, or never reviewed, on ``today``."""
         due = self.next_review
         if due is None:
             return "never"
         if due < today:
             return "overdue"
-        if due <= today + timedelta(days=DUE_SOON_DAYS):
+        if due <= today + timedelta(days=soon):
             return "due-soon"
         return "current"
 

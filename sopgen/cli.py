@@ -365,22 +365,17 @@ def review(config_file: Optional[str], within: str, check: bool, today_: Any) ->
     """
     from datetime import timedelta
 
+    from .render import review_groups
+
     days = _within(within)
     today = today_.date() if today_ else date.today()
     _config, catalog, problems = _load_checked(config_file)
     _stop_on_errors(problems)
-    groups: dict[str, list[Any]] = {"overdue": [], "due": [], "never": []}
-    for task in sorted(catalog.active_tasks, key=lambda t: (t.next_review or date.max, t.title)):
-        due = task.next_review
-        if due is None:
-            groups["never"].append(task)
-        elif due < today:
-            groups["overdue"].append(task)
-        elif due <= today + timedelta(days=days):
-            groups["due"].append(task)
-    titles = {"overdue": "Overdue", "due": f"Due by {today + timedelta(days=days):%Y-%m-%d}",
+    groups = review_groups(catalog, today, soon=days)
+    titles = {"overdue": "Overdue", "due-soon": f"Due by {today + timedelta(days=days):%Y-%m-%d}",
               "never": "Never reviewed"}
-    for key, tasks in groups.items():
+    for key in titles:
+        tasks = groups[key]
         click.echo(f"{titles[key]} ({len(tasks)})")
         by_maintainer: dict[str, list[Any]] = {}
         for task in tasks:

@@ -23,7 +23,7 @@ from typing import Any, Optional, Union
 import jinja2
 from pydantic import BaseModel
 
-from .catalog import Catalog, RoleEntry, TaskEntry
+from .catalog import DUE_SOON_DAYS, Catalog, RoleEntry, TaskEntry
 from .errors import TemplateFailed
 from .filters import Money
 from .templating import default_templates
@@ -351,12 +351,12 @@ def changelog(catalog: Catalog) -> list[dict[str, Any]]:
     return out
 
 
-def review_groups(catalog: Catalog, today: date) -> dict[str, list[TaskEntry]]:
-    """SOPs in force by review state: overdue, due-soon, never, current."""
+def review_groups(catalog: Catalog, today: date, *, soon: int = DUE_SOON_DAYS) -> dict[str, list[TaskEntry]]:
+    """SOPs in force by review state (overdue, due-soon, never, current), by next review date."""
     groups: dict[str, list[TaskEntry]] = {"overdue": [], "due-soon": [], "never": [], "current": []}
     for task in sorted(catalog.tasks.values(), key=lambda t: (t.next_review or date.max, t.title)):
         if task.status != "retired":
-            groups[task.review_state(today)].append(task)
+            groups[task.review_state(today, soon=soon)].append(task)
     return groups
 
 
