@@ -80,6 +80,19 @@ def report(problems: list[Problem], *, fmt: str, strict: bool, counts: str) -> b
     return bool(failing)
 
 
+def _stop_on_errors(problems: list[Problem], *, failing: Optional[list[Problem]] = None, warnings: bool = False,
+                    outcome: str = "fix them first") -> None:
+    """Print ``problems`` (the errors; the warnings too with ``warnings``) and stop with exit 1
+    when one of them fails the command (by default: any error), saying what that means."""
+    failing = errors_in(problems) if failing is None else failing
+    for problem in problems:
+        if problem.severity == "error" or warnings:
+            click.echo(str(problem), err=True)
+    if failing:
+        click.echo(f"✗ {summary(problems)}: {outcome}", err=True)
+        raise Failed()
+
+
 @main.command("validate")
 @config_option
 @click.option("--strict", is_flag=True, help="Fail on warnings too (unknown tools, overdue reviews).")
@@ -224,12 +237,7 @@ def build(config_file: Optional[str], strict: bool, site_dir: Optional[str], pdf
     config, catalog, problems = _load_checked(config_file, with_history=True)
     say = (lambda msg: None) if quiet else (lambda msg: click.echo(msg, err=True))
     failing = [p for p in errors_in(problems, strict=strict) if p.rule != REVIEW_OVERDUE]
-    for problem in problems:
-        if problem.severity == "error" or not quiet:
-            click.echo(str(problem), err=True)
-    if failing:
-        click.echo(f"✗ {summary(problems)}: nothing was built", err=True)
-        raise Failed()
+    _stop_on_errors(problems, failing=failing, warnings=not quiet, outcome="nothing was built")
     say(f"Validated {_counts(catalog)}")
     if catalog.history is not None and catalog.history.note:
         say(f"note: {catalog.history.note}")
@@ -285,11 +293,7 @@ def render_command(directory: str, config_file: Optional[str], force: bool) -> N
     from .export import export
 
     config, catalog, problems = _load_checked(config_file, with_history=True)
-    for problem in problems:
-        click.echo(str(problem), err=True)
-    if errors_in(problems):
-        click.echo(f"✗ {summary(problems)}: nothing was written", err=True)
-        raise Failed()
+    _stop_on_errors(problems, warnings=True, outcome="nothing was written")
     target = Path(directory)
     if target.exists() and any(target.iterdir()) and not force:
         raise click.ClickException(f"{directory} is not empty (use --force to write into it)")
@@ -321,16 +325,6 @@ def init(directory: str, name: Optional[str]) -> None:
         click.echo(f"created {path.relative_to(target).as_posix()}")
     where = "" if directory == "." else f"cd {directory} && "
     click.echo(f"\nNext: {where}sopgen serve   (then edit sops/tasks/*.yml and watch the site update)")
-
-
-def _stop_on_errors(problems: list[Problem]) -> None:
-    """Report the errors among ``problems`` and stop: commands that read the SOPs need them valid."""
-    errors = errors_in(problems)
-    for problem in errors:
-        click.echo(str(problem), err=True)
-    if errors:
-        click.echo(f"✗ {summary(problems)}: fix them first", err=True)
-        raise Failed()
 
 
 def _within(value: str) -> int:
@@ -477,12 +471,7 @@ def pdf_command(config_file: Optional[str], roles: tuple[str, ...], output: Opti
     from .sitebuild import plugin_options, site_dir_of
 
     config, catalog, problems = _load_checked(config_file, with_history=True)
-    for problem in problems:
-        if problem.severity == "error" or not quiet:
-            click.echo(str(problem), err=True)
-    if errors_in(problems):
-        click.echo(f"✗ {summary(problems)}: no PDF was made", err=True)
-        raise Failed()
+    _stop_on_errors(problems, warnings=not quiet, outcome="no PDF was made")
     known = handbook_names(catalog)
     for name in roles:
         if name not in known:
