@@ -32,7 +32,6 @@ RUNS_PER_WEEK: dict[str, float] = {
     "yearly": 1 / 52,
     "as-needed": 0,
 }
-WEEKS_PER_YEAR = 52
 DUE_SOON_DAYS = 30
 
 ReviewState = Literal["overdue", "due-soon", "current", "never"]
@@ -64,9 +63,6 @@ class Range:
     def __sub__(self, other: Range) -> Range:
         # interval arithmetic: the least freed is the owner's lowest minus the delegate's highest
         return Range(self.low - other.high, self.high - other.low)
-
-
-ZERO = Range(0.0, 0.0)
 
 
 def total(ranges: Iterable[Optional[Range]]) -> Optional[Range]:
@@ -241,8 +237,6 @@ class Catalog:
         self.tasks: dict[str, TaskEntry] = {}
         self.owner: Optional[RoleEntry] = None
         self.problems: list[Problem] = []
-        self.read_cache: Any = None
-        """Files read before, reused when unchanged (see :func:`sopgen.loader.load`)."""
         self.history: Any = None
         """The project's git history (:class:`sopgen.history.History`), once attached."""
         self.broken: set[tuple[str, str]] = set()

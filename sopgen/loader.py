@@ -18,7 +18,7 @@ from pydantic import BaseModel, ValidationError
 from .catalog import Catalog, RoleEntry, Source, TaskEntry
 from .errors import Problem, ProjectNotFound
 from .model import ID_PATTERN, Organization, Role, Task, model_at
-from .yamlsource import Document, format_loc, load_file
+from .yamlsource import Document, load_file
 
 CONFIG_NAMES = ("mkdocs.yml", "mkdocs.yaml")
 YAML_SUFFIXES = (".yml", ".yaml")
@@ -57,10 +57,9 @@ def load(project_dir: Path, *, sops_dir: str = "sops", cache: Optional[ReadCache
             "or start a project with 'sopgen init DIR'"
         )
     catalog = Catalog(project_dir, sops)
-    catalog.read_cache = cache
     org_files = [sops / f"organization{s}" for s in YAML_SUFFIXES if (sops / f"organization{s}").is_file()]
     if org_files:
-        source, data = _read(catalog, org_files[0], Organization)
+        source, data = _read(catalog, org_files[0], Organization, cache)
         if data is not None:
             catalog.organization, catalog.organization_source = data, source
     seen: dict[tuple[str, str], str] = {}  # (folder, lower-case id) → file that defined it
@@ -69,7 +68,7 @@ def load(project_dir: Path, *, sops_dir: str = "sops", cache: Optional[ReadCache
         ("tasks", Task, TaskEntry, catalog.tasks),
     ):
         for file in _yaml_files(sops / folder):
-            source, data = _read(catalog, file, model)
+            source, data = _read(catalog, file, model, cache)
             ident = file.stem
             if source is None:  # unreadable: report it once, not again at every reference
                 catalog.broken.add((folder, ident))
@@ -107,8 +106,8 @@ def _slugify(text: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-") or "my-id"
 
 
-def _read(catalog: Catalog, file: Path, model: type[BaseModel]) -> tuple[Source | None, Any]:
-    cache = catalog.read_cache
+def _read(catalog: Catalog, file: Path, model: type[BaseModel],
+          cache: Optional[ReadCache]) -> tuple[Source | None, Any]:
     if cache is None:
         return _read_now(catalog, file, model)
     try:
@@ -215,4 +214,4 @@ def describe(value: Any) -> str:
     return type(value).__name__
 
 
-__all__ = ["find_config", "load", "translate", "describe", "format_loc"]
+__all__ = ["find_config", "load", "translate", "describe"]
