@@ -72,6 +72,9 @@ class History:
     head_time: Optional[datetime] = None
     """When the last commit was made (the default reference time of a reproducible build)."""
     head: Optional[str] = None
+    """The commit the history was read at."""
+    source: tuple[str, str] = ("", "")
+    """The project folder and sources folder it was read for."""
     note: Optional[str] = None
     """Why the history is missing or partial, said once to the user; ``None`` when complete."""
 
@@ -84,25 +87,35 @@ def _git(root: Path, *args: str) -> subprocess.CompletedProcess[str]:
                           encoding="utf-8", errors="replace", timeout=120)
 
 
-def read_history(root: Path, *, sops_dir: str = "sops") -> History:
-    """The history of every file under ``root/sops_dir``, from one pass over ``git log``."""
+def read_history(root: Path, *, sops_dir: str = "sops", previous: Optional[History] = None) -> History:
+    """The history of every file under ``root/sops_dir``, from one pass over ``git log``.
+
+    With the ``previous`` history of the same project (as `sopgen serve` keeps it), the log is
+    read again only when HEAD moved; uncommitted changes are always looked at afresh.
+    """
     try:
-        inside = _git(root, "rev-parse", "--is-inside-work-tree", "--is-shallow-repository")
+        inside = _git(root, "rev-parse", "--is-inside-work-tree", "--is-shallow-repository", "--show-prefix")
     except (OSError, subprocess.SubprocessError):
         return History(note="git is not installed: versions and revision history are left out")
     if inside.returncode != 0:
         return History(note="not a git repository: versions and revision history are left out")
-    shallow = inside.stdout.split()[-1:] == ["true"]
-    log = _git(root, "log", "-M", "--no-merges", "--relative", "--name-status",
-               f"--format={_RECORD}%H{_FIELD}%ct{_FIELD}%an{_FIELD}%s", "HEAD", "--", sops_dir)
-    if log.returncode != 0:  # a repository without commits yet
-        return History(note="no commits yet: versions and revision history start with the first commit")
-    history = _parse(log.stdout, _current_files(root, sops_dir))
+    answers = inside.stdout.splitlines()
+    shallow = answers[1:2] == ["true"]
+    prefix = answers[2].strip() if len(answers) > 2 else ""  # the project's folder in the repository
     head = _git(root, "log", "-1", "--format=%H%x1f%ct")
-    if head.returncode == 0 and head.stdout.strip():
-        commit, stamp = head.stdout.strip().split(_FIELD)
-        history.head, history.head_time = commit, datetime.fromtimestamp(int(stamp), timezone.utc)
-    prefix = _git(root, "rev-parse", "--show-prefix").stdout.strip()  # the project's folder in the repository
+    if head.returncode != 0 or not head.stdout.strip():  # a repository without commits yet
+        return History(note="no commits yet: versions and revision history start with the first commit")
+    commit, stamp = head.stdout.strip().split(_FIELD)
+    source = (str(root.resolve()), sops_dir)
+    if previous is not None and previous.head == commit and previous.source == source:
+        history = History({path: FileHistory(h.revisions) for path, h in previous.files.items() if h.revisions},
+                          previous.changes)
+    else:
+        log = _git(root, "log", "-M", "--no-merges", "--relative", "--name-status",
+                   f"--format={_RECORD}%H{_FIELD}%ct{_FIELD}%an{_FIELD}%s", commit, "--", sops_dir)
+        history = _parse(log.stdout, _current_files(root, sops_dir))
+    history.head, history.head_time = commit, datetime.fromtimestamp(int(stamp), timezone.utc)
+    history.source = source
     status = _git(root, "status", "--porcelain", "--", sops_dir)  # paths relative to the repository
     for line in status.stdout.splitlines():
         path = line[3:].split(" -> ")[-1].strip('"')

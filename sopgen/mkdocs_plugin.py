@@ -69,6 +69,7 @@ class SopgenPlugin(BasePlugin[SopgenConfig]):
         """Called with the number of handbooks, then with each finished one (the CLI's progress)."""
         self.command = "build"
         self.server: Any = None
+        self.history: Any = None
         self.env: Any = None
         self.env_key: Any = None
         self.read_cache: dict[Any, Any] = {}
@@ -115,7 +116,9 @@ class SopgenPlugin(BasePlugin[SopgenConfig]):
         if any(p.severity == "error" for p in problems):
             raise PluginError(f"sopgen: {summary(problems)}; fix them and build again")
         if catalog.history is None:
-            attach(catalog, read_history(project, sops_dir=self.config.sops_dir))
+            # under serve, the previous history saves a pass over git log when no commit was made
+            self.history = read_history(project, sops_dir=self.config.sops_dir, previous=self.history)
+            attach(catalog, self.history)
         if catalog.history.note and catalog.history.note != self.said:
             log.info(f"sopgen: {catalog.history.note}")
             self.said = catalog.history.note

@@ -154,3 +154,18 @@ def test_review_command(base_project: Path) -> None:
     narrow = run(base_project, "review", "--today", "2026-06-20", "--within", "1 week")
     assert "Due by 2026-06-27 (0)" in narrow.stdout
     assert run(base_project, "review", "--within", "soon").exit_code == 2
+
+
+def test_serve_reads_the_log_again_only_when_head_moves(repo: Path) -> None:
+    first = read_history(repo)
+    task = repo / "sops/tasks/send-invoices.yml"
+    task.write_text(task.read_text() + "tags: [billing]\n")
+    again = read_history(repo, previous=first)
+    assert again.changes is first.changes  # the same commit: the log was not read again
+    assert again.of("sops/tasks/send-invoices.yml").revisions == first.of("sops/tasks/send-invoices.yml").revisions
+    assert again.of("sops/tasks/send-invoices.yml").modified and not first.of("sops/tasks/send-invoices.yml").modified
+    commit(repo, "Tag the invoicing SOP", date="2026-03-05T09:00:00+00:00")
+    moved = read_history(repo, previous=again)
+    assert moved.changes is not again.changes
+    assert moved.of("sops/tasks/send-invoices.yml").version == 3
+    assert not moved.of("sops/tasks/send-invoices.yml").modified
