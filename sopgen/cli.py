@@ -17,7 +17,7 @@ from typing import Any, Callable, Optional
 import click
 
 from . import __version__
-from .errors import Problem, ProjectNotFound, SopgenError, summary
+from .errors import Problem, SopgenError, summary
 from .history import attach, read_history, reference_time
 from .loader import find_config, load
 from .model import ID_PATTERN, KINDS
@@ -35,10 +35,7 @@ def config_option(func: Callable[..., Any]) -> Callable[..., Any]:
 
 
 def project_dir(config_file: Optional[str]) -> Path:
-    try:
-        return find_config(config_file).parent
-    except ProjectNotFound as exc:
-        raise click.ClickException(str(exc)) from None
+    return find_config(config_file).parent
 
 
 class Failed(click.ClickException):
@@ -51,7 +48,17 @@ class Failed(click.ClickException):
         pass
 
 
-@click.group(context_settings=CONTEXT)
+class SopgenGroup(click.Group):
+    """Turns sopgen's own errors into Click's, once for every command: a message, exit 1, no traceback."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except SopgenError as exc:
+            raise click.ClickException(str(exc)) from None
+
+
+@click.group(cls=SopgenGroup, context_settings=CONTEXT)
 @click.version_option(__version__, "-V", "--version", prog_name="sopgen", message="%(prog)s %(version)s")
 def main() -> None:
     """Standard operating procedures as code.
@@ -203,12 +210,9 @@ def _load_checked(config_file: Optional[str], *, with_history: bool = False) -> 
     """The project's config file, catalog and problems (which the caller reports)."""
     from .sitebuild import plugin_options
 
-    try:
-        config = find_config(config_file)
-        sops_dir = str(plugin_options(config).get("sops_dir", "sops"))
-        catalog = load(config.parent, sops_dir=sops_dir)
-    except ProjectNotFound as exc:
-        raise click.ClickException(str(exc)) from None
+    config = find_config(config_file)
+    sops_dir = str(plugin_options(config).get("sops_dir", "sops"))
+    catalog = load(config.parent, sops_dir=sops_dir)
     if with_history:
         attach(catalog, read_history(config.parent, sops_dir=sops_dir))
     return config, catalog, validate(catalog, today=date.today())
@@ -231,7 +235,6 @@ def build(config_file: Optional[str], strict: bool, site_dir: Optional[str], pdf
     replaces the old one only when the whole build succeeded: a failure
     leaves the last good site in place.
     """
-    from .sitebuild import BuildFailed
     from .sitebuild import build as build_site
 
     config, catalog, problems = _load_checked(config_file, with_history=True)
@@ -248,8 +251,6 @@ def build(config_file: Optional[str], strict: bool, site_dir: Optional[str], pdf
                             on_page=lambda _path: progress.advance(),
                             pdf=pdf, on_pdf=progress.pdf,
                             echo=lambda m: click.echo(m, err=True), verbose=verbose, quiet=quiet)
-    except BuildFailed as exc:
-        raise click.ClickException(str(exc)) from None
     finally:
         progress.stop()
     where = _shown(result.site_dir)
@@ -271,10 +272,7 @@ def serve(config_file: Optional[str], dev_addr: Optional[str], open_browser: boo
     """
     from .sitebuild import serve as serve_site
 
-    try:
-        config = find_config(config_file)
-    except ProjectNotFound as exc:
-        raise click.ClickException(str(exc)) from None
+    config = find_config(config_file)
     serve_site(config, dev_addr=dev_addr, open_browser=open_browser,
                echo=lambda m: click.echo(m, err=True), verbose=verbose)
 
@@ -297,10 +295,7 @@ def render_command(directory: str, config_file: Optional[str], force: bool) -> N
     target = Path(directory)
     if target.exists() and any(target.iterdir()) and not force:
         raise click.ClickException(f"{directory} is not empty (use --force to write into it)")
-    try:
-        written = export(config, catalog, target, today=reference_time(catalog.history).date())
-    except SopgenError as exc:
-        raise click.ClickException(str(exc)) from None
+    written = export(config, catalog, target, today=reference_time(catalog.history).date())
     click.echo(f"✓ Wrote {directory}/mkdocs.yml and {written:,} files under {directory}/docs/; "
                f"build it with: mkdocs build -f {directory}/mkdocs.yml", err=True)
 
@@ -403,20 +398,17 @@ def changes(rev: str, config_file: Optional[str], role: Optional[str]) -> None:
     retired, and for each changed SOP the steps added, removed, reworded or
     moved. The working tree (uncommitted edits included) is compared with REV.
     """
-    from .changes import ChangesError, catalog_at, compare, describe_rev, renamed_tasks, select_role, to_markdown
+    from .changes import catalog_at, compare, describe_rev, renamed_tasks, select_role, to_markdown
     from .sitebuild import plugin_options
 
     config, catalog, problems = _load_checked(config_file)
     _stop_on_errors(problems)
     sops_dir = str(plugin_options(config).get("sops_dir", "sops"))
     root = config.parent
-    try:
-        old = catalog_at(root, rev, sops_dir=sops_dir)
-        found = compare(old, catalog, renames=renamed_tasks(root, rev, sops_dir=sops_dir))
-        select_role(found, role)
-        click.echo(to_markdown(found, since=describe_rev(root, rev), role=role), nl=False)
-    except ChangesError as exc:
-        raise click.ClickException(str(exc)) from None
+    old = catalog_at(root, rev, sops_dir=sops_dir)
+    found = compare(old, catalog, renames=renamed_tasks(root, rev, sops_dir=sops_dir))
+    select_role(found, role)
+    click.echo(to_markdown(found, since=describe_rev(root, rev), role=role), nl=False)
 
 
 class Progress:
@@ -482,17 +474,14 @@ def pdf_command(config_file: Optional[str], roles: tuple[str, ...], output: Opti
             raise click.BadParameter(f"no handbook for '{name}'{hint}", param_hint="--role")
     options = plugin_options(config)
     out = Path(output) if output else site_dir_of(config) / "pdf"
+    plan = pdfs.plan(catalog, out, roles=list(roles) or None, today=reference_time(catalog.history).date(),
+                     page_size=page_size or str(options.get("pdf_page_size", "A4")))
+    progress = Progress(quiet)
+    progress.start(len(plan), "Building PDFs")
     try:
-        plan = pdfs.plan(catalog, out, roles=list(roles) or None, today=reference_time(catalog.history).date(),
-                         page_size=page_size or str(options.get("pdf_page_size", "A4")))
-        progress = Progress(quiet)
-        progress.start(len(plan), "Building PDFs")
-        try:
-            results = pdfs.build(plan, processes=jobs, on_done=lambda r: progress.advance())
-        finally:
-            progress.stop()
-    except SopgenError as exc:
-        raise click.ClickException(str(exc)) from None
+        results = pdfs.build(plan, processes=jobs, on_done=lambda r: progress.advance())
+    finally:
+        progress.stop()
     for result in sorted(results, key=lambda r: r.name):
         for warning in dict.fromkeys(result.warnings):
             click.echo(f"warning: {result.target.name}: {warning}", err=True)
@@ -512,9 +501,5 @@ def _counts(catalog: Any) -> str:
 
 
 def run() -> None:
-    """Entry point that turns sopgen's own errors into messages, never tracebacks."""
-    try:
-        main(standalone_mode=True)
-    except SopgenError as exc:  # pragma: no cover - commands translate their own
-        click.echo(f"Error: {exc}", err=True)
-        sys.exit(1)
+    """The `sopgen` command (errors are translated by :class:`SopgenGroup`)."""
+    main()
