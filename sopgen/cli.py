@@ -19,9 +19,9 @@ import click
 from . import __version__
 from .errors import Problem, SopgenError, summary
 from .history import attach, read_history, reference_time
-from .loader import find_config, load
+from .loader import find_config, load, slugify
 from .model import ID_PATTERN, KINDS
-from .schema import SCHEMA_DIR, schema_text, write_schemas
+from .schema import schema_ref, schema_text, write_schemas
 from .validate import REVIEW_OVERDUE, errors_in, validate
 
 CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
@@ -144,7 +144,7 @@ def _write_new(root: Path, kind: str, ident: str, force: bool, context: dict[str
     from .templating import environment
 
     if not re.match(ID_PATTERN, ident):
-        suggestion = re.sub(r"[^a-z0-9]+", "-", ident.lower()).strip("-")
+        suggestion = slugify(ident)
         raise click.BadParameter(
             f"'{ident}' is not a valid id: use lower-case letters, digits and hyphens"
             + (f", e.g. '{suggestion}'" if suggestion else ""), param_hint="ID")
@@ -153,7 +153,7 @@ def _write_new(root: Path, kind: str, ident: str, force: bool, context: dict[str
     if target.exists() and not force:
         raise click.ClickException(f"{target.relative_to(root).as_posix()} already exists (use --force to replace it)")
     write_schemas(root)
-    schema_path = os.path.relpath(root / SCHEMA_DIR / f"{kind}.schema.json", target.parent).replace(os.sep, "/")
+    schema_path = schema_ref(root, kind, target.parent)
     env = environment(root, filters={"yaml_scalar": yaml_scalar})
     text = env.get_template(f"new/{kind}.yml.j2").render(id=ident, schema=schema_path, **context)
     target.parent.mkdir(parents=True, exist_ok=True)

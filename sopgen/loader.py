@@ -77,7 +77,7 @@ def load(project_dir: Path, *, sops_dir: str = "sops", cache: Optional[ReadCache
                 catalog.problems.append(Problem(
                     source.rel, 1, 1, "",
                     f"'{file.name}' is not a valid id: name files in lower-case letters, digits and "
-                    f"hyphens, e.g. '{_slugify(ident)}{file.suffix}'",
+                    f"hyphens, e.g. '{slugify(ident) or 'my-id'}{file.suffix}'",
                 ))
                 continue
             clash = seen.get((folder, ident.lower()))
@@ -102,8 +102,9 @@ def _yaml_files(folder: Path) -> list[Path]:
     return sorted(p for p in folder.iterdir() if p.suffix in YAML_SUFFIXES and p.is_file())
 
 
-def _slugify(text: str) -> str:
-    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-") or "my-id"
+def slugify(text: str) -> str:
+    """``Office Manager`` → ``office-manager``: an id made of what ``text`` holds (may be empty)."""
+    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")
 
 
 def _read(catalog: Catalog, file: Path, model: type[BaseModel],

@@ -28,7 +28,11 @@ from .render import (
     _checklist_groups,
     _phases,
     render_template,
+    checklists_path,
+    onboarding_path,
     path_of,
+    role_path,
+    sop_path,
     context,
     review_groups,
     tool_index,
@@ -100,11 +104,11 @@ def handbook_html(
     included: dict[str, str] = {}  # page path → anchor, for links between chapters
 
     def plan(r: RoleEntry) -> None:
-        included[f"roles/{r.id}/index.md"] = f"role-{r.id}"
-        included[f"roles/{r.id}/onboarding.md"] = f"onboarding-{r.id}"
-        included[f"roles/{r.id}/checklists.md"] = f"checklists-{r.id}"
+        included[role_path(r)] = f"role-{r.id}"
+        included[onboarding_path(r)] = f"onboarding-{r.id}"
+        included[checklists_path(r)] = f"checklists-{r.id}"
         for t in r.active_tasks:
-            included[f"sops/{t.id}.md"] = f"sop-{t.id}"
+            included[sop_path(t)] = f"sop-{t.id}"
 
     for r in roles:
         plan(r)

@@ -9,6 +9,7 @@ line at the top of a file.
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 from typing import Any
 
@@ -41,6 +42,11 @@ def schema_text(kind: str) -> str:
 
 def schema_file(project_dir: Path, kind: str) -> Path:
     return project_dir / SCHEMA_DIR / f"{kind}.schema.json"
+
+
+def schema_ref(project_dir: Path, kind: str, from_dir: Path) -> str:
+    """The relative path a ``# yaml-language-server: $schema=`` line in ``from_dir`` uses."""
+    return os.path.relpath(schema_file(project_dir, kind), from_dir).replace(os.sep, "/")
 
 
 def write_schemas(project_dir: Path) -> list[Path]:

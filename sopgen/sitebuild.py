@@ -61,12 +61,13 @@ class _Show(logging.Handler):
 
 
 @contextlib.contextmanager
-def mkdocs_logging(echo: Callable[[str], None], *, verbose: bool = False, quiet: bool = False) -> Iterator[_Collect]:
-    """Route MkDocs' log to ``echo`` and collect its warnings."""
+def mkdocs_logging(echo: Callable[[str], None], *, verbose: bool = False, quiet: bool = False,
+                   shown: int = logging.WARNING) -> Iterator[_Collect]:
+    """Route MkDocs' log to ``echo`` (from level ``shown``) and collect its warnings."""
     logger = logging.getLogger("mkdocs")
     saved = (logger.level, logger.propagate, list(logger.handlers))
     collect = _Collect()
-    show = _Show(echo, logging.DEBUG if verbose else logging.ERROR if quiet else logging.WARNING)
+    show = _Show(echo, logging.DEBUG if verbose else logging.ERROR if quiet else shown)
     logger.handlers = [collect, show]
     logger.setLevel(logging.DEBUG if verbose else logging.INFO)
     logger.propagate = False
@@ -192,8 +193,7 @@ def serve(config_file: Path, *, dev_addr: Optional[str] = None, open_browser: bo
     from mkdocs.commands.serve import serve as mkdocs_serve
 
     with contextlib.ExitStack() as stack:
-        stack.enter_context(mkdocs_logging(echo, verbose=verbose))
-        logging.getLogger("mkdocs").handlers[1].setLevel(logging.INFO)
+        stack.enter_context(mkdocs_logging(echo, verbose=verbose, shown=logging.INFO))
         overrides: dict[str, Any] = _docs_dir_override(config_file, stack)
         if dev_addr:
             overrides["dev_addr"] = dev_addr

@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import os
 import re
 from pathlib import Path
 from typing import Optional
 
-from .schema import SCHEMA_DIR, write_schemas
+from .schema import schema_ref, write_schemas
 from .templating import environment
 
 FILES = {
@@ -35,7 +34,7 @@ def create_project(target: Path, *, name: Optional[str] = None) -> list[Path]:
         if path.exists():
             continue
         kind = "organization" if rel.endswith("organization.yml") else "role" if "/roles/" in rel else "task"
-        schema = os.path.relpath(target / SCHEMA_DIR / f"{kind}.schema.json", path.parent).replace(os.sep, "/")
+        schema = schema_ref(target, kind, path.parent)
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(env.get_template(template).render(name=name, schema=schema), encoding="utf-8")
         created.append(path)
