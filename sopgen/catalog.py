@@ -242,6 +242,11 @@ class Catalog:
         self.broken: set[tuple[str, str]] = set()
         """(folder, id) of files that exist but could not be read: references to them are not "unknown"."""
 
+    def name_after_site(self, site_name: Optional[str]) -> None:
+        """Without ``organization.yml``, the business is called what the site is called."""
+        if self.organization_source is None and site_name:
+            self.organization = Organization(name=site_name)
+
     def resolve(self) -> None:
         """Link every reference that resolves; :mod:`sopgen.validate` reports the rest."""
         roles, tasks = self.roles, self.tasks

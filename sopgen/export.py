@@ -18,7 +18,6 @@ from typing import Any
 import yaml
 
 from .catalog import Catalog
-from .model import Organization
 from .render import EXTENSIONS, FEATURES, merge_nav, nav_title, render
 from .templating import environment
 
@@ -72,8 +71,7 @@ def export(config_file: Path, catalog: Catalog, target: Path, *, today: date) ->
     """Write the project of ``config_file`` to ``target``; returns the number of files under docs/."""
     project = config_file.parent
     raw = read_config(config_file)
-    if catalog.organization_source is None:
-        catalog.organization = Organization(name=str(raw.get("site_name") or catalog.organization.name))
+    catalog.name_after_site(raw.get("site_name") and str(raw["site_name"]))
     site = render(catalog, environment(project), today=today)
 
     docs = target / "docs"

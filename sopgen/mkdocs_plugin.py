@@ -32,7 +32,6 @@ from .catalog import Catalog
 from .errors import Problem, SopgenError, TemplateFailed, summary
 from .printing import PAGE_SIZES, handbook_names, pdf_path
 from .loader import load
-from .model import Organization
 from .render import EXTENSIONS, FEATURES, Site, merge_nav, nav_title, render
 from .templating import environment
 from .history import attach, read_history, reference_time
@@ -127,8 +126,7 @@ class SopgenPlugin(BasePlugin[SopgenConfig]):
         if os.environ.get("SOURCE_DATE_EPOCH") in (None, self.epoch):
             # MkDocs dates the sitemap and the gzip header with it: the same commit, the same bytes
             self.epoch = os.environ["SOURCE_DATE_EPOCH"] = str(int(made_at.timestamp()))
-        if catalog.organization_source is None:
-            catalog.organization = Organization(name=config.site_name)
+        catalog.name_after_site(config.site_name)
         self.catalog = catalog
         self.pdfs = self._pdfs(catalog)
         try:

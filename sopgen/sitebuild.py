@@ -9,6 +9,7 @@ fails on them (``mkdocs build --strict -q`` does not count what it hides).
 from __future__ import annotations
 
 import contextlib
+import functools
 import logging
 import os
 import shutil
@@ -80,9 +81,16 @@ def mkdocs_logging(echo: Callable[[str], None], *, verbose: bool = False, quiet:
 
 
 def _raw_config(config_file: Path) -> dict[str, Any]:
+    """``mkdocs.yml`` as data; read once per version of the file, however many options are asked."""
+    stat = config_file.stat()
+    return _read_config(str(config_file), stat.st_mtime_ns, stat.st_size)
+
+
+@functools.lru_cache(maxsize=8)
+def _read_config(path: str, _mtime_ns: int, _size: int) -> dict[str, Any]:
     from mkdocs.utils.yaml import yaml_load
 
-    with open(config_file, "rb") as fh:
+    with open(path, "rb") as fh:
         return yaml_load(fh) or {}
 
 
