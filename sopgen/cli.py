@@ -398,17 +398,18 @@ def changes(rev: str, config_file: Optional[str], role: Optional[str]) -> None:
     retired, and for each changed SOP the steps added, removed, reworded or
     moved. The working tree (uncommitted edits included) is compared with REV.
     """
-    from .changes import catalog_at, compare, describe_rev, renamed_tasks, select_role, to_markdown
+    from .changes import catalog_at, compare, describe_rev, renamed_tasks, to_markdown
+    from .revisions import resolve
     from .sitebuild import plugin_options
 
     config, catalog, problems = _load_checked(config_file)
     _stop_on_errors(problems)
     sops_dir = str(plugin_options(config).get("sops_dir", "sops"))
     root = config.parent
-    old = catalog_at(root, rev, sops_dir=sops_dir)
-    found = compare(old, catalog, renames=renamed_tasks(root, rev, sops_dir=sops_dir))
-    select_role(found, role)
-    click.echo(to_markdown(found, since=describe_rev(root, rev), role=role), nl=False)
+    revision = resolve(root, rev)  # one git rev-parse for the three questions below
+    old = catalog_at(root, revision, sops_dir=sops_dir)
+    found = compare(old, catalog, renames=renamed_tasks(root, revision, sops_dir=sops_dir))
+    click.echo(to_markdown(found, since=describe_rev(root, revision), role=role), nl=False)
 
 
 class Progress:

@@ -26,7 +26,9 @@ class ChangesError(SopgenError):
 
 
 @dataclass(frozen=True)
-class _Revision:
+class Revision:
+    name: str
+    """The revision as the user wrote it: ``v1.0``, ``HEAD~3``, a hash."""
     commit: str
     top: Path
     """The repository's top folder."""
@@ -43,8 +45,14 @@ def _git(root: Path, *args: str) -> subprocess.CompletedProcess[str]:
         raise ChangesError(f"cannot run git ({exc.strerror or exc}): `sopgen changes` needs git installed") from None
 
 
-def _resolve(root: Path, rev: str) -> _Revision:
-    """The commit ``rev`` names, and where the project is in its repository (one ``git rev-parse``)."""
+def resolve(root: Path, rev: "str | Revision") -> Revision:
+    """The commit ``rev`` names, and where the project is in its repository (one ``git rev-parse``).
+
+    A :class:`Revision` already resolved is returned as it is, so that a command that asks
+    several questions of one revision resolves it once.
+    """
+    if isinstance(rev, Revision):
+        return rev
     done = _git(root, "rev-parse", "--show-toplevel", "--show-prefix", "--is-shallow-repository",
                 "--verify", "--quiet", f"{rev.lstrip('-')}^{{commit}}")  # never an option, even in old gits
     lines = done.stdout.splitlines()
@@ -58,10 +66,10 @@ def _resolve(root: Path, rev: str) -> _Revision:
                    if lines[2] == "true" else "")
         raise ChangesError(f"'{rev}' is not a commit or tag of this repository: "
                            f"try `git tag` or `git log --oneline`{shallow}")
-    return _Revision(commit=lines[3], top=Path(lines[0]), prefix=lines[1])
+    return Revision(name=rev, commit=lines[3], top=Path(lines[0]), prefix=lines[1])
 
 
-def catalog_at(root: Path, rev: str, *, sops_dir: str = "sops") -> Catalog:
+def catalog_at(root: Path, rev: "str | Revision", *, sops_dir: str = "sops") -> Catalog:
     """The project's sources as they were at ``rev``: one ``git archive``, then :func:`load`.
 
     A revision from before the sources folder existed gives an empty catalog.
@@ -69,7 +77,7 @@ def catalog_at(root: Path, rev: str, *, sops_dir: str = "sops") -> Catalog:
     leaves them. The entries' source paths point into a temporary folder that is
     gone once this returns; media are left out (the comparison needs the YAML only).
     """
-    revision = _resolve(root, rev)
+    revision = resolve(root, rev)
     with tempfile.TemporaryDirectory(prefix="sopgen-changes-") as tmp:
         project = Path(tmp) / Path(root).resolve().name  # same name: the same default organization name
         _extract_sources(revision, sops_dir, project)
@@ -77,7 +85,7 @@ def catalog_at(root: Path, rev: str, *, sops_dir: str = "sops") -> Catalog:
         return load(project, sops_dir=sops_dir)
 
 
-def _extract_sources(revision: _Revision, sops_dir: str, project: Path) -> None:
+def _extract_sources(revision: Revision, sops_dir: str, project: Path) -> None:
     """Write the YAML files under ``sops_dir`` at ``revision`` into ``project``, streamed from ``git archive``."""
     inside = revision.prefix + PurePosixPath(sops_dir).as_posix()
     command = ["git", "-C", str(revision.top), "--literal-pathspecs", "archive", "--format=tar",
@@ -115,13 +123,13 @@ def _source_path(member: tarfile.TarInfo, prefix: str) -> PurePosixPath | None:
     return rel
 
 
-def renamed_tasks(root: Path, rev: str, *, sops_dir: str = "sops") -> dict[str, str]:
+def renamed_tasks(root: Path, rev: "str | Revision", *, sops_dir: str = "sops") -> dict[str, str]:
     """Old task id → new task id, for task files renamed between ``rev`` and the working tree.
 
     Git sees a rename when the new file is tracked (``git mv``, or ``git add``)
     and still looks like the old one; otherwise the task reads as removed and added.
     """
-    revision = _resolve(root, rev)
+    revision = resolve(root, rev)
     done = _git(root, "diff", "--name-status", "-M", "-z", "--relative", "--no-ext-diff",
                 revision.commit, "--", f"{PurePosixPath(sops_dir).as_posix()}/tasks")
     if done.returncode != 0:
@@ -138,13 +146,14 @@ def renamed_tasks(root: Path, rev: str, *, sops_dir: str = "sops") -> dict[str, 
     return renames
 
 
-def describe_rev(root: Path, rev: str) -> str:
+def describe_rev(root: Path, rev: "str | Revision") -> str:
     """``rev`` as a reader sees it: ``v1.0 (3f2a9c1, 2026-10-01)``, the date of its commit."""
-    revision = _resolve(root, rev)
+    revision = resolve(root, rev)
+    name = revision.name
     done = _git(root, "log", "-1", "--no-show-signature", "--date=short", "--format=%h%x1f%cd",
                 revision.commit, "--")
     short, _, day = done.stdout.strip().partition("\x1f")
-    if len(rev) >= 4 and revision.commit.startswith(rev.lower()):  # a hash already: do not repeat it
+    if len(name) >= 4 and revision.commit.startswith(name.lower()):  # a hash already: do not repeat it
         return f"{short} ({day})"
-    return f"{rev} ({short}, {day})"
+    return f"{name} ({short}, {day})"
 

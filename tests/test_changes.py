@@ -535,3 +535,19 @@ def test_updated_lists_every_field_that_changed() -> None:
     new = [Step(do="Send", details="By email.", why="They wait.", image="media/b.png", video="https://x.test/v")]
     assert step_diff(old, new) == [StepChange("updated", "1", old="Send", new="Send", old_number="1",
                                               fields=("details", "why", "image", "video"))]
+
+
+# -- the command --------------------------------------------------------------------------------
+
+def test_the_changes_command(history: History) -> None:
+    from conftest import run
+
+    result = run(history.root, "changes", "v1")
+    assert result.exit_code == 0, result.output
+    assert result.stdout == WHOLE_REPORT.format(short=short(history.root, "v1"))
+    owner = run(history.root, "changes", "v1", "--role", "owner")
+    assert owner.stdout.startswith("# Changes since v1 (") and "## Bookkeeper" not in owner.stdout
+    unknown = run(history.root, "changes", "v1", "--role", "nobody")
+    assert unknown.exit_code == 1 and "unknown role 'nobody'" in unknown.output
+    bad = run(history.root, "changes", "v9")
+    assert bad.exit_code == 1 and "'v9' is not a commit or tag" in bad.output and "Traceback" not in bad.output
