@@ -65,8 +65,11 @@ def _organization(catalog: Catalog) -> Iterator[Problem]:
     if org.owner and catalog.organization_source:
         yield from _ref(catalog, None, ("owner",), org.owner, "role")
     if catalog.organization_source and org.review_every.minutes:
-        yield catalog.organization_source.doc.problem(
-            ("review_every",), f"'{org.review_every}' is too short for a review interval: use days, weeks or months")
+        yield catalog.organization_source.doc.problem(("review_every",), _too_short(org.review_every))
+
+
+def _too_short(interval: object) -> str:
+    return f"'{interval}' is too short for a review interval: use days, weeks or months"
 
 
 def _role(catalog: Catalog, role: RoleEntry) -> Iterator[Problem]:
@@ -103,8 +106,8 @@ def _task(catalog: Catalog, task: TaskEntry, today: date) -> Iterator[Problem]:
             yield doc.problem(("quiz", i, "answer"),
                               f"answer {question.answer} is out of range: there are {len(question.choices)} choices, "
                               f"counted from 0 (so 0 to {len(question.choices) - 1})")
-    if task.review_interval is not None and task.review_interval.minutes and data.review_every:
-        yield doc.problem(("review_every",), f"'{data.review_every}' is too short for a review interval: use days, weeks or months")
+    if data.review_every and data.review_every.minutes:
+        yield doc.problem(("review_every",), _too_short(data.review_every))
     if data.hours_per_week is None and data.frequency and data.frequency != "as-needed" and data.duration is None:
         yield doc.problem(("frequency",), "the task has a frequency but no duration, so its weekly hours count as 0; "
                                           "add 'duration' (e.g. 45m) or 'hours_per_week'", severity="warning",
