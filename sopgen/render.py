@@ -267,8 +267,13 @@ def templates_stamp(root: Path) -> tuple[Any, ...]:
 
 
 def navigation(catalog: Catalog) -> list[Any]:
-    """Home · each role (manual, onboarding, checklists, SOPs) · Reference."""
-    nav: list[Any] = [{"Home": home_path()}]
+    """Home · Roles: each role (manual, onboarding, checklists, SOPs) · Reference.
+
+    The roles sit in one "Roles" section so that, with ``navigation.prune``, a page carries only
+    the entries of its own role and one link per other role: the navigation of a page stays the
+    same size however many roles the business has.
+    """
+    roles: list[Any] = []
     for role in catalog.ordered_roles:
         in_force = [t for t in role.tasks if t.status != "retired"]
         retired = [t for t in role.tasks if t.status == "retired"]
@@ -278,9 +283,9 @@ def navigation(catalog: Catalog) -> list[Any]:
                               {"Checklists": checklists_path(role)}]
         if sops:
             section.append({"SOPs": sops})
-        nav.append({nav_title(role.title): section})
-    nav.append({"Reference": [{title: path} for path, title in REFERENCE.values()]})
-    return nav
+        roles.append({nav_title(role.title): section})
+    return [{"Home": home_path()}, {"Roles": roles},
+            {"Reference": [{title: path} for path, title in REFERENCE.values()]}]
 
 
 def nav_title(text: str) -> str:
@@ -363,12 +368,24 @@ def review_groups(catalog: Catalog, today: date, *, soon: int = DUE_SOON_DAYS) -
 def merge_nav(user_nav: Optional[list[Any]], generated: list[Any], handwritten: list[str]) -> list[Any]:
     """The user's nav when given (plus the generated sections it lacks), or ours with their pages after Home."""
     if user_nav:
-        mentioned = _nav_paths(user_nav)
-        extra = [item for item in generated if not (_nav_paths([item]) & mentioned)]
-        return list(user_nav) + extra
+        return list(user_nav) + _not_in(generated, _nav_paths(user_nav))
     home, rest = generated[0], generated[1:]
     pages = [p for p in handwritten if p != home_path()]
     return [home, *pages, *rest]
+
+
+def _not_in(items: list[Any], mentioned: set[str]) -> list[Any]:
+    """The entries of ``items`` whose pages ``mentioned`` lacks; a section keeps its missing part."""
+    missing: list[Any] = []
+    for item in items:
+        paths = _nav_paths(item)
+        if not paths & mentioned:
+            missing.append(item)
+        elif not paths <= mentioned and isinstance(item, dict):
+            (title, children), = item.items()
+            if isinstance(children, list) and (rest := _not_in(children, mentioned)):
+                missing.append({title: rest})
+    return missing
 
 
 def _nav_paths(nav: Any) -> set[str]:

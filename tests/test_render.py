@@ -22,7 +22,7 @@ import pytest
 from conftest import BASE, HERE, build_tree
 
 from sopgen.loader import load
-from sopgen.render import Site, render
+from sopgen.render import Site, merge_nav, render
 from sopgen.templating import environment
 from sopgen.validate import errors_in, validate
 
@@ -230,3 +230,27 @@ def test_link_syntax_in_a_trigger_is_not_a_link(tricky: Site) -> None:
     assert "javascript" in facts
     assert "](javascript" not in facts  # the brackets are escaped: Markdown makes no link of it
     assert r"\[x\]\(javascript:alert\(1\)\)" in facts
+
+
+def test_navigation_groups_every_role_under_roles(sites: dict[str, Site]) -> None:
+    nav = sites["base"].nav
+    assert [next(iter(item)) for item in nav] == ["Home", "Roles", "Reference"]
+    roles = nav[1]["Roles"]
+    catalog = load(BASE)
+    assert [next(iter(role)) for role in roles] == [r.title for r in catalog.ordered_roles]
+    for entry, role in zip(roles, catalog.ordered_roles):
+        (section,) = entry.values()
+        assert section[0] == f"roles/{role.id}/index.md"
+        assert section[1:3] == [{"Onboarding": f"roles/{role.id}/onboarding.md"},
+                                {"Checklists": f"roles/{role.id}/checklists.md"}]
+
+
+def test_user_nav_naming_one_role_keeps_the_other_roles(sites: dict[str, Site]) -> None:
+    generated = sites["base"].nav
+    first_role = generated[1]["Roles"][0]
+    user_nav = [{"Start": "index.md"}, first_role]
+    merged = merge_nav(user_nav, generated, [])
+    assert merged[:2] == user_nav
+    rest = merged[2:]
+    assert [next(iter(item)) for item in rest] == ["Roles", "Reference"]
+    assert rest[0]["Roles"] == generated[1]["Roles"][1:]

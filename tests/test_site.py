@@ -255,6 +255,22 @@ def test_handwritten_page_is_built_and_in_the_navigation(example_site: Path) -> 
     assert how.headings[0] == ("h1", title)
 
 
+def _primary_nav_links(html: str) -> list[str]:
+    nav = html[html.index('class="md-nav md-nav--primary"'):html.index('class="md-content"')]
+    return re.findall(r'<a href="([^"]+)" class="md-nav__link', nav)
+
+
+def test_a_page_carries_only_its_own_roles_entries(example_site: Path) -> None:
+    """Other roles collapse to one link each (navigation.prune), so a page's nav stays bounded."""
+    links = _primary_nav_links((example_site / "sops/send-client-invoices/index.html").read_text(encoding="utf-8"))
+    assert "../../roles/bookkeeper/onboarding/" in links
+    assert "../../roles/bookkeeper/checklists/" in links
+    assert "../reconcile-bank-account/" in links  # a sibling SOP of the same role
+    assert "../../roles/webmaster/" in links
+    assert not [link for link in links if link.startswith("../../roles/webmaster/") and link != "../../roles/webmaster/"]
+    assert "../update-website-content/" not in links  # a webmaster SOP
+
+
 def test_mkdocs_build_strict_on_the_example(tmp_path: Path) -> None:
     proc = subprocess.run(
         [sys.executable, "-m", "mkdocs", "build", "--strict", "-f", str(REPO / "mkdocs.yml"), "-d", str(tmp_path / "site")],
