@@ -48,6 +48,8 @@ EXTENSIONS: dict[str, dict[str, Any]] = {
 FEATURES = ["navigation.indexes", "navigation.sections", "navigation.prune", "content.action.edit",
             "search.highlight"]
 """Material features the navigation relies on."""
+NAV_LIST = 20
+"""The most SOPs a list in the navigation holds before it is grouped (frequency, then runs)."""
 ASSETS = Path(__file__).parent / "assets"
 CSS = "assets/sopgen/sopgen.css"
 JS = "assets/sopgen/sopgen.js"
@@ -275,17 +277,42 @@ def navigation(catalog: Catalog) -> list[Any]:
     """
     roles: list[Any] = []
     for role in catalog.ordered_roles:
-        in_force = [t for t in role.tasks if t.status != "retired"]
-        retired = [t for t in role.tasks if t.status == "retired"]
-        sops = [{nav_title(t.title) + (" (draft)" if t.status == "draft" else ""): sop_path(t)} for t in in_force]
-        sops += [{nav_title(t.title) + " (retired)": sop_path(t)} for t in retired]
         section: list[Any] = [role_path(role), {"Onboarding": onboarding_path(role)},
                               {"Checklists": checklists_path(role)}]
-        if sops:
-            section.append({"SOPs": sops})
+        if role.tasks:
+            section.append({"SOPs": _sops_nav(role)})
         roles.append({nav_title(role.title): section})
     return [{"Home": home_path()}, {"Roles": roles},
             {"Reference": [{title: path} for path, title in REFERENCE.values()]}]
+
+
+def _sops_nav(role: RoleEntry) -> list[Any]:
+    """A role's SOPs; beyond NAV_LIST of them, grouped by frequency, large groups cut into runs."""
+    in_force = [t for t in role.tasks if t.status != "retired"]
+    retired = [t for t in role.tasks if t.status == "retired"]
+    if len(role.tasks) <= NAV_LIST:
+        return [_sop_entry(t) for t in in_force + retired]
+    groups = [(FREQUENCY_TITLES[freq], [t for t in in_force if t.frequency == freq]) for freq in FREQUENCIES]
+    groups.append(("Retired", retired))
+    nav: list[Any] = []
+    for title, tasks in groups:
+        if len(tasks) > NAV_LIST:
+            tasks = sorted(tasks, key=lambda t: t.title.casefold())
+            runs = [tasks[i:i + NAV_LIST] for i in range(0, len(tasks), NAV_LIST)]
+            nav.append({title: [{f"{_first_word(run[0])} – {_first_word(run[-1])}": [_sop_entry(t) for t in run]}
+                                for run in runs]})
+        elif tasks:
+            nav.append({title: [_sop_entry(t) for t in tasks]})
+    return nav
+
+
+def _sop_entry(task: TaskEntry) -> dict[str, str]:
+    suffix = {"draft": " (draft)", "retired": " (retired)"}.get(task.status, "")
+    return {nav_title(task.title) + suffix: sop_path(task)}
+
+
+def _first_word(task: TaskEntry) -> str:
+    return nav_title(task.title.split()[0]) if task.title.split() else ""
 
 
 def nav_title(text: str) -> str:

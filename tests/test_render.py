@@ -15,6 +15,7 @@ plain-text fields are shown literally, Markdown fields are never templates,
 from __future__ import annotations
 
 import re
+import shutil
 from datetime import date
 from pathlib import Path
 
@@ -22,7 +23,7 @@ import pytest
 from conftest import BASE, HERE, build_tree
 
 from sopgen.loader import load
-from sopgen.render import Site, merge_nav, render
+from sopgen.render import NAV_LIST, Site, merge_nav, render
 from sopgen.templating import environment
 from sopgen.validate import errors_in, validate
 
@@ -254,3 +255,31 @@ def test_user_nav_naming_one_role_keeps_the_other_roles(sites: dict[str, Site]) 
     rest = merged[2:]
     assert [next(iter(item)) for item in rest] == ["Roles", "Reference"]
     assert rest[0]["Roles"] == generated[1]["Roles"][1:]
+
+
+def test_a_long_sop_list_is_grouped_by_frequency_then_cut_into_runs(tmp_path: Path) -> None:
+    project = tmp_path / "project"
+    shutil.copytree(BASE, project)
+    files: dict[str, str] = {}
+    for i in range(NAV_LIST + 5):  # more weekly SOPs than one list holds
+        files[f"sops/tasks/weekly-{i:02d}.yml"] = (
+            f"title: {'Audit' if i < NAV_LIST else 'Zip'} file {i:02d}\n"
+            "role: bookkeeper\npurpose: Test.\nfrequency: weekly\nsteps: [{do: Work.}]\n")
+    files["sops/tasks/old.yml"] = "title: Old way\nrole: bookkeeper\npurpose: Test.\nstatus: retired\nsteps: [{do: Work.}]\n"
+    build_tree(project, files)
+    nav = render_project(project).nav
+    bookkeeper = next(entry for entry in nav[1]["Roles"] if "Bookkeeper" in entry)["Bookkeeper"]
+    sops = bookkeeper[-1]["SOPs"]
+    assert [next(iter(group)) for group in sops] == ["Weekly", "Monthly", "Retired"]
+    weekly = sops[0]["Weekly"]
+    assert [next(iter(run)) for run in weekly] == ["Audit – Audit", "Send – Zip"]
+    first_run = weekly[0]["Audit – Audit"]
+    assert len(first_run) == NAV_LIST
+    assert first_run[0] == {"Audit file 00": "sops/weekly-00.md"}
+    assert sops[2]["Retired"] == [{"Old way (retired)": "sops/old.md"}]
+
+
+def test_a_short_sop_list_stays_flat(sites: dict[str, Site]) -> None:
+    bookkeeper = sites["base"].nav[1]["Roles"][1]
+    (section,) = bookkeeper.values()
+    assert all(isinstance(path, str) for entry in section[-1]["SOPs"] for path in entry.values())
