@@ -49,7 +49,7 @@ FEATURES = ["navigation.indexes", "navigation.sections", "navigation.prune", "co
             "search.highlight"]
 """Material features the navigation relies on."""
 NAV_LIST = 20
-"""The most SOPs a list in the navigation holds before it is grouped (frequency, then runs)."""
+"""The most entries a list in the navigation holds before it is grouped."""
 ASSETS = Path(__file__).parent / "assets"
 CSS = "assets/sopgen/sopgen.css"
 JS = "assets/sopgen/sopgen.js"
@@ -271,48 +271,49 @@ def templates_stamp(root: Path) -> tuple[Any, ...]:
 def navigation(catalog: Catalog) -> list[Any]:
     """Home · Roles: each role (manual, onboarding, checklists, SOPs) · Reference.
 
-    The roles sit in one "Roles" section so that, with ``navigation.prune``, a page carries only
-    the entries of its own role and one link per other role: the navigation of a page stays the
-    same size however many roles the business has.
+    With ``navigation.prune`` a page carries the entries of the sections it is in and one link
+    per other section, so no list is let grow past NAV_LIST entries: the roles and a role's SOPs
+    are grouped beyond it. The navigation of a page then stays the same size however large the
+    handbook grows.
     """
-    roles: list[Any] = []
+    roles = []
     for role in catalog.ordered_roles:
         section: list[Any] = [role_path(role), {"Onboarding": onboarding_path(role)},
                               {"Checklists": checklists_path(role)}]
         if role.tasks:
             section.append({"SOPs": _sops_nav(role)})
-        roles.append({nav_title(role.title): section})
-    return [{"Home": home_path()}, {"Roles": roles},
+        roles.append((role.title, section))
+    return [{"Home": home_path()}, {"Roles": _runs(roles)},
             {"Reference": [{title: path} for path, title in REFERENCE.values()]}]
 
 
 def _sops_nav(role: RoleEntry) -> list[Any]:
-    """A role's SOPs; beyond NAV_LIST of them, grouped by frequency, large groups cut into runs."""
+    """A role's SOPs; beyond NAV_LIST of them, grouped by frequency (and long groups in runs)."""
     in_force = [t for t in role.tasks if t.status != "retired"]
     retired = [t for t in role.tasks if t.status == "retired"]
     if len(role.tasks) <= NAV_LIST:
-        return [_sop_entry(t) for t in in_force + retired]
+        return _runs([_sop_entry(t) for t in in_force + retired])
     groups = [(FREQUENCY_TITLES[freq], [t for t in in_force if t.frequency == freq]) for freq in FREQUENCIES]
     groups.append(("Retired", retired))
-    nav: list[Any] = []
-    for title, tasks in groups:
-        if len(tasks) > NAV_LIST:
-            tasks = sorted(tasks, key=lambda t: t.title.casefold())
-            runs = [tasks[i:i + NAV_LIST] for i in range(0, len(tasks), NAV_LIST)]
-            nav.append({title: [{f"{_first_word(run[0])} – {_first_word(run[-1])}": [_sop_entry(t) for t in run]}
-                                for run in runs]})
-        elif tasks:
-            nav.append({title: [_sop_entry(t) for t in tasks]})
-    return nav
+    return [{title: _runs([_sop_entry(t) for t in tasks])} for title, tasks in groups if tasks]
 
 
-def _sop_entry(task: TaskEntry) -> dict[str, str]:
-    suffix = {"draft": " (draft)", "retired": " (retired)"}.get(task.status, "")
-    return {nav_title(task.title) + suffix: sop_path(task)}
+def _sop_entry(task: TaskEntry) -> tuple[str, str]:
+    return task.title + {"draft": " (draft)", "retired": " (retired)"}.get(task.status, ""), sop_path(task)
 
 
-def _first_word(task: TaskEntry) -> str:
-    return nav_title(task.title.split()[0]) if task.title.split() else ""
+def _runs(entries: list[tuple[str, Any]]) -> list[dict[str, Any]]:
+    """Navigation entries from (title, target) pairs; beyond NAV_LIST, cut into alphabetical runs
+    titled by their first and last entries' first words ("Audit – Prepare")."""
+    if len(entries) <= NAV_LIST:
+        return [{nav_title(title): target} for title, target in entries]
+    entries = sorted(entries, key=lambda entry: entry[0].casefold())
+    runs = [entries[i:i + NAV_LIST] for i in range(0, len(entries), NAV_LIST)]
+    return [{f"{_first_word(run[0][0])} – {_first_word(run[-1][0])}": _runs(run)} for run in runs]
+
+
+def _first_word(title: str) -> str:
+    return nav_title(title.split()[0]) if title.split() else ""
 
 
 def nav_title(text: str) -> str:

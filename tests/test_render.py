@@ -283,3 +283,16 @@ def test_a_short_sop_list_stays_flat(sites: dict[str, Site]) -> None:
     bookkeeper = sites["base"].nav[1]["Roles"][1]
     (section,) = bookkeeper.values()
     assert all(isinstance(path, str) for entry in section[-1]["SOPs"] for path in entry.values())
+
+
+def test_many_roles_are_cut_into_alphabetical_runs(tmp_path: Path) -> None:
+    project = tmp_path / "project"
+    shutil.copytree(BASE, project)
+    build_tree(project, {f"sops/roles/clerk-{i:02d}.yml": f"title: Clerk {i:02d}\nsummary: Files.\nreports_to: owner\n"
+                         for i in range(NAV_LIST)})
+    roles = render_project(project).nav[1]["Roles"]
+    assert [next(iter(run)) for run in roles] == ["Bookkeeper – Clerk", "Clerk – Owner"]
+    first = roles[0]["Bookkeeper – Clerk"]
+    assert len(first) == NAV_LIST
+    assert next(iter(first[0])) == "Bookkeeper"
+    assert [next(iter(role)) for role in roles[1]["Clerk – Owner"]] == [f"Clerk {NAV_LIST - 1:02d}", "Owner"]
