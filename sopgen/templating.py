@@ -13,6 +13,7 @@ a step prints as written.
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 from typing import Any, Callable, Optional
 
@@ -53,7 +54,30 @@ def environment(project_dir: Optional[Path] = None, *, filters: Optional[dict[st
         lstrip_blocks=True,
         # Markdown output escapes through explicit filters; the print templates (*.html.j2) autoescape
         autoescape=jinja2.select_autoescape(enabled_extensions=("html.j2",), default_for_string=False, default=False),
+        bytecode_cache=bytecode_cache(),
     )
     env.filters.update(FILTERS)  # text, cell, md…: how values become Markdown (see filters.py)
     env.filters.update(filters or {})
     return env
+
+
+class _BytecodeCache(jinja2.FileSystemBytecodeCache):
+    """Jinja's file cache of compiled templates, which a failed write never stops."""
+
+    def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        try:
+            super().dump_bytecode(bucket)
+        except OSError:
+            pass
+
+
+def bytecode_cache() -> Optional[jinja2.BytecodeCache]:
+    """Compiled templates kept between runs in the user's cache folder (keyed by each template's
+    source, so an edited template is compiled again); ``None`` when that folder can't be made."""
+    base = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache")
+    folder = base / "sopgen" / "templates"
+    try:
+        folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+    except OSError:
+        return None
+    return _BytecodeCache(str(folder))

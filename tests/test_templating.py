@@ -83,3 +83,24 @@ def test_template_errors_stop_the_build_cleanly(base_project: Path) -> None:
     assert "Error: the build failed; the previous site was left as it was" in result.output
     assert "Traceback" not in result.output
     assert not (base_project / "out").exists()
+
+
+def test_compiled_templates_are_cached_and_an_edit_is_seen(base_project: Path, tmp_path: Path,
+                                                            monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    (base_project / "templates").mkdir()
+    override = base_project / "templates/tools.md.j2"
+    override.write_text("# Tools, first version\n")
+    assert rendered(base_project)["tools.md"] == "# Tools, first version\n"
+    cached = list((tmp_path / "cache/sopgen/templates").iterdir())
+    assert len(cached) >= 9  # every page template, compiled once
+    override.write_text("# Tools, second version\n")
+    assert rendered(base_project)["tools.md"] == "# Tools, second version\n"
+
+
+def test_an_unwritable_cache_folder_does_not_stop_a_build(base_project: Path, tmp_path: Path,
+                                                          monkeypatch: pytest.MonkeyPatch) -> None:
+    blocker = tmp_path / "not-a-folder"
+    blocker.write_text("a file where the cache folder would go")
+    monkeypatch.setenv("XDG_CACHE_HOME", str(blocker))
+    assert rendered(base_project)["tools.md"].startswith("# ")
