@@ -18,7 +18,7 @@ from typing import Any
 import yaml
 
 from .catalog import Catalog
-from .render import EXTENSIONS, FEATURES, merge_nav, nav_title, render
+from .render import EXTENSIONS, FEATURES, UNSEARCHED, merge_nav, nav_title, render
 from .templating import environment
 
 
@@ -90,7 +90,8 @@ def export(config_file: Path, catalog: Catalog, target: Path, *, today: date) ->
             continue  # the project's own page of that name wins, as in a plugin build
         path.parent.mkdir(parents=True, exist_ok=True)
         # the title as escaped text, which themes put into <title> as HTML (see the plugin)
-        front = f"---\ntitle: {json.dumps(nav_title(page.title), ensure_ascii=False)}\n---\n\n"
+        search = "search:\n  exclude: true\n" if page.kind in UNSEARCHED else ""
+        front = f"---\ntitle: {json.dumps(nav_title(page.title), ensure_ascii=False)}\n{search}---\n\n"
         path.write_text(front + page.markdown, encoding="utf-8")
         written += 1
     for dest, source in site.files.items():

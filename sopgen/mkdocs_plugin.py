@@ -21,6 +21,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any, Callable, Optional
 
+import jinja2
 from mkdocs.config import base
 from mkdocs.config import config_options as c
 from mkdocs.config.defaults import MkDocsConfig
@@ -32,8 +33,8 @@ from .catalog import Catalog
 from .errors import Problem, SopgenError, TemplateFailed, summary
 from .printing import PAGE_SIZES, handbook_names, pdf_path
 from .loader import load
-from .render import EXTENSIONS, FEATURES, Site, merge_nav, nav_title, render
-from .templating import environment
+from .render import EXTENSIONS, FEATURES, UNSEARCHED, Site, merge_nav, nav_title, render
+from .templating import bytecode_cache, environment
 from .history import attach, read_history, reference_time
 from .validate import REVIEW_OVERDUE, validate
 
@@ -224,12 +225,19 @@ class SopgenPlugin(BasePlugin[SopgenConfig]):
             return {}
         return {name: pdf_path(name) for name in handbook_names(catalog)}
 
+    def on_env(self, env: jinja2.Environment, *, config: MkDocsConfig, files: Files) -> jinja2.Environment:
+        # the theme's templates too are compiled once, not at every build or serve rebuild
+        env.bytecode_cache = env.bytecode_cache or bytecode_cache()
+        return env
+
     def on_page_markdown(self, markdown: str, *, page: Any, config: MkDocsConfig, files: Files) -> str:
         generated = self.site.pages.get(page.file.src_uri) if self.site else None
         if generated is not None and page.file.generated_by is not None:
             # Themes put meta.title into <title> as HTML, and Material strips tags from
             # page.title there (which unescapes it): give it the escaped plain text.
             page.meta["title"] = nav_title(generated.title)
+            if generated.kind in UNSEARCHED:
+                page.meta["search"] = {"exclude": True}
         return markdown
 
     def on_pre_page(self, page: Any, *, config: MkDocsConfig, files: Files) -> Any:

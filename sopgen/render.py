@@ -48,6 +48,9 @@ EXTENSIONS: dict[str, dict[str, Any]] = {
 FEATURES = ["navigation.indexes", "navigation.sections", "navigation.prune", "content.action.edit",
             "search.highlight"]
 """Material features the navigation relies on."""
+UNSEARCHED = frozenset({"delegation", "reviews"})
+"""Page kinds left out of the search index: tables of every SOP of the business, which would
+otherwise answer every search beside the SOP's own page (and cost every rebuild their indexing)."""
 NAV_LIST = 20
 """The most entries a list in the navigation holds before it is grouped."""
 ASSETS = Path(__file__).parent / "assets"

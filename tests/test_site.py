@@ -7,6 +7,7 @@ they can, so the tests follow the example when it is edited.
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import shutil
@@ -281,7 +282,7 @@ def test_mkdocs_build_strict_on_the_example(tmp_path: Path) -> None:
     assert (tmp_path / "site/sops/send-client-invoices/index.html").is_file()
 
 
-def test_render_then_plain_mkdocs(tmp_path: Path) -> None:
+def test_render_then_plain_mkdocs(tmp_path: Path, example_site: Path) -> None:
     out = tmp_path / "rendered"
     result = cli("render", str(out), "-f", str(REPO / "mkdocs.yml"))
     assert result.exit_code == 0, result.output
@@ -297,6 +298,19 @@ def test_render_then_plain_mkdocs(tmp_path: Path) -> None:
     assert (built / "sops/send-client-invoices/index.html").is_file()
     assert (built / "how-to-use/index.html").is_file()
     assert page(built, "delegation/").row("Send client invoices")[1:5] == ["4 h", "$1,000", "$100–$200", "$800–$900"]
+    assert _searched_pages(built) == _searched_pages(example_site)
+
+
+def _searched_pages(site: Path) -> set[str]:
+    index = json.loads((site / "search/search_index.json").read_text(encoding="utf-8"))
+    return {doc["location"].split("#")[0] for doc in index["docs"]}
+
+
+def test_search_finds_sops_but_not_the_tables_of_every_sop(example_site: Path) -> None:
+    searched = _searched_pages(example_site)
+    assert {"sops/send-client-invoices/", "roles/bookkeeper/", "roles/bookkeeper/checklists/", "tools/"} <= searched
+    assert not searched & {"delegation/", "reviews/"}
+    assert (example_site / "delegation/index.html").is_file()
 
 
 # -- small projects -------------------------------------------------------------------------
