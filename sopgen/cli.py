@@ -235,9 +235,10 @@ def build(config_file: Optional[str], strict: bool, site_dir: Optional[str], pdf
     replaces the old one only when the whole build succeeded: a failure
     leaves the last good site in place.
     """
-    from .sitebuild import build as build_site
+    from .sitebuild import build as build_site, recover, site_dir_of
 
     config, catalog, problems = _load_checked(config_file, with_history=True)
+    recover(Path(site_dir).resolve() if site_dir else site_dir_of(config))
     say = (lambda msg: None) if quiet else (lambda msg: click.echo(msg, err=True))
     failing = [p for p in errors_in(problems, strict=strict) if p.rule != REVIEW_OVERDUE]
     _stop_on_errors(problems, failing=failing, warnings=not quiet, outcome="nothing was built")

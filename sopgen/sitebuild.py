@@ -9,6 +9,8 @@ fails on them (``mkdocs build --strict -q`` does not count what it hides).
 from __future__ import annotations
 
 import contextlib
+import ctypes
+import errno
 import functools
 import logging
 import os
@@ -148,6 +150,7 @@ def build(
             raise BuildFailed(f"{config_file.name}: {exc}") from None
         final = Path(site_dir).resolve() if site_dir else Path(config.site_dir).resolve()
         staging = final.parent / f".{final.name}.sopgen-new"
+        recover(final)
         shutil.rmtree(staging, ignore_errors=True)
         config.site_dir = str(staging)
         plugin = config.plugins.get("sopgen")
@@ -162,11 +165,16 @@ def build(
         config.plugins.on_startup(command="build", dirty=False)
         try:
             mkdocs_build.build(config)
-        except (MkDocsException, OSError) as exc:
+        except BaseException as exc:
             shutil.rmtree(staging, ignore_errors=True)
             if isinstance(exc, Abort):  # MkDocs logged the reason already; say what it means
                 raise BuildFailed("the build failed; the previous site was left as it was") from None
-            raise BuildFailed(str(exc) or type(exc).__name__) from None
+            if isinstance(exc, (MkDocsException, OSError)):
+                raise BuildFailed(str(exc) or type(exc).__name__) from None
+            if isinstance(exc, Exception):  # a hook's or another plugin's own error
+                raise BuildFailed(f"{type(exc).__name__}: {exc} (raised by a hook or plugin); "
+                                  "the previous site was left as it was") from None
+            raise
         finally:
             config.plugins.on_shutdown()
         warnings = [r.getMessage() for r in collect.records if r.levelno == logging.WARNING]
@@ -181,13 +189,51 @@ def build(
 
 
 def _swap(new: Path, final: Path) -> None:
-    """Put ``new`` where ``final`` is, keeping the old one until the new one is in place."""
+    """Put ``new`` where ``final`` is. Where the system can exchange two folders in one step
+    (Linux), ``final`` is never missing, even to a process killed mid-swap; elsewhere the old
+    site is set aside, and put back by the next build if a kill came between the two renames."""
     old = final.parent / f".{final.name}.sopgen-old"
+    if final.exists() and _exchange(new, final):
+        shutil.rmtree(new, ignore_errors=True)  # the old site, now
+        return
     shutil.rmtree(old, ignore_errors=True)
     if final.exists():
         final.rename(old)
     new.rename(final)
     shutil.rmtree(old, ignore_errors=True)
+
+
+def recover(final: Path) -> None:
+    """Put back a site that a build killed mid-swap had set aside (see :func:`_swap`)."""
+    old = final.parent / f".{final.name}.sopgen-old"
+    if old.is_dir() and not final.exists():
+        old.rename(final)
+
+
+def _exchange(a: Path, b: Path) -> bool:
+    """Swap two paths atomically with Linux's ``renameat2(RENAME_EXCHANGE)``; False where unsupported."""
+    renameat2 = getattr(_libc(), "renameat2", None)
+    if renameat2 is None:
+        return False
+    at_fdcwd, rename_exchange = -100, 2
+    if renameat2(at_fdcwd, os.fsencode(a), at_fdcwd, os.fsencode(b), rename_exchange) == 0:
+        return True
+    err = ctypes.get_errno()
+    if err in (errno.EINVAL, errno.ENOSYS, errno.EOPNOTSUPP):  # a file system or kernel without it
+        return False
+    raise OSError(err, os.strerror(err), str(b))
+
+
+@functools.lru_cache(maxsize=None)
+def _libc() -> Any:
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+    except OSError:
+        return None
+    if hasattr(libc, "renameat2"):
+        libc.renameat2.argtypes = [ctypes.c_int, ctypes.c_char_p, ctypes.c_int, ctypes.c_char_p, ctypes.c_uint]
+        libc.renameat2.restype = ctypes.c_int
+    return libc
 
 
 def _quiet_dirty_warning(record: logging.LogRecord) -> bool:

@@ -2,11 +2,19 @@
 
 from __future__ import annotations
 
+import os
+import random
+import shutil
+import signal
+import subprocess
+import sys
+import time
 from pathlib import Path
 
 import pytest
 
-from conftest import build_tree, run, tree_hash
+from conftest import BASE, build_tree, run, tree_hash
+from sopgen import sitebuild
 
 
 @pytest.mark.parametrize("quiet", [[], ["-q"]], ids=["normal", "quiet"])
@@ -42,3 +50,88 @@ def test_build_without_sopgen_plugin_says_how_to_fix(base_project: Path) -> None
 def test_quiet_build_prints_nothing_on_success(base_project: Path) -> None:
     result = run(base_project, "build", "-q", "--no-pdf", "-d", str(base_project / "out"))
     assert result.exit_code == 0 and result.output == ""
+
+
+# -- nothing already built is lost ---------------------------------------------------------
+
+@pytest.mark.parametrize(("files", "args", "message"), [
+    ({"templates/role.md.j2": "# {{ role.title }}\n\n{{ not_a_name }}\n"}, ["--no-pdf"], "'not_a_name' is undefined"),
+    ({"hooks.py": "def on_post_page(output, page, config):\n    raise RuntimeError('hook broke')\n",
+      "mkdocs.yml": "site_name: Base\ntheme: material\nplugins: [search, sopgen]\nhooks: [hooks.py]\n"},
+     ["--no-pdf"], "hook broke"),
+    ({"templates/pdf/handbook.html.j2": "<html>{{ not_a_name }}</html>\n"}, ["--pdf"], "'not_a_name' is undefined"),
+], ids=["templates", "mkdocs", "pdf"])
+def test_a_failure_at_any_phase_keeps_the_previous_site(base_project: Path, files: dict[str, str], args: list[str],
+                                                       message: str) -> None:
+    site = base_project / "out"
+    assert run(base_project, "build", "-d", str(site)).exit_code == 0
+    before = tree_hash(site)
+    build_tree(base_project, files)
+    result = run(base_project, "build", *args, "-d", str(site))
+    assert result.exit_code == 1, result.output
+    assert message in result.output
+    assert "Traceback" not in result.output
+    assert tree_hash(site) == before
+    assert not list(base_project.glob(".out.sopgen-*"))
+
+
+def test_the_site_is_exchanged_in_one_step(base_project: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    site = base_project / "out"
+    assert run(base_project, "build", "--no-pdf", "-d", str(site)).exit_code == 0
+    build_tree(base_project, {"sops/tasks/send-invoices.yml": (base_project / "sops/tasks/send-invoices.yml")
+                              .read_text().replace("title: ", "title: Renamed ", 1)})
+
+    def no_rename(self: Path, target: Path) -> None:
+        raise AssertionError(f"a rename of {self.name} left a moment without a site")
+
+    monkeypatch.setattr(Path, "rename", no_rename)
+    assert run(base_project, "build", "--no-pdf", "-d", str(site)).exit_code == 0
+    assert "Renamed Send client invoices" in (site / "sops/send-invoices/index.html").read_text()
+
+
+def test_without_an_atomic_exchange_a_killed_swap_is_recovered(base_project: Path,
+                                                              monkeypatch: pytest.MonkeyPatch) -> None:
+    site = base_project / "out"
+    assert run(base_project, "build", "--no-pdf", "-d", str(site)).exit_code == 0
+    before = tree_hash(site)
+    monkeypatch.setattr(sitebuild, "_exchange", lambda a, b: False)
+    site.rename(base_project / ".out.sopgen-old")  # a build killed between its two renames
+    build_tree(base_project, {"sops/tasks/send-invoices.yml": "title: [broken\n"})
+    result = run(base_project, "build", "--no-pdf", "-d", str(site))
+    assert result.exit_code == 1
+    assert tree_hash(site) == before, "the next build, even a failed one, put the old site back"
+    build_tree(base_project, {"sops/tasks/send-invoices.yml": (BASE / "sops/tasks/send-invoices.yml").read_text()})
+    assert run(base_project, "build", "--no-pdf", "-d", str(site)).exit_code == 0
+    assert not list(base_project.glob(".out.sopgen-*"))
+
+
+def test_sigkill_at_random_moments_leaves_the_old_site_byte_identical(base_project: Path, tmp_path: Path) -> None:
+    site = base_project / "out"
+    command = [sys.executable, "-m", "sopgen", "build", "-q", "--pdf", "-f", str(base_project / "mkdocs.yml"),
+               "-d", str(site)]
+    env = dict(os.environ, SOURCE_DATE_EPOCH="1764000000")
+    started = time.perf_counter()
+    subprocess.run(command, check=True, env=env)
+    duration = time.perf_counter() - started
+    old = tree_hash(site)
+    shutil.copytree(site, tmp_path / "old-site")
+    task = base_project / "sops/tasks/send-invoices.yml"
+    task.write_text(task.read_text().replace("title: ", "title: Changed ", 1))
+    rng = random.Random(7)
+    killed = finished = 0
+    while killed < 20:
+        proc = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        time.sleep(rng.uniform(0, duration))
+        proc.send_signal(signal.SIGKILL)
+        if proc.wait() == 0:  # the build beat the kill: the new site is whole; put the old one back
+            finished += 1
+            assert finished < 10, "the kill moments are drawn too late to test anything"
+            assert "Changed Send client invoices" in (site / "sops/send-invoices/index.html").read_text()
+            shutil.rmtree(site)
+            shutil.copytree(tmp_path / "old-site", site)
+            continue
+        killed += 1
+        assert tree_hash(site) == old, f"the site changed after kill {killed}"
+    subprocess.run(command, check=True, env=env)  # what a kill leaves behind never stops the next build
+    assert "Changed Send client invoices" in (site / "sops/send-invoices/index.html").read_text()
+    assert not list(base_project.glob(".out.sopgen-*"))
