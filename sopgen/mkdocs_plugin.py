@@ -13,6 +13,7 @@ the templates need, so a three-line ``mkdocs.yml`` works::
 from __future__ import annotations
 
 import atexit
+import json
 import logging
 import os
 import shutil
@@ -33,12 +34,24 @@ from .catalog import Catalog
 from .errors import Problem, SopgenError, TemplateFailed, summary
 from .printing import PAGE_SIZES, handbook_names, pdf_path
 from .loader import load
-from .render import EXTENSIONS, FEATURES, UNSEARCHED, Site, merge_nav, nav_title, render
+from .render import ASSETS, EXTENSIONS, FEATURES, UNSEARCHED, Site, merge_nav, nav_title, render
 from .templating import bytecode_cache, environment
 from .history import attach, read_history, reference_time
 from .validate import REVIEW_OVERDUE, validate
 
 log = logging.getLogger("mkdocs.plugins.sopgen")
+SERVE_JS = "assets/sopgen/serve.js"
+"""Under serve only: shows on every page why the last save could not be built."""
+SERVE_STATUS = "sopgen-status.json"
+"""Under serve only: the problems of the last save, read by serve.js."""
+
+class _Broken(PluginError):
+    """The sources could not be made into a site; ``lines`` says why, a problem a line."""
+
+    def __init__(self, message: str, lines: list[str]) -> None:
+        super().__init__(message)
+        self.lines = lines
+
 
 class SopgenConfig(base.Config):
     sops_dir = c.Type(str, default="sops")
@@ -84,6 +97,8 @@ class SopgenPlugin(BasePlugin[SopgenConfig]):
         self.epoch: Optional[str] = None
         """The SOURCE_DATE_EPOCH this plugin set (it leaves one set by the user alone)."""
         self.watched: set[str] = set()
+        self.problems_shown: list[str] = []
+        """Under serve: why the last save could not be built (the last good build stays on show)."""
 
     # -- events --------------------------------------------------------------------
 
@@ -96,6 +111,25 @@ class SopgenPlugin(BasePlugin[SopgenConfig]):
         _add_extensions(config)
         _add_features(config)
         project = self.project_dir(config)
+        try:
+            self._make_site(config, project)
+            self.problems_shown = []
+        except _Broken as exc:
+            if self.command != "serve" or self.site is None:
+                raise
+            # keep serving the last good build; every page says why it did not change (serve.js)
+            self.problems_shown = exc.lines
+            log.error(f"{exc}; still serving the last good build")
+        for css in self.site.css:
+            if css not in config.extra_css:
+                config.extra_css.append(css)
+        for js in self.site.js + ([SERVE_JS] if self.command == "serve" else []):
+            if js not in [str(s) for s in config.extra_javascript]:
+                config.extra_javascript.append(js)
+        return config
+
+    def _make_site(self, config: MkDocsConfig, project: Path) -> None:
+        """Load, validate and render the sources into ``self.site``; PluginError on any error."""
         if self.preloaded is not None:
             catalog, problems = self.preloaded
             self.preloaded = None  # a `serve` rebuild reads the sources again
@@ -104,7 +138,7 @@ class SopgenPlugin(BasePlugin[SopgenConfig]):
                 catalog = load(project, sops_dir=self.config.sops_dir,
                                cache=self.read_cache if self.command == "serve" else None)
             except Exception as exc:  # noqa: BLE001 - the loader raises our own errors only
-                raise PluginError(f"sopgen: {exc}") from None
+                raise _Broken(f"sopgen: {exc}", str(exc).splitlines()) from None
             problems = validate(catalog, today=self.today)
             for problem in problems:
                 if problem.severity == "error":
@@ -114,7 +148,8 @@ class SopgenPlugin(BasePlugin[SopgenConfig]):
                 else:
                     log.warning(str(problem))
         if any(p.severity == "error" for p in problems):
-            raise PluginError(f"sopgen: {summary(problems)}; fix them and build again")
+            raise _Broken(f"sopgen: {summary(problems)}; fix them and build again",
+                          [str(p) for p in problems if p.severity == "error"])
         if catalog.history is None:
             # under serve, the previous history saves a pass over git log when no commit was made
             self.history = read_history(project, sops_dir=self.config.sops_dir, previous=self.history)
@@ -134,14 +169,7 @@ class SopgenPlugin(BasePlugin[SopgenConfig]):
             self.site = render(catalog, self._environment(project), today=self.today, pdfs=self.pdfs,
                                cache=self.page_cache_md if self.command == "serve" else None)
         except TemplateFailed as exc:
-            raise PluginError(f"sopgen: {exc}") from None
-        for css in self.site.css:
-            if css not in config.extra_css:
-                config.extra_css.append(css)
-        for js in self.site.js:
-            if js not in [str(s) for s in config.extra_javascript]:
-                config.extra_javascript.append(js)
-        return config
+            raise _Broken(f"sopgen: {exc}", [str(exc)]) from None
 
     def on_files(self, files: Files, config: MkDocsConfig) -> Files:
         assert self.site is not None
@@ -162,6 +190,8 @@ class SopgenPlugin(BasePlugin[SopgenConfig]):
         for dest, source in self.site.files.items():
             if files.get_file_from_path(dest) is None:
                 files.append(File.generated(config, dest, abs_src_path=str(source)))
+        if self.command == "serve":
+            files.append(File.generated(config, SERVE_JS, abs_src_path=str(ASSETS / "serve.js")))
         for dest in self.pdfs.values():
             # a placeholder, so links to the handbook validate; on_post_build writes the PDF
             files.append(File.generated(config, dest, content=b""))
@@ -175,6 +205,9 @@ class SopgenPlugin(BasePlugin[SopgenConfig]):
         return files
 
     def on_post_build(self, *, config: MkDocsConfig) -> None:
+        if self.command == "serve":
+            status = {"problems": self.problems_shown}
+            (Path(config.site_dir) / SERVE_STATUS).write_text(json.dumps(status), encoding="utf-8")
         if not self.pdfs or self.catalog is None:
             return
         from . import pdf

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import shutil
 import socket
 import subprocess
@@ -73,3 +74,30 @@ def test_serve_rebuilds_on_yaml_and_template_edits(server) -> None:
     wait_for(f"{base}/tools/", "QuickBooks Online")
     (project / "templates/tools.md.j2").write_text("# Our tools\n\nOverridden while serving.\n")
     wait_for(f"{base}/tools/", "Overridden while serving.")
+
+
+def test_a_broken_save_keeps_the_last_good_build_and_says_why(server) -> None:
+    project, base, proc, log = server
+    page = f"{base}/sops/send-invoices/"
+    body = wait_for(page, "Send client invoices")
+    assert "assets/sopgen/serve.js" in body
+    task = project / "sops/tasks/send-invoices.yml"
+    good = task.read_text()
+    task.write_text("title: [broken\n")
+    status = wait_for(f"{base}/sopgen-status.json", "invalid YAML")
+    assert json.loads(status)["problems"] == [
+        "sops/tasks/send-invoices.yml:2:1: invalid YAML: did not find expected ',' or ']' "
+        "(while parsing a flow sequence at line 1)"]
+    assert "Send client invoices" in (fetch(page) or ""), "the last good page is still served, without a hang"
+    assert proc.poll() is None
+    log.seek(0)
+    output = log.read()
+    assert "still serving the last good build" in output and "Traceback" not in output
+
+    (project / "templates/tools.md.j2").write_text("{{ not_a_name }}\n")  # a template error, too
+    task.write_text(good)
+    wait_for(f"{base}/sopgen-status.json", "'not_a_name' is undefined")
+    (project / "templates/tools.md.j2").write_text('{% extends "default:tools.md.j2" %}\n')
+    task.write_text(good.replace("title: Send client invoices", "title: Send fixed invoices"))
+    wait_for(page, "Send fixed invoices")
+    assert json.loads(fetch(f"{base}/sopgen-status.json") or "{}") == {"problems": []}

@@ -500,3 +500,9 @@ def test_broken_yaml_names_file_line_and_column(base_project: Path) -> None:
     assert re.search(r"^sops/tasks/x\.yml:6:4: invalid YAML", result.output, re.MULTILINE), result.output
     assert "Traceback" not in result.output
     assert not (base_project / "site").exists()
+
+
+def test_a_built_site_has_nothing_of_serve(example_site: Path) -> None:
+    assert not (example_site / "assets/sopgen/serve.js").exists()
+    assert not (example_site / "sopgen-status.json").exists()
+    assert "serve.js" not in (example_site / "index.html").read_text(encoding="utf-8")
