@@ -42,6 +42,20 @@ Text = Annotated[str, BeforeValidator(_as_text)]
 """Plain text, shown literally."""
 Markdown = Annotated[str, BeforeValidator(_as_text), WithJsonSchema({"type": "string", "contentMediaType": "text/markdown"})]
 """Markdown text."""
+_WEB_ADDRESS = re.compile(r"^https?://[^\s/?#]+", re.IGNORECASE)
+
+
+def _web_address(value: Any) -> Any:
+    value = _as_text(value)
+    if isinstance(value, str) and not _WEB_ADDRESS.match(value.strip()):
+        shown = value if len(value) <= 40 else value[:37] + "..."
+        raise ValueError(f"'{shown}' is not a web address: write one that starts with https:// (or http://)")
+    return value
+
+
+WebAddress = Annotated[str, BeforeValidator(_web_address),
+                       WithJsonSchema({"type": "string", "format": "uri", "pattern": "^[Hh][Tt][Tt][Pp][Ss]?://"})]
+"""An http or https address: other schemes (``javascript:``, ``data:``, ``file:``) are refused."""
 Id = Annotated[str, BeforeValidator(_as_text), WithJsonSchema({"type": "string", "pattern": ID_PATTERN})]
 """A reference to a role or task: its file name without `.yml`."""
 
@@ -181,7 +195,7 @@ class Tool(Model):
     """A tool a role needs to succeed."""
 
     name: Text = Field(description="Name of the tool, as tasks refer to it: \"QuickBooks Online\".")
-    url: Optional[Text] = Field(None, description="Where to find it (http or https address).")
+    url: Optional[WebAddress] = Field(None, description="Where to find it (http or https address).")
     purpose: Optional[Markdown] = Field(None, description="What the role uses it for (Markdown).")
     access: Optional[Markdown] = Field(None, description="How the role gets access: who invites them, which account (Markdown).")
 
@@ -190,7 +204,7 @@ class Recording(Model):
     """A recorded training session."""
 
     title: Text = Field(description="Title of the recording.")
-    url: Text = Field(description="Where to watch it (http or https address).")
+    url: WebAddress = Field(description="Where to watch it (http or https address).")
     minutes: Optional[Number] = Field(None, ge=0, description="Length in minutes.")
 
 
@@ -254,7 +268,7 @@ class Step(Model):
     tip: Optional[Markdown] = Field(None, description="A tip that makes it easier (Markdown).")
     warning: Optional[Markdown] = Field(None, description="What can go wrong and must be avoided (Markdown).")
     image: Optional[Text] = Field(None, description="An image, as a path under sops/: \"media/invoice.png\".")
-    video: Optional[Text] = Field(None, description="A video showing the step (http or https address).")
+    video: Optional[WebAddress] = Field(None, description="A video showing the step (http or https address).")
     steps: list[Step] = Field([], description="Sub-steps, with the same fields.")
 
 
