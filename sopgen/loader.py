@@ -174,6 +174,8 @@ def _translate(err: Any, doc: Document, model: type[BaseModel]) -> Problem:
     if kind == "string_type":
         quote = " (put it in quotes to keep it as text)" if isinstance(value, bool) or value is None else ""
         return doc.problem(loc, f"expected text, got {describe(value)}{quote}")
+    if kind == "bool_type":
+        return doc.problem(loc, f"expected true or false, got {describe(value)}")
     if kind == "list_type":
         hint = " (write each item on its own line, starting with '- ')" if isinstance(value, str) else ""
         return doc.problem(loc, f"expected a list, got {describe(value)}{hint}")

@@ -13,13 +13,14 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import date, timedelta
-from typing import Annotated, Any, Literal, Optional, Union
+from typing import Annotated, Any, Iterator, Literal, Optional, Union, get_args
 
 from pydantic import (
     BaseModel,
     BeforeValidator,
     ConfigDict,
     Field,
+    StrictBool,
     WithJsonSchema,
     model_validator,
 )
@@ -40,7 +41,8 @@ def _as_text(value: Any) -> Any:
 
 Text = Annotated[str, BeforeValidator(_as_text)]
 """Plain text, shown literally."""
-Markdown = Annotated[str, BeforeValidator(_as_text), WithJsonSchema({"type": "string", "contentMediaType": "text/markdown"})]
+_MARKDOWN = WithJsonSchema({"type": "string", "contentMediaType": "text/markdown"})
+Markdown = Annotated[str, BeforeValidator(_as_text), _MARKDOWN]
 """Markdown text."""
 _WEB_ADDRESS = re.compile(r"^https?://[^\s/?#]+", re.IGNORECASE)
 
@@ -289,6 +291,10 @@ class Organization(Model):
     owner: Optional[Id] = Field(None, description="Role id of the owner: the person whose time delegation frees.")
     currency: Text = Field("USD", pattern=r"^[A-Z]{3}$", description="ISO 4217 code of the currency of every rate, e.g. USD, EUR, GBP.")
     review_every: DurationField = Field(Duration.parse("6 months"), description="How often every SOP should be checked against reality, unless a task says otherwise.")
+    allow_html: StrictBool = Field(False, description=(
+        "Let Markdown fields carry raw HTML, attributes set with {...} and links of any scheme (javascript:, data:). "
+        "Off by default, so that a contributor's file cannot put script into pages that staff open; "
+        "turn it on only when every author of the project is trusted."))
 
 
 class Role(Model):
@@ -366,3 +372,22 @@ def model_at(model: type[BaseModel], loc: tuple[Any, ...]) -> type[BaseModel] | 
         info = current.model_fields.get(part)
         current = _unwrap(info.annotation) if info else None
     return current
+
+
+def markdown_values(value: BaseModel, loc: tuple[Any, ...] = ()) -> Iterator[tuple[tuple[Any, ...], str]]:
+    """Every Markdown field of ``value`` and the models inside it, with where it sits: ``(("steps", 0, "tip"), "…")``."""
+    for name, info in type(value).model_fields.items():
+        field_value = getattr(value, name)
+        markdown = _MARKDOWN in info.metadata or _mentions(info.annotation, _MARKDOWN)
+        items = enumerate(field_value) if isinstance(field_value, list) else [(None, field_value)]
+        for i, item in items:
+            here = loc + (name,) + (() if i is None else (i,))
+            if isinstance(item, BaseModel):
+                yield from markdown_values(item, here)
+            elif markdown and isinstance(item, str):
+                yield here, item
+
+
+def _mentions(annotation: Any, marker: Any) -> bool:
+    """Whether ``marker`` is among the Annotated metadata anywhere inside ``annotation``."""
+    return any(arg is marker or _mentions(arg, marker) for arg in get_args(annotation))

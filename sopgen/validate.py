@@ -14,7 +14,8 @@ from typing import Iterable, Iterator, Optional
 
 from .catalog import Catalog, Entry, RoleEntry, TaskEntry
 from .errors import Problem
-from .model import Step
+from .mdcheck import findings
+from .model import Step, markdown_values
 from .yamlsource import Loc
 
 REVIEW_OVERDUE = "review-overdue"
@@ -31,6 +32,7 @@ def validate(catalog: Catalog, *, today: Optional[date] = None) -> list[Problem]
         found += _role(catalog, role)
     for task in catalog.tasks.values():
         found += _task(catalog, task, today)
+    found += _markup(catalog)
     found += _cycles(catalog.tasks.values(), "prerequisites", lambda t: t.prerequisites, "prerequisites form a cycle")
     found += _cycles(catalog.roles.values(), "reports_to", lambda r: [r.reports_to] if r.reports_to else [],
                      "reporting lines form a cycle")
@@ -155,6 +157,18 @@ def image_problem(sops: Path, image: str) -> Optional[str]:
     if resolved.suffix.lower() not in IMAGE_SUFFIXES:
         return f"'{image}' is not an image ({', '.join(IMAGE_SUFFIXES)})"
     return None
+
+
+def _markup(catalog: Catalog) -> Iterator[Problem]:
+    """Raw HTML, attributes and script links in Markdown fields, unless the project allows HTML."""
+    if catalog.organization.allow_html:
+        return
+    source = catalog.organization_source
+    organization = source.rel if source else f"{catalog.sops.relative_to(catalog.root).as_posix()}/organization.yml"
+    for entry in [*catalog.roles.values(), *catalog.tasks.values()]:
+        for loc, text in markdown_values(entry.data):
+            for finding in findings(text):
+                yield entry.source.doc.problem(loc, finding.message(organization))
 
 
 def _cycles(entries: Iterable[Entry], field: str, edges, message: str) -> Iterator[Problem]:
