@@ -145,13 +145,15 @@ def image_problem(sops: Path, image: str) -> Optional[str]:
     """Why ``image`` (a path under ``sops``) cannot be used, or ``None`` when it can."""
     if "://" in image or image.startswith(("/", "\\")) or (len(image) > 1 and image[1] == ":"):
         return f"'{image}' must be a path under sops/, such as 'media/{Path(image).name or 'picture.png'}'"
+    if not image.isprintable():  # a NUL byte would make the operating system refuse the path itself
+        return f"'{image}' is not a file name: it holds a control character"
     if ".." in image.replace("\\", "/").split("/"):
         # the site copies the image to assets/sops/<image>: a '..' could aim that copy outside the site
         return f"'{image}' must not contain '..': write the path from sops/, such as 'media/{Path(image).name}'"
     target = sops / image
     try:
         resolved = target.resolve()
-    except (OSError, RuntimeError):
+    except (OSError, RuntimeError, ValueError):
         return f"'{image}' cannot be resolved"
     if not resolved.is_relative_to(sops.resolve()):
         return f"'{image}' points outside sops/; keep images in sops/media/"
