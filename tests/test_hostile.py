@@ -286,3 +286,24 @@ def test_a_template_that_links_outside_templates_is_refused(base_project: Path, 
     os.symlink(secret, base_project / "templates/notes.md.j2")
     with pytest.raises(TemplateFailed, match="templates/notes.md.j2 is a link to a file outside templates/"):
         render(load(base_project), environment(base_project), today=TODAY)
+
+
+def test_allow_html_does_not_allow_script_addresses(base_project: Path) -> None:
+    organization = base_project / "sops/organization.yml"
+    organization.write_text(organization.read_text() + "allow_html: true\n")
+    task = base_project / "sops/tasks/send-invoices.yml"
+    task.write_text(task.read_text().replace("    image: media/screen.svg", "    video: javascript:alert(1)"))
+    assert problems_of(base_project) == [
+        "sops/tasks/send-invoices.yml:9:12: steps[0].video: 'javascript:alert(1)' is not a web address: "
+        "write one that starts with https:// (or http://)"]
+
+
+# -- reports ------------------------------------------------------------------------------------
+
+def test_a_report_line_cannot_be_split_or_disguised(base_project: Path) -> None:
+    (base_project / "sops/roles/owner.yml").write_text(
+        'title: Owner\nsummary: Runs it.\n"x\\rsops/roles/owner.yml:1:1: all good\\e[2K": 1\nrate: "\\u202e05"\n')
+    result = run(base_project, "validate")
+    assert result.exit_code == 1
+    assert "sops/roles/owner.yml:3:1: x\\rsops/roles/owner.yml:1:1: all good\\x1b[2K: unknown field" in result.output
+    assert "\r" not in result.output and "\x1b" not in result.output and "\u202e" not in result.output
