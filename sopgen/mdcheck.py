@@ -11,7 +11,10 @@ logged in to other intranet pages, so by default a Markdown field (FORMAT.md's
   script or redirect a link (``on*``, ``href``, ``src``, ``formaction``,
   ``srcdoc``, ``style``) are too many to list;
 * links and images whose address has a scheme other than those of :data:`SAFE_SCHEMES`
-  (``javascript:``, ``data:``, ``vbscript:``, ``file:``).
+  (``javascript:``, ``data:``, ``vbscript:``, ``file:``);
+* snippet includes (``--8<-- ".env"``): when a site's ``mkdocs.yml`` turns on
+  pymdownx.snippets, they would paste any file of the project into the page,
+  even inside code blocks, so they are found in the text itself.
 
 A project whose authors are all trusted opts out with ``allow_html: true`` in
 ``organization.yml``.
@@ -54,7 +57,7 @@ class Finding:
     """What one Markdown field may not carry, of one kind, said for its author."""
 
     kind: str
-    """``html``, ``attribute`` or ``link``."""
+    """``html``, ``attribute``, ``link`` or ``include``."""
     shown: tuple[str, ...]
     """What was written, each shortened to one line."""
 
@@ -70,6 +73,8 @@ class Finding:
         if self.kind == "attribute":
             return (f"the attribute{'s' if many else ''} {what} {verb} not allowed in Markdown (only classes and "
                     f"{', '.join(SAFE_ATTRIBUTES[1:])}): remove {'them' if many else 'it'}, {fix}")
+        if self.kind == "include":
+            return f"the file include {what} is not allowed in Markdown: copy the text in, {fix}"
         return (f"the address{'es' if many else ''} {what} {verb} not allowed in a link or image: use http(s), "
                 f"mailto: or tel: addresses or relative ones, {fix}")
 
@@ -84,6 +89,9 @@ def findings(text: str) -> list[Finding]:
     # becomes inline HTML and `{: onclick=… }` becomes an attribute of the cell.
     # What the cell shows counts only for kinds the blocks did not already show.
     by_kind = _by_kind(_audit(text))
+    includes = [_shown(m.group(0)) for m in _SNIPPET.finditer(text)]
+    if includes:
+        by_kind["include"] = includes
     for kind, shown in _by_kind(_audit(f"| {md_inline(text)} |\n| --- |")).items():
         by_kind.setdefault(kind, shown)
     return [Finding(kind, tuple(shown)) for kind, shown in by_kind.items()]
@@ -178,6 +186,8 @@ class _Addresses(Treeprocessor):
                     self.md.findings.append(("link", _shown(address)))
 
 
+_SNIPPET = re.compile(r"-+8<-+[^\n]*")
+"""pymdownx.snippets' include marker, with what follows it on its line."""
 _SCHEME = re.compile(r"^([a-zA-Z][a-zA-Z0-9+.-]*):")
 
 

@@ -55,6 +55,8 @@ def problems_of(project: Path) -> list[str]:
      "data:image/svg+xml;base64,PHN2ZyBvbmxvYWQ9YWxlcnQoMSk+"),
     ("[x](vbscript:msgbox(1))", "link", "vbscript:msgbox(1)"),
     ("[x](file:///etc/passwd)", "link", "file:///etc/passwd"),
+    ('--8<-- ".env"', "include", '--8<-- ".env"'),
+    ('```\n-8<- ".git/config"\n```', "include", '-8<- ".git/config"'),
 ])
 def test_markdown_that_could_carry_script_is_found(text: str, kind: str, shown: str) -> None:
     found = findings(text)
