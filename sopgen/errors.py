@@ -7,6 +7,7 @@ all at once and then fail once, by raising :class:`ProjectInvalid`.
 
 from __future__ import annotations
 
+import unicodedata
 from dataclasses import asdict, dataclass
 from typing import Literal
 
@@ -34,10 +35,22 @@ class Problem:
         where = self.path if not self.line else f"{self.path}:{self.line}:{self.col}"
         kind = "warning: " if self.severity == "warning" else ""
         field = f"{self.field}: " if self.field else ""
-        return f"{where}: {kind}{field}{self.message}"
+        return printable(f"{where}: {kind}{field}{self.message}")
 
     def as_dict(self) -> dict[str, object]:
         return asdict(self)
+
+
+def printable(text: str) -> str:
+    """``text`` on one line with its control characters escaped (``\\r``, ``\\x1b``, ``\\u202e``).
+
+    Problems quote what authors wrote; a key or value holding a line break, a
+    terminal escape or a bidirectional override must not split or disguise a
+    report line in a terminal or a CI log.
+    """
+    if text.isprintable():
+        return text
+    return "".join(c if c.isprintable() or unicodedata.category(c) == "Zs" else repr(c)[1:-1] for c in text)
 
 
 class SopgenError(Exception):

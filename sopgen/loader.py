@@ -129,6 +129,11 @@ def _read(catalog: Catalog, file: Path, model: type[BaseModel],
 
 def _read_now(catalog: Catalog, file: Path, model: type[BaseModel]) -> tuple[Source | None, Any]:
     rel = file.relative_to(catalog.root).as_posix()
+    if not file.resolve().is_relative_to(catalog.sops.resolve()):
+        # a link committed to the repository must not publish (or quote in errors) a file of the machine
+        catalog.problems.append(Problem(rel, 1, 1, "", "the file is a link to a file outside sops/, "
+                                                       "which sopgen does not read; put the file itself here"))
+        return None, None
     doc, problems = load_file(file, rel)
     catalog.problems.extend(problems)
     if doc is None:
@@ -174,6 +179,8 @@ def _translate(err: Any, doc: Document, model: type[BaseModel]) -> Problem:
     if kind == "string_type":
         quote = " (put it in quotes to keep it as text)" if isinstance(value, bool) or value is None else ""
         return doc.problem(loc, f"expected text, got {describe(value)}{quote}")
+    if kind == "bool_type":
+        return doc.problem(loc, f"expected true or false, got {describe(value)}")
     if kind == "list_type":
         hint = " (write each item on its own line, starting with '- ')" if isinstance(value, str) else ""
         return doc.problem(loc, f"expected a list, got {describe(value)}{hint}")

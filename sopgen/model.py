@@ -13,13 +13,14 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import date, timedelta
-from typing import Annotated, Any, Literal, Optional, Union
+from typing import Annotated, Any, Iterator, Literal, Optional, Union, get_args
 
 from pydantic import (
     BaseModel,
     BeforeValidator,
     ConfigDict,
     Field,
+    StrictBool,
     WithJsonSchema,
     model_validator,
 )
@@ -40,8 +41,23 @@ def _as_text(value: Any) -> Any:
 
 Text = Annotated[str, BeforeValidator(_as_text)]
 """Plain text, shown literally."""
-Markdown = Annotated[str, BeforeValidator(_as_text), WithJsonSchema({"type": "string", "contentMediaType": "text/markdown"})]
+_MARKDOWN = WithJsonSchema({"type": "string", "contentMediaType": "text/markdown"})
+Markdown = Annotated[str, BeforeValidator(_as_text), _MARKDOWN]
 """Markdown text."""
+_WEB_ADDRESS = re.compile(r"^https?://[^\s/?#]+", re.IGNORECASE)
+
+
+def _web_address(value: Any) -> Any:
+    value = _as_text(value)
+    if isinstance(value, str) and not _WEB_ADDRESS.match(value.strip()):
+        shown = value if len(value) <= 40 else value[:37] + "..."
+        raise ValueError(f"'{shown}' is not a web address: write one that starts with https:// (or http://)")
+    return value
+
+
+WebAddress = Annotated[str, BeforeValidator(_web_address),
+                       WithJsonSchema({"type": "string", "format": "uri", "pattern": "^[Hh][Tt][Tt][Pp][Ss]?://"})]
+"""An http or https address: other schemes (``javascript:``, ``data:``, ``file:``) are refused."""
 Id = Annotated[str, BeforeValidator(_as_text), WithJsonSchema({"type": "string", "pattern": ID_PATTERN})]
 """A reference to a role or task: its file name without `.yml`."""
 
@@ -181,7 +197,7 @@ class Tool(Model):
     """A tool a role needs to succeed."""
 
     name: Text = Field(description="Name of the tool, as tasks refer to it: \"QuickBooks Online\".")
-    url: Optional[Text] = Field(None, description="Where to find it (http or https address).")
+    url: Optional[WebAddress] = Field(None, description="Where to find it (http or https address).")
     purpose: Optional[Markdown] = Field(None, description="What the role uses it for (Markdown).")
     access: Optional[Markdown] = Field(None, description="How the role gets access: who invites them, which account (Markdown).")
 
@@ -190,7 +206,7 @@ class Recording(Model):
     """A recorded training session."""
 
     title: Text = Field(description="Title of the recording.")
-    url: Text = Field(description="Where to watch it (http or https address).")
+    url: WebAddress = Field(description="Where to watch it (http or https address).")
     minutes: Optional[Number] = Field(None, ge=0, description="Length in minutes.")
 
 
@@ -254,7 +270,7 @@ class Step(Model):
     tip: Optional[Markdown] = Field(None, description="A tip that makes it easier (Markdown).")
     warning: Optional[Markdown] = Field(None, description="What can go wrong and must be avoided (Markdown).")
     image: Optional[Text] = Field(None, description="An image, as a path under sops/: \"media/invoice.png\".")
-    video: Optional[Text] = Field(None, description="A video showing the step (http or https address).")
+    video: Optional[WebAddress] = Field(None, description="A video showing the step (http or https address).")
     steps: list[Step] = Field([], description="Sub-steps, with the same fields.")
 
 
@@ -275,6 +291,10 @@ class Organization(Model):
     owner: Optional[Id] = Field(None, description="Role id of the owner: the person whose time delegation frees.")
     currency: Text = Field("USD", pattern=r"^[A-Z]{3}$", description="ISO 4217 code of the currency of every rate, e.g. USD, EUR, GBP.")
     review_every: DurationField = Field(Duration.parse("6 months"), description="How often every SOP should be checked against reality, unless a task says otherwise.")
+    allow_html: StrictBool = Field(False, description=(
+        "Let Markdown fields carry raw HTML, attributes set with {...} and links of any scheme (javascript:, data:). "
+        "Off by default, so that a contributor's file cannot put script into pages that staff open; "
+        "turn it on only when every author of the project is trusted."))
 
 
 class Role(Model):
@@ -352,3 +372,22 @@ def model_at(model: type[BaseModel], loc: tuple[Any, ...]) -> type[BaseModel] | 
         info = current.model_fields.get(part)
         current = _unwrap(info.annotation) if info else None
     return current
+
+
+def markdown_values(value: BaseModel, loc: tuple[Any, ...] = ()) -> Iterator[tuple[tuple[Any, ...], str]]:
+    """Every Markdown field of ``value`` and the models inside it, with where it sits: ``(("steps", 0, "tip"), "…")``."""
+    for name, info in type(value).model_fields.items():
+        field_value = getattr(value, name)
+        markdown = _MARKDOWN in info.metadata or _mentions(info.annotation, _MARKDOWN)
+        items = enumerate(field_value) if isinstance(field_value, list) else [(None, field_value)]
+        for i, item in items:
+            here = loc + (name,) + (() if i is None else (i,))
+            if isinstance(item, BaseModel):
+                yield from markdown_values(item, here)
+            elif markdown and isinstance(item, str):
+                yield here, item
+
+
+def _mentions(annotation: Any, marker: Any) -> bool:
+    """Whether ``marker`` is among the Annotated metadata anywhere inside ``annotation``."""
+    return any(arg is marker or _mentions(arg, marker) for arg in get_args(annotation))

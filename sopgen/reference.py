@@ -86,6 +86,8 @@ def table(model: type[BaseModel]) -> str:
             need = "required"
         elif info.default in (None, [], ()) or info.default_factory is not None:
             need = ""
+        elif isinstance(info.default, bool):
+            need = f"default `{str(info.default).lower()}`"  # as it is written in YAML
         else:
             need = f"default `{info.default}`"
         description = (info.description or "").replace("|", "\\|")

@@ -39,12 +39,31 @@ def search_path(project_dir: Optional[Path]) -> list[Path]:
     return folders
 
 
+class _ProjectLoader(jinja2.FileSystemLoader):
+    """The project's ``templates/`` folder, refusing a template that is a link to a file outside it.
+
+    (Jinja itself refuses names with ``..``; a symbolic link committed to the
+    repository would otherwise let ``{% include %}`` read any file of the machine.)
+    """
+
+    def __init__(self, folder: Path) -> None:
+        super().__init__(folder)
+        self.folder = folder.resolve()
+
+    def get_source(self, environment: jinja2.Environment, template: str) -> tuple[str, str, Callable[[], bool]]:
+        source, filename, uptodate = super().get_source(environment, template)
+        if not Path(filename).resolve().is_relative_to(self.folder):
+            raise jinja2.TemplateError(f"templates/{template} is a link to a file outside templates/, "
+                                       "which sopgen does not read; put the template itself there")
+        return source, filename, uptodate
+
+
 def environment(project_dir: Optional[Path] = None, *, filters: Optional[dict[str, Callable[..., Any]]] = None) -> jinja2.Environment:
     """The Jinja environment for a project (``None``: the defaults only)."""
     defaults = jinja2.FileSystemLoader(default_templates())
     loaders: list[jinja2.BaseLoader] = []
     if project_dir is not None and (project_dir / "templates").is_dir():
-        loaders.append(jinja2.FileSystemLoader(project_dir / "templates"))
+        loaders.append(_ProjectLoader(project_dir / "templates"))
     loaders += [jinja2.PrefixLoader({"default": defaults}, delimiter=":"), defaults]
     env = jinja2.Environment(
         loader=jinja2.ChoiceLoader(loaders),

@@ -14,7 +14,8 @@ from typing import Iterable, Iterator, Optional
 
 from .catalog import Catalog, Entry, RoleEntry, TaskEntry
 from .errors import Problem
-from .model import Step
+from .mdcheck import findings
+from .model import Step, markdown_values
 from .yamlsource import Loc
 
 REVIEW_OVERDUE = "review-overdue"
@@ -31,6 +32,7 @@ def validate(catalog: Catalog, *, today: Optional[date] = None) -> list[Problem]
         found += _role(catalog, role)
     for task in catalog.tasks.values():
         found += _task(catalog, task, today)
+    found += _markup(catalog)
     found += _cycles(catalog.tasks.values(), "prerequisites", lambda t: t.prerequisites, "prerequisites form a cycle")
     found += _cycles(catalog.roles.values(), "reports_to", lambda r: [r.reports_to] if r.reports_to else [],
                      "reporting lines form a cycle")
@@ -143,10 +145,15 @@ def image_problem(sops: Path, image: str) -> Optional[str]:
     """Why ``image`` (a path under ``sops``) cannot be used, or ``None`` when it can."""
     if "://" in image or image.startswith(("/", "\\")) or (len(image) > 1 and image[1] == ":"):
         return f"'{image}' must be a path under sops/, such as 'media/{Path(image).name or 'picture.png'}'"
+    if not image.isprintable():  # a NUL byte would make the operating system refuse the path itself
+        return f"'{image}' is not a file name: it holds a control character"
+    if ".." in image.replace("\\", "/").split("/"):
+        # the site copies the image to assets/sops/<image>: a '..' could aim that copy outside the site
+        return f"'{image}' must not contain '..': write the path from sops/, such as 'media/{Path(image).name}'"
     target = sops / image
     try:
         resolved = target.resolve()
-    except (OSError, RuntimeError):
+    except (OSError, RuntimeError, ValueError):
         return f"'{image}' cannot be resolved"
     if not resolved.is_relative_to(sops.resolve()):
         return f"'{image}' points outside sops/; keep images in sops/media/"
@@ -155,6 +162,18 @@ def image_problem(sops: Path, image: str) -> Optional[str]:
     if resolved.suffix.lower() not in IMAGE_SUFFIXES:
         return f"'{image}' is not an image ({', '.join(IMAGE_SUFFIXES)})"
     return None
+
+
+def _markup(catalog: Catalog) -> Iterator[Problem]:
+    """Raw HTML, attributes and script links in Markdown fields, unless the project allows HTML."""
+    if catalog.organization.allow_html:
+        return
+    source = catalog.organization_source
+    organization = source.rel if source else f"{catalog.sops.relative_to(catalog.root).as_posix()}/organization.yml"
+    for entry in [*catalog.roles.values(), *catalog.tasks.values()]:
+        for loc, text in markdown_values(entry.data):
+            for finding in findings(text):
+                yield entry.source.doc.problem(loc, finding.message(organization))
 
 
 def _cycles(entries: Iterable[Entry], field: str, edges, message: str) -> Iterator[Problem]:

@@ -10,6 +10,8 @@ format and remember where every value came from:
 * tags that would build objects (``!!python/…``, ``!!set``, ``!custom``) are refused;
 * anchors and aliases work, but a document that expands past
   :data:`MAX_VALUES` values is refused at once ("billion laughs");
+* a file larger than :data:`MAX_FILE_BYTES`, or nested deeper than
+  :data:`MAX_DEPTH`, is refused with a message, never a hang or a crash;
 * UTF-8 with or without a byte-order mark, LF or CRLF line ends.
 """
 
@@ -30,6 +32,13 @@ MAX_VALUES = 100_000
 """Values one document may hold once its aliases are expanded."""
 MAX_DEPTH = 100
 """How deeply mappings and lists may nest."""
+MAX_FILE_BYTES = 1_000_000
+"""The largest source file sopgen reads. A long SOP is a few kilobytes; a
+megabyte leaves room for any real one while keeping a runaway file (a pasted
+log, a generated dump) from filling memory."""
+_SHALLOW_ENOUGH = 4_096
+"""Text this short cannot nest deeper than libyaml's recursive composer can
+take (it crashes the process past some 20,000 levels); longer text is measured first."""
 
 Loc = tuple[Union[str, int], ...]
 """Where a value sits in a document: ``("steps", 2, "image")``."""
@@ -149,13 +158,20 @@ class _Refused(Exception):
 def load_file(file: Path, display: str) -> tuple[Document | None, list[Problem]]:
     """Read ``file`` (shown as ``display`` in messages) into a :class:`Document`."""
     try:
-        raw = file.read_bytes()
+        with file.open("rb") as fh:
+            raw = fh.read(MAX_FILE_BYTES + 1)
     except OSError as exc:
         return None, [Problem(display, 1, 1, "", f"cannot read the file: {exc.strerror}")]
     return load_bytes(raw, display)
 
 
 def load_bytes(raw: bytes, display: str) -> tuple[Document | None, list[Problem]]:
+    if len(raw) > MAX_FILE_BYTES:
+        return None, [Problem(
+            display, 1, 1, "",
+            f"the file is larger than {MAX_FILE_BYTES:,} bytes, the most sopgen reads; "
+            "split it into several roles or tasks",
+        )]
     if raw.startswith(b"\xef\xbb\xbf"):
         raw = raw[3:]
     try:
@@ -174,6 +190,10 @@ def load_bytes(raw: bytes, display: str) -> tuple[Document | None, list[Problem]
 
 def load_text(text: str, display: str) -> tuple[Document | None, list[Problem]]:
     """Parse one YAML document held in ``text``."""
+    if len(text) > _SHALLOW_ENOUGH:
+        too_deep = _too_deep(text, display)
+        if too_deep:
+            return None, [too_deep]
     composer = _Composer(text)
     try:
         node = composer.get_single_node()
@@ -198,6 +218,30 @@ def load_text(text: str, display: str) -> tuple[Document | None, list[Problem]]:
     except _Refused as refused:
         return None, [refused.problem]
     return doc, builder.problems
+
+
+def _too_deep(text: str, display: str) -> Problem | None:
+    """A problem when ``text`` nests past :data:`MAX_DEPTH`, found from the parser's flat
+    event stream before the recursive composer sees it; syntax errors are left to the composer."""
+    parser = _Composer(text)
+    depth = 0
+    try:
+        while True:
+            event = parser.get_event()
+            if event is None or isinstance(event, yaml.StreamEndEvent):
+                return None
+            if isinstance(event, (yaml.SequenceStartEvent, yaml.MappingStartEvent)):
+                depth += 1
+                if depth > MAX_DEPTH:
+                    m = event.start_mark
+                    return Problem(display, m.line + 1, m.column + 1, "",
+                                   f"values nest more than {MAX_DEPTH} levels deep")
+            elif isinstance(event, (yaml.SequenceEndEvent, yaml.MappingEndEvent)):
+                depth -= 1
+    except yaml.YAMLError:
+        return None
+    finally:
+        parser.dispose()
 
 
 class _Builder:
@@ -225,8 +269,8 @@ class _Builder:
                 f"this document expands to more than {MAX_VALUES:,} values {how}; "
                 "sopgen refuses it (split the file, or use fewer aliases)",
             ))
-        if depth > MAX_DEPTH:
-            raise _Refused(self._problem(node, loc, f"values nest more than {MAX_DEPTH} levels deep"))
+        if depth > MAX_DEPTH:  # the field is the top one: a path of a hundred [0]s helps nobody
+            raise _Refused(self._problem(node, loc[:1], f"values nest more than {MAX_DEPTH} levels deep"))
         if id(node) in self.active:
             raise _Refused(self._problem(node, loc, "an alias refers to the value that contains it (a cycle)"))
         self.doc.values.setdefault(loc, node.start_mark)

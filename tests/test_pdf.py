@@ -167,6 +167,8 @@ def test_fetcher_reads_only_project_files(tmp_path: Path) -> None:
 def test_an_sop_cannot_pull_outside_files_into_a_pdf(base_project: Path, tmp_path: Path) -> None:
     secret = tmp_path / "secret.txt"
     secret.write_text("TOP-SECRET-VALUE")
+    organization = base_project / "sops/organization.yml"  # HTML allowed: the fetcher is the last line of defence
+    organization.write_text(organization.read_text() + "allow_html: true\n")
     task = base_project / "sops/tasks/send-invoices.yml"
     task.write_text(task.read_text().replace(
         "- do: Send the invoices.",

@@ -6,7 +6,7 @@ import time
 
 import pytest
 
-from sopgen.yamlsource import MAX_VALUES, load_bytes, load_text
+from sopgen.yamlsource import MAX_DEPTH, MAX_FILE_BYTES, MAX_VALUES, load_bytes, load_file, load_text
 
 
 def load_ok(text: str):
@@ -132,3 +132,40 @@ def test_empty_file_is_an_empty_mapping() -> None:
 def test_deep_nesting_is_refused() -> None:
     doc, problems = load_text("a: " + "[" * 150 + "]" * 150 + "\n", "f.yml")
     assert doc is None and "nest more than" in problems[0].message
+
+
+@pytest.mark.parametrize("text", [
+    "a: " + "[" * 10_000 + "]" * 10_000 + "\n",
+    "a: " + "[" * 1_000_000,  # unclosed, and deeper than libyaml's composer can recurse
+    "a: " + "{a: " * 300_000,
+    "- " * 50_000 + "x\n",
+], ids=["flow-10k", "flow-1M-unclosed", "mapping-300k", "block-50k"])
+def test_very_deep_nesting_is_a_located_error_not_a_crash(text: str) -> None:
+    start = time.perf_counter()
+    doc, problems = load_text(text, "f.yml")
+    assert doc is None
+    assert [(p.line, p.message) for p in problems] == [(1, f"values nest more than {MAX_DEPTH} levels deep")]
+    assert problems[0].col > MAX_DEPTH  # at the bracket that went one level too deep
+    assert time.perf_counter() - start < 1.0
+
+
+def test_nesting_up_to_the_limit_is_fine() -> None:
+    depth = MAX_DEPTH - 1  # the top-level mapping is one level
+    assert load_ok("a: " + "[" * depth + "x" + "]" * depth + "\n").data["a"] is not None
+
+
+def test_a_file_over_the_size_limit_is_refused_unread(tmp_path) -> None:
+    big = tmp_path / "big.yml"
+    big.write_bytes(b"title: x\n" + b"# padding\n" * (MAX_FILE_BYTES // 10))
+    doc, problems = load_file(big, "sops/tasks/big.yml")
+    assert doc is None
+    assert [str(p) for p in problems] == [
+        f"sops/tasks/big.yml:1:1: the file is larger than {MAX_FILE_BYTES:,} bytes, the most sopgen reads; "
+        "split it into several roles or tasks"]
+
+
+def test_a_file_just_under_the_size_limit_is_read() -> None:
+    raw = b"title: x\n" + b"#" * (MAX_FILE_BYTES - 10) + b"\n"
+    assert len(raw) <= MAX_FILE_BYTES
+    doc, problems = load_bytes(raw, "f.yml")
+    assert problems == [] and doc.data == {"title": "x"}

@@ -1,0 +1,311 @@
+"""Hostile sources: a contributor's file must not put script into pages, read files or write outside the site.
+
+The YAML limits (size, depth, aliases, tags) are tested in test_yamlsource.py,
+the PDF fetcher in test_pdf.py, and random mutations in test_fuzz.py.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from datetime import date
+from pathlib import Path
+
+import markdown
+import pytest
+
+from conftest import build_tree, run
+from sopgen.errors import TemplateFailed
+from sopgen.loader import load
+from sopgen.mdcheck import findings, scheme
+from sopgen.model import Step, Tool
+from sopgen.render import EXTENSIONS, render
+from sopgen.templating import environment
+from sopgen.validate import errors_in, validate
+
+TODAY = date(2026, 11, 25)
+
+
+def problems_of(project: Path) -> list[str]:
+    return [str(p) for p in errors_in(validate(load(project), today=TODAY))]
+
+
+# -- what a Markdown field may carry ---------------------------------------------------------
+
+@pytest.mark.parametrize(("text", "kind", "shown"), [
+    ("<script>alert(1)</script>", "html", "<script>alert(1)</script>"),
+    ("Click <img src=x onerror=alert(1)> here", "html", "<img src=x onerror=alert(1)>"),
+    ("<iframe src='https://evil.example'></iframe>", "html", "<iframe src='https://evil.example'></iframe>"),
+    ("Text <!-- hidden from reviewers -->", "html", "<!-- hidden from reviewers -->"),
+    ("<div markdown>\n*x*\n</div>", "html", "<div>"),
+    ("<javascript:alert(1)>", "html", "<javascript:alert(1)>"),
+    ("para\n\n    <b>indented code</b>", "html", "<b>"),  # a code block here, inline HTML in a checklist
+    ("Para\n{: onclick=\"alert(1)\" }", "attribute", "onclick=alert(1)"),
+    ("*x*{onmouseover=\"alert(1)\"}", "attribute", "onmouseover=alert(1)"),
+    ("Pay | {: onclick=alert(1) }", "attribute", "onclick=alert(1)"),  # an attribute of the table cell
+    ("Para\n{: style=\"position:fixed;inset:0\" }", "attribute", "style=position:fixed;inset:0"),
+    ("[x](https://ok.example){: href=\"javascript:alert(1)\" }", "attribute", "href=javascript:alert(1)"),
+    ("[x](javascript:alert(1))", "link", "javascript:alert(1)"),
+    ("[x](JaVaScRiPt:alert(1))", "link", "JaVaScRiPt:alert(1)"),
+    ("[x]( javascript:alert(1))", "link", "javascript:alert(1)"),
+    ("[x](<javascript:alert(1)>)", "link", "javascript:alert(1)"),
+    ("[x](jav&#x09;ascript:alert(1))", "link", "jav&#x09;ascript:alert(1)"),
+    ("[x][r]\n\n[r]: javascript:alert(1)", "link", "javascript:alert(1)"),
+    ("![x](data:image/svg+xml;base64,PHN2ZyBvbmxvYWQ9YWxlcnQoMSk+)", "link",
+     "data:image/svg+xml;base64,PHN2ZyBvbmxvYWQ9YWxlcnQoMSk+"),
+    ("[x](vbscript:msgbox(1))", "link", "vbscript:msgbox(1)"),
+    ("[x](file:///etc/passwd)", "link", "file:///etc/passwd"),
+    ('--8<-- ".env"', "include", '--8<-- ".env"'),
+    ('```\n-8<- ".git/config"\n```', "include", '-8<- ".git/config"'),
+])
+def test_markdown_that_could_carry_script_is_found(text: str, kind: str, shown: str) -> None:
+    found = findings(text)
+    assert [f.kind for f in found][:1] == [kind]
+    assert found[0].shown[0] == shown
+
+
+@pytest.mark.parametrize("text", [
+    "a < b and c > d",
+    "Use `<script>` tags",
+    "```\n<script>alert(1)</script>\n```",
+    "See <https://example.com/x?a=1&b=2> or <ops@example.com>",
+    "[site](https://example.com) [rel](../x.md) [top](#steps) [call](tel:+15551234) [mail](mailto:a@b.example)",
+    "![screen](media/x.png){ width=300 loading=lazy .wide }",
+    "Type {{ 7*7 }} and {% raw %} as written",
+    "Ratio 3:1 [approx]",
+    "Use `<b>|</b>` here",
+    "&lt;script&gt; written as entities",
+])
+def test_ordinary_markdown_is_fine(text: str) -> None:
+    assert findings(text) == []
+
+
+@pytest.mark.parametrize(("address", "expected"), [
+    ("https://x", "https"), ("  JAVASCRIPT:x", "javascript"), ("\x01java\tscript:x", "javascript"),
+    ("jav&#x61;script:x", "javascript"), ("../x.md", ""), ("#top", ""), ("//host/x", ""), ("a/b:c", ""),
+])
+def test_scheme_is_read_as_a_browser_reads_it(address: str, expected: str) -> None:
+    assert scheme(address) == expected
+
+
+FIELDS = {  # every Markdown field of the format, with where it is in the files below
+    "sops/roles/bookkeeper.yml": ["summary", "responsibilities[0]", "skills[0]", "tools[0].purpose",
+                                  "tools[0].access", "training.method", "onboarding[0].goals[0]"],
+    "sops/tasks/send-invoices.yml": ["purpose", "steps[0].do", "steps[0].details", "steps[0].why",
+                                     "steps[0].tip", "steps[0].warning", "steps[0].steps[0].do", "done_when[0]"],
+}
+BAD = '"<b onclick=alert(1)>x</b>"'
+
+
+def _every_markdown_field(project: Path, organization_extra: str = "") -> None:
+    build_tree(project, {
+        "sops/organization.yml": f"name: Base\nowner: owner\n{organization_extra}",
+        "sops/roles/bookkeeper.yml": f"""
+            title: Bookkeeper
+            summary: {BAD}
+            reports_to: owner
+            responsibilities: [{BAD}]
+            skills: [{BAD}]
+            tools:
+              - name: QuickBooks Online
+                purpose: {BAD}
+                access: {BAD}
+            training:
+              method: {BAD}
+            onboarding:
+              - phase: Week 1
+                goals: [{BAD}]
+                tasks: [send-invoices]
+        """,
+        "sops/tasks/send-invoices.yml": f"""
+            title: Send client invoices
+            role: bookkeeper
+            purpose: {BAD}
+            steps:
+              - do: {BAD}
+                details: {BAD}
+                why: {BAD}
+                tip: {BAD}
+                warning: {BAD}
+                steps:
+                  - do: {BAD}
+            done_when: [{BAD}]
+        """,
+    })
+
+
+def test_every_markdown_field_is_checked(base_project: Path) -> None:
+    _every_markdown_field(base_project)
+    found = {(m.group(1), m.group(2)) for p in problems_of(base_project)
+             if (m := re.match(r"^(\S+):\d+:\d+: (\S+): raw HTML '<b onclick=alert\(1\)>', '</b>' are not allowed", p))}
+    assert found == {(path, field) for path, fields in FIELDS.items() for field in fields}
+
+
+def test_allow_html_lets_the_project_use_html(base_project: Path) -> None:
+    _every_markdown_field(base_project, "allow_html: true\n")
+    assert problems_of(base_project) == []
+
+
+def test_the_message_names_the_project_organization_file(base_project: Path) -> None:
+    (base_project / "sops/organization.yml").unlink()
+    (base_project / "sops/roles/owner.yml").write_text("title: Owner\nsummary: Runs it <b>all</b>.\n")
+    assert problems_of(base_project) == [
+        "sops/roles/owner.yml:2:10: summary: raw HTML '<b>', '</b>' are not allowed in Markdown: write it as text "
+        "(in `backticks` it shows as code), or set 'allow_html: true' in sops/organization.yml "
+        "if every author of the project is trusted"]
+
+
+# -- plain text reaches the pages as text ----------------------------------------------------
+
+SCRIPT = "<script>alert(1)</script> {{ 7*7 }} {: onclick=alert(2) } [x](javascript:alert(3))"
+
+
+def test_plain_text_fields_never_become_html_or_templates(base_project: Path) -> None:
+    s = f'"{SCRIPT}"'
+    build_tree(base_project, {
+        "sops/organization.yml": f"name: {s}\nowner: owner\n",
+        "sops/roles/bookkeeper.yml": f"""
+            title: {s}
+            summary: Keeps the books.
+            reports_to: owner
+            engagement: {s}
+            rate: 30
+            tools:
+              - name: {s}
+                url: https://example.com/?q="><script>alert(4)</script>
+            training:
+              recordings:
+                - title: {s}
+                  url: https://example.com/a b"onmouseover=alert(5)
+            onboarding:
+              - phase: {s}
+                tasks: [send-invoices]
+            benchmarks:
+              - {{objective: {s}, measure: {s}, target: {s}, by: {s}}}
+        """,
+        "sops/tasks/send-invoices.yml": f"""
+            title: {s}
+            role: bookkeeper
+            purpose: Invoices.
+            trigger: {s}
+            tools: [{s}]
+            steps:
+              - do: Send them.
+            checklist: [{s}]
+            benchmarks:
+              - {{objective: {s}}}
+            quiz:
+              - question: {s}
+                choices: [{s}, {s}]
+                answer: 1
+            tags: [{s}]
+        """,
+    })
+    catalog = load(base_project)
+    assert errors_in(validate(catalog, today=TODAY)) == []
+    site = render(catalog, environment(base_project), today=TODAY)
+    convert = markdown.Markdown(extensions=list(EXTENSIONS), extension_configs=EXTENSIONS)
+    for path, page in site.pages.items():
+        html = convert.reset().convert(page.markdown)
+        assert "<script" not in html, path
+        assert not re.search(r"<[^>]+\son\w+=", html), path
+        assert 'href="javascript' not in html.lower(), path
+        assert "49" not in page.markdown, path
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in site.pages["sops/send-invoices.md"].markdown
+
+
+# -- addresses of tools, recordings and videos -------------------------------------------------
+
+@pytest.mark.parametrize("address", ["javascript:alert(1)", "JAVASCRIPT:alert(1)", "data:text/html,<script>",
+                                     "file:///etc/passwd", "//evil.example/x", "https://", "http:/x", "ftp://x"])
+def test_web_addresses_must_be_http(address: str) -> None:
+    with pytest.raises(ValueError, match="is not a web address"):
+        Step(do="x", video=address)
+    with pytest.raises(ValueError, match="is not a web address"):
+        Tool(name="x", url=address)
+
+
+@pytest.mark.parametrize("address", ["https://example.com", "HTTP://EXAMPLE.COM/a?b#c", " https://x.example "])
+def test_http_addresses_are_fine(address: str) -> None:
+    assert Step(do="x", video=address).video == address
+
+
+# -- paths: nothing read outside sops/ or templates/, nothing written outside the site -----------
+
+def test_an_image_link_leading_outside_sops_is_refused(base_project: Path, tmp_path: Path) -> None:
+    secret = tmp_path / "secret.png"
+    secret.write_bytes(b"\x89PNG secret")
+    os.symlink(secret, base_project / "sops/media/leak.png")
+    task = base_project / "sops/tasks/send-invoices.yml"
+    task.write_text(task.read_text().replace("media/screen.svg", "media/leak.png"))
+    assert problems_of(base_project) == [
+        "sops/tasks/send-invoices.yml:9:12: steps[0].image: 'media/leak.png' points outside sops/; keep images in sops/media/"]
+
+
+def test_a_folder_link_leading_outside_sops_is_refused(base_project: Path, tmp_path: Path) -> None:
+    (tmp_path / "elsewhere").mkdir()
+    (tmp_path / "elsewhere/x.svg").write_text("<svg xmlns='http://www.w3.org/2000/svg'/>")
+    os.symlink(tmp_path / "elsewhere", base_project / "sops/media/shared")
+    task = base_project / "sops/tasks/send-invoices.yml"
+    task.write_text(task.read_text().replace("media/screen.svg", "media/shared/x.svg"))
+    assert problems_of(base_project)[0].endswith("'media/shared/x.svg' points outside sops/; keep images in sops/media/")
+
+
+def test_an_image_path_cannot_aim_the_copy_outside_the_site(base_project: Path, tmp_path: Path) -> None:
+    # resolves inside sops/, but the site would copy it to assets/sops/../../../<...>: outside the site
+    sneaky = f"../../../{base_project.parent.name}/{base_project.name}/sops/media/screen.svg"
+    task = base_project / "sops/tasks/send-invoices.yml"
+    task.write_text(task.read_text().replace("media/screen.svg", sneaky))
+    assert problems_of(base_project) == [
+        f"sops/tasks/send-invoices.yml:9:12: steps[0].image: '{sneaky}' must not contain '..': "
+        "write the path from sops/, such as 'media/screen.svg'"]
+    before = sorted(p.relative_to(tmp_path) for p in tmp_path.rglob("*"))
+    result = run(base_project, "render", str(tmp_path / "out"))
+    assert result.exit_code == 1 and "must not contain '..'" in result.output
+    assert sorted(p.relative_to(tmp_path) for p in tmp_path.rglob("*")) == before
+
+
+def test_a_source_file_linking_outside_sops_is_not_read(base_project: Path, tmp_path: Path) -> None:
+    secret = tmp_path / "ci-secrets.yml"
+    secret.write_text("aws_secret_access_key: AKIA-TOP-SECRET\n")
+    os.symlink(secret, base_project / "sops/tasks/leak.yml")
+    problems = problems_of(base_project)
+    assert problems == ["sops/tasks/leak.yml:1:1: the file is a link to a file outside sops/, "
+                        "which sopgen does not read; put the file itself here"]
+    assert "AKIA" not in " ".join(problems) and "aws_secret" not in " ".join(problems)
+
+
+def test_templates_cannot_include_files_outside_the_project(base_project: Path) -> None:
+    build_tree(base_project, {"templates/tools.md.j2": '{% include "../../../../../../etc/passwd" %}\n'})
+    with pytest.raises(TemplateFailed, match="etc/passwd"):
+        render(load(base_project), environment(base_project), today=TODAY)
+
+
+def test_a_template_that_links_outside_templates_is_refused(base_project: Path, tmp_path: Path) -> None:
+    secret = tmp_path / "secret.txt"
+    secret.write_text("TOP-SECRET-VALUE")
+    build_tree(base_project, {"templates/tools.md.j2": '# Tools\n\n{% include "notes.md.j2" %}\n'})
+    os.symlink(secret, base_project / "templates/notes.md.j2")
+    with pytest.raises(TemplateFailed, match="templates/notes.md.j2 is a link to a file outside templates/"):
+        render(load(base_project), environment(base_project), today=TODAY)
+
+
+def test_allow_html_does_not_allow_script_addresses(base_project: Path) -> None:
+    organization = base_project / "sops/organization.yml"
+    organization.write_text(organization.read_text() + "allow_html: true\n")
+    task = base_project / "sops/tasks/send-invoices.yml"
+    task.write_text(task.read_text().replace("    image: media/screen.svg", "    video: javascript:alert(1)"))
+    assert problems_of(base_project) == [
+        "sops/tasks/send-invoices.yml:9:12: steps[0].video: 'javascript:alert(1)' is not a web address: "
+        "write one that starts with https:// (or http://)"]
+
+
+# -- reports ------------------------------------------------------------------------------------
+
+def test_a_report_line_cannot_be_split_or_disguised(base_project: Path) -> None:
+    (base_project / "sops/roles/owner.yml").write_text(
+        'title: Owner\nsummary: Runs it.\n"x\\rsops/roles/owner.yml:1:1: all good\\e[2K": 1\nrate: "\\u202e05"\n')
+    result = run(base_project, "validate")
+    assert result.exit_code == 1
+    assert "sops/roles/owner.yml:3:1: x\\rsops/roles/owner.yml:1:1: all good\\x1b[2K: unknown field" in result.output
+    assert "\r" not in result.output and "\x1b" not in result.output and "\u202e" not in result.output
