@@ -8,7 +8,9 @@ full-page screenshots of a half-done checklist and of a scored quiz.
 
 from __future__ import annotations
 
+import json
 import re
+import shutil
 from collections.abc import Iterator
 
 import pytest
@@ -537,3 +539,73 @@ def test_axe(tab: Tab, invoices: dict, name: str, scheme: str) -> None:
         print(f"axe on {name} ({scheme}):\n{describe(violations)}")
     assert not severe, f"axe: serious or critical violations on {name} ({scheme}):\n{describe(severe)}"
     tab.assert_local()
+
+
+# -- hostile text in a real browser --------------------------------------------------------------
+
+PAYLOADS = ["<script>alert(1)</script>", "<img src=x onerror=alert(2)>", "[x](javascript:alert(3))", "{{ 7*7 }}"]
+HOSTILE = " ".join(PAYLOADS)
+
+
+@pytest.fixture(scope="module")
+def hostile_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
+    """The test corpus' small project with every plain-text field of one task carrying script,
+    and its Markdown fields carrying the same as code (as HTML they are refused: test_hostile)."""
+    from conftest import BASE, build_tree
+
+    project = tmp_path_factory.mktemp("hostile") / "project"
+    shutil.copytree(BASE, project)
+    text = json.dumps(HOSTILE)
+    code = json.dumps("Type `" + HOSTILE + "` and {{ 7*7 }}")
+    build_tree(project, {"sops/tasks/send-invoices.yml": f"""
+        title: {text}
+        role: bookkeeper
+        purpose: {code}
+        trigger: {text}
+        frequency: weekly
+        tools: [{text}]
+        steps:
+          - do: {code}
+            tip: {code}
+        checklist: [{text}]
+        done_when: [{code}]
+        quiz:
+          - question: {text}
+            choices: [{text}, "B"]
+            answer: 1
+        tags: [{text}]
+    """})
+    server = serve(build_site(project, project / "site"))
+    try:
+        yield server
+    finally:
+        server.stop()
+
+
+def test_hostile_fields_show_as_text_and_run_nothing(browser: object, hostile_site: Server) -> None:
+    tab = open_tab(browser, hostile_site)
+    dialogs: list[str] = []
+    tab.page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
+    try:
+        for address in ("/sops/send-invoices/", "/roles/bookkeeper/checklists/", "/tools/", "/"):
+            tab.page.goto(hostile_site.url(address))
+            tab.page.wait_for_load_state("load")
+            shown = tab.page.locator("article").inner_text()
+            if "bookkeeper" in address or "sops" in address:
+                assert "<script>alert(1)</script>" in shown, address
+            assert "49" not in shown, f"{address}: a template ran"
+            assert tab.page.locator("article script, article img[src=x]").count() == 0, address
+            assert tab.page.evaluate("""() => [...document.querySelectorAll('*')].filter(el =>
+                [...el.attributes].some(a => a.name.startsWith('on'))).length""") == 0, address
+            assert tab.page.locator("a[href^='javascript' i]").count() == 0, address
+        tab.page.goto(hostile_site.url("/sops/send-invoices/"))
+        page = tab.page.locator("article").inner_text()
+        for payload in PAYLOADS:
+            assert payload in page
+        # clicking the would-be link does nothing either
+        tab.page.locator("article h1").click()
+        tab.page.wait_for_timeout(200)
+        assert dialogs == []
+        tab.assert_local()
+    finally:
+        tab.context.close()
