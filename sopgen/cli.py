@@ -21,7 +21,7 @@ from .errors import Problem, SopgenError, summary
 from .history import attach, read_history, reference_time
 from .loader import find_config, load, slugify
 from .model import ID_PATTERN, KINDS
-from .schema import schema_ref, schema_text, write_schemas
+from .schema import SCHEMA_DIR, schema_ref, schema_text, write_schemas
 from .validate import REVIEW_OVERDUE, errors_in, validate
 
 CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
@@ -117,16 +117,29 @@ def validate_command(config_file: Optional[str], strict: bool, fmt: str) -> None
 
 
 @main.command()
-@click.argument("kind", type=click.Choice(list(KINDS)))
+@click.argument("kind", type=click.Choice(list(KINDS)), required=False)
 @click.option("-o", "--output", type=click.Path(dir_okay=False, writable=True), default=None,
               help="Write the schema to this file instead of standard output.")
-def schema(kind: str, output: Optional[str]) -> None:
+@click.option("--write", is_flag=True,
+              help=f"Write the schema of every kind into the project's {SCHEMA_DIR}/, where editors find them.")
+@config_option
+def schema(kind: Optional[str], output: Optional[str], write: bool, config_file: Optional[str]) -> None:
     """Print the JSON Schema (draft 2020-12) of a kind of source file.
 
     KIND is organization, role or task. Editors use it to complete fields and
-    flag mistakes while typing: point the YAML extension at it, or run
-    'sopgen new', which adds the matching '# yaml-language-server' line.
+    flag mistakes while typing: run 'sopgen schema --write' to put every schema
+    into the project, and start a file with the '# yaml-language-server' line
+    that 'sopgen new' writes.
     """
+    if write:
+        if kind or output:
+            raise click.UsageError("--write writes every kind into the project: give neither KIND nor --output")
+        root = project_dir(config_file)
+        for path in write_schemas(root):
+            click.echo(f"wrote {path.relative_to(root).as_posix()}", err=True)
+        return
+    if kind is None:
+        raise click.UsageError("give a KIND (organization, role or task), or --write")
     text = schema_text(kind)
     if output:
         Path(output).write_text(text, encoding="utf-8")

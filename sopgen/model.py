@@ -53,6 +53,9 @@ def _not_bool(value: Any) -> Any:
 
 
 Number = Annotated[float, BeforeValidator(_not_bool)]
+NonNegative = Annotated[float, Field(ge=0), BeforeValidator(_not_bool)]
+"""A number at least 0. The bound comes before the validator so that the JSON Schema says
+``minimum: 0`` (given on an optional field, pydantic would write a ``ge`` no validator knows)."""
 Index = Annotated[int, BeforeValidator(_not_bool)]
 
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
@@ -191,7 +194,7 @@ class Recording(Model):
 
     title: Text = Field(description="Title of the recording.")
     url: Text = Field(description="Where to watch it (http or https address).")
-    minutes: Optional[Number] = Field(None, ge=0, description="Length in minutes.")
+    minutes: Optional[NonNegative] = Field(None, description="Length in minutes.")
 
 
 class Training(Model):
@@ -306,7 +309,7 @@ class Task(Model):
     status: Status = Field("active", description="draft, active or retired; retired SOPs leave the checklists.")
     frequency: Optional[Frequency] = Field(None, description="How often it runs: daily, weekly, monthly, quarterly, yearly or as-needed.")
     duration: Optional[DurationField] = Field(None, description="Time one run takes: 45m, 4h, 1h30m.")
-    hours_per_week: Optional[Number] = Field(None, ge=0, description="Weekly hours, overriding frequency × duration.")
+    hours_per_week: Optional[NonNegative] = Field(None, description="Weekly hours, overriding frequency × duration.")
     trigger: Optional[Text] = Field(None, description="What starts the task: \"First business day of the month\".")
     prerequisites: list[Id] = Field([], description="Ids of tasks to learn or finish first.")
     tools: list[Text] = Field([], description="Names of the tools used; each should be one of the role's tools.")
