@@ -219,6 +219,56 @@ def new_task(ident: str, role: str, title: Optional[str], force: bool, config_fi
     _write_new(root, "task", ident, force, {"title": title or _title(ident), "role": role})
 
 
+@main.group()
+def templates() -> None:
+    """See the templates that make the pages, which file wins, and copy one to adapt.
+
+    A file of the same name in the project's templates/ folder replaces
+    sopgen's default; 'default:NAME' in an {% extends %} still names the default.
+    """
+
+
+@templates.command("list")
+@config_option
+def templates_list(config_file: Optional[str]) -> None:
+    """List every default template, and the project's file that overrides it."""
+    from .templatetools import listing
+
+    for line in listing(project_dir(config_file)):
+        click.echo(line)
+
+
+@templates.command("explain")
+@click.argument("name")
+@config_option
+def templates_explain(name: str, config_file: Optional[str]) -> None:
+    """Show where template NAME is looked for, in order, and which file wins."""
+    from .templatetools import explain
+
+    root = project_dir(config_file)
+    for number, candidate in enumerate(explain(root, name), 1):
+        mark = "→ used" if candidate.wins else "  found" if candidate.exists else "  absent"
+        note = f"  ({candidate.note})" if candidate.note else ""
+        click.echo(f"{number}. {mark}: {_shown(candidate.path)}{note}")
+
+
+@templates.command("eject")
+@click.argument("name")
+@click.option("--force", is_flag=True, help="Replace the project's file if it exists.")
+@config_option
+def templates_eject(name: str, force: bool, config_file: Optional[str]) -> None:
+    """Copy the default template NAME into the project's templates/, to adapt it there.
+
+    The copy then replaces the default. To change one block and keep the rest,
+    start a file with {% extends "default:NAME" %} instead.
+    """
+    from .templatetools import eject
+
+    root = project_dir(config_file)
+    target = eject(root, name, force=force)
+    click.echo(f"created {target.relative_to(root).as_posix()}")
+
+
 def _load_checked(config_file: Optional[str], *, with_history: bool = False) -> tuple[Path, Any, list[Problem]]:
     """The project's config file, catalog and problems (which the caller reports)."""
     from .sitebuild import plugin_options

@@ -136,7 +136,7 @@ def _relative(start: str, target: str) -> str:
 # -- rendering --------------------------------------------------------------------------
 
 def context(catalog: Catalog, today: date) -> dict[str, Any]:
-    """What every template receives (see docs/templates.md)."""
+    """What every template receives (listed in README.md, "What templates receive")."""
     org = catalog.organization
     return {
         "catalog": catalog,
