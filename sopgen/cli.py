@@ -17,6 +17,7 @@ from typing import Any, Callable, Optional
 import click
 
 from . import __version__
+from .console import say, show_problem
 from .errors import Problem, SopgenError, summary
 from .history import attach, read_history, reference_time
 from .loader import find_config, load, slugify
@@ -69,21 +70,23 @@ def main() -> None:
     """
 
 
-def report(problems: list[Problem], *, fmt: str, strict: bool, counts: str) -> bool:
-    """Print ``problems``; return whether they fail the command."""
+def report(problems: list[Problem], *, fmt: str, strict: bool, counts: str, quiet: bool = False) -> bool:
+    """Print ``problems`` (``quiet``: only those that fail); return whether they fail the command."""
     failing = errors_in(problems, strict=strict)
     if fmt == "json":
         click.echo(json.dumps([p.as_dict() for p in problems], indent=2, ensure_ascii=False))
         return bool(failing)
-    for problem in problems:
-        click.echo(str(problem), err=True)
+    for problem in failing if quiet else problems:
+        show_problem(problem)
     if failing:
         note = " (--strict: warnings fail too)" if strict and any(p.severity == "warning" for p in failing) else ""
-        click.echo(f"✗ {summary(problems)}{note}", err=True)
+        say(f"✗ {summary(problems)}{note}", "error")
+    elif quiet:
+        pass
     elif problems:
-        click.echo(f"✓ {counts}, with {summary(problems)} (use --strict to fail on warnings)", err=True)
+        say(f"✓ {counts}, with {summary(problems)} (use --strict to fail on warnings)", "warning")
     else:
-        click.echo(f"✓ {counts}: no problems")
+        say(f"✓ {counts}: no problems", "ok", err=False)
     return bool(failing)
 
 
@@ -94,9 +97,9 @@ def _stop_on_errors(problems: list[Problem], *, failing: Optional[list[Problem]]
     failing = errors_in(problems) if failing is None else failing
     for problem in problems:
         if problem.severity == "error" or warnings:
-            click.echo(str(problem), err=True)
+            show_problem(problem)
     if failing:
-        click.echo(f"✗ {summary(problems)}: {outcome}", err=True)
+        say(f"✗ {summary(problems)}: {outcome}", "error")
         raise Failed()
 
 
@@ -105,14 +108,15 @@ def _stop_on_errors(problems: list[Problem], *, failing: Optional[list[Problem]]
 @click.option("--strict", is_flag=True, help="Fail on warnings too (unknown tools, overdue reviews).")
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True,
               help="text: one problem a line, like a compiler. json: a list of objects for CI annotations.")
-def validate_command(config_file: Optional[str], strict: bool, fmt: str) -> None:
+@click.option("-q", "--quiet", is_flag=True, help="Print only the problems that fail the command, and nothing on success.")
+def validate_command(config_file: Optional[str], strict: bool, fmt: str, quiet: bool) -> None:
     """Check every role and task file and the references between them.
 
     Each problem is printed as PATH:LINE:COL: FIELD: MESSAGE. Exits with 1 when
     there is an error (or a warning, under --strict).
     """
     _config, catalog, problems = _load_checked(config_file)
-    if report(problems, fmt=fmt, strict=strict, counts=_counts(catalog)):
+    if report(problems, fmt=fmt, strict=strict, counts=_counts(catalog), quiet=quiet):
         raise Failed()
 
 
@@ -238,8 +242,14 @@ def templates_list(config_file: Optional[str]) -> None:
         click.echo(line)
 
 
+def _template_names(ctx: click.Context, param: click.Parameter, incomplete: str) -> list[str]:
+    from .templatetools import default_names
+
+    return [name for name in default_names() if name.startswith(incomplete)]
+
+
 @templates.command("explain")
-@click.argument("name")
+@click.argument("name", shell_complete=_template_names)
 @config_option
 def templates_explain(name: str, config_file: Optional[str]) -> None:
     """Show where template NAME is looked for, in order, and which file wins."""
@@ -253,7 +263,7 @@ def templates_explain(name: str, config_file: Optional[str]) -> None:
 
 
 @templates.command("eject")
-@click.argument("name")
+@click.argument("name", shell_complete=_template_names)
 @click.option("--force", is_flag=True, help="Replace the project's file if it exists.")
 @config_option
 def templates_eject(name: str, force: bool, config_file: Optional[str]) -> None:
@@ -301,12 +311,12 @@ def build(config_file: Optional[str], strict: bool, site_dir: Optional[str], pdf
     from .sitebuild import build as build_site
 
     config, catalog, problems = _load_checked(config_file, with_history=True)
-    say = (lambda msg: None) if quiet else (lambda msg: click.echo(msg, err=True))
+    tell = (lambda msg, kind="": None) if quiet else say
     failing = [p for p in errors_in(problems, strict=strict) if p.rule != REVIEW_OVERDUE]
     _stop_on_errors(problems, failing=failing, warnings=not quiet, outcome="nothing was built")
-    say(f"Validated {_counts(catalog)}")
+    tell(f"Validated {_counts(catalog)}")
     if catalog.history is not None and catalog.history.note:
-        say(f"note: {catalog.history.note}")
+        tell(f"note: {catalog.history.note}")
     progress = Progress(quiet)
     try:
         result = build_site(config, site_dir=site_dir, strict=strict, preloaded=(catalog, problems),
@@ -318,8 +328,9 @@ def build(config_file: Optional[str], strict: bool, site_dir: Optional[str], pdf
         progress.stop()
     where = _shown(result.site_dir)
     handbooks = f" and {len(result.pdfs)} PDF handbooks" if result.pdfs else ""
-    say(f"✓ Built {where}/: {result.pages:,} pages{handbooks} in {result.seconds:.1f} s"
-        + (f", {len(result.warnings)} warning{'s' if len(result.warnings) != 1 else ''}" if result.warnings else ""))
+    tell(f"✓ Built {where}/: {result.pages:,} pages{handbooks} in {result.seconds:.1f} s"
+         + (f", {len(result.warnings)} warning{'s' if len(result.warnings) != 1 else ''}" if result.warnings else ""),
+         "ok")
 
 
 @main.command()
@@ -443,11 +454,11 @@ def review(config_file: Optional[str], within: str, check: bool, today_: Any) ->
     if groups["overdue"]:
         message = f"{len(groups['overdue'])} SOP{'s' if len(groups['overdue']) != 1 else ''} overdue for review"
         if check:
-            click.echo(f"✗ {message}", err=True)
+            say(f"✗ {message}", "error")
             raise Failed()
         click.echo(f"! {message}", err=True)
     else:
-        click.echo("✓ no SOP is overdue for review", err=True)
+        say("✓ no SOP is overdue for review", "ok")
 
 
 @main.command()
