@@ -535,7 +535,7 @@ def pdf_command(config_file: Optional[str], roles: tuple[str, ...], output: Opti
     """
     from . import pdf as pdfs
     from .printing import handbook_names
-    from .sitebuild import plugin_options, site_dir_of
+    from .sitebuild import brand_of, plugin_options, site_dir_of
 
     config, catalog, problems = _load_checked(config_file, with_history=True)
     _stop_on_errors(problems, warnings=not quiet, outcome="no PDF was made")
@@ -550,7 +550,7 @@ def pdf_command(config_file: Optional[str], roles: tuple[str, ...], output: Opti
     options = plugin_options(config)
     out = Path(output) if output else site_dir_of(config) / "pdf"
     plan = pdfs.plan(catalog, out, roles=list(roles) or None, today=reference_time(catalog.history).date(),
-                     page_size=page_size or str(options.get("pdf_page_size", "A4")))
+                     page_size=page_size or str(options.get("pdf_page_size", "A4")), look=brand_of(config, catalog))
     progress = Progress(quiet)
     progress.start(len(plan), "Building PDFs")
     try:

@@ -27,6 +27,7 @@ from pydantic import (
 from .yamlsource import YamlFloat, YamlInt
 
 ID_PATTERN = r"^[a-z0-9]+(-[a-z0-9]+)*$"
+COLOR_PATTERN = r"^#[0-9a-fA-F]{6}$"
 
 
 def _as_text(value: Any) -> Any:
@@ -278,6 +279,8 @@ class Organization(Model):
     owner: Optional[Id] = Field(None, description="Role id of the owner: the person whose time delegation frees.")
     currency: Text = Field("USD", pattern=r"^[A-Z]{3}$", description="ISO 4217 code of the currency of every rate, e.g. USD, EUR, GBP.")
     review_every: DurationField = Field(Duration.parse("6 months"), description="How often every SOP should be checked against reality, unless a task says otherwise.")
+    logo: Optional[Text] = Field(None, description="The business's logo, as a path under sops/: \"media/logo.svg\"; shown in the site's header and on PDF covers.")
+    color: Optional[Text] = Field(None, pattern=COLOR_PATTERN, description="The brand's main colour, as #RRGGBB: the site's header bar, the PDFs' headings and cover.")
 
 
 class Role(Model):
