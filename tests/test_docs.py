@@ -8,6 +8,7 @@ import pytest
 from pydantic import BaseModel
 
 from conftest import REPO
+from test_cli import all_commands
 from sopgen import model
 from sopgen.cli import main
 from sopgen.reference import BEGIN, END, SECTIONS, reference
@@ -61,18 +62,11 @@ def test_cli_reference_has_every_command_and_option() -> None:
     from sopgen.clireference import reference
 
     text = reference(main)
-    for path, command in _commands(main, ("sopgen",)):
-        assert f"#### `{' '.join(path)}`" in text
+    for path, command in all_commands():
+        assert f"#### `sopgen {' '.join(path)}`" in text
         for param in command.params:
             if param.param_type_name == "option":
                 assert f"`{', '.join(param.opts)}" in text or param.opts[0] in text, (path, param.opts)
-
-
-def _commands(group, prefix):
-    for name, command in group.commands.items():
-        yield prefix + (name,), command
-        if hasattr(command, "commands"):
-            yield from _commands(command, prefix + (name,))
 
 
 @pytest.mark.parametrize("lang", ["yaml", "json"])

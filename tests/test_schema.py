@@ -105,3 +105,22 @@ def test_the_base_files_pass_so_a_rejection_is_the_defect(tmp_path: Path, base_p
     for rel in sorted(set(REJECTED.values())):
         result = check(base_project, kind_of(rel), [base_project / rel])
         assert result.returncode == 0, result.stdout
+
+
+@needs_check
+def test_init_files_point_their_editor_at_the_schema_that_accepts_them(tmp_path: Path) -> None:
+    from click.testing import CliRunner
+
+    from sopgen.cli import main
+
+    project = tmp_path / "handbook"
+    assert CliRunner().invoke(main, ["init", str(project)]).exit_code == 0
+    files = sorted((project / "sops").rglob("*.yml"))
+    assert len(files) == 4
+    for path in files:
+        first = path.read_text().splitlines()[0]
+        assert first.startswith("# yaml-language-server: $schema="), path
+        schema = (path.parent / first.split("$schema=", 1)[1]).resolve()
+        assert schema.name == f"{kind_of(path.relative_to(project).as_posix())}.schema.json"
+        result = subprocess.run([CHECK, "--schemafile", str(schema), str(path)], capture_output=True, text=True)
+        assert result.returncode == 0, result.stdout
