@@ -17,11 +17,12 @@ from typing import Any, Callable, Optional
 import click
 
 from . import __version__
+from .console import say, show_problem
 from .errors import Problem, SopgenError, summary
 from .history import attach, read_history, reference_time
 from .loader import find_config, load, slugify
 from .model import ID_PATTERN, KINDS
-from .schema import schema_ref, schema_text, write_schemas
+from .schema import SCHEMA_DIR, schema_ref, schema_text, write_schemas
 from .validate import REVIEW_OVERDUE, errors_in, validate
 
 CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
@@ -69,21 +70,23 @@ def main() -> None:
     """
 
 
-def report(problems: list[Problem], *, fmt: str, strict: bool, counts: str) -> bool:
-    """Print ``problems``; return whether they fail the command."""
+def report(problems: list[Problem], *, fmt: str, strict: bool, counts: str, quiet: bool = False) -> bool:
+    """Print ``problems`` (``quiet``: only those that fail); return whether they fail the command."""
     failing = errors_in(problems, strict=strict)
     if fmt == "json":
         click.echo(json.dumps([p.as_dict() for p in problems], indent=2, ensure_ascii=False))
         return bool(failing)
-    for problem in problems:
-        click.echo(str(problem), err=True)
+    for problem in failing if quiet else problems:
+        show_problem(problem)
     if failing:
         note = " (--strict: warnings fail too)" if strict and any(p.severity == "warning" for p in failing) else ""
-        click.echo(f"✗ {summary(problems)}{note}", err=True)
+        say(f"✗ {summary(problems)}{note}", "error")
+    elif quiet:
+        pass
     elif problems:
-        click.echo(f"✓ {counts}, with {summary(problems)} (use --strict to fail on warnings)", err=True)
+        say(f"✓ {counts}, with {summary(problems)} (use --strict to fail on warnings)", "warning")
     else:
-        click.echo(f"✓ {counts}: no problems")
+        say(f"✓ {counts}: no problems", "ok", err=False)
     return bool(failing)
 
 
@@ -94,9 +97,9 @@ def _stop_on_errors(problems: list[Problem], *, failing: Optional[list[Problem]]
     failing = errors_in(problems) if failing is None else failing
     for problem in problems:
         if problem.severity == "error" or warnings:
-            click.echo(str(problem), err=True)
+            show_problem(problem)
     if failing:
-        click.echo(f"✗ {summary(problems)}: {outcome}", err=True)
+        say(f"✗ {summary(problems)}: {outcome}", "error")
         raise Failed()
 
 
@@ -105,28 +108,42 @@ def _stop_on_errors(problems: list[Problem], *, failing: Optional[list[Problem]]
 @click.option("--strict", is_flag=True, help="Fail on warnings too (unknown tools, overdue reviews).")
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True,
               help="text: one problem a line, like a compiler. json: a list of objects for CI annotations.")
-def validate_command(config_file: Optional[str], strict: bool, fmt: str) -> None:
+@click.option("-q", "--quiet", is_flag=True, help="Print only the problems that fail the command, and nothing on success.")
+def validate_command(config_file: Optional[str], strict: bool, fmt: str, quiet: bool) -> None:
     """Check every role and task file and the references between them.
 
     Each problem is printed as PATH:LINE:COL: FIELD: MESSAGE. Exits with 1 when
     there is an error (or a warning, under --strict).
     """
     _config, catalog, problems = _load_checked(config_file)
-    if report(problems, fmt=fmt, strict=strict, counts=_counts(catalog)):
+    if report(problems, fmt=fmt, strict=strict, counts=_counts(catalog), quiet=quiet):
         raise Failed()
 
 
 @main.command()
-@click.argument("kind", type=click.Choice(list(KINDS)))
+@click.argument("kind", type=click.Choice(list(KINDS)), required=False)
 @click.option("-o", "--output", type=click.Path(dir_okay=False, writable=True), default=None,
               help="Write the schema to this file instead of standard output.")
-def schema(kind: str, output: Optional[str]) -> None:
+@click.option("--write", is_flag=True,
+              help=f"Write the schema of every kind into the project's {SCHEMA_DIR}/, where editors find them.")
+@config_option
+def schema(kind: Optional[str], output: Optional[str], write: bool, config_file: Optional[str]) -> None:
     """Print the JSON Schema (draft 2020-12) of a kind of source file.
 
     KIND is organization, role or task. Editors use it to complete fields and
-    flag mistakes while typing: point the YAML extension at it, or run
-    'sopgen new', which adds the matching '# yaml-language-server' line.
+    flag mistakes while typing: run 'sopgen schema --write' to put every schema
+    into the project, and start a file with the '# yaml-language-server' line
+    that 'sopgen new' writes.
     """
+    if write:
+        if kind or output:
+            raise click.UsageError("--write writes every kind into the project: give neither KIND nor --output")
+        root = project_dir(config_file)
+        for path in write_schemas(root):
+            click.echo(f"wrote {path.relative_to(root).as_posix()}", err=True)
+        return
+    if kind is None:
+        raise click.UsageError("give a KIND (organization, role or task), or --write")
     text = schema_text(kind)
     if output:
         Path(output).write_text(text, encoding="utf-8")
@@ -206,6 +223,62 @@ def new_task(ident: str, role: str, title: Optional[str], force: bool, config_fi
     _write_new(root, "task", ident, force, {"title": title or _title(ident), "role": role})
 
 
+@main.group()
+def templates() -> None:
+    """See the templates that make the pages, which file wins, and copy one to adapt.
+
+    A file of the same name in the project's templates/ folder replaces
+    sopgen's default; 'default:NAME' in an {% extends %} still names the default.
+    """
+
+
+@templates.command("list")
+@config_option
+def templates_list(config_file: Optional[str]) -> None:
+    """List every default template, and the project's file that overrides it."""
+    from .templatetools import listing
+
+    for line in listing(project_dir(config_file)):
+        click.echo(line)
+
+
+def _template_names(ctx: click.Context, param: click.Parameter, incomplete: str) -> list[str]:
+    from .templatetools import default_names
+
+    return [name for name in default_names() if name.startswith(incomplete)]
+
+
+@templates.command("explain")
+@click.argument("name", shell_complete=_template_names)
+@config_option
+def templates_explain(name: str, config_file: Optional[str]) -> None:
+    """Show where template NAME is looked for, in order, and which file wins."""
+    from .templatetools import explain
+
+    root = project_dir(config_file)
+    for number, candidate in enumerate(explain(root, name), 1):
+        mark = "→ used" if candidate.wins else "  found" if candidate.exists else "  absent"
+        note = f"  ({candidate.note})" if candidate.note else ""
+        click.echo(f"{number}. {mark}: {_shown(candidate.path)}{note}")
+
+
+@templates.command("eject")
+@click.argument("name", shell_complete=_template_names)
+@click.option("--force", is_flag=True, help="Replace the project's file if it exists.")
+@config_option
+def templates_eject(name: str, force: bool, config_file: Optional[str]) -> None:
+    """Copy the default template NAME into the project's templates/, to adapt it there.
+
+    The copy then replaces the default. To change one block and keep the rest,
+    start a file with {% extends "default:NAME" %} instead.
+    """
+    from .templatetools import eject
+
+    root = project_dir(config_file)
+    target = eject(root, name, force=force)
+    click.echo(f"created {target.relative_to(root).as_posix()}")
+
+
 def _load_checked(config_file: Optional[str], *, with_history: bool = False) -> tuple[Path, Any, list[Problem]]:
     """The project's config file, catalog and problems (which the caller reports)."""
     from .sitebuild import plugin_options
@@ -239,12 +312,12 @@ def build(config_file: Optional[str], strict: bool, site_dir: Optional[str], pdf
 
     config, catalog, problems = _load_checked(config_file, with_history=True)
     recover(Path(site_dir).resolve() if site_dir else site_dir_of(config))
-    say = (lambda msg: None) if quiet else (lambda msg: click.echo(msg, err=True))
+    tell = (lambda msg, kind="": None) if quiet else say
     failing = [p for p in errors_in(problems, strict=strict) if p.rule != REVIEW_OVERDUE]
     _stop_on_errors(problems, failing=failing, warnings=not quiet, outcome="nothing was built")
-    say(f"Validated {_counts(catalog)}")
+    tell(f"Validated {_counts(catalog)}")
     if catalog.history is not None and catalog.history.note:
-        say(f"note: {catalog.history.note}")
+        tell(f"note: {catalog.history.note}")
     progress = Progress(quiet)
     try:
         result = build_site(config, site_dir=site_dir, strict=strict, preloaded=(catalog, problems),
@@ -256,8 +329,9 @@ def build(config_file: Optional[str], strict: bool, site_dir: Optional[str], pdf
         progress.stop()
     where = _shown(result.site_dir)
     handbooks = f" and {len(result.pdfs)} PDF handbooks" if result.pdfs else ""
-    say(f"✓ Built {where}/: {result.pages:,} pages{handbooks} in {result.seconds:.1f} s"
-        + (f", {len(result.warnings)} warning{'s' if len(result.warnings) != 1 else ''}" if result.warnings else ""))
+    tell(f"✓ Built {where}/: {result.pages:,} pages{handbooks} in {result.seconds:.1f} s"
+         + (f", {len(result.warnings)} warning{'s' if len(result.warnings) != 1 else ''}" if result.warnings else ""),
+         "ok")
 
 
 @main.command()
@@ -381,11 +455,11 @@ def review(config_file: Optional[str], within: str, check: bool, today_: Any) ->
     if groups["overdue"]:
         message = f"{len(groups['overdue'])} SOP{'s' if len(groups['overdue']) != 1 else ''} overdue for review"
         if check:
-            click.echo(f"✗ {message}", err=True)
+            say(f"✗ {message}", "error")
             raise Failed()
         click.echo(f"! {message}", err=True)
     else:
-        click.echo("✓ no SOP is overdue for review", err=True)
+        say("✓ no SOP is overdue for review", "ok")
 
 
 @main.command()
@@ -462,7 +536,7 @@ def pdf_command(config_file: Optional[str], roles: tuple[str, ...], output: Opti
     """
     from . import pdf as pdfs
     from .printing import handbook_names
-    from .sitebuild import plugin_options, site_dir_of
+    from .sitebuild import brand_of, plugin_options, site_dir_of
 
     config, catalog, problems = _load_checked(config_file, with_history=True)
     _stop_on_errors(problems, warnings=not quiet, outcome="no PDF was made")
@@ -477,7 +551,7 @@ def pdf_command(config_file: Optional[str], roles: tuple[str, ...], output: Opti
     options = plugin_options(config)
     out = Path(output) if output else site_dir_of(config) / "pdf"
     plan = pdfs.plan(catalog, out, roles=list(roles) or None, today=reference_time(catalog.history).date(),
-                     page_size=page_size or str(options.get("pdf_page_size", "A4")))
+                     page_size=page_size or str(options.get("pdf_page_size", "A4")), look=brand_of(config, catalog))
     progress = Progress(quiet)
     progress.start(len(plan), "Building PDFs")
     try:

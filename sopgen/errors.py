@@ -88,3 +88,11 @@ def plural(n: int, word: str) -> str:
 
 class TemplateFailed(SopgenError):
     """A template could not be rendered: ``templates/sop.md.j2:12: 'x' is undefined``."""
+
+
+class UnknownTemplate(SopgenError):
+    """No default template has this name (``sopgen templates explain/eject``)."""
+
+
+class TemplateExists(SopgenError):
+    """``sopgen templates eject`` would overwrite a file of the project."""

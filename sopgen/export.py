@@ -99,12 +99,18 @@ def export(config_file: Path, catalog: Catalog, target: Path, *, today: date) ->
         path.parent.mkdir(parents=True, exist_ok=True)
         shutil.copyfile(source, path)
         written += 1
+    for dest, text in site.texts.items():
+        (docs / dest).parent.mkdir(parents=True, exist_ok=True)
+        (docs / dest).write_text(text, encoding="utf-8")
+        written += 1
 
     config = {k: v for k, v in raw.items() if k not in ("docs_dir", "site_dir", "nav")}
     config["docs_dir"] = "docs"
     config["plugins"] = _without_sopgen(raw.get("plugins"))
     config["markdown_extensions"] = _with_extensions(raw.get("markdown_extensions"))
     config["theme"] = _with_features(raw.get("theme", "mkdocs"))
+    if site.logo:
+        config["theme"]["logo"] = site.logo
     config["extra_css"] = list(raw.get("extra_css") or []) + [c for c in site.css if c not in (raw.get("extra_css") or [])]
     config["extra_javascript"] = list(raw.get("extra_javascript") or []) + [
         j for j in site.js if j not in (raw.get("extra_javascript") or [])]

@@ -195,10 +195,12 @@ def _translate(err: Any, doc: Document, model: type[BaseModel]) -> Problem:
         return doc.problem(loc, f"needs at least {ctx['min_length']} item{'s' if ctx['min_length'] != 1 else ''}, "
                                 f"has {ctx['actual_length']}")
     if kind in ("greater_than_equal", "greater_than"):
-        return doc.problem(loc, f"must be at least {ctx.get('ge', ctx.get('gt'))}, got {describe(value)}")
+        return doc.problem(loc, f"must be at least {ctx.get('ge', ctx.get('gt')):g}, got {describe(value)}")
     if kind.startswith("date"):
         reason = ctx.get("error", "")
         return doc.problem(loc, f"{describe(value)} is not a valid date{': ' + reason if reason else ''}; write YYYY-MM-DD")
+    if kind == "string_pattern_mismatch" and name == "color":
+        return doc.problem(loc, f"{describe(value)} is not a colour: write it as #RRGGBB, e.g. #0b7285")
     if kind == "string_pattern_mismatch" and name == "currency":
         return doc.problem(loc, f"{describe(value)} is not a currency code: write three capital letters, e.g. USD, EUR, GBP")
     return doc.problem(loc, f"{err['msg']} (got {describe(value)})")

@@ -30,6 +30,7 @@ from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin
 from mkdocs.structure.files import File, Files
 
+from .branding import brand
 from .catalog import Catalog
 from .errors import Problem, SopgenError, TemplateFailed, summary
 from .printing import PAGE_SIZES, handbook_names, pdf_path
@@ -120,6 +121,8 @@ class SopgenPlugin(BasePlugin[SopgenConfig]):
             # keep serving the last good build; every page says why it did not change (serve.js)
             self.problems_shown = exc.lines
             log.error(f"{exc}; still serving the last good build")
+        if self.site.logo:  # organization.yml's logo brands the header, over theme.logo
+            config.theme["logo"] = self.site.logo
         for css in self.site.css:
             if css not in config.extra_css:
                 config.extra_css.append(css)
@@ -190,6 +193,9 @@ class SopgenPlugin(BasePlugin[SopgenConfig]):
         for dest, source in self.site.files.items():
             if files.get_file_from_path(dest) is None:
                 files.append(File.generated(config, dest, abs_src_path=str(source)))
+        for dest, text in self.site.texts.items():
+            if files.get_file_from_path(dest) is None:
+                files.append(File.generated(config, dest, content=text))
         if self.command == "serve":
             files.append(File.generated(config, SERVE_JS, abs_src_path=str(ASSETS / "serve.js")))
         for dest in self.pdfs.values():
@@ -213,8 +219,9 @@ class SopgenPlugin(BasePlugin[SopgenConfig]):
         from . import pdf
 
         try:
+            look = brand(self.catalog, theme=config.theme, docs_dir=Path(config.docs_dir))
             jobs = pdf.plan(self.catalog, Path(config.site_dir) / "pdf", roles=list(self.pdfs), today=self.today,
-                            page_size=self.config.pdf_page_size)
+                            page_size=self.config.pdf_page_size, look=look)
             if self.progress_pdf:
                 self.progress_pdf(len(jobs), None)
             results = pdf.build(jobs, on_done=lambda r: self.progress_pdf and self.progress_pdf(len(jobs), r.name))

@@ -28,6 +28,7 @@ from pydantic import (
 from .yamlsource import YamlFloat, YamlInt
 
 ID_PATTERN = r"^[a-z0-9]+(-[a-z0-9]+)*$"
+COLOR_PATTERN = r"^#[0-9a-fA-F]{6}$"
 
 
 def _as_text(value: Any) -> Any:
@@ -69,6 +70,9 @@ def _not_bool(value: Any) -> Any:
 
 
 Number = Annotated[float, BeforeValidator(_not_bool)]
+NonNegative = Annotated[float, Field(ge=0), BeforeValidator(_not_bool)]
+"""A number at least 0. The bound comes before the validator so that the JSON Schema says
+``minimum: 0`` (given on an optional field, pydantic would write a ``ge`` no validator knows)."""
 Index = Annotated[int, BeforeValidator(_not_bool)]
 
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
@@ -207,7 +211,7 @@ class Recording(Model):
 
     title: Text = Field(description="Title of the recording.")
     url: WebAddress = Field(description="Where to watch it (http or https address).")
-    minutes: Optional[Number] = Field(None, ge=0, description="Length in minutes.")
+    minutes: Optional[NonNegative] = Field(None, description="Length in minutes.")
 
 
 class Training(Model):
@@ -291,6 +295,8 @@ class Organization(Model):
     owner: Optional[Id] = Field(None, description="Role id of the owner: the person whose time delegation frees.")
     currency: Text = Field("USD", pattern=r"^[A-Z]{3}$", description="ISO 4217 code of the currency of every rate, e.g. USD, EUR, GBP.")
     review_every: DurationField = Field(Duration.parse("6 months"), description="How often every SOP should be checked against reality, unless a task says otherwise.")
+    logo: Optional[Text] = Field(None, description="The business's logo, as a path under sops/: \"media/logo.svg\"; shown in the site's header and on PDF covers.")
+    color: Optional[Text] = Field(None, pattern=COLOR_PATTERN, description="The brand's main colour, as #RRGGBB: the site's header bar, the PDFs' headings and cover.")
     allow_html: StrictBool = Field(False, description=(
         "Let Markdown fields carry raw HTML, attributes set with {...} and links of any scheme (javascript:, data:). "
         "Off by default, so that a contributor's file cannot put script into pages that staff open; "
@@ -326,7 +332,7 @@ class Task(Model):
     status: Status = Field("active", description="draft, active or retired; retired SOPs leave the checklists.")
     frequency: Optional[Frequency] = Field(None, description="How often it runs: daily, weekly, monthly, quarterly, yearly or as-needed.")
     duration: Optional[DurationField] = Field(None, description="Time one run takes: 45m, 4h, 1h30m.")
-    hours_per_week: Optional[Number] = Field(None, ge=0, description="Weekly hours, overriding frequency × duration.")
+    hours_per_week: Optional[NonNegative] = Field(None, description="Weekly hours, overriding frequency × duration.")
     trigger: Optional[Text] = Field(None, description="What starts the task: \"First business day of the month\".")
     prerequisites: list[Id] = Field([], description="Ids of tasks to learn or finish first.")
     tools: list[Text] = Field([], description="Names of the tools used; each should be one of the role's tools.")

@@ -17,6 +17,7 @@ from datetime import date
 from pathlib import Path
 from typing import Callable, Optional
 
+from .branding import Brand
 from .catalog import Catalog
 from .errors import SopgenError
 from .printing import HANDBOOK, handbook_html, handbook_names, pdf_path
@@ -74,7 +75,7 @@ def source_version(root: Path) -> str:
 
 
 def plan(catalog: Catalog, out_dir: Path, *, roles: Optional[list[str]] = None, today: date,
-         page_size: str = "A4", version: Optional[str] = None) -> list[PdfJob]:
+         page_size: str = "A4", version: Optional[str] = None, look: Optional[Brand] = None) -> list[PdfJob]:
     """The handbooks to make (every role with SOPs in force and the whole business, or ``roles``)."""
     env = environment(catalog.root)
     version = version or source_version(catalog.root)
@@ -82,7 +83,7 @@ def plan(catalog: Catalog, out_dir: Path, *, roles: Optional[list[str]] = None, 
     jobs = []
     for name in names:
         role = None if name == HANDBOOK else catalog.roles[name]
-        html = handbook_html(catalog, env, role=role, today=today, version=version, page_size=page_size)
+        html = handbook_html(catalog, env, role=role, today=today, version=version, page_size=page_size, look=look)
         jobs.append(PdfJob(name, html, out_dir / Path(pdf_path(name)).name, catalog.root))
     return jobs
 

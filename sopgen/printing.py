@@ -20,6 +20,7 @@ import jinja2
 import markdown
 from markupsafe import Markup
 
+from .branding import Brand, brand
 from .catalog import Catalog, RoleEntry, TaskEntry
 from .ordering import learning_order
 from .render import (
@@ -96,8 +97,10 @@ def handbook_html(
     today: date,
     version: str,
     page_size: str = "A4",
+    look: Optional[Brand] = None,
 ) -> str:
-    """The print HTML of one role's handbook, or of the whole business (``role=None``)."""
+    """The print HTML of one role's handbook, or of the whole business (``role=None``), in the
+    business's ``look`` (by default the one organization.yml gives, see :mod:`sopgen.branding`)."""
     shared = context(catalog, today)
     roles = [role] if role is not None else pdf_roles(catalog)
     convert = _Converter()
@@ -163,7 +166,7 @@ def handbook_html(
     html = render_template(
         env, "pdf/handbook.html.j2",
         dict(shared, title=title, role=role, chapters=chapters, version=version, page_size=page_size,
-             stylesheet=Markup(print_css(page_size)), flatten=_flatten),
+             stylesheet=Markup(print_css(page_size)), flatten=_flatten, brand=look or brand(catalog)),
         root=catalog.root, what="PDF document")
     return _unlink_missing(html)
 

@@ -23,6 +23,7 @@ from typing import Any, Optional, Union
 import jinja2
 from pydantic import BaseModel
 
+from .branding import BRAND_CSS, site_css
 from .catalog import DUE_SOON_DAYS, Catalog, RoleEntry, TaskEntry
 from .errors import TemplateFailed
 from .filters import Money
@@ -83,6 +84,10 @@ class Site:
     """The navigation, in ``mkdocs.yml``'s ``nav`` format."""
     css: list[str] = field(default_factory=list)
     js: list[str] = field(default_factory=list)
+    texts: dict[str, str] = field(default_factory=dict)
+    """Files made in memory, by destination path: the stylesheet of the organization's colour."""
+    logo: Optional[str] = None
+    """The organization's logo as a path in the site, for the theme's header."""
 
 
 # -- addresses -------------------------------------------------------------------------
@@ -141,7 +146,7 @@ def _relative(start: str, target: str) -> str:
 # -- rendering --------------------------------------------------------------------------
 
 def context(catalog: Catalog, today: date) -> dict[str, Any]:
-    """What every template receives (see docs/templates.md)."""
+    """What every template receives (listed in README.md, "What templates receive")."""
     org = catalog.organization
     return {
         "catalog": catalog,
@@ -212,6 +217,13 @@ def render(catalog: Catalog, env: jinja2.Environment, *, today: date,
     for task in catalog.tasks.values():
         for image in _images(task.steps):
             site.files[image_path(image)] = catalog.sops / image
+    org = catalog.organization
+    if org.logo:
+        site.logo = image_path(org.logo)
+        site.files[site.logo] = catalog.sops / org.logo
+    if org.color:
+        site.texts[BRAND_CSS] = site_css(org.color)
+        site.css.append(BRAND_CSS)
     site.nav = navigation(catalog)
     return site
 

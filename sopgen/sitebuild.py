@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Callable, Iterator, Optional
 
+from .branding import Brand, brand
 from .catalog import Catalog
 from .errors import Problem, SopgenError
 
@@ -110,6 +111,14 @@ def plugin_options(config_file: Path) -> dict[str, Any]:
 def site_dir_of(config_file: Path) -> Path:
     """The site folder ``mkdocs.yml`` names (``site/`` by default)."""
     return (config_file.parent / str(_raw_config(config_file).get("site_dir", "site"))).resolve()
+
+
+def brand_of(config_file: Path, catalog: Catalog) -> Brand:
+    """The PDFs' brand: organization.yml's, completed by what mkdocs.yml's ``theme`` says."""
+    raw = _raw_config(config_file)
+    theme = raw.get("theme") or {}
+    return brand(catalog, theme=theme if isinstance(theme, dict) else {"name": theme},
+                 docs_dir=config_file.parent / str(raw.get("docs_dir", "docs")))
 
 
 def _docs_dir_override(config_file: Path, stack: contextlib.ExitStack) -> dict[str, str]:

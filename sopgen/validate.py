@@ -68,6 +68,10 @@ def _organization(catalog: Catalog) -> Iterator[Problem]:
         yield from _ref(catalog, None, ("owner",), org.owner, "role")
     if catalog.organization_source and org.review_every.minutes:
         yield catalog.organization_source.doc.problem(("review_every",), _too_short(org.review_every))
+    if catalog.organization_source and org.logo:
+        problem = image_problem(catalog.sops, org.logo)
+        if problem:
+            yield catalog.organization_source.doc.problem(("logo",), problem)
 
 
 def _too_short(interval: object) -> str:

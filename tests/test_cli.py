@@ -146,3 +146,56 @@ def test_python_dash_m(base_project: Path) -> None:
     proc = subprocess.run([sys.executable, "-m", "sopgen", "validate", "-f", str(base_project / "mkdocs.yml")],
                           capture_output=True, text=True)
     assert proc.returncode == 0 and "no problems" in proc.stdout
+
+
+# -- conventions: exit codes, colour, quiet, completion ------------------------------------
+
+@pytest.mark.parametrize("args", [["validate", "--no-such-option"], ["no-such-command"], ["new", "task", "x"],
+                                  ["review", "--within", "soon"]])
+def test_wrong_usage_exits_2(args: list[str]) -> None:
+    result = CliRunner().invoke(main, args)
+    assert result.exit_code == 2, result.output
+    assert "Usage: " in result.output or "Error: Invalid value" in result.output
+    assert "Traceback" not in result.output
+
+
+def _broken(project: Path) -> None:
+    task = project / "sops/tasks/send-invoices.yml"
+    task.write_text(task.read_text().replace("role: bookkeeper", "role: bookeeper"))
+
+
+def test_colour_on_a_terminal_and_none_under_no_color(base_project: Path) -> None:
+    _broken(base_project)
+    args = ["validate", "-f", str(base_project / "mkdocs.yml")]
+    coloured = CliRunner().invoke(main, args, color=True, env={"NO_COLOR": None})
+    assert coloured.exit_code == 1 and "\x1b[31m" in coloured.output  # red, as a terminal shows it
+    plain = CliRunner().invoke(main, args, color=True, env={"NO_COLOR": "1"})
+    assert plain.exit_code == 1 and "\x1b[" not in plain.output
+    assert plain.output == "sops/tasks/send-invoices.yml:2:7: role: unknown role 'bookeeper' — " \
+                           "did you mean 'bookkeeper'?\n✗ 1 error in 1 file\n"
+
+
+def test_no_colour_when_the_output_is_not_a_terminal(base_project: Path) -> None:
+    _broken(base_project)
+    result = CliRunner().invoke(main, ["validate", "-f", str(base_project / "mkdocs.yml")], env={"NO_COLOR": None})
+    assert result.exit_code == 1 and "\x1b[" not in result.output
+
+
+def test_validate_quiet_prints_only_what_fails(base_project: Path) -> None:
+    assert run(base_project, "validate", "-q").output == ""
+    task = base_project / "sops/tasks/send-invoices.yml"
+    task.write_text(task.read_text().replace("tools: [QuickBooks Online]", "tools: [Excel]"))
+    assert run(base_project, "validate", "-q").output == ""  # a warning does not fail without --strict
+    strict = run(base_project, "validate", "-q", "--strict")
+    assert strict.exit_code == 1 and "tool 'Excel'" in strict.output
+
+
+def test_shell_completion(monkeypatch: pytest.MonkeyPatch) -> None:
+    source = CliRunner().invoke(main, [], prog_name="sopgen", env={"_SOPGEN_COMPLETE": "bash_source"})
+    assert source.exit_code == 0 and "_sopgen_completion()" in source.output
+    commands = CliRunner().invoke(main, [], prog_name="sopgen", env={
+        "_SOPGEN_COMPLETE": "bash_complete", "COMP_WORDS": "sopgen tem", "COMP_CWORD": "1"})
+    assert commands.output.splitlines() == ["plain,templates"]
+    names = CliRunner().invoke(main, [], prog_name="sopgen", env={
+        "_SOPGEN_COMPLETE": "bash_complete", "COMP_WORDS": "sopgen templates eject pdf/", "COMP_CWORD": "3"})
+    assert names.output.splitlines() == ["plain,pdf/handbook.html.j2"]

@@ -8,6 +8,7 @@ import pytest
 from pydantic import BaseModel
 
 from conftest import REPO
+from test_cli import all_commands
 from sopgen import model
 from sopgen.cli import main
 from sopgen.reference import BEGIN, END, SECTIONS, reference
@@ -47,3 +48,37 @@ def test_every_command_is_in_the_readme() -> None:
 def test_every_default_template_is_documented() -> None:
     for path in sorted((REPO / "templates").glob("*.md.j2")):
         assert f"`{path.name}`" in README, path.name
+
+
+def test_readme_cli_reference_is_generated_from_the_commands() -> None:
+    from sopgen import clireference
+
+    start, end = README.index(clireference.BEGIN), README.index(clireference.END) + len(clireference.END)
+    assert README[start:end] == clireference.reference(main), \
+        "run: python -m sopgen.clireference, and paste it into README.md"
+
+
+def test_cli_reference_has_every_command_and_option() -> None:
+    from sopgen.clireference import reference
+
+    text = reference(main)
+    for path, command in all_commands():
+        assert f"#### `sopgen {' '.join(path)}`" in text
+        for param in command.params:
+            if param.param_type_name == "option":
+                assert f"`{', '.join(param.opts)}" in text or param.opts[0] in text, (path, param.opts)
+
+
+@pytest.mark.parametrize("lang", ["yaml", "json"])
+def test_every_yaml_and_json_example_in_the_readme_parses(lang: str) -> None:
+    import json
+
+    import yaml
+
+    blocks = re.findall(rf"```{lang}\n(.*?)```", README, re.S)
+    assert blocks
+    for block in blocks:
+        if lang == "json":
+            json.loads(block)
+        else:
+            yaml.safe_load(block)

@@ -1,0 +1,130 @@
+"""`sopgen templates list/explain/eject`, and the documented context of every template."""
+
+from __future__ import annotations
+
+import fnmatch
+import re
+from pathlib import Path
+
+import pytest
+from jinja2 import meta, nodes
+
+from conftest import REPO, run
+from sopgen.templating import default_templates, environment
+from sopgen.templatetools import default_names
+
+
+def test_list_marks_the_overridden_templates(base_project: Path) -> None:
+    (base_project / "templates").mkdir()
+    (base_project / "templates/role.md.j2").write_text('{% extends "default:role.md.j2" %}\n')
+    result = run(base_project, "templates", "list")
+    assert result.exit_code == 0, result.output
+    lines = result.output.splitlines()
+    assert "role.md.j2  (overridden by templates/role.md.j2)" in lines
+    assert "sop.md.j2" in lines and "pdf/handbook.html.j2" in lines and "new/task.yml.j2" in lines
+    assert len(lines) == len(default_names())
+
+
+def test_explain_shows_the_search_path_and_the_winner(base_project: Path) -> None:
+    before = run(base_project, "templates", "explain", "sop.md.j2").output.splitlines()
+    assert before[0].startswith("1.   absent: ")
+    assert before[0].endswith("templates/sop.md.j2  (no templates/ folder in the project)")
+    assert before[1].startswith("2. → used: ") and before[1].endswith(
+        "sop.md.j2  (also reachable as default:sop.md.j2)")
+    assert run(base_project, "templates", "eject", "sop.md.j2").exit_code == 0
+    after = run(base_project, "templates", "explain", "default:sop.md.j2").output.splitlines()
+    assert after[0].startswith("1. → used: ") and after[0].endswith("templates/sop.md.j2")
+    assert after[1].startswith("2.   found: ")
+
+
+def test_eject_copies_the_default_and_the_build_uses_it(base_project: Path) -> None:
+    result = run(base_project, "templates", "eject", "pdf/handbook.html.j2")
+    assert result.exit_code == 0 and result.output == "created templates/pdf/handbook.html.j2\n"
+    copy = base_project / "templates/pdf/handbook.html.j2"
+    assert copy.read_bytes() == (default_templates() / "pdf/handbook.html.j2").read_bytes()
+
+    assert run(base_project, "templates", "eject", "sop.md.j2").exit_code == 0
+    sop = base_project / "templates/sop.md.j2"
+    sop.write_text(sop.read_text() + "\nEjected and adapted.\n")
+    from datetime import date
+
+    from sopgen.loader import load
+    from sopgen.render import render
+
+    site = render(load(base_project), environment(base_project), today=date(2026, 11, 25))
+    assert site.pages["sops/send-invoices.md"].markdown.rstrip().endswith("Ejected and adapted.")
+
+
+def test_eject_refuses_to_overwrite_without_force(base_project: Path) -> None:
+    assert run(base_project, "templates", "eject", "sop.md.j2").exit_code == 0
+    mine = base_project / "templates/sop.md.j2"
+    mine.write_text("mine\n")
+    again = run(base_project, "templates", "eject", "sop.md.j2")
+    assert again.exit_code == 1
+    assert again.output == "Error: templates/sop.md.j2 already exists (use --force to replace it with the default)\n"
+    assert mine.read_text() == "mine\n"
+    assert run(base_project, "templates", "eject", "sop.md.j2", "--force").exit_code == 0
+    assert mine.read_text() != "mine\n"
+
+
+@pytest.mark.parametrize("command", ["eject", "explain"])
+def test_unknown_name_is_an_error_with_a_suggestion(base_project: Path, command: str) -> None:
+    result = run(base_project, "templates", command, "sop.md")
+    assert result.exit_code == 1
+    assert result.output == "Error: no template 'sop.md' — did you mean 'sop.md.j2'?\n"
+    assert not (base_project / "templates").exists()
+
+
+def test_init_templates_cannot_be_ejected(base_project: Path) -> None:
+    result = run(base_project, "templates", "eject", "init/mkdocs.yml.j2")
+    assert result.exit_code == 1 and "cannot be overridden" in result.output
+
+
+# -- the documented context ------------------------------------------------------------
+
+README = (REPO / "README.md").read_text(encoding="utf-8")
+
+
+def _table(header: str) -> list[list[str]]:
+    """The rows of the README table under ``header``, as lists of cells."""
+    block = README[README.index(header):].split("\n\n", 1)[0].splitlines()[2:]
+    return [[cell.strip() for cell in row.strip("|").split(" | ")] for row in block]
+
+
+def _names(cell: str) -> set[str]:
+    return set(re.findall(r"`([A-Za-z_][\w-]*)", cell))  # `money(range, per=1)` names money
+
+
+def documented(template: str) -> set[str]:
+    """The names README.md says ``template`` receives."""
+    rows = [r for r in _table("| template | also receives |") if any(
+        fnmatch.fnmatch(template, pattern) for pattern in re.findall(r"`([^`]+)`", r[0]))]
+    assert len(rows) == 1, f"{template} has no row (or several) in README.md's 'What templates receive'"
+    own = rows[0][1]
+    if own.startswith("only:"):
+        return _names(own)
+    shared = set()
+    for name, meaning in _table("| name | what it is |"):
+        if template.endswith(".md.j2") or not meaning.startswith("pages only"):
+            shared |= _names(name)
+    return shared | _names(own)
+
+
+def used(template: str) -> set[str]:
+    """Names ``template`` takes from its context: undeclared, not Jinja's globals, not its own imports."""
+    env = environment(None, filters={"yaml_scalar": str, "markdown": str})
+    tree = env.parse((default_templates() / template).read_text(encoding="utf-8"))
+    imported = {n.target for n in tree.find_all(nodes.Import)}  # seen as undeclared inside blocks
+    return meta.find_undeclared_variables(tree) - set(env.globals) - imported
+
+
+@pytest.mark.parametrize("template", default_names())
+def test_every_name_a_template_uses_is_documented(template: str) -> None:
+    missing = used(template) - documented(template)
+    assert not missing, f"{template} uses {sorted(missing)}: document them in README.md, 'What templates receive'"
+
+
+def test_the_check_sees_a_name_that_is_not_documented() -> None:
+    env = environment(None)
+    tree = env.parse("{{ secret_sauce }} {{ role.title }}")
+    assert meta.find_undeclared_variables(tree) - documented("role.md.j2") == {"secret_sauce"}
