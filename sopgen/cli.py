@@ -6,6 +6,7 @@ Exit codes: 0 success, 1 problems found (or a project that cannot be read),
 
 from __future__ import annotations
 
+import gc
 import json
 import os
 import re
@@ -286,6 +287,10 @@ def _load_checked(config_file: Optional[str], *, with_history: bool = False) -> 
     config = find_config(config_file)
     sops_dir = str(plugin_options(config).get("sops_dir", "sops"))
     catalog = load(config.parent, sops_dir=sops_dir)
+    # The catalog lives as long as this command: out of the cycle collector's sight, its
+    # millions of objects are not walked again at every collection (a third of `validate`
+    # at 10,000 tasks). `sopgen serve`, which loads again at every save, does not do this.
+    gc.freeze()
     if with_history:
         attach(catalog, read_history(config.parent, sops_dir=sops_dir))
     return config, catalog, validate(catalog, today=date.today())

@@ -10,6 +10,8 @@ The models check the shape of one file. Checks that need the whole project
 
 from __future__ import annotations
 
+import functools
+
 import re
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -382,9 +384,10 @@ def model_at(model: type[BaseModel], loc: tuple[Any, ...]) -> type[BaseModel] | 
 
 def markdown_values(value: BaseModel, loc: tuple[Any, ...] = ()) -> Iterator[tuple[tuple[Any, ...], str]]:
     """Every Markdown field of ``value`` and the models inside it, with where it sits: ``(("steps", 0, "tip"), "…")``."""
-    for name, info in type(value).model_fields.items():
+    for name, markdown in _text_fields(type(value)):
         field_value = getattr(value, name)
-        markdown = _MARKDOWN in info.metadata or _mentions(info.annotation, _MARKDOWN)
+        if field_value is None:
+            continue
         items = enumerate(field_value) if isinstance(field_value, list) else [(None, field_value)]
         for i, item in items:
             here = loc + (name,) + (() if i is None else (i,))
@@ -392,6 +395,18 @@ def markdown_values(value: BaseModel, loc: tuple[Any, ...] = ()) -> Iterator[tup
                 yield from markdown_values(item, here)
             elif markdown and isinstance(item, str):
                 yield here, item
+
+
+@functools.lru_cache(maxsize=None)
+def _text_fields(model: type[BaseModel]) -> tuple[tuple[str, bool], ...]:
+    """The fields of ``model`` that may hold Markdown or other models, each with whether it is Markdown
+    (worked out once per class: validation walks every role and task)."""
+    fields = []
+    for name, info in model.model_fields.items():
+        markdown = _MARKDOWN in info.metadata or _mentions(info.annotation, _MARKDOWN)
+        if markdown or _unwrap(info.annotation) is not None:
+            fields.append((name, markdown))
+    return tuple(fields)
 
 
 def _mentions(annotation: Any, marker: Any) -> bool:

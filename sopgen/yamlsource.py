@@ -37,8 +37,10 @@ MAX_FILE_BYTES = 1_000_000
 megabyte leaves room for any real one while keeping a runaway file (a pasted
 log, a generated dump) from filling memory."""
 _SHALLOW_ENOUGH = 4_096
-"""Text this short cannot nest deeper than libyaml's recursive composer can
-take (it crashes the process past some 20,000 levels); longer text is measured first."""
+"""Text with at most this many of the characters that open a level (``[``, ``{``,
+``-``, ``:``, ``?``: each level needs one of its own) cannot nest deeper than
+libyaml's recursive composer can take (it crashes the process past some 20,000
+levels); other text is measured first."""
 
 Loc = tuple[Union[str, int], ...]
 """Where a value sits in a document: ``("steps", 2, "image")``."""
@@ -190,7 +192,7 @@ def load_bytes(raw: bytes, display: str) -> tuple[Document | None, list[Problem]
 
 def load_text(text: str, display: str) -> tuple[Document | None, list[Problem]]:
     """Parse one YAML document held in ``text``."""
-    if len(text) > _SHALLOW_ENOUGH:
+    if len(text) > _SHALLOW_ENOUGH and sum(map(text.count, "[{-:?")) > _SHALLOW_ENOUGH:
         too_deep = _too_deep(text, display)
         if too_deep:
             return None, [too_deep]

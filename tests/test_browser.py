@@ -11,7 +11,10 @@ from __future__ import annotations
 import json
 import re
 import shutil
+import subprocess
+import sys
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 import yaml
@@ -609,3 +612,40 @@ def test_hostile_fields_show_as_text_and_run_nothing(browser: object, hostile_si
         tab.assert_local()
     finally:
         tab.context.close()
+
+
+# -- sopgen serve after a broken save --------------------------------------------------------------
+
+def test_serve_shows_why_a_save_did_not_build(browser: object, tmp_path: Path) -> None:
+    from conftest import BASE
+    from test_serve import free_port, wait_for
+
+    project = shutil.copytree(BASE, tmp_path / "p")
+    port = free_port()
+    base = f"http://127.0.0.1:{port}"
+    proc = subprocess.Popen([sys.executable, "-m", "sopgen", "serve", "-a", f"127.0.0.1:{port}",
+                             "-f", str(project / "mkdocs.yml")], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    context = browser.new_context()
+    try:
+        wait_for(f"{base}/sops/send-invoices/", "Send client invoices")
+        page = context.new_page()
+        page.goto(f"{base}/sops/send-invoices/")
+        expect(page.locator(".sopgen-serve-problems")).to_have_count(0)
+        task = project / "sops/tasks/send-invoices.yml"
+        good = task.read_text()
+        task.write_text(good.replace("role: bookkeeper", "role: bookeeper"))
+        wait_for(f"{base}/sopgen-status.json", "bookeeper")
+        page.reload()
+        box = page.locator(".sopgen-serve-problems")
+        expect(box).to_be_visible()
+        expect(box).to_contain_text("this is the last good build")
+        expect(box).to_contain_text("sops/tasks/send-invoices.yml:2:7: role: unknown role 'bookeeper'")
+        expect(page.locator("h1")).to_have_text("Send client invoices")
+        task.write_text(good)
+        wait_for(f"{base}/sopgen-status.json", '"problems": []')
+        page.reload()
+        expect(page.locator(".sopgen-serve-problems")).to_have_count(0)
+    finally:
+        context.close()
+        proc.terminate()
+        proc.wait(timeout=10)
