@@ -51,7 +51,12 @@ def check_name(name: str) -> str:
 def override_of(project_dir: Path, name: str) -> Optional[Path]:
     """The project's file that replaces the default ``name``, if it has one that is used."""
     path = project_dir / PROJECT_FOLDER / name
-    return path if path.is_file() and not name.startswith("init/") else None
+    return path if path.is_file() and not name.startswith("init/") and not _is_defaults(project_dir) else None
+
+
+def _is_defaults(project_dir: Path) -> bool:
+    """Whether the project's templates/ is sopgen's own (the example project in sopgen's repository)."""
+    return (project_dir / PROJECT_FOLDER).resolve() == default_templates().resolve()
 
 
 def listing(project_dir: Path) -> list[str]:
@@ -74,6 +79,8 @@ def explain(project_dir: Path, name: str) -> list[Candidate]:
     default = default_templates() / name
     if name.startswith("init/"):
         return [Candidate(default, True, True, "sopgen init starts a project, so only the default is used")]
+    if _is_defaults(project_dir):
+        return [Candidate(default, True, True, "the project's templates/ is sopgen's own default folder")]
     overridden = own.is_file()
     return [
         Candidate(own, overridden, overridden, "" if (project_dir / PROJECT_FOLDER).is_dir()
@@ -89,6 +96,9 @@ def eject(project_dir: Path, name: str, *, force: bool = False) -> Path:
         raise UnknownTemplate(f"'{name}' makes new projects and cannot be overridden in one; "
                               "edit the files sopgen init wrote instead")
     target = project_dir / PROJECT_FOLDER / name
+    if _is_defaults(project_dir):
+        raise TemplateExists(f"this project's {PROJECT_FOLDER}/ is sopgen's own default folder: "
+                             f"edit {PROJECT_FOLDER}/{name} there")
     if target.exists() and not force:
         raise TemplateExists(f"{PROJECT_FOLDER}/{name} already exists (use --force to replace it with the default)")
     target.parent.mkdir(parents=True, exist_ok=True)

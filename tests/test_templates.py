@@ -11,7 +11,8 @@ from jinja2 import meta, nodes
 
 from conftest import REPO, run
 from sopgen.templating import default_templates, environment
-from sopgen.templatetools import default_names
+from sopgen.errors import TemplateExists
+from sopgen.templatetools import default_names, eject, explain, listing
 
 
 def test_list_marks_the_overridden_templates(base_project: Path) -> None:
@@ -128,3 +129,12 @@ def test_the_check_sees_a_name_that_is_not_documented() -> None:
     env = environment(None)
     tree = env.parse("{{ secret_sauce }} {{ role.title }}")
     assert meta.find_undeclared_variables(tree) - documented("role.md.j2") == {"secret_sauce"}
+
+
+def test_sopgens_own_folder_is_not_an_override_of_itself() -> None:
+    """In sopgen's repository the example project's templates/ is the default folder."""
+    assert all("overridden" not in line for line in listing(REPO))
+    (only,) = explain(REPO, "sop.md.j2")
+    assert only.wins and "sopgen's own default folder" in only.note
+    with pytest.raises(TemplateExists, match="edit templates/sop.md.j2 there"):
+        eject(REPO, "sop.md.j2", force=True)
