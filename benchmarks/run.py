@@ -21,6 +21,7 @@ from __future__ import annotations
 import argparse
 import os
 import platform
+import random
 import shutil
 import socket
 import subprocess
@@ -103,30 +104,35 @@ def fetch(url: str) -> str:
         return ""
 
 
-def bench_serve(project: Path) -> float:
+def bench_serve(project: Path, saves: int = 5) -> list[float]:
+    """Seconds from saving a task's new title to the rebuilt page, for ``saves`` saves in turn
+    (the server looks for changes at intervals, so one save alone says little)."""
     port = free_port()
     proc = subprocess.Popen([PY, "-m", "sopgen", "serve", "-a", f"127.0.0.1:{port}", "-f", str(project / "mkdocs.yml")],
                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    task = sorted((project / "sops/tasks").glob("*.yml"))[0]
+    text = task.read_text()
     try:
-        task = sorted((project / "sops/tasks").glob("*.yml"))[0]
         url = f"http://127.0.0.1:{port}/sops/{task.stem}/"
         deadline = time.monotonic() + 600
         while "<h1" not in fetch(url):
             if time.monotonic() > deadline or proc.poll() is not None:
                 raise RuntimeError("sopgen serve did not come up")
             time.sleep(0.5)
-        marker = f"Edited for the benchmark {time.time_ns()}"
-        text = task.read_text()
-        start = time.perf_counter()
-        task.write_text(text.replace("title: ", f"title: {marker} ", 1))
-        while marker not in fetch(url):
-            if time.perf_counter() - start > 600:
-                raise RuntimeError("the edit never showed")
-            time.sleep(0.1)
-        seconds = time.perf_counter() - start
-        task.write_text(text)
-        return seconds
+        times = []
+        for _ in range(saves):
+            marker = f"Edited for the benchmark {time.time_ns()}"
+            start = time.perf_counter()
+            task.write_text(text.replace("title: ", f"title: {marker} ", 1))
+            while marker not in fetch(url):
+                if time.perf_counter() - start > 600:
+                    raise RuntimeError("the edit never showed")
+                time.sleep(0.05)
+            times.append(time.perf_counter() - start)
+            time.sleep(1 + random.uniform(0, 0.5))  # settle; and save at any moment of the watcher's cycle
+        return times
     finally:
+        task.write_text(text)
         proc.terminate()
         proc.wait(timeout=30)
 
@@ -175,8 +181,10 @@ def main() -> None:
         rows.append((f"scaling, bytes per SOP {2 * sizes['build']:,} / {sizes['build']:,}",
                      f"{large['bytes'] / 1e6:.0f} MB / {small['bytes'] / 1e6:.0f} MB", f"{per_bytes:.2f}×",
                      "≤ 1.15× " + ("met" if per_bytes <= 1.15 else "MISSED")))
-        seconds = bench_serve(corpus(sizes["serve"], work))
-        rows.append((f"serve, save → page, {sizes['serve']:,} tasks", f"{seconds:.1f} s", "—",
+        times = sorted(bench_serve(corpus(sizes["serve"], work)))
+        seconds = times[len(times) // 2]
+        rows.append((f"serve, save → page, {sizes['serve']:,} tasks",
+                     f"median {seconds:.2f} s of {len(times)} saves ({times[0]:.2f}–{times[-1]:.2f} s)", "—",
                      "≤ 2 s " + ("met" if seconds <= 2 else "MISSED")))
         memory = bench_memory(corpus(sizes["memory"], work), work)
         rows.append((f"peak memory, build of {sizes['memory']:,} tasks", f"{memory:,.0f} MB", "—", "—"))
