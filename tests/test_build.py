@@ -112,9 +112,7 @@ def test_sigkill_at_random_moments_leaves_the_old_site_byte_identical(base_proje
     command = [sys.executable, "-m", "sopgen", "build", "-q", "--pdf", "-f", str(base_project / "mkdocs.yml"),
                "-d", str(site)]
     env = dict(os.environ, SOURCE_DATE_EPOCH="1764000000")
-    started = time.perf_counter()
     subprocess.run(command, check=True, env=env)
-    duration = time.perf_counter() - started
     old = tree_hash(site)
     shutil.copytree(site, tmp_path / "old-site")
 
@@ -124,7 +122,9 @@ def test_sigkill_at_random_moments_leaves_the_old_site_byte_identical(base_proje
 
     task = base_project / "sops/tasks/send-invoices.yml"
     task.write_text(task.read_text().replace("title: ", "title: Changed ", 1))
+    started = time.perf_counter()  # a warm build (templates compiled, fonts cached): as long as the trials'
     subprocess.run(command, check=True, env=env)
+    duration = time.perf_counter() - started
     new = tree_hash(site)
     assert new != old
     put_back_the_old_site()
@@ -138,7 +138,7 @@ def test_sigkill_at_random_moments_leaves_the_old_site_byte_identical(base_proje
         now = tree_hash(site)
         if now == new:  # the build got past its exchange before the kill: the new site is whole
             finished += 1
-            assert finished < 10, "the kill moments are drawn too late to test anything"
+            assert finished < 20, "the kill moments are drawn too late to test anything"
             put_back_the_old_site()
             continue
         killed += 1
