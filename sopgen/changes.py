@@ -137,7 +137,9 @@ def _task_changes(before: TaskEntry | None, after: TaskEntry | None) -> list[tup
         entry = after or before
         assert entry is not None
         kind: TaskKind = "added" if after is not None else "removed"
-        return [(entry.data.role, kind, TaskChange(kind, entry.id, entry.title, status=entry.status))]
+        # an SOP whose file arrives already retired (a record of an old way) was never in force here
+        section = "retired" if after is not None and after.status == "retired" else kind
+        return [(entry.data.role, section, TaskChange(kind, entry.id, entry.title, status=entry.status))]
     was, now = before.status == "retired", after.status == "retired"
     old_role, new_role = before.data.role, after.data.role
     same = {"task": after.id, "title": after.title, "status": after.status,
@@ -237,7 +239,9 @@ def _role_blocks(section: RoleChanges, titles: dict[str, str]) -> list[str]:
             blocks += [f"#### {_plain(change.title)}",
                        _bullets([*map(_field_line, change.fields), *map(_step_line, change.steps)])]
     if section.retired:
-        blocks += ["### Retired", _bullets(_plain(c.title) for c in section.retired)]
+        blocks += ["### Retired", _bullets(_plain(c.title) + (" (added as retired: a record, never in force here)"
+                                                              if c.kind == "added" else "")
+                                           for c in section.retired)]
     if section.removed:
         blocks += ["### Removed", _bullets(_removed(c, titles) for c in section.removed)]
     if section.renamed:

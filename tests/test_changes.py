@@ -492,6 +492,20 @@ def test_a_role_that_disappeared_keeps_its_title(tmp_path: Path) -> None:
         "# Changes since v1\n\n## Bookkeeper\n\n### Removed\n\n- File\n"
 
 
+def test_an_sop_added_already_retired_is_not_a_new_sop(tmp_path: Path) -> None:
+    old = project(tmp_path / "old", {"sops/roles/bookkeeper.yml": BOOKKEEPER})
+    new = project(tmp_path / "new", {"sops/roles/bookkeeper.yml": BOOKKEEPER,
+                                     "sops/tasks/old-way.yml": simple_task("Invoice from Word", "bookkeeper", "Do it")
+                                     + "status: retired\n"})
+    changes = compare(load(old), load(new), renames={})
+    bookkeeper = next(c for c in changes if c.role == "bookkeeper")
+    assert bookkeeper.added == []
+    assert bookkeeper.retired == [TaskChange("added", "old-way", "Invoice from Word", status="retired")]
+    assert to_markdown(changes, since="v1", role="bookkeeper") == (
+        "# Changes since v1\n\n## Bookkeeper\n\n### Retired\n\n"
+        "- Invoice from Word (added as retired: a record, never in force here)\n")
+
+
 # -- the step-level diff ------------------------------------------------------------------------
 
 def steps(*texts: str) -> list[Step]:
