@@ -6,6 +6,7 @@ import re
 from datetime import date
 from pathlib import Path
 
+import pypdf
 import pytest
 
 from conftest import build_tree, run
@@ -73,7 +74,6 @@ def test_organization_wins_over_mkdocs_for_the_pdf(branded: Path) -> None:
 
 
 def test_a_real_pdf_embeds_the_logo_on_the_cover_in_the_colour(branded: Path, tmp_path: Path) -> None:
-    pypdf = pytest.importorskip("pypdf")
     from PIL import Image  # WeasyPrint's own dependency; a bitmap logo becomes an image XObject (an SVG, drawings)
 
     Image.new("RGB", (40, 20), (200, 30, 30)).save(branded / "sops/media/logo.png")

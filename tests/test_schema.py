@@ -11,8 +11,14 @@ import pytest
 from conftest import REPO, run
 from test_corpus import CASES, materialize
 
-CHECK = shutil.which("check-jsonschema")
-needs_check = pytest.mark.skipif(CHECK is None, reason="check-jsonschema is not installed (pip install '.[test]')")
+
+
+def check_jsonschema() -> str:
+    """The check-jsonschema command, which the test extra installs (never skipped: CI has it)."""
+    found = shutil.which("check-jsonschema")
+    if found is None:
+        pytest.fail("check-jsonschema is not installed: run scripts/test (pip install -e '.[test]')")
+    return found
 
 REJECTED = {
     # corpus case: the file whose shape is wrong; every other defect of the corpus needs the whole
@@ -47,7 +53,7 @@ def kind_of(rel: str) -> str:
 
 def check(project: Path, kind: str, files: list[Path]) -> subprocess.CompletedProcess[str]:
     schema = project / ".sopgen" / "schemas" / f"{kind}.schema.json"
-    return subprocess.run([CHECK, "--schemafile", str(schema), *map(str, files)], capture_output=True, text=True)
+    return subprocess.run([check_jsonschema(), "--schemafile", str(schema), *map(str, files)], capture_output=True, text=True)
 
 
 def test_schema_write_puts_every_kind_into_the_project(base_project: Path) -> None:
@@ -71,7 +77,6 @@ def test_negative_numbers_are_refused_by_the_schema_too() -> None:
     assert {"type": "number", "minimum": 0} in hours["anyOf"]
 
 
-@needs_check
 def test_every_file_of_the_example_validates(tmp_path: Path) -> None:
     project = tmp_path / "example"
     shutil.copytree(REPO / "sops", project / "sops")
@@ -87,7 +92,6 @@ def test_every_file_of_the_example_validates(tmp_path: Path) -> None:
         assert result.returncode == 0, result.stdout + result.stderr
 
 
-@needs_check
 @pytest.mark.parametrize("case", sorted(REJECTED))
 def test_structural_defects_are_rejected(case: str, tmp_path: Path) -> None:
     assert case in CASES
@@ -99,7 +103,6 @@ def test_structural_defects_are_rejected(case: str, tmp_path: Path) -> None:
     assert "Schema validation errors were encountered" in result.stdout + result.stderr
 
 
-@needs_check
 def test_the_base_files_pass_so_a_rejection_is_the_defect(tmp_path: Path, base_project: Path) -> None:
     assert run(base_project, "schema", "--write").exit_code == 0
     for rel in sorted(set(REJECTED.values())):
@@ -107,7 +110,6 @@ def test_the_base_files_pass_so_a_rejection_is_the_defect(tmp_path: Path, base_p
         assert result.returncode == 0, result.stdout
 
 
-@needs_check
 def test_init_files_point_their_editor_at_the_schema_that_accepts_them(tmp_path: Path) -> None:
     from click.testing import CliRunner
 
@@ -122,5 +124,5 @@ def test_init_files_point_their_editor_at_the_schema_that_accepts_them(tmp_path:
         assert first.startswith("# yaml-language-server: $schema="), path
         schema = (path.parent / first.split("$schema=", 1)[1]).resolve()
         assert schema.name == f"{kind_of(path.relative_to(project).as_posix())}.schema.json"
-        result = subprocess.run([CHECK, "--schemafile", str(schema), str(path)], capture_output=True, text=True)
+        result = subprocess.run([check_jsonschema(), "--schemafile", str(schema), str(path)], capture_output=True, text=True)
         assert result.returncode == 0, result.stdout
