@@ -158,8 +158,7 @@ def build(
         except MkDocsException as exc:
             raise BuildFailed(f"{config_file.name}: {exc}") from None
         final = Path(site_dir).resolve() if site_dir else Path(config.site_dir).resolve()
-        staging = final.parent / f".{final.name}.sopgen-new"
-        recover(final)
+        staging = final.parent / f".{final.name}.sopgen-new"  # (`sopgen build` ran recover() first)
         shutil.rmtree(staging, ignore_errors=True)
         config.site_dir = str(staging)
         plugin = config.plugins.get("sopgen")
