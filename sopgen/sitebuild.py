@@ -252,14 +252,16 @@ def _quiet_dirty_warning(record: logging.LogRecord) -> bool:
 def serve(config_file: Path, *, dev_addr: Optional[str] = None, open_browser: bool = False,
           echo: Callable[[str], None] = print, verbose: bool = False) -> None:
     """``mkdocs serve`` with sopgen's sources and templates watched; Ctrl+C stops it."""
+    from unittest import mock
+
     from mkdocs.commands import serve as mkdocs_serve_module
 
     with contextlib.ExitStack() as stack:
         # MkDocs looks for changed files every 0.5 s; every 0.2 s a save shows 0.15 s sooner on
         # average (a look over 1,000 source files costs about 5 ms)
-        stack.enter_context(_attribute(mkdocs_serve_module, "LiveReloadServer",
-                                       functools.partial(mkdocs_serve_module.LiveReloadServer,
-                                                         polling_interval=POLLING_INTERVAL)))
+        stack.enter_context(mock.patch.object(mkdocs_serve_module, "LiveReloadServer",
+                                              functools.partial(mkdocs_serve_module.LiveReloadServer,
+                                                                polling_interval=POLLING_INTERVAL)))
         stack.enter_context(mkdocs_logging(echo, verbose=verbose, shown=logging.INFO))
         overrides: dict[str, Any] = _docs_dir_override(config_file, stack)
         if dev_addr:
@@ -272,14 +274,3 @@ def serve(config_file: Path, *, dev_addr: Optional[str] = None, open_browser: bo
 
 POLLING_INTERVAL = 0.2
 """Seconds between two looks for changed files under `sopgen serve`."""
-
-
-@contextlib.contextmanager
-def _attribute(owner: Any, name: str, value: Any) -> Iterator[None]:
-    """``owner.name`` set to ``value`` for the duration of the block."""
-    old = getattr(owner, name)
-    setattr(owner, name, value)
-    try:
-        yield
-    finally:
-        setattr(owner, name, old)
