@@ -83,7 +83,7 @@ def report(problems: list[Problem], *, fmt: str, strict: bool, counts: str, quie
         note = " (--strict: warnings fail too)" if strict and any(p.severity == "warning" for p in failing) else ""
         say(f"✗ {summary(problems)}{note}", "error")
     elif quiet:
-        pass
+        return False
     elif problems:
         say(f"✓ {counts}, with {summary(problems)} (use --strict to fail on warnings)", "warning")
     else:

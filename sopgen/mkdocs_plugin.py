@@ -92,16 +92,17 @@ class SopgenPlugin(BasePlugin[SopgenConfig]):
         self.page_cache_md: dict[str, Any] = {}
         """Under serve: SOP pages already rendered, reused while their inputs are unchanged."""
         self.page_cache: Optional[Path] = None
+        """Under serve: where generated pages are kept as files, so that unchanged ones are not rebuilt."""
         self.written: dict[str, str] = {}
         """Under serve: the Markdown last written for each page in ``page_cache``."""
-        """Under serve: where generated pages are kept as files, so that unchanged ones are not rebuilt."""
         self.said: Optional[str] = None
         self.epoch: Optional[str] = None
         """The SOURCE_DATE_EPOCH this plugin set (it leaves one set by the user alone)."""
         self.watched: set[str] = set()
         self.problems_shown: list[str] = []
-        self.frozen = False
         """Under serve: why the last save could not be built (the last good build stays on show)."""
+        self.frozen = False
+        """Under serve: whether what the first build keeps was frozen out of the cycle collector's sight."""
 
     # -- events --------------------------------------------------------------------
 
