@@ -126,6 +126,23 @@ _CoreResolver.add_implicit_resolver(_TAG + "float", _FLOAT, list("-+0123456789."
 _CoreResolver.add_implicit_resolver(_TAG + "null", re.compile(r"^(?:~|null|Null|NULL|)$"), ["~", "n", "N", ""])
 _CoreResolver.add_implicit_resolver(_TAG + "merge", re.compile(r"^(?:<<)$"), ["<"])
 
+from yaml.composer import Composer
+from yaml.parser import Parser
+from yaml.reader import Reader
+from yaml.scanner import Scanner
+
+
+class _PureParser(Reader, Scanner, Parser):
+    """PyYAML's own Python parser: slower than libyaml, but with no nesting limit of its
+    own, so the depth at which sopgen refuses a document does not depend on the libyaml a
+    PyYAML release bundles (6.0.4's stops at 1,000 levels, with its own message)."""
+
+    def __init__(self, stream: str) -> None:
+        Reader.__init__(self, stream)
+        Scanner.__init__(self)
+        Parser.__init__(self)
+
+
 if getattr(yaml, "__with_libyaml__", False):
     from yaml.cyaml import CParser
 
@@ -134,16 +151,9 @@ if getattr(yaml, "__with_libyaml__", False):
             CParser.__init__(self, stream)
             _CoreResolver.__init__(self)
 else:  # pragma: no cover - PyYAML built without libyaml
-    from yaml.composer import Composer
-    from yaml.parser import Parser
-    from yaml.reader import Reader
-    from yaml.scanner import Scanner
-
-    class _Composer(Reader, Scanner, Parser, Composer, _CoreResolver):  # type: ignore[no-redef]
+    class _Composer(_PureParser, Composer, _CoreResolver):  # type: ignore[no-redef]
         def __init__(self, stream: str) -> None:
-            Reader.__init__(self, stream)
-            Scanner.__init__(self)
-            Parser.__init__(self)
+            _PureParser.__init__(self, stream)
             Composer.__init__(self)
             _CoreResolver.__init__(self)
 
@@ -199,15 +209,10 @@ def load_text(text: str, display: str) -> tuple[Document | None, list[Problem]]:
     composer = _Composer(text)
     try:
         node = composer.get_single_node()
-    except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        what = exc.problem or "invalid YAML"
-        if exc.context and exc.context_mark and exc.context_mark is not mark:
-            what = f"{what} ({exc.context} at line {exc.context_mark.line + 1})"
-        line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
-        return None, [Problem(display, line, col, "", f"invalid YAML: {what}")]
     except yaml.YAMLError as exc:
-        return None, [Problem(display, 1, 1, "", f"invalid YAML: {exc}")]
+        # a parser's own nesting limit (libyaml's, since PyYAML 6.0.4) must not decide the
+        # message: whatever stopped it, a document deeper than ours is refused as such
+        return None, [_too_deep(text, display, _PureParser) or _syntax_problem(exc, display)]
     finally:
         composer.dispose()
     doc = Document(display, None)
@@ -222,12 +227,29 @@ def load_text(text: str, display: str) -> tuple[Document | None, list[Problem]]:
     return doc, builder.problems
 
 
-def _too_deep(text: str, display: str) -> Problem | None:
-    """A problem when ``text`` nests past :data:`MAX_DEPTH`, found from the parser's flat
-    event stream before the recursive composer sees it; syntax errors are left to the composer."""
-    parser = _Composer(text)
+def _syntax_problem(exc: yaml.YAMLError, display: str) -> Problem:
+    if not isinstance(exc, yaml.MarkedYAMLError):
+        return Problem(display, 1, 1, "", f"invalid YAML: {exc}")
+    mark = exc.problem_mark or exc.context_mark
+    what = exc.problem or "invalid YAML"
+    if exc.context and exc.context_mark and exc.context_mark is not mark:
+        what = f"{what} ({exc.context} at line {exc.context_mark.line + 1})"
+    line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
+    return Problem(display, line, col, "", f"invalid YAML: {what}")
+
+
+def _too_deep(text: str, display: str, parser_class: type = _Composer) -> Problem | None:
+    """A problem when ``text`` nests past :data:`MAX_DEPTH`, found from a parser's flat
+    event stream before the recursive composer sees it; syntax errors are left to the composer.
+
+    The fast parser goes first; if it stops on an error (a syntax error, or a nesting limit
+    of its own that lies deeper than ours), PyYAML's Python parser, which has no such limit,
+    finds the level where ours is passed, so the message and its column are always the same.
+    """
+    parser = None
     depth = 0
     try:
+        parser = parser_class(text)  # Python's reader checks the characters here
         while True:
             event = parser.get_event()
             if event is None or isinstance(event, yaml.StreamEndEvent):
@@ -241,9 +263,12 @@ def _too_deep(text: str, display: str) -> Problem | None:
             elif isinstance(event, (yaml.SequenceEndEvent, yaml.MappingEndEvent)):
                 depth -= 1
     except yaml.YAMLError:
-        return None
+        if parser_class is _PureParser:
+            return None
+        return _too_deep(text, display, _PureParser)
     finally:
-        parser.dispose()
+        if parser is not None:
+            parser.dispose()
 
 
 class _Builder:
@@ -271,7 +296,10 @@ class _Builder:
                 f"this document expands to more than {MAX_VALUES:,} values {how}; "
                 "sopgen refuses it (split the file, or use fewer aliases)",
             ))
-        if depth > MAX_DEPTH:  # the field is the top one: a path of a hundred [0]s helps nobody
+        if depth >= MAX_DEPTH and not isinstance(node, ScalarNode):
+            # the top-level mapping is level 1, as for the event check in _too_deep, so both
+            # refuse the same list or mapping; the field is the top one: a path of a hundred
+            # [0]s helps nobody
             raise _Refused(self._problem(node, loc[:1], f"values nest more than {MAX_DEPTH} levels deep"))
         if id(node) in self.active:
             raise _Refused(self._problem(node, loc, "an alias refers to the value that contains it (a cycle)"))

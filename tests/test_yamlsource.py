@@ -7,6 +7,7 @@ import time
 import pytest
 
 from sopgen.yamlsource import MAX_DEPTH, MAX_FILE_BYTES, MAX_VALUES, load_bytes, load_file, load_text
+from sopgen import yamlsource
 
 
 def load_ok(text: str):
@@ -147,6 +148,26 @@ def test_very_deep_nesting_is_a_located_error_not_a_crash(text: str) -> None:
     assert [(p.line, p.message) for p in problems] == [(1, f"values nest more than {MAX_DEPTH} levels deep")]
     assert problems[0].col > MAX_DEPTH  # at the bracket that went one level too deep
     assert time.perf_counter() - start < 1.0
+
+
+@pytest.mark.parametrize("depth", [MAX_DEPTH + 1, 999, 1_000, 1_001, 4_000, 25_000])
+@pytest.mark.parametrize("shape", ["flow", "block", "flow-mapping"])
+def test_the_same_message_and_column_whichever_parser_limit_fires_first(shape: str, depth: int) -> None:
+    # libyaml 0.2.5 nests until its recursion crashes; the libyaml of PyYAML 6.0.4 stops at
+    # 1,000 levels with its own message. Neither may show: the level where sopgen's limit is
+    # passed is reported, at the bracket or dash that opened it.
+    text, col = {
+        "flow": ("a: " + "[" * depth + "]" * depth + "\n", 3 + MAX_DEPTH),
+        "block": ("- " * depth + "x\n", 2 * MAX_DEPTH + 1),
+        "flow-mapping": ("a: " + "{a: " * depth + "}" * depth + "\n", 4 + 4 * (MAX_DEPTH - 1)),
+    }[shape]
+    expected = [("f.yml", 1, col, f"values nest more than {MAX_DEPTH} levels deep")]
+    doc, problems = load_text(text, "f.yml")
+    assert doc is None
+    assert [(p.path, p.line, p.col, p.message) for p in problems] == expected
+    # and PyYAML's Python parser, used where PyYAML has no libyaml, finds the same place
+    pure = yamlsource._too_deep(text, "f.yml", yamlsource._PureParser)
+    assert pure is not None and (pure.path, pure.line, pure.col, pure.message) == expected[0]
 
 
 def test_nesting_up_to_the_limit_is_fine() -> None:
