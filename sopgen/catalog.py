@@ -10,12 +10,21 @@ The delegation arithmetic (FORMAT.md): weekly hours = runs per week ×
 duration, or ``hours_per_week``; the owner's cost = hours × the owner's rate;
 delegating = hours × the performer's rate (a range stays a range); value freed
 = the difference.
+
+Money is exact: hours are fractions (a monthly task runs 12/52 times a week) and
+rates decimals, so ``12.50`` stays 12.50. Each task's weekly cost is rounded once,
+half up, as it is shown (:func:`round_money`), and everything above a task (the
+value freed, a role's total, the business's, a year of 52 weeks) is computed from
+those rounded amounts, so a total always equals the sum of the rows shown.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, timedelta
+from decimal import Decimal
+from fractions import Fraction
+import functools
 from functools import cached_property
 from pathlib import Path
 from typing import Any, Iterable, Literal, Optional
@@ -24,35 +33,63 @@ from .errors import Problem
 from .model import Organization, Phase, Rate, Role, Task
 from .yamlsource import Document
 
-RUNS_PER_WEEK: dict[str, float] = {
-    "daily": 5,
-    "weekly": 1,
-    "monthly": 12 / 52,
-    "quarterly": 4 / 52,
-    "yearly": 1 / 52,
-    "as-needed": 0,
+RUNS_PER_WEEK: dict[str, Fraction] = {
+    "daily": Fraction(5),
+    "weekly": Fraction(1),
+    "monthly": Fraction(12, 52),
+    "quarterly": Fraction(4, 52),
+    "yearly": Fraction(1, 52),
+    "as-needed": Fraction(0),
 }
 DUE_SOON_DAYS = 30
 
 ReviewState = Literal["overdue", "due-soon", "current", "never"]
 
 
+WHOLE_UNITS_FROM = 10
+"""Amounts from this size up are rounded to whole units, as people talk about money
+("$1,000 a week"); smaller ones keep the currency's minor units ("$6.25")."""
+
+
+@functools.lru_cache(maxsize=None)
+def minor_digits(currency: str) -> int:
+    """Decimal places of ``currency``'s minor unit: 2 for USD, 0 for JPY, 3 for BHD (from CLDR)."""
+    from babel.numbers import get_currency_precision
+    return get_currency_precision(currency)
+
+
+def round_money(amount: Fraction, digits: int) -> Decimal:
+    """``amount`` rounded half up (away from zero) as it is shown: to whole units from
+    :data:`WHOLE_UNITS_FROM` up, else to ``digits`` decimal places. ``Decimal('12.50')``
+    → 13; two half cents never become one."""
+    quantum = Fraction(1) if abs(amount) >= WHOLE_UNITS_FROM else Fraction(1, 10 ** digits)
+    units = int(abs(amount) / quantum + Fraction(1, 2))  # floor of a non-negative number
+    if amount < 0:
+        units = -units
+    places = 0 if quantum == 1 else digits
+    return Decimal(units).scaleb(-places)
+
+
 @dataclass(frozen=True)
 class Range:
-    """An amount known between ``low`` and ``high`` (equal when it is exact)."""
+    """An amount of money known between ``low`` and ``high`` (equal when it is exact)."""
 
-    low: float
-    high: float
+    low: Decimal
+    high: Decimal
 
     @classmethod
     def of(cls, rate: Rate) -> Range:
-        return cls(rate.min, rate.max)
+        return cls(decimal(rate.min), decimal(rate.max))
 
     @property
     def exact(self) -> bool:
-        return abs(self.high - self.low) < 1e-9
+        return self.low == self.high
 
-    def __mul__(self, factor: float) -> Range:
+    def cost(self, hours: Fraction, digits: int) -> Range:
+        """What ``hours`` cost at this hourly rate, each end rounded as it is shown."""
+        return Range(round_money(Fraction(self.low) * hours, digits), round_money(Fraction(self.high) * hours, digits))
+
+    def __mul__(self, factor: int | Decimal) -> Range:
         return Range(self.low * factor, self.high * factor)
 
     __rmul__ = __mul__
@@ -63,6 +100,14 @@ class Range:
     def __sub__(self, other: Range) -> Range:
         # interval arithmetic: the least freed is the owner's lowest minus the delegate's highest
         return Range(self.low - other.high, self.high - other.low)
+
+
+def decimal(number: float) -> Decimal:
+    """A number as written in YAML (``27.5``, ``30``) as a decimal: ``27.5``, not the binary
+    float nearest to it."""
+    if isinstance(number, int):
+        return Decimal(int(number))
+    return Decimal(repr(float(number)))
 
 
 def total(ranges: Iterable[Optional[Range]]) -> Optional[Range]:
@@ -171,15 +216,22 @@ class TaskEntry(Entry):
         self.maintainer: Optional[RoleEntry] = None
         self.owner: Optional[RoleEntry] = None
         self.review_interval = data.review_every
+        self.money_digits = 2
+        """Decimal places of the organization's currency (set by :meth:`Catalog.resolve`)."""
 
     @cached_property
     def weekly_hours(self) -> float:
         """Hours a week this task takes: ``hours_per_week``, or runs per week × duration."""
+        return float(self.exact_hours)
+
+    @cached_property
+    def exact_hours(self) -> Fraction:
+        """:attr:`weekly_hours` as an exact fraction, for money."""
         if self.data.hours_per_week is not None:
-            return self.data.hours_per_week
+            return Fraction(decimal(self.data.hours_per_week))
         if self.data.frequency is None or self.data.duration is None:
-            return 0.0
-        return RUNS_PER_WEEK[self.data.frequency] * self.data.duration.hours
+            return Fraction(0)
+        return RUNS_PER_WEEK[self.data.frequency] * self.data.duration.exact_hours
 
     @cached_property
     def delegated(self) -> bool:
@@ -191,14 +243,14 @@ class TaskEntry(Entry):
         """What a week of this task costs when the owner does it herself."""
         if self.owner is None or self.owner.rate is None:
             return None
-        return self.owner.rate * self.weekly_hours
+        return self.owner.rate.cost(self.exact_hours, self.money_digits)
 
     @cached_property
     def delegate_cost(self) -> Optional[Range]:
         """What a week of this task costs when its role does it."""
         if not self.delegated or self.role is None or self.role.rate is None:
             return None
-        return self.role.rate * self.weekly_hours
+        return self.role.rate.cost(self.exact_hours, self.money_digits)
 
     @cached_property
     def value_freed(self) -> Optional[Range]:
@@ -250,6 +302,7 @@ class Catalog:
     def resolve(self) -> None:
         """Link every reference that resolves; :mod:`sopgen.validate` reports the rest."""
         roles, tasks = self.roles, self.tasks
+        digits = minor_digits(self.organization.currency)
         self.owner = roles.get(self.organization.owner or "")
         for role in roles.values():
             role.is_owner = role is self.owner
@@ -270,6 +323,7 @@ class Catalog:
             task.maintainer = roles.get(task.data.maintainer or "")
             task.owner = self.owner
             task.review_interval = task.data.review_every or self.organization.review_every
+            task.money_digits = digits
         for role in roles.values():
             role.tasks.sort(key=lambda t: (t.title.lower(), t.id))
 

@@ -11,11 +11,12 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import date, datetime
+from decimal import Decimal
 from typing import Any, Optional
 
 from markupsafe import escape
 
-from .catalog import Range
+from .catalog import Range, minor_digits
 
 _INLINE_SPECIAL = re.compile(r"([\\`*_{}\[\]()!#])")  # Python-Markdown's escapable characters
 _LINE_START = re.compile(r"^(\s*)(\d+)?([-+.])")
@@ -116,32 +117,35 @@ def isodate(value: Optional[date]) -> str:
     return (value.date() if isinstance(value, datetime) else value).isoformat()
 
 
-SYMBOLS = {"USD": "$", "EUR": "€", "GBP": "£", "CAD": "CA$", "AUD": "A$", "NZD": "NZ$", "JPY": "¥",
-           "INR": "₹", "CHF": "CHF "}
-
-
 @dataclass(frozen=True)
 class Money:
-    """Formats amounts in the organization's currency: ``$1,000``, ``$100–$200``."""
+    """Formats amounts in the organization's currency: ``$1,000``, ``$6.25``, ``$100–$200``.
+
+    Amounts arrive rounded (:func:`sopgen.catalog.round_money`); an amount is shown with
+    its minor units only when it has them, so ``$1,000`` and ``$12.50`` and ``¥1,250``.
+    Symbols and digits are CLDR's, through Babel.
+    """
 
     currency: str
+    locale: str = "en"
 
-    def one(self, amount: float, *, cents: bool = False) -> str:
-        sign = "−" if amount < -0.005 else ""
-        digits = f"{abs(amount):,.2f}" if cents else f"{abs(amount):,.0f}"
-        symbol = SYMBOLS.get(self.currency)
-        if symbol:
-            return f"{sign}{symbol}{digits}"
-        return f"{sign}{digits} {self.currency}"
+    def one(self, amount: Decimal) -> str:
+        from babel.numbers import format_currency, get_currency_symbol
 
-    def __call__(self, value: Optional[Range], *, per: float = 1) -> str:
+        sign = "−" if amount < 0 else ""
+        whole = amount == amount.to_integral_value()
+        symbol = get_currency_symbol(self.currency, locale=self.locale)
+        space = "\u00a0" if symbol[-1:].isalpha() else ""  # CLDR's currency spacing: CHF 1,000
+        places = 0 if whole else max(minor_digits(self.currency), -int(amount.as_tuple().exponent))
+        pattern = f"¤{space}#,##0" + (f".{'0' * places}" if places else "")
+        return sign + format_currency(abs(amount), self.currency, format=pattern, locale=self.locale,
+                                      currency_digits=False)
+
+    def __call__(self, value: Optional[Range], *, per: int = 1) -> str:
         if value is None:
             return "—"
         value = value * per
-        # whole units, as people talk about money; cents only when everything is under 10
-        cents = max(abs(value.low), abs(value.high)) < 10 and not (
-            float(value.low).is_integer() and float(value.high).is_integer())
-        low, high = self.one(value.low, cents=cents), self.one(value.high, cents=cents)
+        low, high = self.one(value.low), self.one(value.high)
         return low if value.exact or low == high else f"{low}–{high}"
 
 

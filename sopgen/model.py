@@ -14,6 +14,7 @@ import functools
 
 import re
 from dataclasses import dataclass
+from fractions import Fraction
 from datetime import date, timedelta
 from typing import Annotated, Any, Iterator, Literal, Optional, Union, get_args
 
@@ -142,12 +143,17 @@ class Duration:
     @property
     def hours(self) -> float:
         """Working hours: what one run of a task takes."""
+        return float(self.exact_hours)
+
+    @property
+    def exact_hours(self) -> Fraction:
+        """:attr:`hours` as an exact fraction (a month is 52/12 working weeks), for money."""
         if self.months:
-            return self.months * 52 / 12 * WORKWEEK_DAYS * WORKDAY_HOURS
+            return self.months * Fraction(52, 12) * WORKWEEK_DAYS * WORKDAY_HOURS
         if self.days:
             working_days = self.days // 7 * WORKWEEK_DAYS + self.days % 7
-            return working_days * WORKDAY_HOURS
-        return self.minutes / 60
+            return Fraction(working_days * WORKDAY_HOURS)
+        return Fraction(self.minutes, 60)
 
     def after(self, start: date) -> date:
         """The calendar date this long after ``start`` (month ends clamp: Jan 31 + 1 month = Feb 28)."""

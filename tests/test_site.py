@@ -506,3 +506,49 @@ def test_a_built_site_has_nothing_of_serve(example_site: Path) -> None:
     assert not (example_site / "assets/sopgen/serve.js").exists()
     assert not (example_site / "sopgen-status.json").exists()
     assert "serve.js" not in (example_site / "index.html").read_text(encoding="utf-8")
+
+
+# -- money: exact, rounded half up as shown, totals that add up ------------------------------
+
+def _money_project(tmp_path: Path, currency: str, owner_rate: str, bookkeeper_rate: str) -> Path:
+    files: dict[str, Any] = {
+        "sops/organization.yml": f"name: Money Test\nowner: owner\ncurrency: {currency}\n",
+        "sops/roles/owner.yml": f"title: Owner\nsummary: Runs it.\nrate: {owner_rate}\n",
+        "sops/roles/bookkeeper.yml": f"title: Bookkeeper\nsummary: Books.\nreports_to: owner\nrate: {bookkeeper_rate}\n",
+        "sops/tasks/reconcile-bank.yml": None,
+        "sops/tasks/send-invoices.yml": None,
+    }
+    for name in ("alpha", "bravo", "charlie"):
+        files[f"sops/tasks/{name}.yml"] = (
+            f"title: Task {name}\nrole: bookkeeper\npurpose: P.\nfrequency: weekly\nduration: 30m\nsteps: [{{do: x}}]\n")
+    project = tmp_path / "project"
+    shutil.copytree(BASE, project)
+    return build_tree(project, files)
+
+
+def _build(project: Path) -> Path:
+    result = run(project, "build", *NO_PDF, "-d", str(project / "site"))
+    assert result.exit_code == 0, result.output
+    return project / "site"
+
+
+def test_money_rounds_half_up_and_totals_add_up_to_the_rows_shown(tmp_path: Path) -> None:
+    # each task: half an hour a week; the owner's half hour costs 12.50, the bookkeeper's 6.25
+    site = _build(_money_project(tmp_path, "USD", "25", "12.5"))
+    delegation = page(site, "delegation/")
+    for name in ("alpha", "bravo", "charlie"):
+        # 12.50 is 13 (half up, not to the even 12); under 10 the cents stay
+        assert delegation.row(f"Task {name}")[1:6] == ["0.5 h", "$13", "$6.25", "$6.75", "$351"]
+    total = delegation.row("Total")
+    assert total[1:6] == ["1.5 h", "$39", "$18.75", "$20.25", "$1,053"]  # 3 × each row, and 52 × a week
+    assert "Rate: $12.50 an hour." in " ".join(delegation.text)  # a rate as written, not $12 or $13
+    home = " ".join(page(site, "").text)
+    assert "Delegating frees $20.25 of the owner's time a week" in home
+
+
+def test_money_keeps_each_currencys_minor_units(tmp_path: Path) -> None:
+    # yen have no minor unit: half an hour at ¥15 is ¥8, never ¥7.50
+    site = _build(_money_project(tmp_path, "JPY", "15", "5"))
+    delegation = page(site, "delegation/")
+    assert delegation.row("Task alpha")[1:6] == ["0.5 h", "¥8", "¥3", "¥5", "¥260"]
+    assert delegation.row("Total")[2:5] == ["¥24", "¥9", "¥15"]
