@@ -12,6 +12,7 @@ import contextlib
 import difflib
 import functools
 import gc
+import os
 import re
 from pathlib import Path
 from typing import Any, Iterator, Optional
@@ -85,11 +86,13 @@ def _load(project_dir: Path, sops_dir: str, cache: Optional[ReadCache]) -> Catal
         if data is not None:
             catalog.organization, catalog.organization_source = data, source
     seen: dict[tuple[str, str], str] = {}  # (folder, lower-case id) → file that defined it
+    read = set(org_files[:1])
     for folder, model, entry_cls, table in (
         ("roles", Role, RoleEntry, catalog.roles),
         ("tasks", Task, TaskEntry, catalog.tasks),
     ):
         for file in _yaml_files(sops / folder):
+            read.add(file)
             source, data = _read(catalog, file, model, cache)
             ident = file.stem
             if source is None:  # unreadable: report it once, not again at every reference
@@ -114,8 +117,68 @@ def _load(project_dir: Path, sops_dir: str, cache: Optional[ReadCache]) -> Catal
                 table[ident] = entry_cls(ident, source, data)
             else:
                 catalog.broken.add((folder, ident))
+    catalog.problems += unread_files(catalog, read)
     catalog.resolve()
     return catalog
+
+
+SOURCE_FOLDERS = ("roles", "tasks")
+NOT_SOURCES = ("media", "locale")
+"""Folders of sops/ whose files are not YAML sources: images, translations."""
+UNREAD = "unread-file"
+"""The rule of the warning for a YAML file under sops/ that sopgen does not read."""
+
+
+def unread_files(catalog: Catalog, read: set[Path]) -> list[Problem]:
+    """A warning for each YAML file under ``sops/`` that is not read: in a subfolder of
+    ``tasks/``, in a misspelt folder (``task/``), with a suffix in capitals (``.YML``), or
+    anywhere sopgen does not look. Such a file would otherwise be skipped in silence, and the
+    SOP its author wrote would be missing from the site with no word said."""
+    found = []
+    for path in _walk(catalog.sops):
+        if path.suffix.lower() not in YAML_SUFFIXES or path in read:
+            continue
+        rel = path.relative_to(catalog.sops)
+        shown = path.relative_to(catalog.root).as_posix()
+        found.append(Problem(shown, 0, 0, "", f"not read: {_why_unread(catalog, rel)}",
+                             severity="warning", rule=UNREAD))
+    return found
+
+
+def _walk(folder: Path) -> Iterator[Path]:
+    """Every file under ``folder``, hidden ones and those of :data:`NOT_SOURCES` left out."""
+    for dirpath, dirnames, filenames in os.walk(folder):
+        top = Path(dirpath) == folder
+        dirnames[:] = sorted(d for d in dirnames if not d.startswith(".") and not (top and d in NOT_SOURCES))
+        for name in sorted(filenames):
+            if not name.startswith("."):
+                yield Path(dirpath, name)
+
+
+def _why_unread(catalog: Catalog, rel: Path) -> str:
+    sops = catalog.sops.relative_to(catalog.root).as_posix()
+    suffix = rel.suffix.lower()
+    if rel.suffix not in YAML_SUFFIXES:
+        return f"the name must end in '{suffix}', in lower case; rename it to '{rel.stem}{suffix}'"
+    parts = rel.parts
+    if len(parts) == 1:
+        if rel.stem == "organization":
+            return f"{sops}/{catalog.organization_source.file.name if catalog.organization_source else 'organization.yml'} is read instead; keep one of the two"
+        close = difflib.get_close_matches(rel.stem, ["organization"], n=1, cutoff=0.7)
+        if close:
+            return f"did you mean {sops}/organization{suffix}? Rename it"
+        return (f"sopgen reads {sops}/organization.yml, {sops}/roles/*.yml and {sops}/tasks/*.yml; "
+                "move it into roles/ or tasks/, or remove it")
+    if parts[0] in SOURCE_FOLDERS:
+        return (f"only the files directly in {sops}/{parts[0]}/ are read, not those in subfolders; "
+                f"move it to {sops}/{parts[0]}/{rel.name}")
+    if parts[0] == "people":
+        return "this version of sopgen does not read training records (people/)"
+    close = difflib.get_close_matches(parts[0].lower(), SOURCE_FOLDERS, n=1, cutoff=0.6)
+    if close:
+        return f"{sops}/{parts[0]}/ is not a folder sopgen reads — did you mean {sops}/{close[0]}/? Move the file there"
+    return (f"sopgen reads {sops}/organization.yml, {sops}/roles/*.yml and {sops}/tasks/*.yml; "
+            "move it into roles/ or tasks/, or remove it")
 
 
 def _yaml_files(folder: Path) -> list[Path]:

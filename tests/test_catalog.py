@@ -146,3 +146,18 @@ def test_bad_durations(text: str) -> None:
 def test_month_arithmetic_clamps_to_month_end() -> None:
     assert Duration.parse("1 month").after(date(2026, 1, 31)) == date(2026, 2, 28)
     assert Duration.parse("6 months").after(date(2026, 8, 15)) == date(2027, 2, 15)
+
+
+def test_a_yaml_file_sopgen_does_not_read_is_a_warning_not_silence(base_project: Path) -> None:
+    from conftest import run
+    build_tree(base_project, {"sops/tasks/archive/old-invoicing.yml": "title: Old\n"})
+    result = run(base_project, "validate")
+    assert result.exit_code == 0, result.output  # a warning: the build still goes ahead
+    assert ("sops/tasks/archive/old-invoicing.yml: warning: not read: only the files directly in sops/tasks/ "
+            "are read, not those in subfolders; move it to sops/tasks/old-invoicing.yml") in result.output
+    assert run(base_project, "validate", "--strict").exit_code == 1
+    # images, translations and hidden folders (.github, editor settings) are not sources
+    build_tree(base_project, {"sops/tasks/archive/old-invoicing.yml": None, "sops/media/data.yml": "a: 1\n",
+                              "sops/locale/notes.yml": "a: 1\n", "sops/.vscode/settings.yml": "a: 1\n"})
+    result = run(base_project, "validate", "--strict")
+    assert result.exit_code == 0 and "no problems" in result.output, result.output
