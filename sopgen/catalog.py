@@ -58,16 +58,16 @@ def minor_digits(currency: str) -> int:
     return get_currency_precision(currency)
 
 
-def round_money(amount: Fraction, digits: int) -> Decimal:
-    """``amount`` rounded half up (away from zero) as it is shown: to whole units from
-    :data:`WHOLE_UNITS_FROM` up, else to ``digits`` decimal places. ``Decimal('12.50')``
-    → 13; two half cents never become one."""
-    quantum = Fraction(1) if abs(amount) >= WHOLE_UNITS_FROM else Fraction(1, 10 ** digits)
+def round_money(amount: Fraction, digits: int, *, size: Fraction | None = None) -> Decimal:
+    """``amount`` rounded half up (away from zero) as it is shown: to whole units when
+    ``size`` (default: the amount itself) is at least :data:`WHOLE_UNITS_FROM`, else to
+    ``digits`` decimal places. 12.50 → 13, 6.25 → 6.25; two half cents never become one."""
+    whole = abs(amount if size is None else size) >= WHOLE_UNITS_FROM
+    quantum = Fraction(1) if whole else Fraction(1, 10 ** digits)
     units = int(abs(amount) / quantum + Fraction(1, 2))  # floor of a non-negative number
     if amount < 0:
         units = -units
-    places = 0 if quantum == 1 else digits
-    return Decimal(units).scaleb(-places)
+    return Decimal(units).scaleb(0 if whole else -digits)
 
 
 @dataclass(frozen=True)
@@ -86,8 +86,11 @@ class Range:
         return self.low == self.high
 
     def cost(self, hours: Fraction, digits: int) -> Range:
-        """What ``hours`` cost at this hourly rate, each end rounded as it is shown."""
-        return Range(round_money(Fraction(self.low) * hours, digits), round_money(Fraction(self.high) * hours, digits))
+        """What ``hours`` cost at this hourly rate, rounded as it is shown: both ends alike
+        ($9–$17, not $8.65–$17), by the size of the larger."""
+        low, high = Fraction(self.low) * hours, Fraction(self.high) * hours
+        size = max(abs(low), abs(high))
+        return Range(round_money(low, digits, size=size), round_money(high, digits, size=size))
 
     def __mul__(self, factor: int | Decimal) -> Range:
         return Range(self.low * factor, self.high * factor)
