@@ -8,14 +8,13 @@ shallow clone, it degrades to what it can know and says so once (``note``).
 
 from __future__ import annotations
 
-import subprocess
+import re
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
-from pathlib import Path
-from typing import Optional
+from pathlib import Path, PurePosixPath
+from typing import Iterator, Optional
 
-_RECORD = "\x1e"  # separates commits in the log output
-_FIELD = "\x1f"
+from .git import GitMissing, git
 
 
 @dataclass(frozen=True)
@@ -82,89 +81,123 @@ class History:
         return self.files.get(rel) or FileHistory()
 
 
-def _git(root: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(["git", "-C", str(root), *args], capture_output=True, text=True,
-                          encoding="utf-8", errors="replace", timeout=120)
-
-
 def read_history(root: Path, *, sops_dir: str = "sops", previous: Optional[History] = None) -> History:
     """The history of every file under ``root/sops_dir``, from one pass over ``git log``.
 
+    Git runs in the sources folder, so that sources kept in a repository of their own
+    (a submodule) bring their own history. A change counts from when it reached the
+    checked-out branch: a merge is one revision, dated when it was merged (the first-parent
+    line), and every date is the committer's, in the commit's own time zone.
     With the ``previous`` history of the same project (as `sopgen serve` keeps it), the log is
     read again only when HEAD moved; uncommitted changes are always looked at afresh.
     """
+    sources = Path(root) / sops_dir
+    where, base = (sources, PurePosixPath(sops_dir)) if sources.is_dir() else (Path(root), PurePosixPath())
     try:
-        inside = _git(root, "rev-parse", "--is-inside-work-tree", "--is-shallow-repository", "--show-prefix")
-    except (OSError, subprocess.SubprocessError):
+        inside = git(where, "rev-parse", "--is-inside-work-tree", "--is-shallow-repository", "--show-prefix")
+    except GitMissing:
         return History(note="git is not installed: versions and revision history are left out")
-    if inside.returncode != 0:
+    if not inside.ok:
         return History(note="not a git repository: versions and revision history are left out")
-    answers = inside.stdout.splitlines()
+    answers = inside.fields()[0].split("\n")
     shallow = answers[1:2] == ["true"]
-    prefix = answers[2].strip() if len(answers) > 2 else ""  # the project's folder in the repository
-    head = _git(root, "log", "-1", "--format=%H%x1f%ct")
-    if head.returncode != 0 or not head.stdout.strip():  # a repository without commits yet
+    prefix = answers[2] if len(answers) > 2 else ""  # the sources' folder in their repository
+    head = git(where, "log", "-1", "--format=%H%x00%cI")
+    if not head.ok or not head.stdout.strip():  # a repository without commits yet
         return History(note="no commits yet: versions and revision history start with the first commit")
-    commit, stamp = head.stdout.strip().split(_FIELD)
-    source = (str(root.resolve()), sops_dir)
+    commit, stamp = head.text.strip().split("\0")
+    source = (str(Path(root).resolve()), sops_dir)
+    current, submodules = _current_files(where, base)
     if previous is not None and previous.head == commit and previous.source == source:
         history = History({path: FileHistory(h.revisions) for path, h in previous.files.items() if h.revisions},
                           previous.changes)
     else:
-        log = _git(root, "log", "-M", "--no-merges", "--relative", "--name-status",
-                   f"--format={_RECORD}%H{_FIELD}%ct{_FIELD}%an{_FIELD}%s", commit, "--", sops_dir)
-        history = _parse(log.stdout, _current_files(root, sops_dir))
-    history.head, history.head_time = commit, datetime.fromtimestamp(int(stamp), timezone.utc)
+        log = git(where, "log", "-z", "-M", "--first-parent", "-m", "--relative", "--name-status",
+                  "--format=%x00%H%x00%cI%x00%an%x00%s", commit, "--", ".")
+        history = _parse(log.fields(), current, base)
+    history.head, history.head_time = commit, datetime.fromisoformat(stamp)
     history.source = source
-    status = _git(root, "status", "--porcelain", "--", sops_dir)  # paths relative to the repository
-    for line in status.stdout.splitlines():
-        path = line[3:].split(" -> ")[-1].strip('"')
-        if path.startswith(prefix):
-            history.files.setdefault(path[len(prefix):], FileHistory()).modified = True
+    status = git(where, "status", "--porcelain=v1", "-z", "--untracked-files=all", "--", ".")
+    fields = iter(status.fields())
+    for entry in fields:  # "XY path", then the old path of a rename; paths from the repository's top
+        if entry[1:2] in ("R", "C") or entry[:1] in ("R", "C"):
+            next(fields, None)
+        path = entry[3:]
+        if len(entry) > 3 and path.startswith(prefix):
+            history.files.setdefault((base / path[len(prefix):]).as_posix(), FileHistory()).modified = True
+    notes = []
     if shallow:
         first = history.changes[-1].revision.date.date().isoformat() if history.changes else "?"
-        history.note = (f"shallow clone: history starts at {first}, so versions count only the commits "
-                        "present (fetch with --unshallow, or fetch-depth: 0 in CI, for the full count)")
+        notes.append(f"shallow clone: history starts at {first}, so versions count only the commits "
+                     "present (fetch with --unshallow, or fetch-depth: 0 in CI, for the full count)")
+    if submodules:
+        notes.append(f"{', '.join(submodules)} {'is a submodule' if len(submodules) == 1 else 'are submodules'}"
+                     " inside the sources folder: the history of the files in it is left out")
+    history.note = "; ".join(notes) or None
     return history
 
 
-def _current_files(root: Path, sops_dir: str) -> set[str]:
-    listed = _git(root, "ls-files", "--", sops_dir)
-    return set(listed.stdout.splitlines())
+def _current_files(where: Path, base: PurePosixPath) -> tuple[set[str], list[str]]:
+    """The files git tracks under the sources (paths from the project), and the submodules among them."""
+    files: set[str] = set()
+    submodules: list[str] = []
+    for entry in git(where, "ls-files", "-z", "--stage", "--", ".").fields():
+        mode, _, path = entry.partition("\t")  # "mode object stage<TAB>path"
+        if path:
+            (submodules.append if mode.startswith("160000") else files.add)((base / path).as_posix())
+    return files, submodules
 
 
-def _parse(output: str, current: set[str]) -> History:
+_HASH = re.compile(r"[0-9a-f]{40}([0-9a-f]{24})?")
+
+
+def _records(fields: list[str]) -> Iterator[tuple[list[str], list[str]]]:
+    """(header, name-status fields) of each commit in ``git log -z`` output.
+
+    A commit starts with an empty field and its hash: no path or status is ever empty.
+    """
+    starts = [i for i in range(len(fields) - 4) if fields[i] == "" and _HASH.fullmatch(fields[i + 1])]
+    for start, end in zip(starts, [*starts[1:], len(fields)]):
+        yield fields[start + 1:start + 5], [f for f in fields[start + 5:end] if f]
+
+
+def _text(field: str) -> str:
+    """A name or message read as a file name, shown as text (undecodable bytes as �)."""
+    return field.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
+
+
+def _parse(fields: list[str], current: set[str], base: PurePosixPath = PurePosixPath()) -> History:
     """Walk the log newest first; a rename makes older commits of the old name count for the new one."""
     history = History()
     alias = {path: path for path in current}  # name in the commit being read → path today
-    for record in output.split(_RECORD)[1:]:
-        header, _, body = record.partition("\n")
-        commit, stamp, author, subject = header.split(_FIELD, 3)
-        revision = Revision(commit, datetime.fromtimestamp(int(stamp), timezone.utc), author, subject)
+    for header, body in _records(fields):
+        commit, stamp, author, subject = header
+        revision = Revision(commit, datetime.fromisoformat(stamp), _text(author), _text(subject))
         touched: list[str] = []
         gone: list[str] = []
-        for line in body.splitlines():
-            parts = line.split("\t")
-            if len(parts) < 2:
-                continue
-            status = parts[0]
-            if status.startswith(("R", "C")) and len(parts) == 3:
-                old, new = parts[1], parts[2]
+        entries = iter(body)
+        for status in entries:
+            status = status.strip()
+            if status.startswith(("R", "C")):
+                old, new = (base / next(entries, "")).as_posix(), (base / next(entries, "")).as_posix()
                 target = alias.get(new)
                 if status.startswith("R"):
                     alias.pop(new, None)
                 if target is not None:
                     alias[old] = target
             else:
-                old = new = parts[1]
+                old = new = (base / next(entries, "")).as_posix()
                 target = alias.get(new)
                 if status == "A":
                     alias.pop(new, None)  # older commits knew no file of that name (or another one)
             if target is not None:
-                history.files.setdefault(target, FileHistory()).revisions.append(revision)
-                touched.append(target)
+                revisions = history.files.setdefault(target, FileHistory()).revisions
+                if revisions[-1:] != [revision]:  # a commit counts once, however many of its entries lead here
+                    revisions.append(revision)
+                if target not in touched:
+                    touched.append(target)
             else:
-                gone.append(new)
+                gone.append(_text(new))
         history.changes.append(Change(revision, touched, gone))
     return history
 

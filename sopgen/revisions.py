@@ -8,7 +8,6 @@ names a revision for people ("v1 (3f2a9c1, 2026-10-01)").
 from __future__ import annotations
 
 import os
-import subprocess
 import tarfile
 import tempfile
 from dataclasses import dataclass
@@ -16,9 +15,8 @@ from pathlib import Path, PurePosixPath
 
 from .catalog import Catalog
 from .errors import SopgenError
+from .git import GitMissing, Output, git, stream
 from .loader import YAML_SUFFIXES, load
-
-_GIT_ENV = {"LC_ALL": "C", "LANGUAGE": ""}  # one of git's messages is read below: keep it English
 
 
 class ChangesError(SopgenError):
@@ -36,13 +34,11 @@ class Revision:
     """The project folder inside the repository: ``""`` or ``"handbook/"``."""
 
 
-def _git(root: Path, *args: str) -> subprocess.CompletedProcess[str]:
+def _git(root: Path, *args: str) -> Output:
     try:
-        return subprocess.run(["git", "-C", str(root), "--literal-pathspecs", *args], check=False,
-                              capture_output=True, text=True, encoding="utf-8", errors="replace",
-                              env={**os.environ, **_GIT_ENV})
-    except OSError as exc:
-        raise ChangesError(f"cannot run git ({exc.strerror or exc}): `sopgen changes` needs git installed") from None
+        return git(root, *args)
+    except GitMissing as exc:
+        raise ChangesError(f"{exc}: `sopgen changes` needs git installed") from None
 
 
 def resolve(root: Path, rev: "str | Revision") -> Revision:
@@ -55,7 +51,7 @@ def resolve(root: Path, rev: "str | Revision") -> Revision:
         return rev
     done = _git(root, "rev-parse", "--show-toplevel", "--show-prefix", "--is-shallow-repository",
                 "--verify", "--quiet", f"{rev.lstrip('-')}^{{commit}}")  # never an option, even in old gits
-    lines = done.stdout.splitlines()
+    lines = os.fsdecode(done.stdout).splitlines()
     if len(lines) < 3:  # git stopped before printing where the repository is
         if "not a git repository" in done.stderr:
             raise ChangesError(f"{root} is not in a git repository: `sopgen changes` compares the SOPs with "
@@ -88,14 +84,15 @@ def catalog_at(root: Path, rev: "str | Revision", *, sops_dir: str = "sops") -> 
 def _extract_sources(revision: Revision, sops_dir: str, project: Path) -> None:
     """Write the YAML files under ``sops_dir`` at ``revision`` into ``project``, streamed from ``git archive``."""
     inside = revision.prefix + PurePosixPath(sops_dir).as_posix()
-    command = ["git", "-C", str(revision.top), "--literal-pathspecs", "archive", "--format=tar",
-               revision.commit, "--", inside]
     unreadable: tarfile.TarError | None = None
     with tempfile.TemporaryFile() as errors:
-        with subprocess.Popen(command, stdout=subprocess.PIPE, stderr=errors,
-                              env={**os.environ, **_GIT_ENV}) as git:
+        try:
+            archive = stream(revision.top, "archive", "--format=tar", revision.commit, "--", inside, stderr=errors)
+        except GitMissing as exc:
+            raise ChangesError(f"{exc}: `sopgen changes` needs git installed") from None
+        with archive:
             try:
-                with tarfile.open(fileobj=git.stdout, mode="r|") as tar:
+                with tarfile.open(fileobj=archive.stdout, mode="r|") as tar:
                     for member in tar:
                         rel = _source_path(member, revision.prefix)
                         data = tar.extractfile(member) if rel is not None else None
@@ -104,12 +101,12 @@ def _extract_sources(revision: Revision, sops_dir: str, project: Path) -> None:
                             (project / rel).write_bytes(data.read())
             except tarfile.TarError as exc:  # an empty stream when git failed: its message says why
                 unreadable = exc
-            git.communicate()
+            archive.communicate()
         errors.seek(0)
         message = errors.read().decode("utf-8", "replace").strip()
-    if git.returncode != 0 and "did not match any files" in message:
+    if archive.returncode != 0 and "did not match any files" in message:
         return  # the sources folder did not exist yet at that revision
-    if git.returncode != 0 or unreadable is not None:
+    if archive.returncode != 0 or unreadable is not None:
         raise ChangesError(f"cannot read the sources at {revision.commit[:7]}: {message or unreadable}")
 
 
@@ -135,7 +132,7 @@ def renamed_tasks(root: Path, rev: "str | Revision", *, sops_dir: str = "sops") 
     if done.returncode != 0:
         raise ChangesError(f"git cannot compare with '{rev}': {done.stderr.strip()}")
     renames: dict[str, str] = {}
-    fields = iter(done.stdout.split("\0"))
+    fields = iter(done.fields())
     for status in fields:
         paths = [PurePosixPath(next(fields, ""))]
         if status.startswith(("R", "C")):  # a rename or copy lists the old path, then the new
@@ -152,7 +149,7 @@ def describe_rev(root: Path, rev: "str | Revision") -> str:
     name = revision.name
     done = _git(root, "log", "-1", "--no-show-signature", "--date=short", "--format=%h%x1f%cd",
                 revision.commit, "--")
-    short, _, day = done.stdout.strip().partition("\x1f")
+    short, _, day = done.text.strip().partition("\x1f")
     if len(name) >= 4 and revision.commit.startswith(name.lower()):  # a hash already: do not repeat it
         return f"{short} ({day})"
     return f"{name} ({short}, {day})"
