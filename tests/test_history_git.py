@@ -265,7 +265,7 @@ def test_changelog_entries_for_organization_and_media_commits_are_one_a_line(tmp
     assert run(root, "build", "-q", "--no-pdf", "-d", str(tmp_path / "site")).exit_code == 0
     html = (tmp_path / "site/changelog/index.html").read_text()
     items = [line for line in html.splitlines() if "<li>" in line]
-    subjects = ["Another organization note", "A picture", "Organization note"]
+    subjects = ["Another organization note", "A picture", "Organization note", "First procedures"]
     for subject in subjects:
         assert sum(subject in item for item in items) == 1, html
         assert not any(subject in item and other in item for item in items for other in subjects
