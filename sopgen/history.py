@@ -202,20 +202,22 @@ def _parse(fields: list[str], current: set[str], base: PurePosixPath = PurePosix
     return history
 
 
-def reference_time(history: History) -> datetime:
+def reference_time(history: Optional[History] = None) -> datetime:
     """The time a build is "made at": SOURCE_DATE_EPOCH, else the last commit's, else now.
 
     Building the same commit twice thus gives the same dates everywhere (review
-    status, PDF covers, MkDocs' sitemap), whatever the clock says.
+    status, PDF covers, MkDocs' sitemap), whatever the clock says. This is the one
+    "today" of sopgen: a command decides it once and hands it down. A commit's time
+    keeps its own time zone, so its date is the one its author saw; now is local.
     """
     import os
 
     epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
     if epoch.isdigit():
         return datetime.fromtimestamp(int(epoch), timezone.utc)
-    if history.head_time is not None:
+    if history is not None and history.head_time is not None:
         return history.head_time
-    return datetime.now(timezone.utc)
+    return datetime.now().astimezone()
 
 
 def attach(catalog, history: History) -> None:  # noqa: ANN001 - Catalog, kept import-free

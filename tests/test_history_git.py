@@ -49,6 +49,12 @@ def project(where: Path, *, sops_dir: str = "sops", top: Path | None = None) -> 
     return where
 
 
+def no_epoch(monkeypatch: pytest.MonkeyPatch) -> None:
+    """SOURCE_DATE_EPOCH unset, and whatever a build sets in this process undone after the test."""
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "")
+    monkeypatch.delenv("SOURCE_DATE_EPOCH")
+
+
 def test_base_project_config_names_the_plugin_as_expected() -> None:
     # project(sops_dir=...) rewrites this line; if it changes, the tests below would test nothing
     assert "plugins: [search, sopgen]\n" in (BASE / "mkdocs.yml").read_text()
@@ -111,7 +117,7 @@ def test_signed_log_output_is_not_read_as_history(tmp_path: Path) -> None:
 ])
 def test_in_force_since_is_the_commits_own_calendar_date(tmp_path: Path, stamp: str, day: str,
                                                          monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.delenv("SOURCE_DATE_EPOCH", raising=False)
+    no_epoch(monkeypatch)
     root = project(tmp_path / "repo")
     edit(root / TASK, "Send the invoices.", "Send the invoices today.")
     commit(root, "Invoices today", date=stamp)
@@ -120,7 +126,6 @@ def test_in_force_since_is_the_commits_own_calendar_date(tmp_path: Path, stamp: 
     assert reference_time(history).date().isoformat() == day
     site = tmp_path / "site"
     assert run(root, "build", "-q", "--no-pdf", "-d", str(site)).exit_code == 0
-    monkeypatch.delenv("SOURCE_DATE_EPOCH", raising=False)  # the build set it in this process
     page = (site / "sops/send-invoices/index.html").read_text()
     assert f"in force since {day}" in page
     assert f"<td>{day}</td>" in page  # the revision table
@@ -217,7 +222,7 @@ def test_detached_head(tmp_path: Path) -> None:
 
 
 def test_a_repository_without_commits_builds_and_says_so(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.delenv("SOURCE_DATE_EPOCH", raising=False)
+    no_epoch(monkeypatch)
     root = shutil.copytree(BASE, tmp_path / "Bäckerei")
     git(root, "init", "-q", "-b", "main")
     history = read_history(root)
@@ -285,3 +290,34 @@ def test_git_runs_through_one_module() -> None:
             if any(name.split(".")[0] == "subprocess" for name in names):
                 runners.append(module.name)
     assert runners == ["git.py"]
+
+
+# -- one "today" per build ------------------------------------------------------------------
+
+@pytest.fixture
+def reviewed_early_2024(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A project last committed on 2024-03-01 whose SOP was reviewed 2024-01-01 (due 2024-07-01):
+    current on the build's date, overdue on the real one."""
+    no_epoch(monkeypatch)
+    root = project(tmp_path / "repo")
+    edit(root / TASK, "reviewed: 2099-01-01", "reviewed: 2024-01-01")
+    commit(root, "Reviewed", date="2024-03-01T08:00:00+14:00")
+    return root
+
+
+def test_sopgen_build_validates_on_the_builds_date(reviewed_early_2024: Path, tmp_path: Path) -> None:
+    result = run(reviewed_early_2024, "build", "--no-pdf", "-d", str(tmp_path / "site"))
+    assert result.exit_code == 0, result.output
+    assert "review overdue" not in result.output
+    reviews = (tmp_path / "site/reviews/index.html").read_text()
+    assert "Status on 2024-03-01" in reviews and "Overdue (0)" in reviews.replace("</h2>", "")
+
+
+def test_the_plugin_validates_on_the_builds_date(reviewed_early_2024: Path, tmp_path: Path) -> None:
+    from sopgen.sitebuild import build
+
+    said: list[str] = []
+    build(reviewed_early_2024 / "mkdocs.yml", site_dir=str(tmp_path / "site"), pdf=False, echo=said.append,
+          verbose=True)  # no catalog handed over: the plugin loads and validates, as under `mkdocs build`
+    assert said and not [line for line in said if "review overdue" in line]
+    assert "Status on 2024-03-01" in (tmp_path / "site/reviews/index.html").read_text()
