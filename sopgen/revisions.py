@@ -81,24 +81,53 @@ def catalog_at(root: Path, rev: "str | Revision", *, sops_dir: str = "sops") -> 
         return load(project, sops_dir=sops_dir)
 
 
+@dataclass(frozen=True)
+class _Sources:
+    """Where the sources were at a revision: the repository holding them (the project's, or
+    a submodule's), its commit then, the sources' path in it, and the project's prefix in it."""
+
+    top: Path
+    commit: str
+    inside: str
+    prefix: str
+    within: str = ""
+    """The submodule's folder in the project (``"sops/"``), or ``""``."""
+
+
+def _sources_at(revision: Revision, sops_dir: str) -> _Sources:
+    """Follow a submodule that held the sources at ``revision`` (git's own tree has only its commit)."""
+    inside = revision.prefix + PurePosixPath(sops_dir).as_posix()
+    parts = PurePosixPath(inside).parts
+    ancestors = ["/".join(parts[:n]) for n in range(1, len(parts) + 1)]
+    listed = _git(revision.top, "ls-tree", "-z", revision.commit, "--", *ancestors)
+    for entry in listed.fields():
+        meta, _, path = entry.partition("\t")  # "mode type object<TAB>path"
+        mode, _, rest = meta.partition(" ")
+        if mode == "160000" and path.startswith(revision.prefix):
+            return _Sources(revision.top / path, rest.partition(" ")[2], inside[len(path) + 1:] or ".", "",
+                            within=path[len(revision.prefix):] + "/")
+    return _Sources(revision.top, revision.commit, inside, revision.prefix)
+
+
 def _extract_sources(revision: Revision, sops_dir: str, project: Path) -> None:
     """Write the YAML files under ``sops_dir`` at ``revision`` into ``project``, streamed from ``git archive``."""
-    inside = revision.prefix + PurePosixPath(sops_dir).as_posix()
+    where = _sources_at(revision, sops_dir)
     unreadable: tarfile.TarError | None = None
     with tempfile.TemporaryFile() as errors:
         try:
-            archive = stream(revision.top, "archive", "--format=tar", revision.commit, "--", inside, stderr=errors)
+            archive = stream(where.top, "archive", "--format=tar", where.commit, "--", where.inside, stderr=errors)
         except GitMissing as exc:
             raise ChangesError(f"{exc}: `sopgen changes` needs git installed") from None
         with archive:
             try:
                 with tarfile.open(fileobj=archive.stdout, mode="r|") as tar:
                     for member in tar:
-                        rel = _source_path(member, revision.prefix)
+                        rel = _source_path(member, where.prefix)
                         data = tar.extractfile(member) if rel is not None else None
                         if rel is not None and data is not None:
-                            (project / rel).parent.mkdir(parents=True, exist_ok=True)
-                            (project / rel).write_bytes(data.read())
+                            target = project / where.within / rel
+                            target.parent.mkdir(parents=True, exist_ok=True)
+                            target.write_bytes(data.read())
             except tarfile.TarError as exc:  # an empty stream when git failed: its message says why
                 unreadable = exc
             archive.communicate()
@@ -106,6 +135,10 @@ def _extract_sources(revision: Revision, sops_dir: str, project: Path) -> None:
         message = errors.read().decode("utf-8", "replace").strip()
     if archive.returncode != 0 and "did not match any files" in message:
         return  # the sources folder did not exist yet at that revision
+    if archive.returncode != 0 and where.within:
+        raise ChangesError(f"{where.within.rstrip('/')} is a git submodule, and its commit {where.commit[:7]} of "
+                           f"'{revision.name}' is not in it here: run `git submodule update --init`, or fetch "
+                           f"in {where.within.rstrip('/')} ({message})")
     if archive.returncode != 0 or unreadable is not None:
         raise ChangesError(f"cannot read the sources at {revision.commit[:7]}: {message or unreadable}")
 
@@ -127,8 +160,9 @@ def renamed_tasks(root: Path, rev: "str | Revision", *, sops_dir: str = "sops") 
     and still looks like the old one; otherwise the task reads as removed and added.
     """
     revision = resolve(root, rev)
-    done = _git(root, "diff", "--name-status", "-M", "-z", "--relative", "--no-ext-diff",
-                revision.commit, "--", f"{PurePosixPath(sops_dir).as_posix()}/tasks")
+    where = _sources_at(revision, sops_dir)
+    done = _git(where.top, "diff", "--name-status", "-M", "-z", "--no-ext-diff",
+                where.commit, "--", f"{where.inside}/tasks")
     if done.returncode != 0:
         raise ChangesError(f"git cannot compare with '{rev}': {done.stderr.strip()}")
     renames: dict[str, str] = {}

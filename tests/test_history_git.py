@@ -321,3 +321,43 @@ def test_the_plugin_validates_on_the_builds_date(reviewed_early_2024: Path, tmp_
           verbose=True)  # no catalog handed over: the plugin loads and validates, as under `mkdocs build`
     assert said and not [line for line in said if "review overdue" in line]
     assert "Status on 2024-03-01" in (tmp_path / "site/reviews/index.html").read_text()
+
+
+# -- `sopgen changes` over the same kinds of repositories ------------------------------------
+
+def test_changes_since_a_tag_when_sops_is_a_submodule(tmp_path: Path) -> None:
+    from sopgen.changes import catalog_at, describe_rev
+
+    sources = tmp_path / "sources"
+    shutil.copytree(BASE / "sops", sources)
+    git(sources, "init", "-q", "-b", "main")
+    commit(sources, "First procedures", date="2026-01-05T09:00:00+00:00")
+    root = tmp_path / "repo"
+    root.mkdir()
+    shutil.copy(BASE / "mkdocs.yml", root / "mkdocs.yml")
+    git(root, "init", "-q", "-b", "main")
+    git(root, "-c", "protocol.file.allow=always", "submodule", "add", "-q", str(sources), "sops")
+    commit(root, "Procedures from their own repository", date="2024-03-01T08:00:00+14:00")
+    git(root, "tag", "v1")
+    edit(root / TASK, "Send the invoices.", "Send the invoices today.")
+    git(root / "sops", "mv", "tasks/reconcile-bank.yml", "tasks/reconcile-bank-account.yml")
+    commit(root / "sops", "Invoices today", date="2026-02-01T09:00:00+00:00")
+    commit(root, "Newer procedures", date="2026-02-02T09:00:00+00:00")
+    before = catalog_at(root, "v1")
+    assert sorted(before.tasks) == ["reconcile-bank", "send-invoices"]
+    assert "Send the invoices." in [s.do for s in before.tasks["send-invoices"].steps]
+    assert describe_rev(root, "v1").endswith(", 2024-03-01)")
+    result = run(root, "changes", "v1")
+    assert result.exit_code == 0, result.output
+    assert 'reworded: "Send the invoices." → "Send the invoices today."' in result.output
+    assert "New SOPs" not in result.output
+    assert "`/sops/reconcile-bank/` to `/sops/reconcile-bank-account/`" in result.output
+
+
+def test_changes_with_sources_in_a_folder_git_would_quote(tmp_path: Path) -> None:
+    root = project(tmp_path / "repo", sops_dir="procédures")
+    git(root, "tag", "v1")
+    edit(root / "procédures/tasks/send-invoices.yml", "Send the invoices.", "Send the invoices today.")
+    result = run(root, "changes", "v1")
+    assert result.exit_code == 0, result.output
+    assert 'reworded: "Send the invoices." → "Send the invoices today."' in result.output
