@@ -76,6 +76,8 @@ class History:
     """The project folder and sources folder it was read for."""
     note: Optional[str] = None
     """Why the history is missing or partial, said once to the user; ``None`` when complete."""
+    submodules: list[str] = field(default_factory=list)
+    """Submodules inside the sources folder (their files' history is not followed)."""
 
     def of(self, rel: str) -> FileHistory:
         return self.files.get(rel) or FileHistory()
@@ -94,7 +96,8 @@ def read_history(root: Path, *, sops_dir: str = "sops", previous: Optional[Histo
     sources = Path(root) / sops_dir
     where, base = (sources, PurePosixPath(sops_dir)) if sources.is_dir() else (Path(root), PurePosixPath())
     try:
-        inside = git(where, "rev-parse", "--is-inside-work-tree", "--is-shallow-repository", "--show-prefix")
+        inside = git(where, "rev-parse", "--is-inside-work-tree", "--is-shallow-repository", "--show-prefix",
+                     "--show-toplevel")
     except GitMissing:
         return History(note="git is not installed: versions and revision history are left out")
     if not inside.ok:
@@ -102,39 +105,56 @@ def read_history(root: Path, *, sops_dir: str = "sops", previous: Optional[Histo
     answers = inside.fields()[0].split("\n")
     shallow = answers[1:2] == ["true"]
     prefix = answers[2] if len(answers) > 2 else ""  # the sources' folder in their repository
+    top = Path(answers[3]) if len(answers) > 3 and answers[3] else None
     head = git(where, "log", "-1", "--format=%H%x00%cI")
     if not head.ok or not head.stdout.strip():  # a repository without commits yet
         return History(note="no commits yet: versions and revision history start with the first commit")
     commit, stamp = head.text.strip().split("\0")
     source = (str(Path(root).resolve()), sops_dir)
-    current, submodules = _current_files(where, base)
     if previous is not None and previous.head == commit and previous.source == source:
         history = History({path: FileHistory(h.revisions) for path, h in previous.files.items() if h.revisions},
-                          previous.changes)
+                          previous.changes, submodules=previous.submodules)
     else:
+        current, submodules = _current_files(where, base)
         log = git(where, "log", "-z", "-M", "--first-parent", "-m", "--relative", "--name-status",
                   "--format=%x00%H%x00%cI%x00%an%x00%s", commit, "--", ".")
         history = _parse(log.fields(), current, base)
+        history.submodules = submodules
+    project = Path(root).resolve()
+    if top is not None and top != project and top.is_relative_to(project):
+        # sources in a repository of their own (a submodule): the build is dated by the project's last commit
+        outer = git(root, "log", "-1", "--format=%cI")
+        stamp = outer.text.strip() if outer.ok and outer.text.strip() else stamp
     history.head, history.head_time = commit, datetime.fromisoformat(stamp)
     history.source = source
-    status = git(where, "status", "--porcelain=v1", "-z", "--untracked-files=all", "--", ".")
-    fields = iter(status.fields())
-    for entry in fields:  # "XY path", then the old path of a rename; paths from the repository's top
-        if entry[1:2] in ("R", "C") or entry[:1] in ("R", "C"):
+    _mark_modified(history, where, base, prefix)
+    history.note = _note(history, shallow=shallow)
+    return history
+
+
+def _mark_modified(history: History, where: Path, base: PurePosixPath, prefix: str) -> None:
+    """Flag the files with uncommitted changes (``git status`` gives paths from the repository's top)."""
+    fields = iter(git(where, "status", "--porcelain=v1", "-z", "--untracked-files=all", "--", ".").fields())
+    for entry in fields:  # "XY path", then the old path of a rename or copy
+        if entry[:1] in ("R", "C") or entry[1:2] in ("R", "C"):
             next(fields, None)
         path = entry[3:]
-        if len(entry) > 3 and path.startswith(prefix):
+        if path and path.startswith(prefix):
             history.files.setdefault((base / path[len(prefix):]).as_posix(), FileHistory()).modified = True
+
+
+def _note(history: History, *, shallow: bool) -> Optional[str]:
+    """What the history lacks, said once, or ``None``."""
     notes = []
     if shallow:
         first = history.changes[-1].revision.date.date().isoformat() if history.changes else "?"
         notes.append(f"shallow clone: history starts at {first}, so versions count only the commits "
                      "present (fetch with --unshallow, or fetch-depth: 0 in CI, for the full count)")
-    if submodules:
-        notes.append(f"{', '.join(submodules)} {'is a submodule' if len(submodules) == 1 else 'are submodules'}"
-                     " inside the sources folder: the history of the files in it is left out")
-    history.note = "; ".join(notes) or None
-    return history
+    if history.submodules:
+        several = len(history.submodules) > 1
+        notes.append(f"{', '.join(history.submodules)} {'are submodules' if several else 'is a submodule'} "
+                     "inside the sources folder: the history of the files in it is left out")
+    return "; ".join(notes) or None
 
 
 def _current_files(where: Path, base: PurePosixPath) -> tuple[set[str], list[str]]:

@@ -189,6 +189,7 @@ def test_sources_in_a_submodule_keep_their_history(tmp_path: Path) -> None:
     assert history.of(TASK).effective.date() == date(2026, 2, 1)
     assert [c.revision.subject for c in history.changes] == ["Invoices today", "First procedures"]
     assert history.changes[0].files == [TASK]
+    assert history.head_time.date() == date(2026, 3, 1)  # the project's last commit dates the build
     edit(root / TASK, "today.", "this morning.")
     assert read_history(root).of(TASK).modified
     assert run(root, "build", "-q", "--no-pdf", "-d", str(tmp_path / "site")).exit_code == 0
@@ -361,3 +362,35 @@ def test_changes_with_sources_in_a_folder_git_would_quote(tmp_path: Path) -> Non
     result = run(root, "changes", "v1")
     assert result.exit_code == 0, result.output
     assert 'reworded: "Send the invoices." → "Send the invoices today."' in result.output
+
+
+def test_under_serve_a_new_commit_moves_the_builds_date(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # the plugin sets SOURCE_DATE_EPOCH for MkDocs at each build; the next rebuild must not take it for the user's
+    from sopgen.loader import load
+    from sopgen.mkdocs_plugin import SopgenPlugin
+
+    no_epoch(monkeypatch)
+    root = project(tmp_path / "repo")
+    plugin = SopgenPlugin()
+    plugin.load_config({})
+    plugin._read_history(load(root), root)
+    assert plugin.today == date(2026, 1, 5)
+    edit(root / TASK, "Send the invoices.", "Send the invoices today.")
+    commit(root, "Invoices today", date="2026-02-01T08:00:00+14:00")
+    plugin._read_history(load(root), root)
+    assert plugin.today == date(2026, 2, 1)
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1735689600")  # the user's own (2025-01-01) wins
+    plugin._read_history(load(root), root)
+    assert plugin.today == date(2025, 1, 1)
+
+
+def test_file_names_with_newlines_and_quotes(tmp_path: Path) -> None:
+    root = project(tmp_path / "repo")
+    odd = root / "sops/media/a \"quoted\"\nname.png"
+    odd.write_bytes(b"\x89PNG\r\n\x1a\n")
+    commit(root, "An oddly named picture", date="2026-02-01T09:00:00+00:00")
+    history = read_history(root)
+    assert history.of("sops/media/a \"quoted\"\nname.png").version == 1
+    assert history.changes[0].files == ["sops/media/a \"quoted\"\nname.png"]
+    odd.write_bytes(b"\x89PNG\r\n\x1a\n\0")
+    assert read_history(root).of("sops/media/a \"quoted\"\nname.png").modified
