@@ -78,6 +78,8 @@ class History:
     """Why the history is missing or partial, said once to the user; ``None`` when complete."""
     submodules: list[str] = field(default_factory=list)
     """Submodules inside the sources folder (their files' history is not followed)."""
+    made_at: Optional[datetime] = None
+    """The time of the build that reads this history, once :func:`reference_time` decided it."""
 
     def of(self, rel: str) -> FileHistory:
         return self.files.get(rel) or FileHistory()
@@ -227,17 +229,25 @@ def reference_time(history: Optional[History] = None) -> datetime:
 
     Building the same commit twice thus gives the same dates everywhere (review
     status, PDF covers, MkDocs' sitemap), whatever the clock says. This is the one
-    "today" of sopgen: a command decides it once and hands it down. A commit's time
-    keeps its own time zone, so its date is the one its author saw; now is local.
+    "today" of sopgen, decided once per ``history`` (per build: the CLI hands its
+    history to the plugin) and kept on it, so that what validates a build and what
+    writes its pages and PDFs cannot disagree. A commit's time keeps its own time
+    zone, so its date is the one its committer saw; now is local.
     """
+    if history is not None and history.made_at is not None:
+        return history.made_at
     import os
 
     epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
     if epoch.isdigit():
-        return datetime.fromtimestamp(int(epoch), timezone.utc)
-    if history is not None and history.head_time is not None:
-        return history.head_time
-    return datetime.now().astimezone()
+        made_at = datetime.fromtimestamp(int(epoch), timezone.utc)
+    elif history is not None and history.head_time is not None:
+        made_at = history.head_time
+    else:
+        made_at = datetime.now().astimezone()
+    if history is not None:
+        history.made_at = made_at
+    return made_at
 
 
 def attach(catalog, history: History) -> None:  # noqa: ANN001 - Catalog, kept import-free
