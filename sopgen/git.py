@@ -17,9 +17,10 @@ from typing import IO, Optional, Union
 
 from .errors import SopgenError
 
-OPTIONS = ("-c", "core.quotePath=false", "-c", "log.showSignature=false", "-c", "color.ui=false",
-           "--no-pager", "--literal-pathspecs")
-"""Before every command: paths as they are, no signatures, no colour, no pager; a path is never a pattern."""
+OPTIONS = ("-c", "core.quotePath=false", "-c", "log.showSignature=false", "-c", "log.follow=false",
+           "-c", "i18n.logOutputEncoding=UTF-8", "-c", "color.ui=false", "--no-pager", "--literal-pathspecs")
+"""Before every command: paths as they are, messages in UTF-8, no signatures, no colour, no pager,
+``git log`` as asked (never ``--follow`` of its own); a path is never a pattern."""
 ENV = {"LC_ALL": "C", "LANGUAGE": "", "GIT_TERMINAL_PROMPT": "0", "GIT_OPTIONAL_LOCKS": "0"}
 """English messages (a few are read), never a password prompt, and no index lock taken by `status`
 (the user may be committing while `sopgen serve` looks)."""

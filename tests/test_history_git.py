@@ -101,12 +101,18 @@ def test_a_task_file_renamed_to_a_name_with_spaces_and_accents_keeps_its_history
     assert read_history(root).of("sops/tasks/réconcile bank.yml").modified
 
 
-def test_signed_log_output_is_not_read_as_history(tmp_path: Path) -> None:
+def test_a_users_git_settings_do_not_change_what_is_read(tmp_path: Path) -> None:
     root = project(tmp_path / "repo")
-    git(root, "config", "log.showSignature", "true")
-    git(root, "config", "core.quotePath", "true")
+    edit(root / TASK, "Send the invoices.", "Send the invoices today.")
+    commit(root, "Rechnungen für heute", date="2026-02-01T09:00:00+00:00")
+    for name, value in [("log.showSignature", "true"), ("core.quotePath", "true"), ("log.follow", "true"),
+                        ("i18n.logOutputEncoding", "ISO-8859-1"), ("color.ui", "always"),
+                        ("status.showUntrackedFiles", "no"), ("diff.renames", "false")]:
+        git(root, "config", name, value)
     history = read_history(root)
-    assert history.of(TASK).version == 1 and history.note is None
+    assert history.note is None
+    assert [r.subject for r in history.of(TASK).revisions] == ["Rechnungen für heute", "First procedures"]
+    assert history.of("sops/roles/owner.yml").version == 1
 
 
 # -- time zones -----------------------------------------------------------------------------
