@@ -26,8 +26,8 @@ ENV = {"LC_ALL": "C", "LANGUAGE": "", "GIT_TERMINAL_PROMPT": "0", "GIT_OPTIONAL_
 (the user may be committing while `sopgen serve` looks)."""
 
 
-class GitMissing(SopgenError):
-    """git is not installed (or cannot be started)."""
+class GitUnavailable(SopgenError):
+    """git cannot be started here (not installed), or did not answer in time."""
 
 
 @dataclass(frozen=True)
@@ -61,11 +61,13 @@ def env() -> dict[str, str]:
 
 
 def git(root: Union[str, Path], *args: str, timeout: float = 120) -> Output:
-    """Run ``git ARGS`` in ``root`` and return what it printed; :class:`GitMissing` when git cannot run."""
+    """Run ``git ARGS`` in ``root`` and return what it printed; :class:`GitUnavailable` when git cannot run."""
     try:
         done = subprocess.run(command(root, *args), capture_output=True, env=env(), timeout=timeout, check=False)
-    except (OSError, subprocess.SubprocessError) as exc:
-        raise GitMissing(f"cannot run git ({getattr(exc, 'strerror', None) or exc})") from None
+    except OSError as exc:
+        raise GitUnavailable(f"git is not installed ({exc.strerror or exc})") from None
+    except subprocess.TimeoutExpired:
+        raise GitUnavailable(f"git did not answer within {timeout:g} s (git {' '.join(args[:1])})") from None
     return Output(done.returncode, done.stdout, done.stderr.decode("utf-8", "replace"))
 
 
@@ -74,4 +76,4 @@ def stream(root: Union[str, Path], *args: str, stderr: Optional[IO[bytes]] = Non
     try:
         return subprocess.Popen(command(root, *args), stdout=subprocess.PIPE, stderr=stderr, env=env())
     except OSError as exc:
-        raise GitMissing(f"cannot run git ({exc.strerror or exc})") from None
+        raise GitUnavailable(f"git is not installed ({exc.strerror or exc})") from None

@@ -14,7 +14,7 @@ from datetime import datetime, timezone
 from pathlib import Path, PurePosixPath
 from typing import Iterator, Optional
 
-from .git import GitMissing, git
+from .git import GitUnavailable, git
 
 
 @dataclass(frozen=True)
@@ -95,13 +95,17 @@ def read_history(root: Path, *, sops_dir: str = "sops", previous: Optional[Histo
     With the ``previous`` history of the same project (as `sopgen serve` keeps it), the log is
     read again only when HEAD moved; uncommitted changes are always looked at afresh.
     """
-    sources = Path(root) / sops_dir
-    where, base = (sources, PurePosixPath(sops_dir)) if sources.is_dir() else (Path(root), PurePosixPath())
     try:
-        inside = git(where, "rev-parse", "--is-inside-work-tree", "--is-shallow-repository", "--show-prefix",
-                     "--show-toplevel")
-    except GitMissing:
-        return History(note="git is not installed: versions and revision history are left out")
+        return _read(Path(root), sops_dir, previous)
+    except GitUnavailable as exc:
+        return History(note=f"{exc}: versions and revision history are left out")
+
+
+def _read(root: Path, sops_dir: str, previous: Optional[History]) -> History:
+    sources = root / sops_dir
+    where, base = (sources, PurePosixPath(sops_dir)) if sources.is_dir() else (root, PurePosixPath())
+    inside = git(where, "rev-parse", "--is-inside-work-tree", "--is-shallow-repository", "--show-prefix",
+                 "--show-toplevel")
     if not inside.ok:
         return History(note="not a git repository: versions and revision history are left out")
     answers = inside.fields()[0].split("\n")
@@ -112,7 +116,7 @@ def read_history(root: Path, *, sops_dir: str = "sops", previous: Optional[Histo
     if not head.ok or not head.stdout.strip():  # a repository without commits yet
         return History(note="no commits yet: versions and revision history start with the first commit")
     commit, stamp = head.text.strip().split("\0")
-    source = (str(Path(root).resolve()), sops_dir)
+    source = (str(root.resolve()), sops_dir)
     if previous is not None and previous.head == commit and previous.source == source:
         history = History({path: FileHistory(h.revisions) for path, h in previous.files.items() if h.revisions},
                           previous.changes, submodules=previous.submodules)
@@ -122,7 +126,7 @@ def read_history(root: Path, *, sops_dir: str = "sops", previous: Optional[Histo
                   "--format=%x00%H%x00%cI%x00%an%x00%s", commit, "--", ".")
         history = _parse(log.fields(), current, base)
         history.submodules = submodules
-    project = Path(root).resolve()
+    project = root.resolve()
     if top is not None and top != project and top.is_relative_to(project):
         # sources in a repository of their own (a submodule): the build is dated by the project's last commit
         outer = git(root, "log", "-1", "--format=%cI")

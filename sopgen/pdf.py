@@ -64,11 +64,11 @@ def check_weasyprint() -> None:
 
 def source_version(root: Path) -> str:
     """The version of the sources on a cover: the git commit, or a note that there is none."""
-    from .git import GitMissing, git
+    from .git import GitUnavailable, git
 
     try:
         out = git(root, "describe", "--always", "--dirty", "--abbrev=10", timeout=10)
-    except GitMissing:
+    except GitUnavailable:
         return "not under version control"
     return out.text.strip() if out.ok and out.text.strip() else "not under version control"
 

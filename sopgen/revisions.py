@@ -15,7 +15,7 @@ from pathlib import Path, PurePosixPath
 
 from .catalog import Catalog
 from .errors import SopgenError
-from .git import GitMissing, Output, git, stream
+from .git import GitUnavailable, Output, git, stream
 from .loader import YAML_SUFFIXES, load
 
 
@@ -37,8 +37,8 @@ class Revision:
 def _git(root: Path, *args: str) -> Output:
     try:
         return git(root, *args)
-    except GitMissing as exc:
-        raise ChangesError(f"{exc}: `sopgen changes` needs git installed") from None
+    except GitUnavailable as exc:
+        raise ChangesError(f"{exc}: `sopgen changes` needs git") from None
 
 
 def resolve(root: Path, rev: "str | Revision") -> Revision:
@@ -116,8 +116,8 @@ def _extract_sources(revision: Revision, sops_dir: str, project: Path) -> None:
     with tempfile.TemporaryFile() as errors:
         try:
             archive = stream(where.top, "archive", "--format=tar", where.commit, "--", where.inside, stderr=errors)
-        except GitMissing as exc:
-            raise ChangesError(f"{exc}: `sopgen changes` needs git installed") from None
+        except GitUnavailable as exc:
+            raise ChangesError(f"{exc}: `sopgen changes` needs git") from None
         with archive:
             try:
                 with tarfile.open(fileobj=archive.stdout, mode="r|") as tar:

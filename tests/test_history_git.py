@@ -175,6 +175,23 @@ def test_a_rename_on_main_and_an_edit_of_the_old_name_on_a_branch(tmp_path: Path
     assert renamed.version == 3
 
 
+def test_a_rename_on_a_branch_merged_into_main(tmp_path: Path) -> None:
+    root = project(tmp_path / "repo")
+    git(root, "checkout", "-q", "-b", "rename")
+    git(root, "mv", "sops/tasks/reconcile-bank.yml", "sops/tasks/reconcile-bank-account.yml")
+    edit(root / "sops/tasks/reconcile-bank-account.yml", "Match each transaction.", "Match each bank transaction.")
+    commit(root, "Rename on a branch", date="2026-02-01T09:00:00+00:00")
+    git(root, "checkout", "-q", "main")
+    edit(root / TASK, "Send the invoices.", "Send the invoices today.")
+    commit(root, "Invoices today", date="2026-02-10T09:00:00+00:00")
+    git(root, "merge", "-q", "--no-ff", "-m", "Merge the rename", "rename", date="2026-03-01T09:00:00+00:00")
+    history = read_history(root)
+    renamed = history.of("sops/tasks/reconcile-bank-account.yml")
+    assert [r.subject for r in renamed.revisions] == ["Merge the rename", "First procedures"]
+    assert history.of(TASK).version == 2
+    assert history.changes[0].gone == [] and history.changes[0].files == ["sops/tasks/reconcile-bank-account.yml"]
+
+
 # -- submodules -----------------------------------------------------------------------------
 
 def test_sources_in_a_submodule_keep_their_history(tmp_path: Path) -> None:
@@ -400,3 +417,31 @@ def test_file_names_with_newlines_and_quotes(tmp_path: Path) -> None:
     assert history.changes[0].files == ["sops/media/a \"quoted\"\nname.png"]
     odd.write_bytes(b"\x89PNG\r\n\x1a\n\0")
     assert read_history(root).of("sops/media/a \"quoted\"\nname.png").modified
+
+
+def test_without_git_the_build_says_so_once(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    root = project(tmp_path / "repo")
+    monkeypatch.setenv("PATH", str(tmp_path / "nowhere"))
+    history = read_history(root)
+    assert history.note.startswith("git is not installed") and history.files == {}
+    result = run(root, "build", "--no-pdf", "-d", str(tmp_path / "site"))
+    assert result.exit_code == 0, result.output
+    assert result.output.count("git is not installed") == 1
+
+
+def test_git_that_does_not_answer_is_a_note_not_a_crash(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import subprocess as sp
+
+    from sopgen import git as gitmodule
+
+    root = project(tmp_path / "repo")
+    real = sp.run
+
+    def slow(command: list[str], **kw: object) -> object:
+        if "log" in command:
+            raise sp.TimeoutExpired(command, 120)
+        return real(command, **kw)
+
+    monkeypatch.setattr(gitmodule.subprocess, "run", slow)
+    history = read_history(root)
+    assert history.note == "git did not answer within 120 s (git log): versions and revision history are left out"
