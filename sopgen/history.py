@@ -1,13 +1,15 @@
 """Document control from git: each source file's version, effective date and revisions.
 
-One ``git log`` process reads the history of every file under ``sops/``,
-following renames, so that each SOP and role can show which version is in
-force, since when, and what changed. Outside a git repository, or in a
-shallow clone, it degrades to what it can know and says so once (``note``).
+One ``git log`` process reads the history of every file under ``sops/``
+(one more for each submodule among them), following renames, so that each SOP
+and role can show which version is in force, since when, and what changed.
+Outside a git repository, or in a shallow clone, it degrades to what it can
+know and says so once (``note``). Git runs through :mod:`sopgen.git`.
 """
 
 from __future__ import annotations
 
+import heapq
 import re
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
@@ -77,7 +79,7 @@ class History:
     note: Optional[str] = None
     """Why the history is missing or partial, said once to the user; ``None`` when complete."""
     submodules: list[str] = field(default_factory=list)
-    """Submodules inside the sources folder (their files' history is not followed)."""
+    """Submodules inside the sources folder, whose own histories were read into this one."""
     made_at: Optional[datetime] = None
     """The time of the build that reads this history, once :func:`reference_time` decided it."""
 
@@ -95,6 +97,8 @@ def read_history(root: Path, *, sops_dir: str = "sops", previous: Optional[Histo
     With the ``previous`` history of the same project (as `sopgen serve` keeps it), the log is
     read again only when HEAD moved; uncommitted changes are always looked at afresh.
     """
+    if previous is not None and previous.submodules:
+        previous = None  # it holds the submodules' histories too: read them all afresh
     try:
         return _read(Path(root), sops_dir, previous)
     except GitUnavailable as exc:
@@ -124,7 +128,7 @@ def _read(root: Path, sops_dir: str, previous: Optional[History]) -> History:
         current, submodules = _current_files(where, base)
         log = git(where, "log", "-z", "-M", "--first-parent", "-m", "--relative", "--name-status",
                   "--format=%x00%H%x00%cI%x00%an%x00%s", commit, "--", ".")
-        history = _parse(log.fields(), current, base)
+        history = _parse(log.fields(), current, base, submodules=set(submodules))
         history.submodules = submodules
     project = root.resolve()
     if top is not None and top != project and top.is_relative_to(project):
@@ -134,7 +138,15 @@ def _read(root: Path, sops_dir: str, previous: Optional[History]) -> History:
     history.head, history.head_time = commit, datetime.fromisoformat(stamp)
     history.source = source
     _mark_modified(history, where, base, prefix)
-    history.note = _note(history, shallow=shallow)
+    notes = [_shallow_note(history) if shallow else None]
+    for path in history.submodules:  # a submodule inside the sources: its own repository, its own log
+        if (root / path / ".git").exists():  # (one not checked out has no files to give a history to)
+            inner = _read(root, path, None)
+            history.files.update(inner.files)
+            history.changes = list(heapq.merge(history.changes, inner.changes, key=lambda c: c.revision.date,
+                                               reverse=True))
+            notes.append(inner.note)
+    history.note = "; ".join(note for note in notes if note) or None
     return history
 
 
@@ -149,18 +161,10 @@ def _mark_modified(history: History, where: Path, base: PurePosixPath, prefix: s
             history.files.setdefault((base / path[len(prefix):]).as_posix(), FileHistory()).modified = True
 
 
-def _note(history: History, *, shallow: bool) -> Optional[str]:
-    """What the history lacks, said once, or ``None``."""
-    notes = []
-    if shallow:
-        first = history.changes[-1].revision.date.date().isoformat() if history.changes else "?"
-        notes.append(f"shallow clone: history starts at {first}, so versions count only the commits "
-                     "present (fetch with --unshallow, or fetch-depth: 0 in CI, for the full count)")
-    if history.submodules:
-        several = len(history.submodules) > 1
-        notes.append(f"{', '.join(history.submodules)} {'are submodules' if several else 'is a submodule'} "
-                     "inside the sources folder: the history of the files in it is left out")
-    return "; ".join(notes) or None
+def _shallow_note(history: History) -> str:
+    first = history.changes[-1].revision.date.date().isoformat() if history.changes else "?"
+    return (f"shallow clone: history starts at {first}, so versions count only the commits "
+            "present (fetch with --unshallow, or fetch-depth: 0 in CI, for the full count)")
 
 
 def _current_files(where: Path, base: PurePosixPath) -> tuple[set[str], list[str]]:
@@ -192,8 +196,13 @@ def _text(field: str) -> str:
     return field.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
 
 
-def _parse(fields: list[str], current: set[str], base: PurePosixPath = PurePosixPath()) -> History:
-    """Walk the log newest first; a rename makes older commits of the old name count for the new one."""
+def _parse(fields: list[str], current: set[str], base: PurePosixPath = PurePosixPath(), *,
+           submodules: frozenset[str] | set[str] = frozenset()) -> History:
+    """Walk the log newest first; a rename makes older commits of the old name count for the new one.
+
+    A commit that only moved ``submodules`` to other commits of theirs is left out: their own
+    histories tell what changed.
+    """
     history = History()
     alias = {path: path for path in current}  # name in the commit being read → path today
     for header, body in _records(fields):
@@ -213,6 +222,8 @@ def _parse(fields: list[str], current: set[str], base: PurePosixPath = PurePosix
                     alias[old] = target
             else:
                 old = new = (base / next(entries, "")).as_posix()
+                if new in submodules:
+                    continue
                 target = alias.get(new)
                 if status == "A":
                     alias.pop(new, None)  # older commits knew no file of that name (or another one)
@@ -224,7 +235,8 @@ def _parse(fields: list[str], current: set[str], base: PurePosixPath = PurePosix
                     touched.append(target)
             else:
                 gone.append(_text(new))
-        history.changes.append(Change(revision, touched, gone))
+        if touched or gone:
+            history.changes.append(Change(revision, touched, gone))
     return history
 
 

@@ -99,19 +99,38 @@ def _sources_at(revision: Revision, sops_dir: str) -> _Sources:
     inside = revision.prefix + PurePosixPath(sops_dir).as_posix()
     parts = PurePosixPath(inside).parts
     ancestors = ["/".join(parts[:n]) for n in range(1, len(parts) + 1)]
-    listed = _git(revision.top, "ls-tree", "-z", revision.commit, "--", *ancestors)
-    for entry in listed.fields():
-        meta, _, path = entry.partition("\t")  # "mode type object<TAB>path"
-        mode, _, rest = meta.partition(" ")
-        if mode == "160000" and path.startswith(revision.prefix):
-            return _Sources(revision.top / path, rest.partition(" ")[2], inside[len(path) + 1:] or ".", "",
+    for path, commit in _gitlinks(revision.top, revision.commit, *ancestors):
+        if path.startswith(revision.prefix):
+            return _Sources(revision.top / path, commit, inside[len(path) + 1:] or ".", "",
                             within=path[len(revision.prefix):] + "/")
     return _Sources(revision.top, revision.commit, inside, revision.prefix)
 
 
+def _gitlinks(top: Path, commit: str, *paths: str, recursive: bool = False) -> list[tuple[str, str]]:
+    """(path, commit) of the submodules among ``paths`` at ``commit`` (or anywhere under them)."""
+    found = []
+    for entry in _git(top, "ls-tree", *(["-r"] if recursive else []), "-z", commit, "--", *paths).fields():
+        meta, _, path = entry.partition("\t")  # "mode type object<TAB>path"
+        mode, _, rest = meta.partition(" ")
+        if mode == "160000":
+            found.append((path, rest.partition(" ")[2]))
+    return found
+
+
 def _extract_sources(revision: Revision, sops_dir: str, project: Path) -> None:
     """Write the YAML files under ``sops_dir`` at ``revision`` into ``project``, streamed from ``git archive``."""
-    where = _sources_at(revision, sops_dir)
+    _extract(_sources_at(revision, sops_dir), revision, project)
+
+
+def _submodules_in(where: _Sources) -> list[_Sources]:
+    """The submodules inside the sources at ``where``, each at the commit it was at then."""
+    return [_Sources(where.top / path, commit, ".", "", within=where.within + path[len(where.prefix):] + "/")
+            for path, commit in _gitlinks(where.top, where.commit, where.inside, recursive=True)
+            if path.startswith(where.prefix)]
+
+
+def _extract(where: _Sources, revision: Revision, project: Path) -> None:
+    """Write the YAML files of one repository's sources (then of the submodules among them) into ``project``."""
     unreadable: tarfile.TarError | None = None
     with tempfile.TemporaryFile() as errors:
         try:
@@ -141,6 +160,8 @@ def _extract_sources(revision: Revision, sops_dir: str, project: Path) -> None:
                            f"in {where.within.rstrip('/')} ({message})")
     if archive.returncode != 0 or unreadable is not None:
         raise ChangesError(f"cannot read the sources at {revision.commit[:7]}: {message or unreadable}")
+    for submodule in _submodules_in(where):
+        _extract(submodule, revision, project)
 
 
 def _source_path(member: tarfile.TarInfo, prefix: str) -> PurePosixPath | None:

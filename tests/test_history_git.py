@@ -220,18 +220,43 @@ def test_sources_in_a_submodule_keep_their_history(tmp_path: Path) -> None:
         tmp_path / "site/sops/send-invoices/index.html").read_text()
 
 
-def test_a_submodule_inside_the_sources_is_said_once(tmp_path: Path) -> None:
-    media = tmp_path / "media-repo"
-    media.mkdir()
-    (media / "logo.png").write_bytes(b"\x89PNG\r\n\x1a\n")
-    git(media, "init", "-q", "-b", "main")
-    commit(media, "Logo")
+def nested_tasks_submodule(tmp_path: Path) -> Path:
+    """A project whose sops/tasks/ is a submodule of its own, tagged v1, then edited in the submodule."""
+    tasks = tmp_path / "tasks-repo"
+    shutil.copytree(BASE / "sops/tasks", tasks)
+    git(tasks, "init", "-q", "-b", "main")
+    commit(tasks, "First tasks", date="2026-01-02T09:00:00+00:00")
     root = project(tmp_path / "repo")
-    git(root, "-c", "protocol.file.allow=always", "submodule", "add", "-q", str(media), "sops/media/brand")
-    commit(root, "Media", date="2026-02-01T09:00:00+00:00")
+    git(root, "rm", "-q", "-r", "sops/tasks")
+    git(root, "-c", "protocol.file.allow=always", "submodule", "add", "-q", str(tasks), "sops/tasks")
+    commit(root, "Tasks from their own repository", date="2026-01-10T09:00:00+00:00")
+    git(root, "tag", "v1")
+    edit(root / TASK, "Send the invoices.", "Send the invoices today.")
+    commit(root / "sops/tasks", "Invoices today", date="2026-02-01T09:00:00-12:00")
+    commit(root, "Newer tasks", date="2026-02-02T09:00:00+00:00")
+    return root
+
+
+def test_a_submodule_inside_the_sources_is_followed_too(tmp_path: Path) -> None:
+    root = nested_tasks_submodule(tmp_path)
     history = read_history(root)
-    assert history.of(TASK).version == 1
-    assert history.note is not None and "sops/media/brand" in history.note and "submodule" in history.note
+    assert history.note is None
+    assert [r.subject for r in history.of(TASK).revisions] == ["Invoices today", "First tasks"]
+    assert history.of(TASK).effective.date() == date(2026, 2, 1)
+    assert history.of("sops/roles/owner.yml").version == 1
+    assert [c.revision.subject for c in history.changes] == [
+        "Invoices today", "Tasks from their own repository", "First procedures", "First tasks"]
+    edit(root / TASK, "today.", "now.")
+    assert read_history(root).of(TASK).modified
+    assert not read_history(root).of("sops/tasks/reconcile-bank.yml").modified
+
+
+def test_changes_with_a_submodule_inside_the_sources(tmp_path: Path) -> None:
+    root = nested_tasks_submodule(tmp_path)
+    result = run(root, "changes", "v1")
+    assert result.exit_code == 0, result.output
+    assert 'reworded: "Send the invoices." → "Send the invoices today."' in result.output
+    assert "New SOPs" not in result.output
 
 
 # -- repositories in unusual states ---------------------------------------------------------
