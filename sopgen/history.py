@@ -123,7 +123,7 @@ def _read(root: Path, sops_dir: str, previous: Optional[History]) -> History:
     source = (str(root.resolve()), sops_dir)
     if previous is not None and previous.head == commit and previous.source == source:
         history = History({path: FileHistory(h.revisions) for path, h in previous.files.items() if h.revisions},
-                          previous.changes, submodules=previous.submodules)
+                          previous.changes)
     else:
         current, submodules = _current_files(where, base)
         log = git(where, "log", "-z", "-M", "--first-parent", "-m", "--relative", "--name-status",
