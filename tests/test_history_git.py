@@ -327,17 +327,13 @@ def test_changelog_entries_for_organization_and_media_commits_are_one_a_line(tmp
 
 
 def test_git_runs_through_one_module() -> None:
-    # one place sets how git is read (paths unquoted, no signatures, -z); a second runner would not
+    # one place sets how git is read (paths unquoted, no signatures, UTF-8); a second runner would not
     import ast
 
     package = Path(__file__).parent.parent / "sopgen"
-    runners = []
-    for module in sorted(package.glob("*.py")):
-        for node in ast.walk(ast.parse(module.read_text(encoding="utf-8"))):
-            names = ([a.name for a in node.names] if isinstance(node, ast.Import)
-                     else [node.module or ""] if isinstance(node, ast.ImportFrom) else [])
-            if any(name.split(".")[0] == "subprocess" for name in names):
-                runners.append(module.name)
+    runners = sorted({module.name for module in package.rglob("*.py")
+                      for node in ast.walk(ast.parse(module.read_text(encoding="utf-8")))
+                      if isinstance(node, ast.Constant) and node.value == "git"})
     assert runners == ["git.py"]
 
 
@@ -470,3 +466,15 @@ def test_git_that_does_not_answer_is_a_note_not_a_crash(tmp_path: Path, monkeypa
     monkeypatch.setattr(gitmodule.subprocess, "run", slow)
     history = read_history(root)
     assert history.note == "git did not answer within 120 s (git log): versions and revision history are left out"
+
+
+def test_changes_of_a_project_in_a_folder_git_would_quote(tmp_path: Path) -> None:
+    (tmp_path / "repo").mkdir()
+    root = project(tmp_path / "repo/Bäckerei \"Zur Post\"", top=tmp_path / "repo")
+    git(tmp_path / "repo", "tag", "v1")
+    edit(root / TASK, "Send the invoices.", "Send the invoices today.")
+    git(root, "mv", "sops/tasks/reconcile-bank.yml", "sops/tasks/reconcile-bank-account.yml")
+    result = run(root, "changes", "v1")
+    assert result.exit_code == 0, result.output
+    assert 'reworded: "Send the invoices." → "Send the invoices today."' in result.output
+    assert "`/sops/reconcile-bank/` to `/sops/reconcile-bank-account/`" in result.output
