@@ -298,12 +298,19 @@ def test_commit_messages_in_latin_1_and_with_bodies(tmp_path: Path) -> None:
     git(root, "add", "-A")
     git(root, "commit", "-q", "-m", "Two lines\nof subject", "-m", "Body \x1e with \x1f separators",
         date="2026-02-03T09:00:00+00:00")
+    edit(root / TASK, "now.", "right now.")
+    git(root, "add", "-A")
+    git(root, "commit", "-q", "--allow-empty-message", "-m", "", date="2026-02-04T09:00:00+00:00")
     history = read_history(root)
     subjects = [r.subject for r in history.of(TASK).revisions]
+    assert subjects.pop(0) == ""
     assert subjects[0] == "Two lines of subject"
     assert subjects[1].startswith("Broken bytes ") and subjects[1].endswith(" here")  # git's reading of them
     assert subjects[2:] == ["Rechnungen für die Bäckerei", "First procedures"]
     assert run(root, "build", "-q", "--no-pdf", "-d", str(tmp_path / "site")).exit_code == 0
+    changelog = (tmp_path / "site/changelog/index.html").read_text()
+    assert "<li>(Ada Admin, <code>" in changelog and "****" not in changelog  # the commit without a message
+    assert "<strong>Rechnungen für die Bäckerei</strong>" in changelog
 
 
 # -- the changelog page ---------------------------------------------------------------------
