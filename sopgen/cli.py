@@ -293,7 +293,9 @@ def _load_checked(config_file: Optional[str], *, with_history: bool = False) -> 
     gc.freeze()
     if with_history:
         attach(catalog, read_history(config.parent, sops_dir=sops_dir))
-    return config, catalog, validate(catalog, today=date.today())
+    # what builds (with history) validate against is the date their pages show; `validate` is about today
+    today = reference_time(catalog.history).date() if with_history else date.today()
+    return config, catalog, validate(catalog, today=today)
 
 
 @main.command()

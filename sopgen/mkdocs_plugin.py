@@ -77,7 +77,8 @@ class SopgenPlugin(BasePlugin[SopgenConfig]):
         """Called with the number of pages once they are known (the CLI's progress bar)."""
         self.progress_page: Optional[Callable[[str], None]] = None
         """Called with each page's path as MkDocs renders it."""
-        self.today: date = date.today()
+        self.today: Optional[date] = None
+        """The build's one date (its last commit's, or SOURCE_DATE_EPOCH), decided before validating."""
         self.pdf_enabled: Optional[bool] = None
         """Set by `sopgen build --no-pdf`; otherwise the `pdf` option, and off under serve."""
         self.progress_pdf: Optional[Callable[[int, Optional[str]], None]] = None
@@ -139,13 +140,15 @@ class SopgenPlugin(BasePlugin[SopgenConfig]):
         if self.preloaded is not None:
             catalog, problems = self.preloaded
             self.preloaded = None  # a `serve` rebuild reads the sources again
+            self._read_history(catalog, project)
         else:
             try:
                 catalog = load(project, sops_dir=self.config.sops_dir,
                                cache=self.read_cache if self.command == "serve" else None)
             except Exception as exc:  # noqa: BLE001 - the loader raises our own errors only
                 raise _Broken(f"sopgen: {exc}", str(exc).splitlines()) from None
-            problems = validate(catalog, today=self.today)
+            self._read_history(catalog, project)
+            problems = validate(catalog, today=self.today)  # the date the pages will show
             for problem in problems:
                 if problem.severity == "error":
                     log.error(str(problem))
@@ -156,18 +159,9 @@ class SopgenPlugin(BasePlugin[SopgenConfig]):
         if any(p.severity == "error" for p in problems):
             raise _Broken(f"sopgen: {summary(problems)}; fix them and build again",
                           [str(p) for p in problems if p.severity == "error"])
-        if catalog.history is None:
-            # under serve, the previous history saves a pass over git log when no commit was made
-            self.history = read_history(project, sops_dir=self.config.sops_dir, previous=self.history)
-            attach(catalog, self.history)
         if catalog.history.note and catalog.history.note != self.said:
             log.info(f"sopgen: {catalog.history.note}")
             self.said = catalog.history.note
-        made_at = reference_time(catalog.history)
-        self.today = made_at.date()
-        if os.environ.get("SOURCE_DATE_EPOCH") in (None, self.epoch):
-            # MkDocs dates the sitemap and the gzip header with it: the same commit, the same bytes
-            self.epoch = os.environ["SOURCE_DATE_EPOCH"] = str(int(made_at.timestamp()))
         catalog.name_after_site(config.site_name)
         self.catalog = catalog
         self.pdfs = self._pdfs(catalog)
@@ -176,6 +170,20 @@ class SopgenPlugin(BasePlugin[SopgenConfig]):
                                cache=self.page_cache_md if self.command == "serve" else None)
         except TemplateFailed as exc:
             raise _Broken(f"sopgen: {exc}", [str(exc)]) from None
+
+    def _read_history(self, catalog: Catalog, project: Path) -> None:
+        """Attach the history (unless the caller did) and decide this build's one date, ``self.today``."""
+        if catalog.history is None:
+            # under serve, the previous history saves a pass over git log when no commit was made
+            self.history = read_history(project, sops_dir=self.config.sops_dir, previous=self.history)
+            attach(catalog, self.history)
+        if self.epoch is not None and os.environ.get("SOURCE_DATE_EPOCH") == self.epoch:
+            del os.environ["SOURCE_DATE_EPOCH"]  # set for the last build by this plugin: HEAD may have moved
+        made_at = reference_time(catalog.history)
+        self.today = made_at.date()
+        if os.environ.get("SOURCE_DATE_EPOCH") is None:
+            # MkDocs dates the sitemap and the gzip header with it: the same commit, the same bytes
+            self.epoch = os.environ["SOURCE_DATE_EPOCH"] = str(int(made_at.timestamp()))
 
     def on_files(self, files: Files, config: MkDocsConfig) -> Files:
         assert self.site is not None

@@ -64,14 +64,13 @@ def check_weasyprint() -> None:
 
 def source_version(root: Path) -> str:
     """The version of the sources on a cover: the git commit, or a note that there is none."""
-    import subprocess
+    from .git import GitUnavailable, git
 
     try:
-        out = subprocess.run(["git", "describe", "--always", "--dirty", "--abbrev=10"], cwd=root,
-                             capture_output=True, text=True, timeout=10)
-    except (OSError, subprocess.SubprocessError):
+        out = git(root, "describe", "--always", "--dirty", "--abbrev=10", timeout=10)
+    except GitUnavailable:
         return "not under version control"
-    return out.stdout.strip() if out.returncode == 0 and out.stdout.strip() else "not under version control"
+    return out.text.strip() if out.ok and out.text.strip() else "not under version control"
 
 
 def plan(catalog: Catalog, out_dir: Path, *, roles: Optional[list[str]] = None, today: date,

@@ -8,7 +8,6 @@ names a revision for people ("v1 (3f2a9c1, 2026-10-01)").
 from __future__ import annotations
 
 import os
-import subprocess
 import tarfile
 import tempfile
 from dataclasses import dataclass
@@ -16,9 +15,8 @@ from pathlib import Path, PurePosixPath
 
 from .catalog import Catalog
 from .errors import SopgenError
+from .git import GitUnavailable, Output, git, stream
 from .loader import YAML_SUFFIXES, load
-
-_GIT_ENV = {"LC_ALL": "C", "LANGUAGE": ""}  # one of git's messages is read below: keep it English
 
 
 class ChangesError(SopgenError):
@@ -36,13 +34,11 @@ class Revision:
     """The project folder inside the repository: ``""`` or ``"handbook/"``."""
 
 
-def _git(root: Path, *args: str) -> subprocess.CompletedProcess[str]:
+def _git(root: Path, *args: str) -> Output:
     try:
-        return subprocess.run(["git", "-C", str(root), "--literal-pathspecs", *args], check=False,
-                              capture_output=True, text=True, encoding="utf-8", errors="replace",
-                              env={**os.environ, **_GIT_ENV})
-    except OSError as exc:
-        raise ChangesError(f"cannot run git ({exc.strerror or exc}): `sopgen changes` needs git installed") from None
+        return git(root, *args)
+    except GitUnavailable as exc:
+        raise ChangesError(f"{exc}: `sopgen changes` needs git") from None
 
 
 def resolve(root: Path, rev: "str | Revision") -> Revision:
@@ -55,7 +51,7 @@ def resolve(root: Path, rev: "str | Revision") -> Revision:
         return rev
     done = _git(root, "rev-parse", "--show-toplevel", "--show-prefix", "--is-shallow-repository",
                 "--verify", "--quiet", f"{rev.lstrip('-')}^{{commit}}")  # never an option, even in old gits
-    lines = done.stdout.splitlines()
+    lines = os.fsdecode(done.stdout).splitlines()
     if len(lines) < 3:  # git stopped before printing where the repository is
         if "not a git repository" in done.stderr:
             raise ChangesError(f"{root} is not in a git repository: `sopgen changes` compares the SOPs with "
@@ -85,32 +81,87 @@ def catalog_at(root: Path, rev: "str | Revision", *, sops_dir: str = "sops") -> 
         return load(project, sops_dir=sops_dir)
 
 
+@dataclass(frozen=True)
+class _Sources:
+    """Where the sources were at a revision: the repository holding them (the project's, or
+    a submodule's), its commit then, the sources' path in it, and the project's prefix in it."""
+
+    top: Path
+    commit: str
+    inside: str
+    prefix: str
+    within: str = ""
+    """The submodule's folder in the project (``"sops/"``), or ``""``."""
+
+
+def _sources_at(revision: Revision, sops_dir: str) -> _Sources:
+    """Follow a submodule that held the sources at ``revision`` (git's own tree has only its commit)."""
+    inside = revision.prefix + PurePosixPath(sops_dir).as_posix()
+    parts = PurePosixPath(inside).parts
+    ancestors = ["/".join(parts[:n]) for n in range(1, len(parts) + 1)]
+    for path, commit in _gitlinks(revision.top, revision.commit, *ancestors):
+        if path.startswith(revision.prefix):
+            return _Sources(revision.top / path, commit, inside[len(path) + 1:] or ".", "",
+                            within=path[len(revision.prefix):] + "/")
+    return _Sources(revision.top, revision.commit, inside, revision.prefix)
+
+
+def _gitlinks(top: Path, commit: str, *paths: str, recursive: bool = False) -> list[tuple[str, str]]:
+    """(path, commit) of the submodules among ``paths`` at ``commit`` (or anywhere under them)."""
+    found = []
+    for entry in _git(top, "ls-tree", *(["-r"] if recursive else []), "-z", commit, "--", *paths).fields():
+        meta, _, path = entry.partition("\t")  # "mode type object<TAB>path"
+        mode, _, rest = meta.partition(" ")
+        if mode == "160000":
+            found.append((path, rest.partition(" ")[2]))
+    return found
+
+
 def _extract_sources(revision: Revision, sops_dir: str, project: Path) -> None:
     """Write the YAML files under ``sops_dir`` at ``revision`` into ``project``, streamed from ``git archive``."""
-    inside = revision.prefix + PurePosixPath(sops_dir).as_posix()
-    command = ["git", "-C", str(revision.top), "--literal-pathspecs", "archive", "--format=tar",
-               revision.commit, "--", inside]
+    _extract(_sources_at(revision, sops_dir), revision, project)
+
+
+def _submodules_in(where: _Sources) -> list[_Sources]:
+    """The submodules inside the sources at ``where``, each at the commit it was at then."""
+    return [_Sources(where.top / path, commit, ".", "", within=where.within + path[len(where.prefix):] + "/")
+            for path, commit in _gitlinks(where.top, where.commit, where.inside, recursive=True)
+            if path.startswith(where.prefix)]
+
+
+def _extract(where: _Sources, revision: Revision, project: Path) -> None:
+    """Write the YAML files of one repository's sources (then of the submodules among them) into ``project``."""
     unreadable: tarfile.TarError | None = None
     with tempfile.TemporaryFile() as errors:
-        with subprocess.Popen(command, stdout=subprocess.PIPE, stderr=errors,
-                              env={**os.environ, **_GIT_ENV}) as git:
+        try:
+            archive = stream(where.top, "archive", "--format=tar", where.commit, "--", where.inside, stderr=errors)
+        except GitUnavailable as exc:
+            raise ChangesError(f"{exc}: `sopgen changes` needs git") from None
+        with archive:
             try:
-                with tarfile.open(fileobj=git.stdout, mode="r|") as tar:
+                with tarfile.open(fileobj=archive.stdout, mode="r|") as tar:
                     for member in tar:
-                        rel = _source_path(member, revision.prefix)
+                        rel = _source_path(member, where.prefix)
                         data = tar.extractfile(member) if rel is not None else None
                         if rel is not None and data is not None:
-                            (project / rel).parent.mkdir(parents=True, exist_ok=True)
-                            (project / rel).write_bytes(data.read())
+                            target = project / where.within / rel
+                            target.parent.mkdir(parents=True, exist_ok=True)
+                            target.write_bytes(data.read())
             except tarfile.TarError as exc:  # an empty stream when git failed: its message says why
                 unreadable = exc
-            git.communicate()
+            archive.communicate()
         errors.seek(0)
         message = errors.read().decode("utf-8", "replace").strip()
-    if git.returncode != 0 and "did not match any files" in message:
+    if archive.returncode != 0 and "did not match any files" in message:
         return  # the sources folder did not exist yet at that revision
-    if git.returncode != 0 or unreadable is not None:
+    if archive.returncode != 0 and where.within:
+        raise ChangesError(f"{where.within.rstrip('/')} is a git submodule, and its commit {where.commit[:7]} of "
+                           f"'{revision.name}' is not in it here: run `git submodule update --init`, or fetch "
+                           f"in {where.within.rstrip('/')} ({message})")
+    if archive.returncode != 0 or unreadable is not None:
         raise ChangesError(f"cannot read the sources at {revision.commit[:7]}: {message or unreadable}")
+    for submodule in _submodules_in(where):
+        _extract(submodule, revision, project)
 
 
 def _source_path(member: tarfile.TarInfo, prefix: str) -> PurePosixPath | None:
@@ -130,12 +181,13 @@ def renamed_tasks(root: Path, rev: "str | Revision", *, sops_dir: str = "sops") 
     and still looks like the old one; otherwise the task reads as removed and added.
     """
     revision = resolve(root, rev)
-    done = _git(root, "diff", "--name-status", "-M", "-z", "--relative", "--no-ext-diff",
-                revision.commit, "--", f"{PurePosixPath(sops_dir).as_posix()}/tasks")
+    where = _sources_at(revision, sops_dir)
+    done = _git(where.top, "diff", "--name-status", "-M", "-z", "--no-ext-diff",
+                where.commit, "--", f"{where.inside}/tasks")
     if done.returncode != 0:
         raise ChangesError(f"git cannot compare with '{rev}': {done.stderr.strip()}")
     renames: dict[str, str] = {}
-    fields = iter(done.stdout.split("\0"))
+    fields = iter(done.fields())
     for status in fields:
         paths = [PurePosixPath(next(fields, ""))]
         if status.startswith(("R", "C")):  # a rename or copy lists the old path, then the new
@@ -152,7 +204,7 @@ def describe_rev(root: Path, rev: "str | Revision") -> str:
     name = revision.name
     done = _git(root, "log", "-1", "--no-show-signature", "--date=short", "--format=%h%x1f%cd",
                 revision.commit, "--")
-    short, _, day = done.stdout.strip().partition("\x1f")
+    short, _, day = done.text.strip().partition("\x1f")
     if len(name) >= 4 and revision.commit.startswith(name.lower()):  # a hash already: do not repeat it
         return f"{short} ({day})"
     return f"{name} ({short}, {day})"
