@@ -12,6 +12,7 @@ import contextlib
 import ctypes
 import errno
 import functools
+import hashlib
 import logging
 import os
 import shutil
@@ -84,13 +85,13 @@ def mkdocs_logging(echo: Callable[[str], None], *, verbose: bool = False, quiet:
 
 
 def _raw_config(config_file: Path) -> dict[str, Any]:
-    """``mkdocs.yml`` as data; read once per version of the file, however many options are asked."""
-    stat = config_file.stat()
-    return _read_config(str(config_file), stat.st_mtime_ns, stat.st_size)
+    """``mkdocs.yml`` as data; parsed once per content of the file, however many options are asked."""
+    digest = hashlib.blake2b(config_file.read_bytes(), digest_size=16).digest()
+    return _read_config(str(config_file), digest)
 
 
 @functools.lru_cache(maxsize=8)
-def _read_config(path: str, _mtime_ns: int, _size: int) -> dict[str, Any]:
+def _read_config(path: str, _digest: bytes) -> dict[str, Any]:
     from mkdocs.utils.yaml import yaml_load
 
     with open(path, "rb") as fh:
