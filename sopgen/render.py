@@ -30,6 +30,7 @@ from .errors import TemplateFailed
 from .filters import Money
 from .templating import default_templates
 from .ordering import learning_order
+from .ticks import onboarding_ticks
 
 FREQUENCIES = ["daily", "weekly", "monthly", "quarterly", "yearly", "as-needed", None]
 FREQUENCY_TITLES = {
@@ -351,7 +352,8 @@ def _images(steps: Any) -> list[str]:
 
 def _phases(role: RoleEntry) -> list[dict[str, Any]]:
     """Onboarding phases, each with its SOPs in the order they can be learned."""
-    return [{"phase": p.phase, "goals": p.goals, "tasks": learning_order(p.tasks), "index": i}
+    ticks = onboarding_ticks(role)
+    return [{"phase": p.phase, "goals": p.goals, "tasks": learning_order(p.tasks), "index": i, "ticks": ticks[i]}
             for i, p in enumerate(role.onboarding)]
 
 
