@@ -341,3 +341,38 @@ def test_a_checklists_period_follows_its_sops_frequency(frequency: Optional[str]
     from sopgen.ticks import period as period_of
 
     assert period_of(frequency) == period
+
+
+def test_a_custom_template_showing_an_sops_checklist_twice_keeps_both_in_step(tab: Tab, project_site) -> None:
+    project, server, rebuild = project_site
+    rebuild({"templates/sop.md.j2": """
+        {% extends "default:sop.md.j2" %}
+        {% import "_macros.md.j2" as m2 with context %}
+        {% block footer %}
+        ## Again, at the end
+
+        <div class="sopgen-checklist" {{ task|sop_ticks }} markdown>
+
+        {{ m2.checklist(task) }}
+
+        </div>
+
+        ## A list from an older template
+
+        <div class="sopgen-checklist" markdown>
+
+        - [ ] Lock the office.
+        - [ ] Send the invoices.
+
+        </div>
+        {% endblock %}
+    """})
+    tab.goto(SOP)
+    lists = tab.page.locator("div.sopgen-checklist")
+    expect(lists).to_have_count(3)
+    tick_item(lists.nth(0), "Send the invoices.")
+    assert texts(lists.nth(1)) == ["Send the invoices."], "the same SOP's second list follows at once"
+    tick_item(lists.nth(2), "Lock the office.")
+    tab.reload()
+    lists = tab.page.locator("div.sopgen-checklist")
+    assert [texts(lists.nth(i)) for i in range(3)] == [["Send the invoices."]] * 2 + [["Lock the office."]]

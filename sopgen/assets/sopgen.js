@@ -112,14 +112,19 @@
     var spec = container.getAttribute("data-sopgen-period") || "";
     var progress = element("p", "sopgen-progress");
     progress.setAttribute("aria-live", "polite");
-    var group = {container: container, boxes: list, progress: progress, period: periodNow(spec)};
+    var group = {container: container, boxes: list, progress: progress, store: store, period: periodNow(spec)};
 
     function update(persist) {
       var ticked = list.map(function (box) { return box.checked; });
       var done = ticked.filter(Boolean).length;
       progress.textContent = done + " of " + list.length + " " + unit;
       progress.classList.toggle("sopgen-progress--complete", done === list.length);
-      if (persist) save(store, group.period, keys, ticked);
+      if (persist) {
+        save(store, group.period, keys, ticked);
+        live.forEach(function (other) {  /* the same SOP twice on one page (a custom page) */
+          if (other !== group && other.store === store && document.body.contains(other.container)) other.refresh();
+        });
+      }
       if (onChange) onChange();
     }
 
