@@ -13,6 +13,7 @@ the templates need, so a three-line ``mkdocs.yml`` works::
 from __future__ import annotations
 
 import atexit
+import contextlib
 import gc
 import json
 import logging
@@ -113,6 +114,8 @@ class SopgenPlugin(BasePlugin[SopgenConfig]):
         """Under serve: each page's entries of the search index, from the build that last rendered it."""
         self.outputs_gone: list[str] = []
         """Under serve: the site's files of the last build that this build no longer has."""
+        self.nav_shown: dict[str, int] = {}
+        """Under serve: for each page, a digest of the navigation it shows (see :func:`_nav_shown`)."""
 
     # -- events --------------------------------------------------------------------
 
@@ -343,6 +346,20 @@ class SopgenPlugin(BasePlugin[SopgenConfig]):
             return {}
         return {name: pdf_path(name) for name in handbook_names(catalog)}
 
+    def on_nav(self, nav: Any, *, config: MkDocsConfig, files: Files) -> Any:
+        if self.command == "serve":
+            # A dirty build renders only pages whose Markdown changed; a page whose navigation
+            # changed (an SOP added, renamed or deleted beside it) is made older than its source
+            # so that it is rendered again too, and links to no page that is gone.
+            shown = _nav_shown(nav)
+            for page in nav.pages:
+                before = self.nav_shown.get(page.file.src_uri)
+                if before is not None and before != shown[page.file.src_uri]:
+                    with contextlib.suppress(OSError):
+                        os.utime(page.file.abs_dest_path, ns=(0, 0))
+            self.nav_shown = shown
+        return nav
+
     def on_env(self, env: jinja2.Environment, *, config: MkDocsConfig, files: Files) -> jinja2.Environment:
         # the theme's templates too are compiled once, not at every build or serve rebuild
         env.bytecode_cache = env.bytecode_cache or bytecode_cache()
@@ -387,6 +404,35 @@ class SopgenPlugin(BasePlugin[SopgenConfig]):
     @staticmethod
     def project_dir(config: MkDocsConfig) -> Path:
         return Path(config.config_file_path or ".").resolve().parent
+
+
+def _nav_shown(nav: Any) -> dict[str, int]:
+    """A digest, for each page, of the navigation it shows: the top-level entries, the entries of
+    every section it lies in (with ``navigation.prune`` that is all a page carries), and the pages
+    before and after it."""
+    memo: dict[int, tuple[Any, ...]] = {}
+
+    def target(item: Any) -> Any:
+        """Where an entry links: a page's or link's address, a (collapsed) section's first page's."""
+        while getattr(item, "children", None):
+            item = item.children[0]
+        return getattr(item, "url", None)
+
+    def entries(items: list[Any]) -> tuple[Any, ...]:
+        if id(items) not in memo:
+            memo[id(items)] = tuple((item.title, target(item)) for item in items)
+        return memo[id(items)]
+
+    shown = {}
+    for page in nav.pages:
+        parts = [entries(nav.items)]
+        section = page.parent
+        while section is not None:
+            parts.append(entries(section.children))
+            section = section.parent
+        parts.append(tuple((p.title, p.url) if p else None for p in (page.previous_page, page.next_page)))
+        shown[page.file.src_uri] = hash(tuple(parts))
+    return shown
 
 
 def _address(url: str) -> str:

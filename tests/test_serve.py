@@ -229,3 +229,21 @@ def test_sigterm_stops_serve_and_leaves_no_temporary_folder(tmp_path: Path) -> N
             proc.kill()
             proc.wait()
     assert sorted(p.name for p in temp.iterdir()) == []
+
+
+def test_pages_not_rebuilt_show_the_navigation_as_it_is_now(server) -> None:
+    """A page whose own content did not change still shows the navigation of the site as it is
+    now: no link to an SOP that was deleted (a 404), a link to one that was added."""
+    project, base, proc, log = server
+    onboarding, invoices = f"{base}/roles/bookkeeper/onboarding/", f"{base}/sops/send-invoices/"
+    # the onboarding page's collapsed "SOPs" entry links to the role's first SOP
+    assert 'href="../../../sops/reconcile-bank/"' in wait_for(onboarding, "Onboarding")
+    (project / "sops/tasks/chase-payments.yml").write_text(NEW_SOP)
+    wait_for(f"{base}/sops/chase-payments/", "Chase late payments")
+    wait_until(lambda: 'href="../chase-payments/"' in (fetch(invoices) or ""), "a sibling SOP's page lists the new SOP")
+    (project / "sops/tasks/reconcile-bank.yml").unlink()
+    wait_until(lambda: status(f"{base}/sops/reconcile-bank/") == 404, "the deleted SOP answers 404")
+    wait_until(lambda: "sops/reconcile-bank/" not in (fetch(onboarding) or "sops/reconcile-bank/")
+               and "../reconcile-bank/" not in (fetch(f"{base}/sops/chase-payments/") or "../reconcile-bank/"),
+               "no page links to the deleted SOP")
+    assert 'href="../../../sops/chase-payments/"' in (fetch(onboarding) or "")
