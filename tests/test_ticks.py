@@ -293,7 +293,13 @@ def test_a_page_left_open_overnight_starts_the_new_day_empty(browser: object, pr
         assert texts(checklist) == ["Send the invoices."]
         expect(checklist.locator(".sopgen-progress")).to_have_text("1 of 3 done")
         tab.reload()
-        assert texts(tab.page.locator("div.sopgen-checklist")) == ["Send the invoices."]
+        checklist = tab.page.locator("div.sopgen-checklist")
+        assert texts(checklist) == ["Send the invoices."]
+        # the day after, the page shown again (the tab brought to the front): empty before any tick
+        tab.page.clock.set_fixed_time(at("2026-03-06T08:00"))
+        tab.page.evaluate("document.dispatchEvent(new Event('visibilitychange'))")
+        expect(checklist.locator(".sopgen-progress")).to_have_text("0 of 3 done")
+        assert texts(checklist) == []
     finally:
         tab.context.close()
 
