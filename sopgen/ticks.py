@@ -13,7 +13,8 @@ These are HTML attributes of a checklist's ``<div>``::
     data-sopgen-ticks="sop:send-invoices"     the store (sop:<task id> or onboarding:<role id>)
     data-sopgen-keys="3f2a91c0d4e5 77b0…"     one key per box, in the order of the boxes
     data-sopgen-period="week"                 day | week | month, with :N for every N of them;
-                                              none: kept until Reset (as needed, onboarding)
+                                              none: kept until unticked or Reset (as needed,
+                                              no frequency, onboarding goals)
 """
 
 from __future__ import annotations
@@ -80,7 +81,7 @@ def sop_ticks(task: Any) -> str:
 
 def onboarding_ticks(role: Any) -> list[str]:
     """The attributes of each onboarding phase of ``role``: one store for all its goals, each goal
-    keyed by its text (so a phase inserted, renamed or reordered moves no tick); kept until Reset."""
+    keyed by its text (so a phase inserted, renamed or reordered moves no tick); no period."""
     goal_keys = keys(goal for phase in role.onboarding for goal in phase.goals)
     out, start = [], 0
     for phase in role.onboarding:
