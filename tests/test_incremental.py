@@ -93,3 +93,13 @@ def test_a_template_saved_with_the_same_size_and_time_renders_again(base_project
     save_keeping_size_and_time(template, "Footer one", "Footer two")
     second = render(load(base_project, cache=reads), env, today=date(2026, 11, 25), cache=pages)
     assert "Footer two" in second.pages["sops/reconcile-bank.md"].markdown
+
+
+def test_mkdocs_yml_saved_with_the_same_size_and_time_is_read_again(tmp_path: Path) -> None:
+    from sopgen.sitebuild import site_dir_of
+
+    config = tmp_path / "mkdocs.yml"
+    config.write_text("site_name: Handbook\nsite_dir: public\nplugins: [search, sopgen]\n")
+    assert site_dir_of(config) == (tmp_path / "public").resolve()
+    save_keeping_size_and_time(config, "public", "output")
+    assert site_dir_of(config) == (tmp_path / "output").resolve()
