@@ -17,6 +17,7 @@ from typing import Any, Optional
 from markupsafe import escape
 
 from .catalog import Range, minor_digits
+from .ticks import sop_ticks
 
 _INLINE_SPECIAL = re.compile(r"([\\`*_{}\[\]()!#])")  # Python-Markdown's escapable characters
 _LINE_START = re.compile(r"^(\s*)(\d+)?([-+.])")
@@ -170,4 +171,5 @@ FILTERS = {
     "duration": duration,
     "isodate": isodate,
     "plural": plural,
+    "sop_ticks": sop_ticks,
 }

@@ -12,6 +12,7 @@ import contextlib
 import difflib
 import functools
 import gc
+import hashlib
 import os
 import re
 from pathlib import Path
@@ -22,12 +23,12 @@ from pydantic import BaseModel, ValidationError
 from .catalog import Catalog, RoleEntry, Source, TaskEntry
 from .errors import Problem, ProjectNotFound
 from .model import ID_PATTERN, Organization, Role, Task, model_at
-from .yamlsource import Document, load_file
+from .yamlsource import Document, load_bytes, load_file, read_bytes
 
 CONFIG_NAMES = ("mkdocs.yml", "mkdocs.yaml")
 YAML_SUFFIXES = (".yml", ".yaml")
 ReadCache = dict
-"""Files already read, by path: (size and time of change, what reading gave). See :func:`load`."""
+"""Files already read, by path: (digest of the bytes, what reading gave). See :func:`load`."""
 
 
 def find_config(config_file: str | Path | None = None, *, cwd: Path | None = None) -> Path:
@@ -51,7 +52,7 @@ def load(project_dir: Path, *, sops_dir: str = "sops", cache: Optional[ReadCache
     """Read the project whose sources are in ``project_dir/sops_dir``.
 
     With a ``cache`` (a dict kept between calls, as `sopgen serve` does), a file whose
-    size and time of change are unchanged is not read again.
+    bytes are unchanged is not parsed again.
     """
     with _collector_paused():
         return _load(project_dir, sops_dir, cache)
@@ -194,21 +195,23 @@ def slugify(text: str) -> str:
 
 def _read(catalog: Catalog, file: Path, model: type[BaseModel],
           cache: Optional[ReadCache]) -> tuple[Source | None, Any]:
-    if cache is None:
+    if cache is None or not _inside(file, catalog.sops):
         return _read_now(catalog, file, model)
     try:
-        stat = file.stat()
+        raw = read_bytes(file)
     except OSError:
         return _read_now(catalog, file, model)
-    stamp = (stat.st_size, stat.st_mtime_ns)
+    # Keyed on the content, not on size and time of change: a save of the same size within
+    # the file system's time resolution (or by a tool that keeps times) is a change all the same.
+    digest = hashlib.blake2b(raw, digest_size=16).digest()
     known = cache.get(file)
-    if known is not None and known[0] == stamp:
+    if known is not None and known[0] == digest:
         source, data, problems = known[1]
         catalog.problems.extend(problems)
         return source, data
     before = len(catalog.problems)
-    source, data = _read_now(catalog, file, model)
-    cache[file] = (stamp, (source, data, catalog.problems[before:]))
+    source, data = _read_now(catalog, file, model, raw=raw)
+    cache[file] = (digest, (source, data, catalog.problems[before:]))
     return source, data
 
 
@@ -226,14 +229,15 @@ def _real(folder: Path) -> Path:
     return folder.resolve()
 
 
-def _read_now(catalog: Catalog, file: Path, model: type[BaseModel]) -> tuple[Source | None, Any]:
+def _read_now(catalog: Catalog, file: Path, model: type[BaseModel],
+              raw: Optional[bytes] = None) -> tuple[Source | None, Any]:
     rel = file.relative_to(catalog.root).as_posix()
     if not _inside(file, catalog.sops):
         # a link committed to the repository must not publish (or quote in errors) a file of the machine
         catalog.problems.append(Problem(rel, 1, 1, "", "the file is a link to a file outside sops/, "
                                                        "which sopgen does not read; put the file itself here"))
         return None, None
-    doc, problems = load_file(file, rel)
+    doc, problems = load_file(file, rel) if raw is None else load_bytes(raw, rel)
     catalog.problems.extend(problems)
     if doc is None:
         return None, None

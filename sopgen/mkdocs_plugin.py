@@ -13,6 +13,7 @@ the templates need, so a three-line ``mkdocs.yml`` works::
 from __future__ import annotations
 
 import atexit
+import contextlib
 import gc
 import json
 import logging
@@ -28,7 +29,7 @@ from mkdocs.config import base
 from mkdocs.config import config_options as c
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
-from mkdocs.plugins import BasePlugin
+from mkdocs.plugins import BasePlugin, CombinedEvent, event_priority
 from mkdocs.structure.files import File, Files
 
 from .branding import brand
@@ -104,6 +105,18 @@ class SopgenPlugin(BasePlugin[SopgenConfig]):
         """Under serve: why the last save could not be built (the last good build stays on show)."""
         self.frozen = False
         """Under serve: whether what the first build keeps was frozen out of the cycle collector's sight."""
+        self.outputs: set[str] = set()
+        """Under serve: the site's files (``dest_uri``) of the last build, to remove those that vanish."""
+        self.page_urls: list[str] = []
+        """Under serve: the address of every page of this build, in order."""
+        self.built: set[str] = set()
+        """Under serve: the addresses of the pages this (dirty) build rendered."""
+        self.search_entries: dict[str, list[Any]] = {}
+        """Under serve: each page's entries of the search index, from the build that last rendered it."""
+        self.outputs_gone: list[str] = []
+        """Under serve: the site's files of the last build that this build no longer has."""
+        self.nav_shown: dict[str, int] = {}
+        """Under serve: for each page, a digest of the navigation it shows (see :func:`_nav_shown`)."""
 
     # -- events --------------------------------------------------------------------
 
@@ -170,6 +183,8 @@ class SopgenPlugin(BasePlugin[SopgenConfig]):
                                cache=self.page_cache_md if self.command == "serve" else None)
         except TemplateFailed as exc:
             raise _Broken(f"sopgen: {exc}", [str(exc)]) from None
+        for path in [p for p in self.page_cache_md if p not in self.site.pages]:
+            del self.page_cache_md[path]  # an SOP deleted or renamed
 
     def _read_history(self, catalog: Catalog, project: Path) -> None:
         """Attach the history (unless the caller did) and decide this build's one date, ``self.today``."""
@@ -209,6 +224,9 @@ class SopgenPlugin(BasePlugin[SopgenConfig]):
                 files.append(File.generated(config, dest, content=text))
         if self.command == "serve":
             files.append(File.generated(config, SERVE_JS, abs_src_path=str(ASSETS / "serve.js")))
+            for path in [p for p in self.written if p not in own]:  # a page deleted or renamed
+                del self.written[path]
+                (self.page_cache / path).unlink(missing_ok=True)
         for dest in self.pdfs.values():
             # a placeholder, so links to the handbook validate; on_post_build writes the PDF
             files.append(File.generated(config, dest, content=b""))
@@ -221,7 +239,23 @@ class SopgenPlugin(BasePlugin[SopgenConfig]):
             self.progress_start(len(files.documentation_pages()))
         return files
 
-    def on_post_build(self, *, config: MkDocsConfig) -> None:
+    def on_pre_build(self, *, config: MkDocsConfig) -> None:
+        if self.command != "serve":
+            return
+        self.built = set()
+        for plugin in config.plugins.values():
+            # Material's search carries the last index over a dirty build and replaces the entries
+            # of one page only (all of them, when that page is the home page): sopgen keeps each
+            # page's entries itself (see _whole_search_index), and needs the index of this build alone.
+            if hasattr(plugin, "search_index_prev"):
+                plugin.search_index_prev = None
+
+    def on_post_page(self, output: str, *, page: Any, config: MkDocsConfig) -> str:
+        if self.command == "serve":
+            self.built.add(_address(page.url))
+        return output
+
+    def _on_post_build(self, *, config: MkDocsConfig) -> None:
         if self.command == "serve":
             status = {"problems": self.problems_shown}
             (Path(config.site_dir) / SERVE_STATUS).write_text(json.dumps(status), encoding="utf-8")
@@ -248,6 +282,44 @@ class SopgenPlugin(BasePlugin[SopgenConfig]):
             for warning in dict.fromkeys(result.warnings):
                 log.warning(f"pdf/{result.target.name}: {warning}")
         log.info(f"sopgen: {len(results)} PDF handbooks, {sum(r.pages for r in results):,} pages")
+
+    @event_priority(-100)  # after the search plugin has written its index
+    def _on_post_build_serve(self, *, config: MkDocsConfig) -> None:
+        """Under serve, whose builds are dirty (only changed pages are rendered again), make the
+        served site what a fresh build would give: the files of pages and images that are no
+        longer part of the site removed, the search index whole."""
+        if self.command != "serve":
+            return
+        site_dir = Path(config.site_dir)
+        for dest in self.outputs_gone:
+            target = site_dir / dest
+            target.unlink(missing_ok=True)
+            for folder in target.parents:  # and the folders that held only it
+                if folder == site_dir or not folder.is_relative_to(site_dir) or any(folder.iterdir()):
+                    break
+                folder.rmdir()
+        self._whole_search_index(site_dir / "search" / "search_index.json")
+
+    on_post_build = CombinedEvent(_on_post_build, _on_post_build_serve)
+
+    def _whole_search_index(self, index: Path) -> None:
+        """Rewrite the search index with the entries of every page of the site: this build's for
+        the pages it rendered, the last ones for the others; none for a page that is gone."""
+        try:
+            data = json.loads(index.read_text(encoding="utf-8"))
+            fresh = data["docs"]
+        except (OSError, ValueError, KeyError, TypeError):
+            return  # no search plugin, or one that writes another format
+        by_page: dict[str, list[Any]] = {url: [] for url in self.built}
+        for entry in fresh:
+            page = str(entry.get("location", "")).split("#", 1)[0]
+            if page in by_page:
+                by_page[page].append(entry)
+        self.search_entries.update(by_page)
+        current = set(self.page_urls)
+        self.search_entries = {url: e for url, e in self.search_entries.items() if url in current}
+        data["docs"] = [entry for url in self.page_urls for entry in self.search_entries.get(url, [])]
+        index.write_text(json.dumps(data, separators=(",", ":"), default=str), encoding="utf-8")
 
     def _environment(self, project: Path) -> Any:
         """The Jinja environment, kept across serve rebuilds so templates compile once (Jinja
@@ -282,9 +354,28 @@ class SopgenPlugin(BasePlugin[SopgenConfig]):
             return {}
         return {name: pdf_path(name) for name in handbook_names(catalog)}
 
+    def on_nav(self, nav: Any, *, config: MkDocsConfig, files: Files) -> Any:
+        if self.command == "serve":
+            # A dirty build renders only pages whose Markdown changed; a page whose navigation
+            # changed (an SOP added, renamed or deleted beside it) is made older than its source
+            # so that it is rendered again too, and links to no page that is gone.
+            shown = _nav_shown(nav)
+            for page in nav.pages:
+                before = self.nav_shown.get(page.file.src_uri)
+                if before is not None and before != shown[page.file.src_uri]:
+                    with contextlib.suppress(OSError):
+                        os.utime(page.file.abs_dest_path, ns=(0, 0))
+            self.nav_shown = shown
+        return nav
+
     def on_env(self, env: jinja2.Environment, *, config: MkDocsConfig, files: Files) -> jinja2.Environment:
         # the theme's templates too are compiled once, not at every build or serve rebuild
         env.bytecode_cache = env.bytecode_cache or bytecode_cache()
+        if self.command == "serve":  # every file of the site as it is now, to remove what vanished
+            outputs = {f.dest_uri for f in files}
+            self.outputs_gone = sorted(self.outputs - outputs)
+            self.outputs = outputs
+            self.page_urls = [_address(f.url) for f in files.documentation_pages()]
         return env
 
     def on_page_markdown(self, markdown: str, *, page: Any, config: MkDocsConfig, files: Files) -> str:
@@ -321,6 +412,40 @@ class SopgenPlugin(BasePlugin[SopgenConfig]):
     @staticmethod
     def project_dir(config: MkDocsConfig) -> Path:
         return Path(config.config_file_path or ".").resolve().parent
+
+
+def _nav_shown(nav: Any) -> dict[str, int]:
+    """A digest, for each page, of the navigation it shows: the top-level entries, the entries of
+    every section it lies in (with ``navigation.prune`` that is all a page carries), and the pages
+    before and after it."""
+    memo: dict[int, tuple[Any, ...]] = {}
+
+    def target(item: Any) -> Any:
+        """Where an entry links: a page's or link's address, a (collapsed) section's first page's."""
+        while getattr(item, "children", None):
+            item = item.children[0]
+        return getattr(item, "url", None)
+
+    def entries(items: list[Any]) -> tuple[Any, ...]:
+        if id(items) not in memo:
+            memo[id(items)] = tuple((item.title, target(item)) for item in items)
+        return memo[id(items)]
+
+    shown = {}
+    for page in nav.pages:
+        parts = [entries(nav.items)]
+        section = page.parent
+        while section is not None:
+            parts.append(entries(section.children))
+            section = section.parent
+        parts.append(tuple((p.title, p.url) if p else None for p in (page.previous_page, page.next_page)))
+        shown[page.file.src_uri] = hash(tuple(parts))
+    return shown
+
+
+def _address(url: str) -> str:
+    """A page's address as search entries give it: the home page's ``./`` is ``""``."""
+    return "" if url == "./" else url
 
 
 def _add_extensions(config: MkDocsConfig) -> None:

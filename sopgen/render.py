@@ -12,6 +12,7 @@ The addresses are those of FORMAT.md (with MkDocs' directory URLs):
 
 from __future__ import annotations
 
+import hashlib
 import html
 import posixpath
 from dataclasses import dataclass, field
@@ -29,6 +30,7 @@ from .errors import TemplateFailed
 from .filters import Money
 from .templating import default_templates
 from .ordering import learning_order
+from .ticks import onboarding_ticks
 
 FREQUENCIES = ["daily", "weekly", "monthly", "quarterly", "yearly", "as-needed", None]
 FREQUENCY_TITLES = {
@@ -276,11 +278,14 @@ def _same(old: tuple[Any, ...], new: tuple[Any, ...]) -> bool:
 
 
 def templates_stamp(root: Path) -> tuple[Any, ...]:
-    """When the project's template overrides last changed (sopgen's own do not change under serve)."""
+    """What the project's template overrides hold, as digests (sopgen's own do not change under
+    serve): their content, not their time of change, so that a save of the same size within the
+    file system's time resolution is seen."""
     folder = root / "templates"
     if not folder.is_dir():
         return ()
-    return tuple(sorted((p.as_posix(), p.stat().st_mtime_ns) for p in folder.rglob("*") if p.is_file()))
+    return tuple(sorted((p.as_posix(), hashlib.blake2b(p.read_bytes(), digest_size=16).digest())
+                        for p in folder.rglob("*") if p.is_file()))
 
 
 def navigation(catalog: Catalog) -> list[Any]:
@@ -347,7 +352,8 @@ def _images(steps: Any) -> list[str]:
 
 def _phases(role: RoleEntry) -> list[dict[str, Any]]:
     """Onboarding phases, each with its SOPs in the order they can be learned."""
-    return [{"phase": p.phase, "goals": p.goals, "tasks": learning_order(p.tasks), "index": i}
+    ticks = onboarding_ticks(role)
+    return [{"phase": p.phase, "goals": p.goals, "tasks": learning_order(p.tasks), "index": i, "ticks": ticks[i]}
             for i, p in enumerate(role.onboarding)]
 
 

@@ -12,10 +12,13 @@ import contextlib
 import ctypes
 import errno
 import functools
+import hashlib
 import logging
 import os
 import shutil
+import signal
 import tempfile
+import threading
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -84,13 +87,13 @@ def mkdocs_logging(echo: Callable[[str], None], *, verbose: bool = False, quiet:
 
 
 def _raw_config(config_file: Path) -> dict[str, Any]:
-    """``mkdocs.yml`` as data; read once per version of the file, however many options are asked."""
-    stat = config_file.stat()
-    return _read_config(str(config_file), stat.st_mtime_ns, stat.st_size)
+    """``mkdocs.yml`` as data; parsed once per content of the file, however many options are asked."""
+    digest = hashlib.blake2b(config_file.read_bytes(), digest_size=16).digest()
+    return _read_config(str(config_file), digest)
 
 
 @functools.lru_cache(maxsize=8)
-def _read_config(path: str, _mtime_ns: int, _size: int) -> dict[str, Any]:
+def _read_config(path: str, _digest: bytes) -> dict[str, Any]:
     from mkdocs.utils.yaml import yaml_load
 
     with open(path, "rb") as fh:
@@ -251,12 +254,13 @@ def _quiet_dirty_warning(record: logging.LogRecord) -> bool:
 
 def serve(config_file: Path, *, dev_addr: Optional[str] = None, open_browser: bool = False,
           echo: Callable[[str], None] = print, verbose: bool = False) -> None:
-    """``mkdocs serve`` with sopgen's sources and templates watched; Ctrl+C stops it."""
+    """``mkdocs serve`` with sopgen's sources and templates watched; Ctrl+C (or SIGTERM) stops it."""
     from unittest import mock
 
     from mkdocs.commands import serve as mkdocs_serve_module
 
     with contextlib.ExitStack() as stack:
+        stack.enter_context(_stopped_like_ctrl_c())
         # MkDocs looks for changed files every 0.5 s; every 0.2 s a save shows 0.15 s sooner on
         # average (a look over 1,000 source files costs about 5 ms)
         stack.enter_context(mock.patch.object(mkdocs_serve_module, "LiveReloadServer",
@@ -270,6 +274,29 @@ def serve(config_file: Path, *, dev_addr: Optional[str] = None, open_browser: bo
         # "dirty": after the first build, only pages whose Markdown changed are rebuilt (see the plugin)
         mkdocs_serve_module.serve(str(config_file), livereload=True, build_type="dirty",
                                   open_in_browser=open_browser, **overrides)
+
+
+@contextlib.contextmanager
+def _stopped_like_ctrl_c() -> Iterator[None]:
+    """SIGTERM (a service manager, ``docker stop``, ``kill``) and SIGHUP (a closed terminal) stop
+    serve the way Ctrl+C does, so that MkDocs and sopgen remove their temporary folders; the
+    default action would end the process at once and leave them behind."""
+    if threading.current_thread() is not threading.main_thread():  # only the main thread can
+        yield
+        return
+    signals = [signal.SIGTERM] + ([signal.SIGHUP] if hasattr(signal, "SIGHUP") else [])
+
+    def stop(signum: int, frame: Any) -> None:
+        for number in signals:  # once: a second signal must not cut the clean-up short
+            signal.signal(number, signal.SIG_IGN)
+        raise KeyboardInterrupt
+
+    saved = {number: signal.signal(number, stop) for number in signals}
+    try:
+        yield
+    finally:
+        for number, handler in saved.items():
+            signal.signal(number, handler)
 
 
 POLLING_INTERVAL = 0.2

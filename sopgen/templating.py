@@ -51,10 +51,19 @@ class _ProjectLoader(jinja2.FileSystemLoader):
         self.folder = folder.resolve()
 
     def get_source(self, environment: jinja2.Environment, template: str) -> tuple[str, str, Callable[[], bool]]:
-        source, filename, uptodate = super().get_source(environment, template)
+        source, filename, _ = super().get_source(environment, template)
         if not Path(filename).resolve().is_relative_to(self.folder):
             raise jinja2.TemplateError(f"templates/{template} is a link to a file outside templates/, "
                                        "which sopgen does not read; put the template itself there")
+
+        def uptodate() -> bool:
+            # the content, not the time of change (Jinja's own check), tells an edit under serve:
+            # a save of the same size within the file system's time resolution is seen
+            try:
+                return Path(filename).read_text(encoding=self.encoding) == source
+            except (OSError, UnicodeDecodeError):
+                return False
+
         return source, filename, uptodate
 
 

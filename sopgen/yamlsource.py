@@ -170,11 +170,16 @@ class _Refused(Exception):
 def load_file(file: Path, display: str) -> tuple[Document | None, list[Problem]]:
     """Read ``file`` (shown as ``display`` in messages) into a :class:`Document`."""
     try:
-        with file.open("rb") as fh:
-            raw = fh.read(MAX_FILE_BYTES + 1)
+        raw = read_bytes(file)
     except OSError as exc:
         return None, [Problem(display, 1, 1, "", f"cannot read the file: {exc.strerror}")]
     return load_bytes(raw, display)
+
+
+def read_bytes(file: Path) -> bytes:
+    """The bytes of ``file``, up to one more than the most sopgen reads (:func:`load_bytes` refuses that)."""
+    with file.open("rb") as fh:
+        return fh.read(MAX_FILE_BYTES + 1)
 
 
 def load_bytes(raw: bytes, display: str) -> tuple[Document | None, list[Problem]]:

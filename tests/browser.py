@@ -135,9 +135,10 @@ class Tab:
         assert not outside, "requests left 127.0.0.1:\n  " + "\n  ".join(dict.fromkeys(outside))
 
 
-def open_tab(browser: object, server: Server) -> Tab:
+def open_tab(browser: object, server: Server, **options: object) -> Tab:
+    """A page in a fresh context; ``options`` are more of Playwright's context options (``timezone_id``)."""
     context = browser.new_context(viewport={"width": 1280, "height": 900}, service_workers="block",
-                                  reduced_motion="reduce")
+                                  reduced_motion="reduce", **options)
     tab = Tab(server, context, None)
     seen: set[int] = set()
 

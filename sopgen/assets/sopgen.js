@@ -1,31 +1,74 @@
 /* sopgen: tick-off checklists, onboarding progress and quizzes, in the reader's browser.
  *
- * Ticks are kept in localStorage, per page and per checklist; nothing leaves the
- * browser. Works with Material's instant navigation (document$) and without it.
+ * Ticks are kept in localStorage; nothing leaves the browser. They are stored by SOP (and by
+ * role, for onboarding goals) and by each item's key, which the page gives (see sopgen/ticks.py):
+ * never by page or position, so an SOP's ticks are the same on its page and on its role's
+ * checklists, and a step inserted above a ticked one moves no tick. A checklist with a period
+ * (a daily SOP: a day) starts empty in each new one, by the reader's local clock.
+ * Works with Material's instant navigation (document$) and without it.
  */
 (function () {
   "use strict";
 
   var PREFIX = "sopgen:";
+  var VERSION = "v2";  /* v1 (no version in the key) stored ticks by page and position: dropped */
 
-  function storageKey(kind, index) {
-    return PREFIX + kind + ":" + window.location.pathname + ":" + index;
+  /* The site's own address, from this script's: two handbooks on one host keep apart. */
+  var script = document.currentScript && document.currentScript.src;
+  var SITE = script ? new URL("../..", script).pathname : "/";
+
+  function storeKey(store) {
+    return PREFIX + VERSION + ":" + SITE + ":" + store;
   }
 
-  function load(key) {
+  function dropOldTicks() {
     try {
-      return JSON.parse(window.localStorage.getItem(key) || "[]");
-    } catch (e) {
-      return [];
-    }
+      var old = [];
+      for (var i = 0; i < window.localStorage.length; i++) {
+        var key = window.localStorage.key(i);
+        if (key && key.indexOf(PREFIX) === 0 && key.indexOf(PREFIX + VERSION + ":") !== 0) old.push(key);
+      }
+      old.forEach(function (key) { window.localStorage.removeItem(key); });
+    } catch (e) { /* no storage */ }
   }
 
-  function save(key, ticked) {
+  /* The current period of a checklist, in local time: "day", "week" (from Monday) or "month",
+     with ":N" for every N of them; "" (no period) for ticks kept until Reset. */
+  function periodNow(spec) {
+    if (!spec) return "";
+    var parts = spec.split(":");
+    var unit = parts[0], every = Math.max(1, parseInt(parts[1] || "1", 10) || 1);
+    var now = new Date();
+    var y = now.getFullYear(), m = now.getMonth();
+    var day = Math.round(Date.UTC(y, m, now.getDate()) / 86400000);  /* the local date, as a day number */
+    var count;
+    if (unit === "day") count = day;
+    else if (unit === "week") count = Math.floor((day - 4) / 7);  /* day 4, 1970-01-05, was a Monday */
+    else if (unit === "month") count = y * 12 + m;
+    else return "";
+    return spec + "@" + Math.floor(count / every);
+  }
+
+  /* The ticked keys of a store in the current period. */
+  function load(store, period) {
     try {
-      if (ticked.some(Boolean)) {
-        window.localStorage.setItem(key, JSON.stringify(ticked));
+      var data = JSON.parse(window.localStorage.getItem(storeKey(store)) || "null");
+      if (data && data.period === period && Array.isArray(data.ticked)) return data.ticked;
+    } catch (e) { /* unreadable: nothing ticked */ }
+    return [];
+  }
+
+  /* Record the boxes of one list (`keys`, `ticked`) in a store that other lists share. */
+  function save(store, period, keys, ticked) {
+    try {
+      var own = {};
+      keys.forEach(function (key) { own[key] = true; });
+      var kept = load(store, period).filter(function (key) { return !own[key]; });
+      keys.forEach(function (key, i) { if (ticked[i]) kept.push(key); });
+      if (kept.length) {
+        window.localStorage.setItem(storeKey(store), JSON.stringify({period: period, ticked: kept}));
       } else {
-        window.localStorage.removeItem(key);
+        window.localStorage.removeItem(storeKey(store));
       }
     } catch (e) { /* private mode or full storage: ticks last until the page closes */ }
   }
@@ -53,36 +96,78 @@
     return found;
   }
 
-  /* A group of boxes that remember their ticks and count them. */
-  function trackable(container, key, unit, onChange) {
+  var live = [];  /* the lists on the page, to bring up to date when the period turns */
+
+  /* A group of boxes that remember their ticks and count them. Without the page's keys (a
+     template made for an older sopgen), each item is known by its text, in a store of the page. */
+  function trackable(container, unit, onChange) {
     var list = boxes(container);
     if (!list.length) return null;
+    var keys = (container.getAttribute("data-sopgen-keys") || "").split(" ").filter(Boolean);
+    var store = container.getAttribute("data-sopgen-ticks");
+    if (!store || keys.length !== list.length) {
+      store = "page:" + window.location.pathname;
+      keys = list.map(function (box) { return text(box.closest(".task-list-item") || box); });
+    }
+    var spec = container.getAttribute("data-sopgen-period") || "";
     var progress = element("p", "sopgen-progress");
     progress.setAttribute("aria-live", "polite");
-    var stored = load(key);
-    list.forEach(function (box, i) { box.checked = Boolean(stored[i]); });
+    var group = {container: container, boxes: list, progress: progress, store: store, period: periodNow(spec)};
 
     function update(persist) {
       var ticked = list.map(function (box) { return box.checked; });
       var done = ticked.filter(Boolean).length;
       progress.textContent = done + " of " + list.length + " " + unit;
       progress.classList.toggle("sopgen-progress--complete", done === list.length);
-      if (persist) save(key, ticked);
+      if (persist) {
+        save(store, group.period, keys, ticked);
+        live.forEach(function (other) {  /* the same SOP twice on one page (a custom page) */
+          if (other !== group && other.store === store && document.body.contains(other.container)) other.refresh();
+        });
+      }
       if (onChange) onChange();
     }
 
+    /* Show what is stored for the current period; `except` keeps the box the reader just set. */
+    group.refresh = function (except) {
+      group.period = periodNow(spec);
+      var ticked = load(store, group.period);
+      list.forEach(function (box, i) {
+        if (box !== except) box.checked = ticked.indexOf(keys[i]) >= 0;
+      });
+      update(false);
+    };
+    group.update = update;
+
     list.forEach(function (box) {
-      box.addEventListener("change", function () { update(true); });
+      box.addEventListener("change", function () {
+        if (periodNow(spec) !== group.period) group.refresh(box);  /* a page left open overnight */
+        update(true);
+      });
     });
-    return { boxes: list, progress: progress, update: update };
+    group.refresh();
+    live.push(group);
+    return group;
   }
+
+  /* Other pages and tabs, and the clock, change what a list should show. */
+  function refreshAll() {
+    live = live.filter(function (group) { return document.body.contains(group.container); });
+    live.forEach(function (group) { group.refresh(); });
+  }
+  document.addEventListener("visibilitychange", function () {
+    if (document.visibilityState === "visible") refreshAll();
+  });
+  window.addEventListener("storage", function (event) {
+    if (!event.key || event.key.indexOf(PREFIX) === 0) refreshAll();
+  });
 
   function initChecklists() {
     var containers = document.querySelectorAll(".sopgen-checklist");
-    Array.prototype.forEach.call(containers, function (container, index) {
+    Array.prototype.forEach.call(containers, function (container) {
       if (container.dataset.sopgenReady) return;
       container.dataset.sopgenReady = "1";
-      var group = trackable(container, storageKey("checklist", index), "done");
+      var group = trackable(container, "done");
       if (!group) return;
       var bar = element("div", "sopgen-toolbar");
       var reset = element("button", "sopgen-reset md-button", "Reset");
@@ -96,7 +181,6 @@
       bar.appendChild(reset);
       var list = container.querySelector("ul.task-list");
       list.parentNode.insertBefore(bar, list);
-      group.update(false);
     });
   }
 
@@ -118,13 +202,12 @@
       overall.classList.toggle("sopgen-progress--complete", all > 0 && done === all);
     }
 
-    Array.prototype.forEach.call(timeline.querySelectorAll(".sopgen-phase"), function (phase, index) {
-      var group = trackable(phase, storageKey("onboarding", index), "goals", total);
+    Array.prototype.forEach.call(timeline.querySelectorAll(".sopgen-phase"), function (phase) {
+      var group = trackable(phase, "goals", total);
       if (!group) return;
       var list = phase.querySelector("ul.task-list");
       list.parentNode.insertBefore(group.progress, list);
       groups.push(group);
-      group.update(false);
     });
     if (groups.length) {
       timeline.parentNode.insertBefore(overall, timeline);
@@ -195,6 +278,7 @@
   }
 
   function init() {
+    dropOldTicks();
     initAccessibility();
     initChecklists();
     initOnboarding();
