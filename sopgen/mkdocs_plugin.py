@@ -31,6 +31,7 @@ from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin
 from mkdocs.structure.files import File, Files
 
+from . import outputs
 from .branding import brand
 from .catalog import Catalog
 from .errors import Problem, SopgenError, TemplateFailed, summary
@@ -115,6 +116,11 @@ class SopgenPlugin(BasePlugin[SopgenConfig]):
         _add_extensions(config)
         _add_features(config)
         project = self.project_dir(config)
+        try:  # plain `mkdocs build` refuses fewer folders, and would empty this one next
+            outputs.check(Path(config.site_dir), project=project, what="the site", shown=config.site_dir,
+                          kept=outputs.kept_folders(project, sops_dir=self.config.sops_dir, docs_dir=config.docs_dir))
+        except SopgenError as exc:
+            raise PluginError(f"sopgen: {exc}") from None
         try:
             self._make_site(config, project)
             self.problems_shown = []
