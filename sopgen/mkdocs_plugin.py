@@ -84,6 +84,8 @@ class SopgenPlugin(BasePlugin[SopgenConfig]):
         self.progress_pdf: Optional[Callable[[int, Optional[str]], None]] = None
         """Called with the number of handbooks, then with each finished one (the CLI's progress)."""
         self.command = "build"
+        self.dirty = False
+        """Whether MkDocs builds without emptying the site folder first (`mkdocs build --dirty`)."""
         self.server: Any = None
         self.history: Any = None
         self.env: Any = None
@@ -109,7 +111,7 @@ class SopgenPlugin(BasePlugin[SopgenConfig]):
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         # Defining on_startup keeps this instance across `mkdocs serve` rebuilds.
-        self.command = command
+        self.command, self.dirty = command, dirty
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
         self._watch_sources(config)  # under serve: a templates/ folder may have appeared
@@ -119,6 +121,8 @@ class SopgenPlugin(BasePlugin[SopgenConfig]):
         try:  # plain `mkdocs build` refuses fewer folders, and would empty this one next
             outputs.check(Path(config.site_dir), project=project, what="the site", shown=config.site_dir,
                           kept=outputs.kept_folders(project, sops_dir=self.config.sops_dir, docs_dir=config.docs_dir))
+            if self.command in ("build", "gh-deploy") and not self.dirty:  # MkDocs empties the folder next
+                outputs.check_site(Path(config.site_dir), shown=config.site_dir)
         except SopgenError as exc:
             raise PluginError(f"sopgen: {exc}") from None
         try:

@@ -177,6 +177,8 @@ def build(
         check_output(config_file, Path(site_dir) if site_dir else None, shown=site_dir)
         stack.enter_context(outputs.lock(final, echo=echo))
         stack.enter_context(outputs.writing(final, "the site"))
+        outputs.check_site(final, shown=site_dir or str(_raw_config(config_file).get("site_dir", "site")),
+                           source="" if site_dir else f"site_dir in {config_file.name}")
         for stale in final.parent.glob(f".{final.name}.sopgen-new*"):  # left by a killed build
             shutil.rmtree(stale, ignore_errors=True)
         staging = final.parent / f".{final.name}.sopgen-new-{os.getpid()}-{secrets.token_hex(3)}"

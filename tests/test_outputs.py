@@ -93,6 +93,39 @@ def test_a_folder_of_its_own_inside_the_project_is_fine(project: Path) -> None:
     assert (project / "docs/notes.md").is_file() and (project / ".git/HEAD").is_file()
 
 
+@pytest.mark.parametrize("given", ["option", "mkdocs.yml"])
+def test_build_replaces_only_a_folder_that_holds_a_site(project: Path, tmp_path: Path, given: str) -> None:
+    documents = tmp_path / "Documents"  # outside the project: not its work, but someone's
+    build_tree(documents, {"letter.txt": "Dear client\n", "index.html": "<p>my own page</p>\n"})
+    if given == "mkdocs.yml":
+        build_tree(project, {"mkdocs.yml": f"site_name: Base\ntheme: material\nplugins: [search, sopgen]\n"
+                                           f"site_dir: {json.dumps(str(documents))}\n"})
+    args = ["build", "--no-pdf"] + (["-d", str(documents)] if given == "option" else [])
+    before = snapshot(tmp_path)
+    result = run(project, *args)
+    assert result.exit_code == 1, result.output
+    assert f"{REFUSED} '{documents}'" in result.output
+    assert "it holds files and no site built by sopgen" in result.output and "Traceback" not in result.output
+    assert snapshot(tmp_path) == before
+    (documents / "letter.txt").unlink()
+    (documents / "index.html").unlink()
+    assert run(project, *args).exit_code == 0, "an empty folder takes a site"
+    assert run(project, *args).exit_code == 0, "and a site, the next one"
+    assert (documents / "sops/send-invoices/index.html").is_file()
+
+
+def test_plain_mkdocs_build_refuses_a_folder_that_holds_no_site(project: Path, tmp_path: Path) -> None:
+    build_tree(tmp_path / "www", {"index.html": "<p>my own page</p>\n"})
+    build_tree(project, {"mkdocs.yml": "site_name: Base\ntheme: material\nplugins: [search, sopgen]\n"
+                                       f"site_dir: {json.dumps(str(tmp_path / 'www'))}\n"})
+    before = snapshot(tmp_path)
+    proc = subprocess.run([sys.executable, "-m", "mkdocs", "build", "-f", str(project / "mkdocs.yml")],
+                          capture_output=True, text=True, cwd=project, timeout=120,
+                          env=dict(os.environ, NO_MKDOCS_2_WARNING="1"))
+    assert proc.returncode == 1 and "it holds files and no site built by sopgen" in proc.stderr, proc.stderr
+    assert snapshot(tmp_path) == before
+
+
 def test_plain_mkdocs_build_refuses_a_site_dir_in_the_sources(project: Path) -> None:
     build_tree(project, {"mkdocs.yml": "site_name: Base\ntheme: material\nplugins: [search, sopgen]\nsite_dir: sops\n"})
     before = snapshot(project)
