@@ -77,20 +77,25 @@ def check(target: Path, *, project: Path, kept: Mapping[str, Path], what: str, s
 
 
 def is_site(folder: Path) -> bool:
-    """Whether ``folder`` is empty, absent, or a site sopgen built (which a new build replaces)."""
-    if not folder.is_dir() or not any(folder.iterdir()):
+    """Whether ``folder`` is absent, empty, or a site sopgen built (which a new build replaces)."""
+    folder = folder.resolve()
+    if not folder.exists():
+        return True
+    if not folder.is_dir():
+        return False
+    if not any(folder.iterdir()):
         return True
     return (folder / "index.html").is_file() and (folder / "assets" / "sopgen").is_dir()
 
 
 def check_site(folder: Path, *, shown: str, source: str = "") -> None:
-    """Refuse to replace a folder that holds files but no site of sopgen's (``~/Documents``,
-    a web server's folder with pages of its own): a build would delete them."""
+    """Refuse to replace what is not a site of sopgen's: a file, or a folder that holds files but
+    no site (``~/Documents``, a web server's folder with pages of its own)."""
     if not is_site(folder):
         given = f"'{shown}' ({source})" if source else f"'{shown}'"
-        raise UnsafeOutput(f"refused to write the site into {given}: it holds files and no site built by "
-                           "sopgen, and the site replaces everything in its folder; choose a new or empty "
-                           "folder, such as 'site'")
+        what = "it is a file" if not folder.resolve().is_dir() else "it holds files and no site built by sopgen"
+        raise UnsafeOutput(f"refused to write the site into {given}: {what}, and the site replaces everything "
+                           "in its folder; choose a new or empty folder, such as 'site'")
 
 
 WRITE_ERRORS = {errno.ENOSPC: "the disk holding {} is full; free some space and try again",

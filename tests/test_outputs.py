@@ -114,6 +114,24 @@ def test_build_replaces_only_a_folder_that_holds_a_site(project: Path, tmp_path:
     assert (documents / "sops/send-invoices/index.html").is_file()
 
 
+@pytest.mark.parametrize(("site_dir", "reason"), [
+    ("README.md", "it is a file"), ("sources", "it is the project's sources (../shared/sops/)"),
+    ("../shared/sops", "it is the project's sources (../shared/sops/)"),
+    ("../shared", "it holds the project's sources (../shared/sops/)")])
+def test_build_refuses_a_file_a_link_into_the_sources_and_sources_outside_the_project(
+        project: Path, site_dir: str, reason: str) -> None:
+    shutil.move(project / "sops", project.parent / "shared/sops")
+    (project / "sources").symlink_to(project.parent / "shared/sops")
+    build_tree(project, {"README.md": "# Our handbook\n", "mkdocs.yml": (
+        "site_name: Base\ntheme: material\nplugins: [search, {sopgen: {sops_dir: ../shared/sops}}]\n"
+        f"site_dir: {site_dir}\n")})
+    before = snapshot(project.parent)
+    result = run(project, "build", "--no-pdf")
+    assert result.exit_code == 1, result.output
+    assert reason in result.output and "Traceback" not in result.output
+    assert snapshot(project.parent) == before
+
+
 def test_plain_mkdocs_build_refuses_a_folder_that_holds_no_site(project: Path, tmp_path: Path) -> None:
     build_tree(tmp_path / "www", {"index.html": "<p>my own page</p>\n"})
     build_tree(project, {"mkdocs.yml": "site_name: Base\ntheme: material\nplugins: [search, sopgen]\n"
