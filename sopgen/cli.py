@@ -54,10 +54,18 @@ class SopgenGroup(click.Group):
     """Turns sopgen's own errors into Click's, once for every command: a message, exit 1, no traceback."""
 
     def invoke(self, ctx: click.Context) -> Any:
+        from .outputs import failure
+
         try:
             return super().invoke(ctx)
         except SopgenError as exc:
             raise click.ClickException(str(exc)) from None
+        except OSError as exc:  # a full disk or a read-only folder, wherever a command writes
+            path = Path(exc.filename or ".")
+            said = failure(exc, path.parent, path.name)
+            if said is None:
+                raise
+            raise click.ClickException(str(said)) from None
 
 
 @click.group(cls=SopgenGroup, context_settings=CONTEXT)

@@ -153,7 +153,7 @@ def lock(folder: Path, *, echo: Callable[[str], None]) -> Iterator[None]:
     except ImportError:  # not a POSIX system: no lock
         yield
         return
-    with writing(parent, f"into {parent}"):
+    with writing(parent, str(folder)):
         parent.mkdir(parents=True, exist_ok=True)
     fd = os.open(parent, os.O_RDONLY)
     try:

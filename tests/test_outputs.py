@@ -3,6 +3,7 @@ mount point, a full disk or a read-only folder gives (issue 13, sections 2 and 3
 
 from __future__ import annotations
 
+import contextlib
 import errno
 import fcntl
 import json
@@ -377,10 +378,18 @@ def read_only(tmp_path: Path) -> Iterator[Path]:
     """A folder nobody may write to: read-only by its mode, or (for root) by a read-only mount."""
     folder = tmp_path / "read-only"
     folder.mkdir()
+    with made_read_only(folder):
+        yield folder
+
+
+@contextlib.contextmanager
+def made_read_only(folder: Path) -> Iterator[Path]:
     if os.geteuid() != 0:
         folder.chmod(0o555)
-        yield folder
-        folder.chmod(0o755)
+        try:
+            yield folder
+        finally:
+            folder.chmod(0o755)
         return
     mounted = subprocess.run(["mount", "--bind", "-o", "ro", str(folder), str(folder)], capture_output=True)
     if mounted.returncode != 0:
@@ -404,3 +413,12 @@ def test_read_only_targets_give_a_clear_error(base_project: Path, read_only: Pat
     assert "Traceback" not in result.output and not isinstance(result.exception, OSError), result.exception
     assert "could not write" in result.output and str(read_only) in result.output, result.output
     assert any(why in result.output for why in ("read-only file system", "no permission")), result.output
+
+
+def test_any_command_that_cannot_write_says_where(base_project: Path) -> None:
+    sources = base_project / "sops"
+    with made_read_only(sources / "roles"):
+        result = run(base_project, "new", "role", "webmaster")
+        assert result.exit_code == 1, result.output
+        assert "could not write webmaster.yml: " in result.output and str(sources / "roles") in result.output
+        assert "Traceback" not in result.output and not isinstance(result.exception, OSError)
