@@ -61,8 +61,8 @@ class SopgenGroup(click.Group):
         except SopgenError as exc:
             raise click.ClickException(str(exc)) from None
         except OSError as exc:  # a full disk or a read-only folder, wherever a command writes
-            path = Path(exc.filename or ".")
-            said = failure(exc, path.parent, path.name)
+            path = Path(exc.filename) if exc.filename else None
+            said = failure(exc, path.parent if path else Path.cwd(), path.name if path else "a file")
             if said is None:
                 raise
             raise click.ClickException(str(said)) from None

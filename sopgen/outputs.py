@@ -95,7 +95,8 @@ def check_site(folder: Path, *, shown: str, source: str = "") -> None:
         given = f"'{shown}' ({source})" if source else f"'{shown}'"
         what = "it is a file" if not folder.resolve().is_dir() else "it holds files and no site built by sopgen"
         raise UnsafeOutput(f"refused to write the site into {given}: {what}, and the site replaces everything "
-                           "in its folder; choose a new or empty folder, such as 'site'")
+                           "in its folder; choose a new or empty folder (or empty this one yourself, if nothing "
+                           "in it is needed)")
 
 
 WRITE_ERRORS = {errno.ENOSPC: "the disk holding {} is full; free some space and try again",
