@@ -71,8 +71,7 @@ def check(target: Path, *, project: Path, kept: Mapping[str, Path], what: str, s
     reason = refusal(target, project=project, kept=kept, replaces=replaces)
     if reason:
         given = f"'{shown}' ({source})" if source else f"'{shown}'"
-        harm = "whose files would be replaced" if replaces else "where generated files do not belong"
-        raise UnsafeOutput(f"refused to write {what} into {given}: {reason}, {harm}; "
+        raise UnsafeOutput(f"refused to write {what} into {given}: {reason}; "
                            f"choose a folder of its own, such as '{example}'")
 
 

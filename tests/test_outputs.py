@@ -177,7 +177,7 @@ def test_pdf_refuses_an_output_folder_among_the_users_work(project: Path, output
     result = run(project, "pdf", "-o", output, "-j", "1")
     assert result.exit_code == 1, result.output
     assert f"refused to write the PDF handbooks into '{output}': {reason}" in result.output
-    assert "where generated files do not belong" in result.output
+    assert "choose a folder of its own, such as 'handbooks'" in result.output
     assert snapshot(project) == before
 
 
