@@ -13,6 +13,7 @@ the templates need, so a three-line ``mkdocs.yml`` works::
 from __future__ import annotations
 
 import atexit
+import contextlib
 import gc
 import json
 import logging
@@ -86,6 +87,8 @@ class SopgenPlugin(BasePlugin[SopgenConfig]):
         self.command = "build"
         self.dirty = False
         """Whether MkDocs builds without emptying the site folder first (`mkdocs build --dirty`)."""
+        self.site_lock: Optional[contextlib.ExitStack] = None
+        """While a build writes its site folder: the lock that keeps other builds out (see outputs.lock)."""
         self.server: Any = None
         self.history: Any = None
         self.env: Any = None
@@ -113,6 +116,11 @@ class SopgenPlugin(BasePlugin[SopgenConfig]):
         # Defining on_startup keeps this instance across `mkdocs serve` rebuilds.
         self.command, self.dirty = command, dirty
 
+    def on_shutdown(self) -> None:
+        if self.site_lock is not None:
+            self.site_lock.close()
+            self.site_lock = None
+
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
         self._watch_sources(config)  # under serve: a templates/ folder may have appeared
         _add_extensions(config)
@@ -125,6 +133,11 @@ class SopgenPlugin(BasePlugin[SopgenConfig]):
                 outputs.check_site(Path(config.site_dir), shown=config.site_dir)
         except SopgenError as exc:
             raise PluginError(f"sopgen: {exc}") from None
+        if self.command in ("build", "gh-deploy") and self.site_lock is None:
+            # one build at a time writes a site folder, plain `mkdocs build` too (`sopgen build`
+            # holds the lock already: then it is only counted); released at on_shutdown
+            self.site_lock = contextlib.ExitStack()
+            self.site_lock.enter_context(outputs.lock(Path(config.site_dir), echo=log.info))
         try:
             self._make_site(config, project)
             self.problems_shown = []

@@ -293,6 +293,25 @@ def test_a_second_build_waits_for_the_first_and_says_who_it_is(base_project: Pat
     assert (site / "sops/send-invoices/index.html").is_file()
 
 
+def test_plain_mkdocs_build_waits_too(base_project: Path) -> None:
+    (base_project / "docs").mkdir()  # which plain MkDocs insists on
+    fd = os.open(base_project, os.O_RDONLY)  # what a running `sopgen build` of site/ holds
+    fcntl.flock(fd, fcntl.LOCK_EX)
+    try:
+        proc = subprocess.Popen([sys.executable, "-m", "mkdocs", "build", "-f", str(base_project / "mkdocs.yml")],
+                                env=dict(ENV, NO_MKDOCS_2_WARNING="1"), cwd=base_project,
+                                stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        time.sleep(5)
+        assert proc.poll() is None, proc.communicate()
+        assert not (base_project / "site").exists()
+    finally:
+        os.close(fd)
+    out, err = proc.communicate(timeout=120)
+    assert proc.returncode == 0, err
+    assert f"another sopgen is writing {base_project / 'site'} (pid {os.getpid()})" in err
+    assert (base_project / "site/sops/send-invoices/index.html").is_file()
+
+
 def test_a_site_folder_that_cannot_be_moved_gets_its_contents_replaced(base_project: Path,
                                                                       monkeypatch: pytest.MonkeyPatch) -> None:
     site = base_project / "out"
