@@ -15,7 +15,7 @@ import secrets
 import shutil
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import Any, Optional
 
 import yaml
 
@@ -83,11 +83,10 @@ def check_target(target: Path, *, force: bool, shown: str) -> None:
     holds no file render did not write: render never deletes a file it did not write."""
     if not target.is_dir() or not [e for e in target.iterdir() if not e.name.startswith(STAGING)]:
         return
-    try:
-        written = set(json.loads((target / MARKER).read_text(encoding="utf-8"))["files"])
-    except (OSError, ValueError, KeyError, TypeError):
+    written = _written(target)
+    if written is None:
         raise NotARender(f"{shown} is not empty and was not written by sopgen render, which never deletes "
-                         "files it did not write; choose a new or empty folder") from None
+                         "files it did not write; choose a new or empty folder")
     if not force:
         raise NotARender(f"{shown} holds an earlier render (use --force to replace it)")
     docs = target / "docs"
@@ -96,6 +95,14 @@ def check_target(target: Path, *, force: bool, shown: str) -> None:
     if strangers:
         raise NotARender(f"{shown}/{strangers[0]} was not written by sopgen render, which never deletes files "
                          f"it did not write; move it out of {shown}/docs/, or render into a new folder")
+
+
+def _written(folder: Path) -> Optional[set[str]]:
+    """The files an earlier render wrote into ``folder`` (its marker says), or None."""
+    try:
+        return set(json.loads((folder / MARKER).read_text(encoding="utf-8"))["files"])
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
 
 
 def read_config(config_file: Path) -> dict[str, Any]:
@@ -182,6 +189,10 @@ def _write(staging: Path, site: Any, raw: dict[str, Any], config_file: Path) -> 
 def _put_in_place(staging: Path, target: Path) -> None:
     """Move the render in ``staging`` into ``target``: docs/ in one step where the system can
     exchange two folders, then mkdocs.yml and the marker; anything else in ``target`` stays."""
+    # first a marker of both renders: a kill before the last line leaves a folder the next render replaces
+    both = sorted((_written(target) or set()) | (_written(staging) or set()))
+    (staging / "both").write_text(json.dumps({"files": both}, indent=0) + "\n", encoding="utf-8")
+    os.replace(staging / "both", target / MARKER)
     docs, new_docs = target / "docs", staging / "docs"
     if not (docs.exists() and exchange(new_docs, docs)):
         if docs.exists():

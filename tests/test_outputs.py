@@ -441,3 +441,30 @@ def test_any_command_that_cannot_write_says_where(base_project: Path) -> None:
         assert result.exit_code == 1, result.output
         assert "could not write webmaster.yml: " in result.output and str(sources / "roles") in result.output
         assert "Traceback" not in result.output and not isinstance(result.exception, OSError)
+
+
+def test_a_render_killed_while_it_is_put_in_place_is_replaced_by_the_next(project: Path, tmp_path: Path,
+                                                                         monkeypatch: pytest.MonkeyPatch) -> None:
+    from sopgen import export
+
+    class Killed(BaseException):
+        pass
+
+    out = tmp_path / "export"
+    assert run(project, "render", str(out)).exit_code == 0
+    build_tree(project, {"docs/added.md": "# Added since\n"})
+    replace = os.replace
+
+    def killed_before_mkdocs_yml(src: object, dst: object) -> None:
+        if Path(str(dst)).name == "mkdocs.yml":
+            raise Killed()
+        replace(src, dst)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(export.os, "replace", killed_before_mkdocs_yml)
+    with pytest.raises(Killed):
+        run(project, "render", str(out), "--force")
+    monkeypatch.setattr(export.os, "replace", replace)
+    assert (out / "docs/added.md").is_file(), "the kill came after the new docs/ was in place"
+    result = run(project, "render", str(out), "--force")
+    assert result.exit_code == 0, result.output
+    assert "added.md" in (out / "mkdocs.yml").read_text()
