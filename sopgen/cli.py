@@ -54,10 +54,18 @@ class SopgenGroup(click.Group):
     """Turns sopgen's own errors into Click's, once for every command: a message, exit 1, no traceback."""
 
     def invoke(self, ctx: click.Context) -> Any:
+        from .outputs import failure
+
         try:
             return super().invoke(ctx)
         except SopgenError as exc:
             raise click.ClickException(str(exc)) from None
+        except OSError as exc:  # a full disk or a read-only folder, wherever a command writes
+            path = Path(exc.filename) if exc.filename else None
+            said = failure(exc, path.parent if path else Path.cwd(), path.name if path else "a file")
+            if said is None:
+                raise
+            raise click.ClickException(str(said)) from None
 
 
 @click.group(cls=SopgenGroup, context_settings=CONTEXT)
@@ -315,25 +323,29 @@ def build(config_file: Optional[str], strict: bool, site_dir: Optional[str], pdf
     replaces the old one only when the whole build succeeded: a failure
     leaves the last good site in place.
     """
-    from .sitebuild import build as build_site, recover, site_dir_of
+    from .outputs import lock
+    from .sitebuild import build as build_site, check_output, recover, site_dir_of
 
     config, catalog, problems = _load_checked(config_file, with_history=True)
-    recover(Path(site_dir).resolve() if site_dir else site_dir_of(config))
+    final = Path(site_dir).resolve() if site_dir else site_dir_of(config)
+    check_output(config, Path(site_dir) if site_dir else None, shown=site_dir)  # before anything is touched
     tell = (lambda msg, kind="": None) if quiet else say
-    failing = [p for p in errors_in(problems, strict=strict) if p.rule != REVIEW_OVERDUE]
-    _stop_on_errors(problems, failing=failing, warnings=not quiet, outcome="nothing was built")
-    tell(f"Validated {_counts(catalog)}")
-    if catalog.history is not None and catalog.history.note:
-        tell(f"note: {catalog.history.note}")
-    progress = Progress(quiet)
-    try:
-        result = build_site(config, site_dir=site_dir, strict=strict, preloaded=(catalog, problems),
-                            on_start=lambda n: progress.start(n, "Building pages"),
-                            on_page=lambda _path: progress.advance(),
-                            pdf=pdf, on_pdf=progress.pdf,
-                            echo=lambda m: click.echo(m, err=True), verbose=verbose, quiet=quiet)
-    finally:
-        progress.stop()
+    with lock(final, echo=lambda m: say(m, "warning")):  # a second build waits for this one
+        recover(final)
+        failing = [p for p in errors_in(problems, strict=strict) if p.rule != REVIEW_OVERDUE]
+        _stop_on_errors(problems, failing=failing, warnings=not quiet, outcome="nothing was built")
+        tell(f"Validated {_counts(catalog)}")
+        if catalog.history is not None and catalog.history.note:
+            tell(f"note: {catalog.history.note}")
+        progress = Progress(quiet)
+        try:
+            result = build_site(config, site_dir=site_dir, strict=strict, preloaded=(catalog, problems),
+                                on_start=lambda n: progress.start(n, "Building pages"),
+                                on_page=lambda _path: progress.advance(),
+                                pdf=pdf, on_pdf=progress.pdf,
+                                echo=lambda m: click.echo(m, err=True), verbose=verbose, quiet=quiet)
+        finally:
+            progress.stop()
     where = _shown(result.site_dir)
     handbooks = f" and {len(result.pdfs)} PDF handbooks" if result.pdfs else ""
     tell(f"✓ Built {where}/: {result.pages:,} pages{handbooks} in {result.seconds:.1f} s"
@@ -352,9 +364,10 @@ def serve(config_file: Optional[str], dev_addr: Optional[str], open_browser: boo
     Saving a file under sops/ or templates/ reloads the page in the browser.
     Stop with Ctrl+C.
     """
-    from .sitebuild import serve as serve_site
+    from .sitebuild import check_output, serve as serve_site
 
     config = find_config(config_file)
+    check_output(config)  # the site folder that `build` would refuse
     serve_site(config, dev_addr=dev_addr, open_browser=open_browser,
                echo=lambda m: click.echo(m, err=True), verbose=verbose)
 
@@ -362,22 +375,28 @@ def serve(config_file: Optional[str], dev_addr: Optional[str], open_browser: boo
 @main.command("render")
 @click.argument("directory", type=click.Path(file_okay=False))
 @config_option
-@click.option("--force", is_flag=True, help="Write into DIRECTORY even if it is not empty.")
+@click.option("--force", is_flag=True, help="Replace an earlier render in DIRECTORY.")
 def render_command(directory: str, config_file: Optional[str], force: bool) -> None:
     """Write a self-contained MkDocs project into DIRECTORY.
 
     DIRECTORY/mkdocs.yml carries the navigation, theme features and Markdown
     extensions; DIRECTORY/docs/ holds every page and image. Plain 'mkdocs
     build' (or Zensical) builds it without the sopgen plugin.
+
+    DIRECTORY must be new, empty, or an earlier render: render never deletes
+    a file it did not write.
     """
-    from .export import export
+    from .export import check_target, export
+    from .outputs import lock, writing
+    from .sitebuild import check_output
 
     config, catalog, problems = _load_checked(config_file, with_history=True)
     _stop_on_errors(problems, warnings=True, outcome="nothing was written")
     target = Path(directory)
-    if target.exists() and any(target.iterdir()) and not force:
-        raise click.ClickException(f"{directory} is not empty (use --force to write into it)")
-    written = export(config, catalog, target, today=reference_time(catalog.history).date())
+    check_output(config, target, what="the rendered project", shown=directory, example="rendered")
+    with lock(target, echo=lambda m: say(m, "warning")), writing(target, "the rendered project"):
+        check_target(target, force=force, shown=directory)
+        written = export(config, catalog, target, today=reference_time(catalog.history).date())
     click.echo(f"✓ Wrote {directory}/mkdocs.yml and {written:,} files under {directory}/docs/; "
                f"build it with: mkdocs build -f {directory}/mkdocs.yml", err=True)
 
@@ -391,11 +410,13 @@ def init(directory: str, name: Optional[str]) -> None:
     Creates mkdocs.yml, sops/ with an organization, two roles and a first SOP,
     and the JSON Schemas editors use. Existing files are never overwritten.
     """
+    from .outputs import writing
     from .starter import create_project
 
     target = Path(directory)
     try:
-        created = create_project(target, name=name)
+        with writing(target, "the new project"):
+            created = create_project(target, name=name)
     except FileExistsError as exc:
         raise click.ClickException(str(exc)) from None
     for path in created:
@@ -542,8 +563,9 @@ def pdf_command(config_file: Optional[str], roles: tuple[str, ...], output: Opti
     onboarding timeline, every SOP on its own page and checklists to sign.
     """
     from . import pdf as pdfs
+    from .outputs import lock, writing
     from .printing import handbook_names
-    from .sitebuild import brand_of, plugin_options, site_dir_of
+    from .sitebuild import brand_of, check_output, plugin_options, site_dir_of
 
     config, catalog, problems = _load_checked(config_file, with_history=True)
     _stop_on_errors(problems, warnings=not quiet, outcome="no PDF was made")
@@ -557,12 +579,19 @@ def pdf_command(config_file: Optional[str], roles: tuple[str, ...], output: Opti
             raise click.BadParameter(f"no handbook for '{name}'{hint}", param_hint="--role")
     options = plugin_options(config)
     out = Path(output) if output else site_dir_of(config) / "pdf"
+    if output:
+        # handbooks are files added to the folder, which keeps the rest: only the user's folders are refused
+        check_output(config, out, what="the PDF handbooks", shown=output, example="handbooks", replaces=False)
+    else:
+        check_output(config)
     plan = pdfs.plan(catalog, out, roles=list(roles) or None, today=reference_time(catalog.history).date(),
                      page_size=page_size or str(options.get("pdf_page_size", "A4")), look=brand_of(config, catalog))
     progress = Progress(quiet)
     progress.start(len(plan), "Building PDFs")
     try:
-        results = pdfs.build(plan, processes=jobs, on_done=lambda r: progress.advance())
+        with lock(out if output else site_dir_of(config), echo=lambda m: say(m, "warning")), \
+                writing(out, "the PDF handbooks"):
+            results = pdfs.build(plan, processes=jobs, on_done=lambda r: progress.advance())
     finally:
         progress.stop()
     for result in sorted(results, key=lambda r: r.name):

@@ -10,14 +10,18 @@ project's hand-written pages and every generated page and image. Tags in
 from __future__ import annotations
 
 import json
+import os
+import secrets
 import shutil
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import Any, Optional
 
 import yaml
 
 from .catalog import Catalog
+from .errors import SopgenError
+from .outputs import exchange
 from .render import EXTENSIONS, FEATURES, UNSEARCHED, merge_nav, nav_title, render
 from .templating import environment
 
@@ -62,6 +66,45 @@ def _represent_tagged(dumper: yaml.SafeDumper, data: Tagged) -> yaml.Node:
 _Dumper.add_representer(Tagged, _represent_tagged)
 
 
+MARKER = ".sopgen-render"
+"""The file that marks a folder as written by ``sopgen render``, listing the files it wrote."""
+
+
+STAGING = ".sopgen-new-"
+"""Where a render is written inside its folder before it is put in place."""
+
+
+class NotARender(SopgenError):
+    """A folder that ``sopgen render`` may not replace: it holds files render did not write."""
+
+
+def check_target(target: Path, *, force: bool, shown: str) -> None:
+    """Refuse ``target`` unless it is new, empty, or an earlier render (with ``force``) that
+    holds no file render did not write: render never deletes a file it did not write."""
+    if not target.is_dir() or not [e for e in target.iterdir() if not e.name.startswith(STAGING)]:
+        return
+    written = _written(target)
+    if written is None:
+        raise NotARender(f"{shown} is not empty and was not written by sopgen render, which never deletes "
+                         "files it did not write; choose a new or empty folder")
+    if not force:
+        raise NotARender(f"{shown} holds an earlier render (use --force to replace it)")
+    docs = target / "docs"
+    strangers = sorted(p.relative_to(target).as_posix() for p in docs.rglob("*")
+                       if not p.is_dir() and p.relative_to(target).as_posix() not in written)
+    if strangers:
+        raise NotARender(f"{shown}/{strangers[0]} was not written by sopgen render, which never deletes files "
+                         f"it did not write; move it out of {shown}/docs/, or render into a new folder")
+
+
+def _written(folder: Path) -> Optional[set[str]]:
+    """The files an earlier render wrote into ``folder`` (its marker says), or None."""
+    try:
+        return set(json.loads((folder / MARKER).read_text(encoding="utf-8"))["files"])
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+
+
 def read_config(config_file: Path) -> dict[str, Any]:
     with open(config_file, encoding="utf-8-sig") as fh:
         return yaml.load(fh, Loader=_KeepTags) or {}  # noqa: S506 - a SafeLoader that keeps tags as data
@@ -74,10 +117,29 @@ def export(config_file: Path, catalog: Catalog, target: Path, *, today: date) ->
     catalog.name_after_site(raw.get("site_name") and str(raw["site_name"]))
     site = render(catalog, environment(project), today=today)
 
-    docs = target / "docs"
-    if docs.exists():
-        shutil.rmtree(docs)
-    docs.mkdir(parents=True)
+    created = not target.exists()
+    target.mkdir(parents=True, exist_ok=True)
+    for stale in target.glob(f"{STAGING}*"):  # left by a killed render
+        shutil.rmtree(stale, ignore_errors=True)
+    staging = target / f"{STAGING}{os.getpid()}-{secrets.token_hex(3)}"
+    try:
+        staging.mkdir()
+        written = _write(staging, site, raw, config_file)
+        _put_in_place(staging, target)
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        if created:
+            shutil.rmtree(target, ignore_errors=True)  # nothing but what this render made
+        raise
+    shutil.rmtree(staging, ignore_errors=True)
+    return written
+
+
+def _write(staging: Path, site: Any, raw: dict[str, Any], config_file: Path) -> int:
+    """The rendered project, whole, into ``staging``; the number of files under its docs/."""
+    project = config_file.parent
+    docs = staging / "docs"
+    docs.mkdir()
     own_docs = project / str(raw.get("docs_dir", "docs"))
     handwritten: list[str] = []
     if own_docs.is_dir():
@@ -118,8 +180,26 @@ def export(config_file: Path, catalog: Catalog, target: Path, *, today: date) ->
     header = (f"# Written by `sopgen render` from {config_file.name}: edit the YAML sources and render again.\n"
               "# Builds with plain `mkdocs build` (or Zensical), without the sopgen plugin.\n")
     text = yaml.dump(config, Dumper=_Dumper, sort_keys=False, allow_unicode=True, width=100)
-    (target / "mkdocs.yml").write_text(header + text, encoding="utf-8")
+    (staging / "mkdocs.yml").write_text(header + text, encoding="utf-8")
+    files = ["mkdocs.yml"] + sorted(p.relative_to(staging).as_posix() for p in docs.rglob("*") if not p.is_dir())
+    (staging / MARKER).write_text(json.dumps({"files": files}, indent=0) + "\n", encoding="utf-8")
     return written + len(handwritten)
+
+
+def _put_in_place(staging: Path, target: Path) -> None:
+    """Move the render in ``staging`` into ``target``: docs/ in one step where the system can
+    exchange two folders, then mkdocs.yml and the marker; anything else in ``target`` stays."""
+    # first a marker of both renders: a kill before the last line leaves a folder the next render replaces
+    both = sorted((_written(target) or set()) | (_written(staging) or set()))
+    (staging / "both").write_text(json.dumps({"files": both}, indent=0) + "\n", encoding="utf-8")
+    os.replace(staging / "both", target / MARKER)
+    docs, new_docs = target / "docs", staging / "docs"
+    if not (docs.exists() and exchange(new_docs, docs)):
+        if docs.exists():
+            docs.rename(staging / "old-docs")
+        new_docs.rename(docs)
+    os.replace(staging / "mkdocs.yml", target / "mkdocs.yml")
+    os.replace(staging / MARKER, target / MARKER)
 
 
 def _without_sopgen(plugins: Any) -> Any:

@@ -32,6 +32,7 @@ from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin, CombinedEvent, event_priority
 from mkdocs.structure.files import File, Files
 
+from . import outputs
 from .branding import brand
 from .catalog import Catalog
 from .errors import Problem, SopgenError, TemplateFailed, summary
@@ -85,6 +86,10 @@ class SopgenPlugin(BasePlugin[SopgenConfig]):
         self.progress_pdf: Optional[Callable[[int, Optional[str]], None]] = None
         """Called with the number of handbooks, then with each finished one (the CLI's progress)."""
         self.command = "build"
+        self.dirty = False
+        """Whether MkDocs builds without emptying the site folder first (`mkdocs build --dirty`)."""
+        self.site_lock: Optional[contextlib.ExitStack] = None
+        """While a build writes its site folder: the lock that keeps other builds out (see outputs.lock)."""
         self.server: Any = None
         self.history: Any = None
         self.env: Any = None
@@ -122,13 +127,30 @@ class SopgenPlugin(BasePlugin[SopgenConfig]):
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         # Defining on_startup keeps this instance across `mkdocs serve` rebuilds.
-        self.command = command
+        self.command, self.dirty = command, dirty
+
+    def on_shutdown(self) -> None:
+        if self.site_lock is not None:
+            self.site_lock.close()
+            self.site_lock = None
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
         self._watch_sources(config)  # under serve: a templates/ folder may have appeared
         _add_extensions(config)
         _add_features(config)
         project = self.project_dir(config)
+        try:  # plain `mkdocs build` refuses fewer folders, and would empty this one next
+            outputs.check(Path(config.site_dir), project=project, what="the site", shown=config.site_dir,
+                          kept=outputs.kept_folders(project, sops_dir=self.config.sops_dir, docs_dir=config.docs_dir))
+            if self.command in ("build", "gh-deploy") and not self.dirty:  # MkDocs empties the folder next
+                outputs.check_site(Path(config.site_dir), shown=config.site_dir)
+        except SopgenError as exc:
+            raise PluginError(f"sopgen: {exc}") from None
+        if self.command in ("build", "gh-deploy") and self.site_lock is None:
+            # one build at a time writes a site folder, plain `mkdocs build` too (`sopgen build`
+            # holds the lock already: then it is only counted); released at on_shutdown
+            self.site_lock = contextlib.ExitStack()
+            self.site_lock.enter_context(outputs.lock(Path(config.site_dir), echo=log.info))
         try:
             self._make_site(config, project)
             self.problems_shown = []

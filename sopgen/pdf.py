@@ -8,6 +8,7 @@ finished HTML and a fetcher that reads only files inside the project.
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import os
 import time
@@ -102,13 +103,48 @@ def build(jobs: list[PdfJob], *, processes: Optional[int] = None,
             if on_done:
                 on_done(results[-1])
         return results
-    with ProcessPoolExecutor(max_workers=workers) as pool:
+    with ProcessPoolExecutor(max_workers=workers, initializer=_end_with, initargs=(os.getpid(),)) as pool:
         futures = [pool.submit(render, job) for job in jobs]
         for future in as_completed(futures):
             results.append(future.result())
             if on_done:
                 on_done(results[-1])
     return results
+
+
+def _end_with(build: int) -> None:
+    """In a worker: end when the process that started it ends, even killed outright (the OOM
+    killer, a CI timeout), which gives the pool no chance to stop its workers. Linux ends it
+    itself (``PR_SET_PDEATHSIG``); a thread watching the parent does it elsewhere, and covers
+    a worker whose parent is a fork server."""
+    import ctypes
+    import signal
+    import threading
+
+    with contextlib.suppress(OSError, AttributeError):
+        ctypes.CDLL(None, use_errno=True).prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)
+    parent = os.getppid()
+    threading.Thread(target=_watch, args=(build, parent), daemon=True, name="sopgen-end-with-build").start()
+
+
+_PR_SET_PDEATHSIG = 1
+
+
+def _watch(build: int, parent: int) -> None:
+    while True:
+        if os.getppid() != parent or not _running(build):
+            os._exit(1)
+        time.sleep(0.5)
+
+
+def _running(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # it runs, as another user: not the build
+        return False
+    return True
 
 
 class _Warnings(logging.Handler):

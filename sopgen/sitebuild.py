@@ -9,12 +9,12 @@ fails on them (``mkdocs build --strict -q`` does not count what it hides).
 from __future__ import annotations
 
 import contextlib
-import ctypes
 import errno
 import functools
 import hashlib
 import logging
 import os
+import secrets
 import shutil
 import signal
 import tempfile
@@ -24,6 +24,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Callable, Iterator, Optional
 
+from . import outputs
 from .branding import Brand, brand
 from .catalog import Catalog
 from .errors import Problem, SopgenError
@@ -116,6 +117,21 @@ def site_dir_of(config_file: Path) -> Path:
     return (config_file.parent / str(_raw_config(config_file).get("site_dir", "site"))).resolve()
 
 
+def check_output(config_file: Path, target: Optional[Path] = None, *, what: str = "the site",
+                 shown: Optional[str] = None, example: str = "site", replaces: bool = True) -> None:
+    """Refuse ``target`` (``shown`` as the user gave it), by default the site folder that
+    ``mkdocs.yml`` names, as an output folder of this project (see :func:`outputs.refusal`)."""
+    source = ""
+    if target is None:
+        target, shown = site_dir_of(config_file), str(_raw_config(config_file).get("site_dir", "site"))
+        source = f"site_dir in {config_file.name}"
+    project = config_file.parent.resolve()
+    kept = outputs.kept_folders(project, sops_dir=str(plugin_options(config_file).get("sops_dir", "sops")),
+                                docs_dir=str(_raw_config(config_file).get("docs_dir", "docs")))
+    outputs.check(target, project=project, kept=kept, what=what, shown=shown or str(target), example=example,
+                  source=source, replaces=replaces)
+
+
 def brand_of(config_file: Path, catalog: Catalog) -> Brand:
     """The PDFs' brand: organization.yml's, completed by what mkdocs.yml's ``theme`` says."""
     raw = _raw_config(config_file)
@@ -161,8 +177,15 @@ def build(
         except MkDocsException as exc:
             raise BuildFailed(f"{config_file.name}: {exc}") from None
         final = Path(site_dir).resolve() if site_dir else Path(config.site_dir).resolve()
-        staging = final.parent / f".{final.name}.sopgen-new"  # (`sopgen build` ran recover() first)
-        shutil.rmtree(staging, ignore_errors=True)
+        check_output(config_file, Path(site_dir) if site_dir else None, shown=site_dir)
+        stack.enter_context(outputs.lock(final, echo=echo))
+        stack.enter_context(outputs.writing(final, "the site"))
+        outputs.check_site(final, shown=site_dir or str(_raw_config(config_file).get("site_dir", "site")),
+                           source="" if site_dir else f"site_dir in {config_file.name}")
+        for stale in final.parent.glob(f".{final.name}.sopgen-new*"):  # left by a killed build
+            shutil.rmtree(stale, ignore_errors=True)
+        staging = final.parent / f".{final.name}.sopgen-new-{os.getpid()}-{secrets.token_hex(3)}"
+        stack.callback(shutil.rmtree, staging, ignore_errors=True)  # whatever happens, no staging stays
         config.site_dir = str(staging)
         plugin = config.plugins.get("sopgen")
         if plugin is None:
@@ -177,9 +200,11 @@ def build(
         try:
             mkdocs_build.build(config)
         except BaseException as exc:
-            shutil.rmtree(staging, ignore_errors=True)
             if isinstance(exc, Abort):  # MkDocs logged the reason already; say what it means
                 raise BuildFailed("the build failed; the previous site was left as it was") from None
+            if isinstance(exc, OSError) and outputs.failure(exc, final, "the site"):
+                raise BuildFailed(f"{outputs.failure(exc, final, 'the site')}; the previous site was left "
+                                  "as it was") from None
             if isinstance(exc, (MkDocsException, OSError)):
                 raise BuildFailed(str(exc) or type(exc).__name__) from None
             if isinstance(exc, Exception):  # a hook's or another plugin's own error
@@ -190,7 +215,6 @@ def build(
             config.plugins.on_shutdown()
         warnings = [r.getMessage() for r in collect.records if r.levelno == logging.WARNING]
         if strict and warnings:
-            shutil.rmtree(staging, ignore_errors=True)
             raise BuildFailed(f"{len(warnings)} warning{'s' if len(warnings) != 1 else ''} in strict mode; "
                               "the previous site was left as it was")
         _swap(staging, final)
@@ -199,19 +223,56 @@ def build(
     return BuildResult(final, pages, warnings, time.perf_counter() - started, pdfs)
 
 
+_exchange = outputs.exchange
+
+
 def _swap(new: Path, final: Path) -> None:
     """Put ``new`` where ``final`` is. Where the system can exchange two folders in one step
     (Linux), ``final`` is never missing, even to a process killed mid-swap; elsewhere the old
-    site is set aside, and put back by the next build if a kill came between the two renames."""
+    site is set aside, and put back by the next build if a kill came between the two renames.
+    A ``final`` that cannot be moved (a mount point, such as a Docker volume) gets its contents
+    replaced instead."""
     old = final.parent / f".{final.name}.sopgen-old"
-    if final.exists() and _exchange(new, final):
-        shutil.rmtree(new, ignore_errors=True)  # the old site, now
+    try:
+        if final.exists() and _exchange(new, final):
+            shutil.rmtree(new, ignore_errors=True)  # the old site, now
+            return
+        shutil.rmtree(old, ignore_errors=True)
+        if final.exists():
+            final.rename(old)
+    except OSError as exc:
+        if exc.errno != errno.EBUSY:
+            raise
+        _replace_contents(new, final)
         return
-    shutil.rmtree(old, ignore_errors=True)
-    if final.exists():
-        final.rename(old)
     new.rename(final)
     shutil.rmtree(old, ignore_errors=True)
+
+
+def _replace_contents(new: Path, final: Path) -> None:
+    """Replace what ``final`` holds by what ``new`` holds, keeping ``final`` itself: the old
+    contents are set aside inside ``final`` first, and put back if the move fails."""
+    aside = final / f".sopgen-old-{os.getpid()}-{secrets.token_hex(3)}"
+    aside.mkdir()
+    old_entries = [e for e in final.iterdir() if e != aside]
+    for entry in old_entries:
+        entry.rename(aside / entry.name)
+    moved: list[Path] = []
+    try:
+        for entry in sorted(new.iterdir()):
+            moved.append(final / entry.name)
+            shutil.move(str(entry), str(final / entry.name))  # copies across file systems
+    except BaseException:
+        for path in moved:
+            if path.is_dir() and not path.is_symlink():
+                shutil.rmtree(path)
+            elif path.exists() or path.is_symlink():
+                path.unlink()
+        for entry in old_entries:
+            (aside / entry.name).rename(entry)
+        aside.rmdir()
+        raise
+    shutil.rmtree(aside, ignore_errors=True)
 
 
 def recover(final: Path) -> None:
@@ -219,32 +280,6 @@ def recover(final: Path) -> None:
     old = final.parent / f".{final.name}.sopgen-old"
     if old.is_dir() and not final.exists():
         old.rename(final)
-
-
-def _exchange(a: Path, b: Path) -> bool:
-    """Swap two paths atomically with Linux's ``renameat2(RENAME_EXCHANGE)``; False where unsupported."""
-    renameat2 = getattr(_libc(), "renameat2", None)
-    if renameat2 is None:
-        return False
-    at_fdcwd, rename_exchange = -100, 2
-    if renameat2(at_fdcwd, os.fsencode(a), at_fdcwd, os.fsencode(b), rename_exchange) == 0:
-        return True
-    err = ctypes.get_errno()
-    if err in (errno.EINVAL, errno.ENOSYS, errno.EOPNOTSUPP):  # a file system or kernel without it
-        return False
-    raise OSError(err, os.strerror(err), str(b))
-
-
-@functools.lru_cache(maxsize=None)
-def _libc() -> Any:
-    try:
-        libc = ctypes.CDLL(None, use_errno=True)
-    except OSError:
-        return None
-    if hasattr(libc, "renameat2"):
-        libc.renameat2.argtypes = [ctypes.c_int, ctypes.c_char_p, ctypes.c_int, ctypes.c_char_p, ctypes.c_uint]
-        libc.renameat2.restype = ctypes.c_int
-    return libc
 
 
 def _quiet_dirty_warning(record: logging.LogRecord) -> bool:

@@ -105,9 +105,47 @@ def test_without_an_atomic_exchange_a_killed_swap_is_recovered(base_project: Pat
     assert not list(base_project.glob(".out.sopgen-*"))
 
 
+def descendants(pid: int) -> dict[int, str]:
+    """Every living descendant of process ``pid``, with its start time (read from /proc)."""
+    parents: dict[int, tuple[int, str]] = {}
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                stat = (entry / "stat").read_text()
+            except OSError:
+                continue
+            fields = stat[stat.rindex(")") + 2:].split()  # state, ppid, ... start time (the 20th)
+            if fields[0] != "Z":
+                parents[int(entry.name)] = (int(fields[1]), fields[19])
+    found: dict[int, str] = {}
+    todo = [pid]
+    while todo:
+        parent = todo.pop()
+        for child, (ppid, started) in parents.items():
+            if ppid == parent and child not in found:
+                found[child] = started
+                todo.append(child)
+    return found
+
+
+def still_running(processes: dict[int, str]) -> list[int]:
+    """Those of ``processes`` (pid → start time) that run yet; a zombie has ended."""
+    alive = []
+    for pid, started in processes.items():
+        try:
+            stat = Path(f"/proc/{pid}/stat").read_text()
+        except OSError:
+            continue
+        fields = stat[stat.rindex(")") + 2:].split()
+        if fields[0] != "Z" and fields[19] == started:
+            alive.append(pid)
+    return alive
+
+
 def test_sigkill_at_random_moments_leaves_the_old_site_byte_identical(base_project: Path, tmp_path: Path) -> None:
     """Killed at any moment, a build leaves either the old site, byte for byte, or (killed after
-    the exchange, while it deletes the old one) the whole new site: never a mix, never none."""
+    the exchange, while it deletes the old one) the whole new site: never a mix, never none.
+    And no process it started outlives it: PDF workers end with their build."""
     site = base_project / "out"
     command = [sys.executable, "-m", "sopgen", "build", "-q", "--pdf", "-f", str(base_project / "mkdocs.yml"),
                "-d", str(site)]
@@ -129,12 +167,21 @@ def test_sigkill_at_random_moments_leaves_the_old_site_byte_identical(base_proje
     assert new != old
     put_back_the_old_site()
     rng = random.Random(7)
-    killed = finished = 0
+    killed = finished = with_children = 0
+    survivors: list[int] = []
     while killed < 20:
         proc = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         time.sleep(rng.uniform(0, duration))
+        children = descendants(proc.pid)
         proc.send_signal(signal.SIGKILL)
         proc.wait()
+        with_children += bool(children)
+        deadline = time.monotonic() + 10
+        while still_running(children) and time.monotonic() < deadline:
+            time.sleep(0.1)
+        for pid in still_running(children):  # not to leave them running after the test
+            survivors.append(pid)
+            os.kill(pid, signal.SIGKILL)
         now = tree_hash(site)
         if now == new:  # the build got past its exchange before the kill: the new site is whole
             finished += 1
@@ -143,6 +190,8 @@ def test_sigkill_at_random_moments_leaves_the_old_site_byte_identical(base_proje
             continue
         killed += 1
         assert now == old, f"the site changed after kill {killed}"
+    assert not survivors, f"{len(survivors)} processes outlived the build that started them"
+    assert with_children, "no kill came while the build had processes of its own running"
     subprocess.run(command, check=True, env=env)  # what a kill leaves behind never stops the next build
     assert tree_hash(site) == new
     assert not list(base_project.glob(".out.sopgen-*"))

@@ -219,3 +219,48 @@ def test_pdfs_are_off_under_serve_and_with_no_pdf(catalog) -> None:
     plugin.pdf_enabled = None
     plugin.on_startup(command="serve", dirty=False)
     assert plugin._pdfs(catalog) == {}
+
+
+@pytest.mark.parametrize("how", ["pdeathsig", "watching thread"])
+def test_workers_end_when_their_build_is_killed(how: str) -> None:
+    """A build killed outright (SIGKILL: the OOM killer, a CI timeout) cannot stop its pool: the
+    workers end by themselves, through Linux's parent-death signal or the thread that watches."""
+    import os
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    script = f"""
+import os, sys, time
+from concurrent.futures import ProcessPoolExecutor
+from sopgen import pdf
+if {how == "watching thread"!r}:
+    pdf._PR_SET_PDEATHSIG = 0  # an option prctl refuses: only the thread is left
+with ProcessPoolExecutor(2, initializer=pdf._end_with, initargs=(os.getpid(),)) as pool:
+    futures = [pool.submit(time.sleep, 120) for _ in range(2)]
+    time.sleep(1)
+    print(" ".join(str(p) for p in pool._processes), flush=True)
+    time.sleep(120)
+"""
+    build = subprocess.Popen([sys.executable, "-c", script], stdout=subprocess.PIPE, text=True)
+    workers = [int(pid) for pid in build.stdout.readline().split()]
+    assert len(workers) == 2
+    build.send_signal(signal.SIGKILL)
+    build.wait()
+    deadline = time.monotonic() + 5
+    alive = workers
+    while alive and time.monotonic() < deadline:
+        time.sleep(0.1)
+        alive = [pid for pid in workers if _runs(pid)]
+    for pid in alive:
+        os.kill(pid, signal.SIGKILL)
+    assert not alive, f"workers {alive} outlived their build"
+
+
+def _runs(pid: int) -> bool:
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text()
+    except OSError:
+        return False
+    return stat[stat.rindex(")") + 2] != "Z"
