@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import Any, Iterable, Literal, Optional
 
 from .errors import Problem
-from .model import Organization, Phase, Rate, Role, Task
+from .model import Organization, Phase, Rate, Role, Task, days_after
 from .yamlsource import Document
 
 RUNS_PER_WEEK: dict[str, float] = {
@@ -220,7 +220,7 @@ class TaskEntry(Entry):
             return "never"
         if due < today:
             return "overdue"
-        if due <= today + timedelta(days=soon):
+        if due <= days_after(today, soon):
             return "due-soon"
         return "current"
 

@@ -14,6 +14,8 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Optional
 
+from .errors import BadEnvironment
+
 _RECORD = "\x1e"  # separates commits in the log output
 _FIELD = "\x1f"
 
@@ -175,14 +177,35 @@ def reference_time(history: History) -> datetime:
     Building the same commit twice thus gives the same dates everywhere (review
     status, PDF covers, MkDocs' sitemap), whatever the clock says.
     """
-    import os
-
-    epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
-    if epoch.isdigit():
-        return datetime.fromtimestamp(int(epoch), timezone.utc)
+    epoch = source_date_epoch()
+    if epoch is not None:
+        return epoch
     if history.head_time is not None:
         return history.head_time
     return datetime.now(timezone.utc)
+
+
+LATEST_EPOCH = 253402300799
+"""9999-12-31 23:59:59 UTC, the last second a date can name."""
+
+
+def source_date_epoch() -> Optional[datetime]:
+    """The time SOURCE_DATE_EPOCH names, ``None`` when it is unset or empty.
+
+    It must be a whole number of seconds since 1970 (reproducible-builds.org's
+    specification), within the calendar: MkDocs reads it too, and would fail on
+    anything else with an error of its own.
+    """
+    import os
+
+    value = os.environ.get("SOURCE_DATE_EPOCH")
+    if value is None or not value.strip():
+        return None
+    text = value.strip()
+    if not (text.isascii() and text.isdigit() and len(text) <= 12 and int(text) <= LATEST_EPOCH):
+        raise BadEnvironment(f"SOURCE_DATE_EPOCH is '{value}', which is not a time: set it to a whole number of "
+                             f"seconds since 1970-01-01 UTC, from 0 to {LATEST_EPOCH}, or unset it")
+    return datetime.fromtimestamp(int(text), timezone.utc)
 
 
 def attach(catalog, history: History) -> None:  # noqa: ANN001 - Catalog, kept import-free

@@ -33,12 +33,12 @@ from mkdocs.structure.files import File, Files
 
 from .branding import brand
 from .catalog import Catalog
-from .errors import Problem, SopgenError, TemplateFailed, summary
+from .errors import BadEnvironment, Problem, SopgenError, TemplateFailed, summary
 from .printing import PAGE_SIZES, handbook_names, pdf_path
 from .loader import load
 from .render import ASSETS, EXTENSIONS, FEATURES, UNSEARCHED, Site, merge_nav, nav_title, render
 from .templating import bytecode_cache, environment
-from .history import attach, read_history, reference_time
+from .history import attach, read_history, reference_time, source_date_epoch
 from .validate import REVIEW_OVERDUE, validate
 
 log = logging.getLogger("mkdocs.plugins.sopgen")
@@ -116,6 +116,10 @@ class SopgenPlugin(BasePlugin[SopgenConfig]):
         _add_features(config)
         project = self.project_dir(config)
         try:
+            source_date_epoch()  # MkDocs reads it too, and would fail on a bad one with an error of its own
+        except BadEnvironment as exc:
+            raise PluginError(f"sopgen: {exc}") from None
+        try:
             self._make_site(config, project)
             self.problems_shown = []
         except _Broken as exc:
@@ -165,7 +169,7 @@ class SopgenPlugin(BasePlugin[SopgenConfig]):
             self.said = catalog.history.note
         made_at = reference_time(catalog.history)
         self.today = made_at.date()
-        if os.environ.get("SOURCE_DATE_EPOCH") in (None, self.epoch):
+        if os.environ.get("SOURCE_DATE_EPOCH", "").strip() in ("", self.epoch):
             # MkDocs dates the sitemap and the gzip header with it: the same commit, the same bytes
             self.epoch = os.environ["SOURCE_DATE_EPOCH"] = str(int(made_at.timestamp()))
         catalog.name_after_site(config.site_name)
