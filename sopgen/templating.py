@@ -8,7 +8,8 @@ override can extend it::
 
 Templates produce Markdown (or YAML for starter files). SOP text is data: it
 is passed in as values and never compiled as a template, so a ``{{ x }}`` in
-a step prints as written.
+a step prints as written. Templates run in Jinja's immutable sandbox: what a
+project's override can do is read its context, never run Python.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from pathlib import Path
 from typing import Any, Callable, Optional
 
 import jinja2
+from jinja2.sandbox import ImmutableSandboxedEnvironment
 
 from .filters import FILTERS
 
@@ -65,7 +67,10 @@ def environment(project_dir: Optional[Path] = None, *, filters: Optional[dict[st
     if project_dir is not None and (project_dir / "templates").is_dir():
         loaders.append(_ProjectLoader(project_dir / "templates"))
     loaders += [jinja2.PrefixLoader({"default": defaults}, delimiter=":"), defaults]
-    env = jinja2.Environment(
+    # the sandbox: a template reads the values it is given and calls their public methods, but
+    # cannot climb to Python itself (`cycler.__init__.__globals__.os`) nor change those values; a
+    # project's templates/ is then no more powerful than its YAML
+    env = ImmutableSandboxedEnvironment(
         loader=jinja2.ChoiceLoader(loaders),
         undefined=jinja2.StrictUndefined,
         keep_trailing_newline=True,

@@ -309,3 +309,32 @@ def test_a_report_line_cannot_be_split_or_disguised(base_project: Path) -> None:
     assert result.exit_code == 1
     assert "sops/roles/owner.yml:3:1: x\\rsops/roles/owner.yml:1:1: all good\\x1b[2K: unknown field" in result.output
     assert "\r" not in result.output and "\x1b" not in result.output and "\u202e" not in result.output
+
+
+# -- templates run in Jinja's sandbox ------------------------------------------------------------
+
+@pytest.mark.parametrize("escape", [
+    "{{ cycler.__init__.__globals__.os.system('touch PWNED') }}",
+    "{{ lipsum.__globals__['os'].system('touch PWNED') }}",
+    "{{ ''.__class__.__mro__[1].__subclasses__() }}",
+    "{{ organization.__class__.__init__.__globals__ }}",
+    "{{ link.__globals__ }}",
+    "{{ money.one.__func__.__globals__ }}",
+    "{{ catalog.roles.clear() }}",
+    "{{ roles.append(1) }}",
+])
+def test_a_template_cannot_reach_python(base_project: Path, escape: str) -> None:
+    build_tree(base_project, {"templates/tools.md.j2": f"# Tools\n\n{escape}\n"})
+    with pytest.raises(TemplateFailed, match=r"^templates/tools.md.j2:3: .*unsafe|^templates/tools.md.j2:3: .*undefined"
+                                             r"|^templates/tools.md.j2:3: .*not safely callable") as caught:
+        render(load(base_project), environment(base_project), today=TODAY)
+    assert "Traceback" not in str(caught.value)
+    assert not (Path.cwd() / "PWNED").exists() and not (base_project / "PWNED").exists()
+
+
+def test_a_sandbox_escape_in_a_template_stops_the_build_with_its_line(base_project: Path) -> None:
+    build_tree(base_project, {"templates/tools.md.j2": "# Tools\n\n{{ cycler.__init__.__globals__.os }}\n"})
+    result = run(base_project, "build")
+    assert result.exit_code == 1, result.output
+    assert "templates/tools.md.j2:3: access to attribute '__init__' of 'type' object is unsafe" in result.output
+    assert "Traceback" not in result.output
