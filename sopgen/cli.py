@@ -22,7 +22,7 @@ from .console import say, show_problem
 from .errors import Problem, SopgenError, summary
 from .history import attach, read_history, reference_time
 from .loader import find_config, load, slugify
-from .model import ID_PATTERN, KINDS
+from .model import ID_PATTERN, KINDS, taken_id
 from .schema import SCHEMA_DIR, schema_ref, schema_text, write_schemas
 from .validate import REVIEW_OVERDUE, errors_in, validate
 
@@ -166,6 +166,9 @@ def _write_new(root: Path, kind: str, ident: str, force: bool, context: dict[str
         raise click.BadParameter(
             f"'{ident}' is not a valid id: use lower-case letters, digits and hyphens"
             + (f", e.g. '{suggestion}'" if suggestion else ""), param_hint="ID")
+    taken = taken_id(kind, ident)
+    if taken is not None:
+        raise click.BadParameter(f"{taken[0]}: choose another, e.g. '{taken[1]}'", param_hint="ID")
     sops = root / "sops"
     target = sops / f"{kind}s" / f"{ident}.yml"
     if target.exists() and not force:

@@ -32,6 +32,20 @@ from .yamlsource import YamlFloat, YamlInt
 
 ID_PATTERN = r"^[a-z0-9]+(-[a-z0-9]+)*$"
 COLOR_PATTERN = r"^#[0-9a-fA-F]{6}$"
+TAKEN_IDS = {
+    "role": {"handbook": "/pdf/handbook.pdf, the PDF handbook of the whole business"},
+    "task": {"index": "/sops/, the address of the SOP folder itself (not /sops/index/)"},
+}
+"""Ids whose pages or PDFs would land on another generated address (README, "The site's addresses"):
+a role's PDF is /pdf/<role>.pdf, an SOP's page sops/<task>.md."""
+
+
+def taken_id(kind: str, ident: str) -> Optional[tuple[str, str]]:
+    """Why ``ident`` cannot be the id of a ``kind`` (role or task) and an id that can be, or ``None``."""
+    address = TAKEN_IDS[kind].get(ident)
+    if address is None:
+        return None
+    return f"the {kind} id '{ident}' would take the site's address {address}", f"{ident}-{kind}"
 
 
 def _as_text(value: Any) -> Any:

@@ -338,3 +338,27 @@ def test_a_sandbox_escape_in_a_template_stops_the_build_with_its_line(base_proje
     assert result.exit_code == 1, result.output
     assert "templates/tools.md.j2:3: access to attribute '__init__' of 'type' object is unsafe" in result.output
     assert "Traceback" not in result.output
+
+
+# -- ids that would take a generated address ---------------------------------------------------------
+
+def test_a_role_id_that_takes_the_whole_business_pdf_is_refused_once(base_project: Path) -> None:
+    (base_project / "sops/roles/bookkeeper.yml").rename(base_project / "sops/roles/handbook.yml")
+    for task in ("send-invoices", "reconcile-bank"):
+        _path = base_project / f"sops/tasks/{task}.yml"
+        _path.write_text(_path.read_text().replace("role: bookkeeper", "role: handbook"))
+    owner = base_project / "sops/roles/owner.yml"
+    assert problems_of(base_project) == [
+        "sops/roles/handbook.yml:1:1: the role id 'handbook' would take the site's address /pdf/handbook.pdf, "
+        "the PDF handbook of the whole business: rename the file, e.g. 'handbook-role.yml' (and the references to it)"]
+    result = run(base_project, "build")
+    assert result.exit_code == 1 and not (base_project / "site").exists() and owner.exists()
+
+
+@pytest.mark.parametrize(("kind", "ident"), [("role", "handbook"), ("task", "index")])
+def test_sopgen_new_refuses_an_id_that_takes_an_address(base_project: Path, kind: str, ident: str) -> None:
+    extra = ["--role", "bookkeeper"] if kind == "task" else []
+    result = run(base_project, "new", kind, ident, *extra)
+    assert result.exit_code == 2, result.output
+    assert f"the {kind} id '{ident}' would take the site's address" in result.output
+    assert not (base_project / f"sops/{kind}s/{ident}.yml").exists()
