@@ -362,3 +362,58 @@ def test_sopgen_new_refuses_an_id_that_takes_an_address(base_project: Path, kind
     assert result.exit_code == 2, result.output
     assert f"the {kind} id '{ident}' would take the site's address" in result.output
     assert not (base_project / f"sops/{kind}s/{ident}.yml").exists()
+
+
+# -- Markdown as each page assembles it ----------------------------------------------------------
+
+@pytest.mark.parametrize(("text", "kind", "shown"), [
+    ("[portal]: javascript:alert(document.domain)", "link", "javascript:alert(document.domain)"),
+    ("Intro.\n\n[p]: <javascript:alert(1)>", "link", "javascript:alert(1)"),
+    ("[p]:\n  JAVASCRIPT:alert(1) 'title'", "link", "JAVASCRIPT:alert(1)"),
+    ("[p]: jav&#x61;script:alert(1)", "link", "jav&#x61;script:alert(1)"),
+    ("[p]: data:text/html;base64,PHNjcmlwdD5hbGVydCgxKTwvc2NyaXB0Pg==", "link",
+     "data:text/html;base64,PHNjcmlwdD5hbGVydCgxKTwvc2NyaXB0Pg=="),
+    ("[p]: vbscript:msgbox(1)", "link", "vbscript:msgbox(1)"),
+    ("```", "fence", "```"),
+    ("Before\n\n~~~~ python\nx = 1", "fence", "~~~~ python"),
+    ("- item\n\n    ```\n    text", "fence", "```"),
+])
+def test_what_another_field_could_use_is_found(text: str, kind: str, shown: str) -> None:
+    found = findings(text)
+    assert [f.kind for f in found][:1] == [kind], found
+    assert found[0].shown[0] == shown
+
+
+@pytest.mark.parametrize("text", [
+    "[docs]: https://example.com/docs\n\nSee [the docs][docs].",
+    "```\ncode\n```",
+    "~~~\n```\n~~~",
+    "Use ```` `` ```` in text",
+    "```python\nx = 1\n```\n\n```\ny\n```",
+])
+def test_safe_definitions_and_closed_fences_are_fine(text: str) -> None:
+    assert findings(text) == []
+
+
+def test_a_link_defined_in_one_field_and_used_in_another_is_refused_where_it_is_defined(base_project: Path) -> None:
+    task = base_project / "sops/tasks/send-invoices.yml"
+    task.write_text(task.read_text()
+                    .replace("purpose: Clients pay on time when invoices go out on time.",
+                             'purpose: "Clients pay on time.\\n\\n[portal]: javascript:alert(document.domain)"')
+                    .replace("  - do: Send the invoices.", "  - do: Send the invoices from [the portal][portal]."))
+    assert problems_of(base_project) == [
+        "sops/tasks/send-invoices.yml:3:10: purpose: the address 'javascript:alert(document.domain)' is not allowed "
+        "in a link or image: use http(s), mailto: or tel: addresses or relative ones, or set 'allow_html: true' in "
+        "sops/organization.yml if every author of the project is trusted"]
+
+
+def test_a_fence_left_open_in_one_field_is_refused(base_project: Path) -> None:
+    # alone, each field is harmless; on the page, the first fence pairs with the second's and the script is live
+    task = base_project / "sops/tasks/send-invoices.yml"
+    task.write_text(task.read_text()
+                    .replace("purpose: Clients pay on time when invoices go out on time.", 'purpose: "```"')
+                    .replace("  - do: Send the invoices.",
+                             '  - do: Send the invoices.\n    tip: "```\\n<script>alert(1)</script>\\n```"'))
+    assert problems_of(base_project) == [
+        "sops/tasks/send-invoices.yml:3:10: purpose: the code fence '```' is not closed: end the code with a line of "
+        "``` (an open fence would pair with one of another field on the page)"]
