@@ -36,6 +36,7 @@ from .catalog import Catalog
 from .errors import BadEnvironment, Problem, SopgenError, TemplateFailed, summary
 from .printing import PAGE_SIZES, handbook_names, pdf_path
 from .loader import load
+from .pagecheck import neutralise
 from .render import ASSETS, EXTENSIONS, FEATURES, UNSEARCHED, Site, merge_nav, nav_title, render
 from .templating import bytecode_cache, environment
 from .history import attach, read_history, reference_time, source_date_epoch
@@ -292,6 +293,20 @@ class SopgenPlugin(BasePlugin[SopgenConfig]):
             if generated.kind in UNSEARCHED:
                 page.meta["search"] = {"exclude": True}
         return markdown
+
+    def on_page_content(self, html: str, *, page: Any, config: MkDocsConfig, files: Files) -> str:
+        generated = self.site.pages.get(page.file.src_uri) if self.site else None
+        if generated is None or page.file.generated_by is None or self.catalog is None \
+                or self.catalog.organization.allow_html:
+            return html
+        # the last look: what the fields did together on this page (see pagecheck.py)
+        html, removed = neutralise(html)
+        if removed:
+            source = f" (from {generated.source.relative_to(self.project_dir(config)).as_posix()})" \
+                if generated.source else ""
+            log.warning(f"sopgen: {page.file.src_uri}{source}: removed from the page, as it could run script: "
+                        f"{', '.join(removed[:3])}{' …' if len(removed) > 3 else ''}; check its Markdown fields")
+        return html
 
     def on_pre_page(self, page: Any, *, config: MkDocsConfig, files: Files) -> Any:
         if self.progress_page is not None:

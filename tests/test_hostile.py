@@ -18,6 +18,7 @@ from conftest import build_tree, run
 from sopgen.errors import TemplateFailed
 from sopgen.loader import load
 from sopgen.mdcheck import findings, scheme
+from sopgen.pagecheck import neutralise
 from sopgen.model import Step, Tool
 from sopgen.render import EXTENSIONS, render
 from sopgen.templating import environment
@@ -417,3 +418,62 @@ def test_a_fence_left_open_in_one_field_is_refused(base_project: Path) -> None:
     assert problems_of(base_project) == [
         "sops/tasks/send-invoices.yml:3:10: purpose: the code fence '```' is not closed: end the code with a line of "
         "``` (an open fence would pair with one of another field on the page)"]
+
+
+# -- the last look: what reaches a generated page's HTML -------------------------------------------
+
+@pytest.mark.parametrize(("html", "left", "removed"), [
+    ('<p><a href="javascript:alert(1)">x</a></p>', "<p><a>x</a></p>", "href=javascript:alert(1)"),
+    ('<p><a href=" JaVa&#x53;cript:alert(1)" title="t">x</a></p>', '<p><a title="t">x</a></p>', "href= JaVaScript:alert(1)"),
+    ('<img src="data:image/svg+xml,&lt;svg onload=alert(1)&gt;" alt="a">', '<img alt="a">',
+     "src=data:image/svg+xml,<svg onload=alert(1)>"),
+    ('<p onclick="alert(1)" class="c">x</p>', '<p class="c">x</p>', "onclick=alert(1)"),
+    ('<td ONMOUSEOVER=alert(1) style="text-align: right;">x</td>', '<td style="text-align: right;">x</td>',
+     "onmouseover=alert(1)"),
+    ('<form action="vbscript:x"><button formaction="javascript:y">b</button></form>',
+     "<form><button>b</button></form>", "action=vbscript:x"),
+    ("<script>alert(1)</script>", "&lt;script&gt;alert(1)&lt;/script&gt;", "<script>"),
+    ('<iframe src="https://evil.example"></iframe>', '&lt;iframe src="https://evil.example"&gt;&lt;/iframe&gt;',
+     '<iframe src="https://evil.example">'),
+    ('<svg><a xlink:href="javascript:alert(1)"><text>x</text></a></svg>', "<svg><a><text>x</text></a></svg>",
+     "xlink:href=javascript:alert(1)"),
+])
+def test_a_page_never_carries_script(html: str, left: str, removed: str) -> None:
+    out, found = neutralise(html)
+    assert out == left
+    assert found[0] == removed
+
+
+@pytest.mark.parametrize("html", [
+    '<p><a href="../sops/x/">x</a> <a href="https://example.com/?a=1&amp;b=2">y</a> <a href="#top">t</a></p>',
+    '<form class="sopgen-quiz" id="quiz-x" action="#quiz-x"><input type="radio" name="q" value="1"/></form>',
+    '<p><a href="mailto:a@b.example">m</a> <a href="tel:+1555">t</a> <img src="../assets/sops/media/x.svg" alt=""/></p>',
+    "<pre><code>&lt;script&gt;alert(1)&lt;/script&gt; javascript:x onclick=y</code></pre>",
+    '<table><tr><td style="text-align: right;">$1,000</td><td data-x="javascript:1">x</td></tr></table>',
+])
+def test_ordinary_pages_are_left_byte_for_byte(html: str) -> None:
+    assert neutralise(html) == (html, [])
+
+
+def test_what_validation_missed_never_reaches_the_site(base_project: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # the last line of defence, seen alone: the field checks turned off, the pages are still clean
+    monkeypatch.setattr("sopgen.validate.findings", lambda text: [])
+    task = base_project / "sops/tasks/send-invoices.yml"
+    task.write_text(task.read_text()
+                    .replace("purpose: Clients pay on time when invoices go out on time.",
+                             'purpose: "```\\n\\n[portal]: javascript:alert(document.domain)"')
+                    .replace("  - do: Send the invoices.",
+                             '  - do: Send the invoices from [the portal][portal].\n'
+                             '    tip: "```\\n<script>alert(1)</script> <b onclick=alert(2)>x</b>\\n```"'))
+    result = run(base_project, "build", "--no-pdf")
+    assert result.exit_code == 0, result.output
+    for page in ("sops/send-invoices/index.html", "roles/bookkeeper/checklists/index.html"):
+        body = (base_project / "site" / page).read_text()
+        content = body[body.index("<article"):body.index("</article>")]  # the theme's own scripts aside
+        assert "the portal" in content, page
+        assert "<script" not in content and not re.search(r"<[^>]+\son\w+=", content), page
+        assert "javascript:" not in content.lower(), page
+    assert "<a>the portal</a>" in (base_project / "site/sops/send-invoices/index.html").read_text()
+    assert ("sopgen: sops/send-invoices.md (from sops/tasks/send-invoices.yml): removed from the page, as it could "
+            "run script: href=javascript:alert(document.domain)") in result.output
+    assert "index.md" not in result.output and "delegation.md" not in result.output  # the others are left alone
