@@ -19,6 +19,7 @@ from sopgen.errors import TemplateFailed
 from sopgen.loader import load
 from sopgen.mdcheck import findings, scheme
 from sopgen.pagecheck import neutralise
+from sopgen.svgcheck import svg_problem
 from sopgen.model import Step, Tool
 from sopgen.render import EXTENSIONS, render
 from sopgen.templating import environment
@@ -477,3 +478,93 @@ def test_what_validation_missed_never_reaches_the_site(base_project: Path, monke
     assert ("sopgen: sops/send-invoices.md (from sops/tasks/send-invoices.yml): removed from the page, as it could "
             "run script: href=javascript:alert(document.domain)") in result.output
     assert "index.md" not in result.output and "delegation.md" not in result.output  # the others are left alone
+
+
+# -- SVG pictures run in the site's origin when opened at their address ----------------------------
+
+SVG = '<svg xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink">{}</svg>'
+
+
+@pytest.mark.parametrize(("body", "found"), [
+    ("<script>alert(1)</script>", "carries a <script> element (line 1)"),
+    ('\n<rect width="1" onload="alert(1)"/>', "carries the event handler onload= (line 2)"),
+    ('<g ONCLICK="alert(1)"/>', "carries the event handler onclick= (line 1)"),
+    ('<image href="https://tracker.example/p.png"/>', "carries a reference to 'https://tracker.example/p.png' (line 1)"),
+    ('<a xlink:href="javascript:alert(1)"><text>x</text></a>', "carries a reference to 'javascript:alert(1)' (line 1)"),
+    ('<use href="other.svg#x"/>', "carries a reference to 'other.svg#x' (line 1)"),
+    ('<a href="https://example.com/"><text>a link out</text></a>', "carries a reference to 'https://example.com/' (line 1)"),
+    ('<set attributeName="href" to=" JaVa&#x09;Script:alert(1)"/>', "carries a reference to 'JaVa Script:alert(1)' (line 1)"),
+    ('<foreignObject><p xmlns="http://www.w3.org/1999/xhtml">x</p></foreignObject>',
+     "carries a <foreignObject> element (line 1)"),
+    ("<style>@import url(https://evil.example/x.css);</style>", "carries a style that loads '@import' (line 1)"),
+    ('<rect style="fill: url(https://evil.example/x)"/>', "carries a style that loads 'url(https://evil.example/x)' (line 1)"),
+    ('<animate attributeName="href" values="javascript:alert(1)"/>', "carries a reference to 'javascript:alert(1)' (line 1)"),
+    ('<iframe xmlns="http://www.w3.org/1999/xhtml" src="https://x.example"/>', "carries a <iframe> element (line 1)"),
+])
+def test_an_svg_that_could_run_or_load_something_is_refused(tmp_path: Path, body: str, found: str) -> None:
+    svg = tmp_path / "x.svg"
+    svg.write_text(SVG.format(body))
+    assert svg_problem(svg) == found
+
+
+@pytest.mark.parametrize(("text", "found"), [
+    ('<?xml version="1.0"?>\n<!DOCTYPE svg [<!ENTITY a "aaaaaaaaaa"><!ENTITY b "&a;&a;&a;&a;&a;&a;">]>\n'
+     '<svg xmlns="http://www.w3.org/2000/svg"><text>&b;</text></svg>', "carries a DOCTYPE (line 2)"),
+    ('<!DOCTYPE svg PUBLIC "-//W3C//DTD SVG 1.1//EN" "http://www.w3.org/Graphics/SVG/1.1/DTD/svg11.dtd">\n<svg/>',
+     "carries a DOCTYPE (line 1)"),
+    ('<?xml-stylesheet href="https://evil.example/x.css"?>\n<svg xmlns="http://www.w3.org/2000/svg"/>',
+     "carries the processing instruction <?xml-stylesheet?> (line 1)"),
+    ("<svg><rect></svg>", "is not well-formed XML: mismatched tag: line 1, column 13"),
+])
+def test_an_svg_with_entities_or_stylesheets_is_refused(tmp_path: Path, text: str, found: str) -> None:
+    svg = tmp_path / "x.svg"
+    svg.write_text(text)
+    assert svg_problem(svg) == found
+
+
+@pytest.mark.parametrize("body", [
+    '<rect width="10" height="10" fill="url(#grad)"/><linearGradient id="grad"/>',
+    '<use href="#shape"/><use xlink:href="#shape"/>',
+    '<image href="data:image/png;base64,iVBORw0KGgo="/>',
+    "<style>text { font-family: Helvetica; fill: #1f2937 } .a { stroke: url(#g) }</style>",
+    "<!-- a comment --><title>Logo</title>",
+])
+def test_an_ordinary_svg_is_fine(tmp_path: Path, body: str) -> None:
+    svg = tmp_path / "x.svg"
+    svg.write_text('<?xml version="1.0" encoding="UTF-8"?>\n' + SVG.format(body))
+    assert svg_problem(svg) is None
+
+
+def test_the_example_pictures_are_fine() -> None:
+    for svg in (Path(__file__).parent.parent / "sops/media").glob("*.svg"):
+        assert svg_problem(svg) is None, svg
+
+
+def test_an_svg_step_image_or_logo_with_script_is_refused(base_project: Path) -> None:
+    (base_project / "sops/media/screen.svg").write_text(SVG.format("<script>alert(document.domain)</script>"))
+    (base_project / "sops/media/logo.svg").write_text(SVG.format('\n\n<circle r="4" onload="alert(1)"/>'))
+    organization = base_project / "sops/organization.yml"
+    organization.write_text(organization.read_text() + "logo: media/logo.svg\n")
+    assert problems_of(base_project) == [
+        "sops/organization.yml:4:7: logo: 'media/logo.svg' carries the event handler onload= (line 3): a picture of "
+        "the site may not run script or load anything from elsewhere; remove it from the SVG, save the picture again "
+        "without scripts and links, or use a PNG",
+        "sops/tasks/send-invoices.yml:9:12: steps[0].image: 'media/screen.svg' carries a <script> element (line 1): "
+        "a picture of the site may not run script or load anything from elsewhere; remove it from the SVG, save the "
+        "picture again without scripts and links, or use a PNG"]
+    result = run(base_project, "build")
+    assert result.exit_code == 1 and not (base_project / "site").exists()
+
+
+def test_allow_html_lets_the_project_use_any_svg(base_project: Path) -> None:
+    (base_project / "sops/media/screen.svg").write_text(SVG.format("<script>console.log(1)</script>"))
+    organization = base_project / "sops/organization.yml"
+    organization.write_text(organization.read_text() + "allow_html: true\n")
+    assert problems_of(base_project) == []
+
+
+def test_a_malformed_svg_is_named(base_project: Path) -> None:
+    (base_project / "sops/media/screen.svg").write_text("<svg><rect></svg>")
+    assert problems_of(base_project) == [
+        "sops/tasks/send-invoices.yml:9:12: steps[0].image: 'media/screen.svg' is not well-formed XML: mismatched tag: "
+        "line 1, column 13: save the picture again as SVG, or use a PNG"]
