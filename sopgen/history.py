@@ -185,8 +185,8 @@ def reference_time(history: History) -> datetime:
     return datetime.now(timezone.utc)
 
 
-LATEST_EPOCH = 253402300799
-"""9999-12-31 23:59:59 UTC, the last second a date can name."""
+LATEST_EPOCH = 2**32 - 1
+"""2106-02-07 06:28:15 UTC: gzip headers (MkDocs' sitemap.xml.gz) hold the time in 32 bits."""
 
 
 def source_date_epoch() -> Optional[datetime]:

@@ -94,7 +94,10 @@ def _not_bool(value: Any) -> Any:
 def _number(value: Any) -> Any:
     value = _not_bool(value)
     if isinstance(value, (int, float)) and not math.isnan(value) and abs(value) > LARGEST_NUMBER:
-        raise ValueError(f"the number {getattr(value, 'raw', value)} is too large: at most {LARGEST_NUMBER:,}")
+        shown = getattr(value, "raw", value)
+        if value < 0:
+            raise ValueError(f"the number {shown} is too small: at least {-LARGEST_NUMBER:,}")
+        raise ValueError(f"the number {shown} is too large: at most {LARGEST_NUMBER:,}")
     return value
 
 
@@ -102,7 +105,7 @@ Number = Annotated[float, BeforeValidator(_number)]
 NonNegative = Annotated[float, Field(ge=0), BeforeValidator(_number)]
 """A number at least 0. The bound comes before the validator so that the JSON Schema says
 ``minimum: 0`` (given on an optional field, pydantic would write a ``ge`` no validator knows)."""
-Index = Annotated[int, BeforeValidator(_not_bool)]
+Index = Annotated[int, BeforeValidator(_number)]
 
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 LATEST_DATE = date(9899, 12, 31)

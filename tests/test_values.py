@@ -38,6 +38,9 @@ def _edit(project: Path, old: str, new: str, file: str = TASK) -> None:
     ("duration: 4h", "duration: " + "9" * 400 + "h", "duration: '" + "9" * 37 + "...' is too long: at most 876,600 h"),
     ("duration: 4h", "hours_per_week: 1e400", "hours_per_week: the number 1e400 is too large: at most 1,000,000,000"),
     ("duration: 4h", "hours_per_week: .inf", "hours_per_week: the number .inf is too large: at most 1,000,000,000"),
+    ("answer: 0", "answer: -1e400", "quiz[0].answer: the number -1e400 is too small: at least -1,000,000,000"),
+    ("answer: 0", "answer: 99999999999999999999999",
+     "quiz[0].answer: the number 99999999999999999999999 is too large: at most 1,000,000,000"),
 ])
 @pytest.mark.parametrize("command", ["validate", "review", "build"])
 def test_values_beyond_the_calendar_are_located_errors(base_project: Path, command: str, old: str, new: str,
@@ -80,7 +83,7 @@ def test_review_on_the_last_day_of_the_calendar(base_project: Path) -> None:
 
 # -- SOURCE_DATE_EPOCH ----------------------------------------------------------------------------
 
-@pytest.mark.parametrize("value", ["abc", "-5", "1e20", "99999999999999999999", "253402300800", "12.5"])
+@pytest.mark.parametrize("value", ["abc", "-5", "1e20", "99999999999999999999", "253402300799", "4294967296", "12.5"])
 @pytest.mark.parametrize("command", ["build", "render"])
 def test_a_bad_source_date_epoch_is_named(base_project: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
                                           value: str, command: str) -> None:
@@ -89,11 +92,11 @@ def test_a_bad_source_date_epoch_is_named(base_project: Path, tmp_path: Path, mo
     result = run(base_project, command, *args)
     assert result.exit_code == 1, result.output
     assert (f"SOURCE_DATE_EPOCH is '{value}', which is not a time: set it to a whole number of seconds "
-            "since 1970-01-01 UTC, from 0 to 253402300799, or unset it") in result.output
+            "since 1970-01-01 UTC, from 0 to 4294967295, or unset it") in result.output
     assert "hook or plugin" not in result.output and "Traceback" not in result.output
 
 
-@pytest.mark.parametrize("value", ["1700000000", " 1700000000 ", ""])
+@pytest.mark.parametrize("value", ["1700000000", " 1700000000 ", "", "0", "4294967295"])
 def test_a_good_or_empty_source_date_epoch_builds(base_project: Path, monkeypatch: pytest.MonkeyPatch,
                                                   value: str) -> None:
     monkeypatch.setenv("SOURCE_DATE_EPOCH", value)
