@@ -324,6 +324,10 @@ def test_a_report_line_cannot_be_split_or_disguised(base_project: Path) -> None:
     "{{ money.one.__func__.__globals__ }}",
     "{{ catalog.roles.clear() }}",
     "{{ roles.append(1) }}",
+    "{{ catalog.root.joinpath('PWNED').write_text('x') }}",  # a path reaches the disk through its methods
+    "{{ catalog.root.parent.parent.joinpath('etc/passwd').read_text() }}",
+    "{{ (catalog.tasks.values()|first).source.file.open().read() }}",
+    "{{ catalog.sops.iterdir()|list }}",
 ])
 def test_a_template_cannot_reach_python(base_project: Path, escape: str) -> None:
     build_tree(base_project, {"templates/tools.md.j2": f"# Tools\n\n{escape}\n"})
