@@ -7,6 +7,9 @@ past validation (review, build, render) and the build's reference time.
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 from datetime import date
 from pathlib import Path
 
@@ -102,3 +105,19 @@ def test_a_good_or_empty_source_date_epoch_builds(base_project: Path, monkeypatc
     monkeypatch.setenv("SOURCE_DATE_EPOCH", value)
     result = run(base_project, "build")
     assert result.exit_code == 0, result.output
+
+
+def test_pdf_names_a_bad_source_date_epoch(base_project: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1e20")
+    result = run(base_project, "pdf", "-o", str(tmp_path / "pdf"))
+    assert result.exit_code == 1 and "SOURCE_DATE_EPOCH is '1e20', which is not a time" in result.output
+
+
+def test_serve_refuses_to_start_with_a_bad_source_date_epoch(base_project: Path) -> None:
+    env = dict(os.environ, SOURCE_DATE_EPOCH="abc")
+    result = subprocess.run([sys.executable, "-m", "sopgen", "serve", "-a", "127.0.0.1:0",
+                             "-f", str(base_project / "mkdocs.yml")], env=env, capture_output=True, text=True,
+                            timeout=60, check=False)
+    assert result.returncode == 1
+    assert "SOURCE_DATE_EPOCH is 'abc', which is not a time" in result.stdout + result.stderr
+    assert "Traceback" not in result.stdout + result.stderr
