@@ -218,7 +218,7 @@ def open_fence(text: str) -> str | None:
         if opened is None:
             opened = m.group(0)
             need = marks
-        elif marks[0] == need[0] and len(marks) >= len(need) and m.group(1) == marks:
+        elif marks[0] == need[0] and len(marks) >= len(need) and m.group(1).rstrip() == marks:
             opened = None
     return opened.strip() if opened is not None else None
 

@@ -396,6 +396,7 @@ def test_what_another_field_could_use_is_found(text: str, kind: str, shown: str)
     "~~~\n```\n~~~",
     "Use ```` `` ```` in text",
     "```python\nx = 1\n```\n\n```\ny\n```",
+    "```\ncode\n```   ",  # spaces after the closing fence
 ])
 def test_safe_definitions_and_closed_fences_are_fine(text: str) -> None:
     assert findings(text) == []
