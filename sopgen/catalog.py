@@ -15,7 +15,7 @@ delegating = hours × the performer's rate (a range stays a range); value freed
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date
 from functools import cached_property
 from pathlib import Path
 from typing import Any, Iterable, Literal, Optional

@@ -118,7 +118,8 @@ def _date(value: Any) -> Any:
         raise ValueError(f"'{value}' is not a date: write YYYY-MM-DD, e.g. 2026-01-15")
     if not isinstance(value, (str, date)):
         raise ValueError(f"expected a date YYYY-MM-DD, got {value!r}")
-    if (value.strip()[:4] if isinstance(value, str) else f"{value.year:04d}") > f"{LATEST_DATE.year:04d}":
+    year = int(value.strip()[:4]) if isinstance(value, str) else value.year
+    if year > LATEST_DATE.year:
         raise ValueError(f"'{value}' is too far ahead: write a date up to {LATEST_DATE:%Y-%m-%d}")
     return value
 
