@@ -39,7 +39,7 @@ from .loader import load
 from .pagecheck import neutralise
 from .render import ASSETS, EXTENSIONS, FEATURES, UNSEARCHED, Site, merge_nav, nav_title, render
 from .templating import bytecode_cache, environment
-from .history import attach, read_history, reference_time, source_date_epoch
+from .history import LATEST_EPOCH, attach, read_history, reference_time, source_date_epoch
 from .validate import REVIEW_OVERDUE, validate
 
 log = logging.getLogger("mkdocs.plugins.sopgen")
@@ -172,7 +172,9 @@ class SopgenPlugin(BasePlugin[SopgenConfig]):
         self.today = made_at.date()
         if os.environ.get("SOURCE_DATE_EPOCH", "").strip() in ("", self.epoch):
             # MkDocs dates the sitemap and the gzip header with it: the same commit, the same bytes
-            self.epoch = os.environ["SOURCE_DATE_EPOCH"] = str(int(made_at.timestamp()))
+            # (a commit of a machine whose clock was wrong may lie beyond what a gzip header holds)
+            stamp = min(max(int(made_at.timestamp()), 0), LATEST_EPOCH)
+            self.epoch = os.environ["SOURCE_DATE_EPOCH"] = str(stamp)
         catalog.name_after_site(config.site_name)
         self.catalog = catalog
         self.pdfs = self._pdfs(catalog)
