@@ -573,3 +573,17 @@ def test_a_malformed_svg_is_named(base_project: Path) -> None:
     assert problems_of(base_project) == [
         "sops/tasks/send-invoices.yml:9:12: steps[0].image: 'media/screen.svg' is not well-formed XML: mismatched tag: "
         "line 1, column 13: save the picture again as SVG, or use a PNG"]
+
+
+def test_a_pdf_chapter_gets_the_same_last_look(base_project: Path) -> None:
+    from sopgen.printing import handbook_html
+
+    task = base_project / "sops/tasks/send-invoices.yml"
+    task.write_text(task.read_text().replace(
+        "  - do: Send the invoices.",
+        '  - do: "Send [them][p] <img src=x onerror=alert(1)>.\\n\\n[p]: javascript:alert(2)"'))
+    catalog = load(base_project)  # not validated: what a check of the fields missed
+    html = handbook_html(catalog, environment(base_project), role=None, today=TODAY, version="v1")
+    assert not re.search(r"""(href|src)\s*=\s*["']?\s*javascript""", html, re.IGNORECASE)
+    assert not re.search(r"<[^>]+\sonerror=", html)
+    assert "<a>them</a>" in html
