@@ -86,8 +86,9 @@ class Finding:
         if self.kind == "include":
             return f"the file include {what} is not allowed in Markdown: copy the text in, {fix}"
         if self.kind == "fence":
-            return (f"the code fence {what} is not closed: end the code with a line of "
-                    f"{self.shown[0].strip()[:3]} (an open fence would pair with one of another field on the page)")
+            marks = re.match(r"`+|~+", self.shown[0]).group(0)  # type: ignore[union-attr] - a fence starts so
+            return (f"the code fence {what} is not closed: end the code with a line of {marks} "
+                    "(an open fence would pair with one of another field on the page)")
         return (f"the address{'es' if many else ''} {what} {verb} not allowed in a link or image: use http(s), "
                 f"mailto: or tel: addresses or relative ones, {fix}")
 

@@ -10,8 +10,9 @@ an SVG may not carry:
 * event handlers (``on*`` attributes);
 * references to anything outside the picture: ``href``/``xlink:href`` other
   than ``#fragment`` or an embedded raster (``data:image/png``…), any value of
-  a script scheme (``<animate values="javascript:…">``), ``@import`` and
-  ``url(…)`` of other addresses in styles, ``<?xml-stylesheet?>``;
+  a script scheme (``<animate values="javascript:…">``), ``@import``,
+  ``url(…)`` of other addresses, ``image-set()`` and escapes in styles,
+  ``<?xml-stylesheet?>``;
 * a DOCTYPE: its entities can make a small file expand without end (billion
   laughs), or read other files; pictures do not need one.
 
@@ -34,7 +35,10 @@ ELEMENTS = frozenset({"script", "foreignobject", "iframe", "frame", "embed", "ob
 """Elements that run or load something (local names, lower case)."""
 SCRIPT_SCHEMES = ("javascript", "vbscript", "livescript")
 _RASTER = re.compile(r"^\s*data:image/(png|jpeg|jpg|gif|webp);", re.IGNORECASE)
-_CSS_URL = re.compile(r"@import|url\(\s*(['\"]?)\s*(?!#)([^)'\"]*)\1\s*\)", re.IGNORECASE)
+_CSS_LOAD = re.compile(r"@import|\\\S{0,8}|\b(?:-webkit-)?(?:image-set|image|src)\(|url\(\s*(['\"]?)\s*(?!#)([^)'\"]*)\1\s*\)",
+                       re.IGNORECASE)
+"""What in a style can load something: ``@import``, ``url()`` of anything but ``#…`` (checked further),
+``image-set()`` and the like, and any escape (``\\75 rl(`` is ``url(`` to a browser)."""
 LARGEST = 20 * 1024 * 1024
 """The largest SVG read (bytes); a picture beyond it is refused."""
 
@@ -123,8 +127,8 @@ class _Scan:
             self.style.append(data)
 
     def css(self, text: str) -> None:
-        for m in _CSS_URL.finditer(text):
-            if m.group(0).lower() == "@import" or not _RASTER.match(m.group(2)):
+        for m in _CSS_LOAD.finditer(text):
+            if m.group(2) is None or not _RASTER.match(m.group(2)):
                 self.refuse(f"a style that loads '{_shown(m.group(0))}'")
 
 

@@ -414,6 +414,12 @@ def test_a_link_defined_in_one_field_and_used_in_another_is_refused_where_it_is_
         "sops/organization.yml if every author of the project is trusted"]
 
 
+def test_the_fix_for_an_open_fence_names_its_marks() -> None:
+    assert findings("~~~~ python\nx = 1")[0].message("sops/organization.yml") == (
+        "the code fence '~~~~ python' is not closed: end the code with a line of ~~~~ "
+        "(an open fence would pair with one of another field on the page)")
+
+
 def test_a_fence_left_open_in_one_field_is_refused(base_project: Path) -> None:
     # alone, each field is harmless; on the page, the first fence pairs with the second's and the script is live
     task = base_project / "sops/tasks/send-invoices.yml"
@@ -503,6 +509,10 @@ SVG = '<svg xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/19
      "carries a <foreignObject> element (line 1)"),
     ("<style>@import url(https://evil.example/x.css);</style>", "carries a style that loads '@import' (line 1)"),
     ('<rect style="fill: url(https://evil.example/x)"/>', "carries a style that loads 'url(https://evil.example/x)' (line 1)"),
+    (r"<style>@\69mport 'https://evil.example/x.css';</style>", r"carries a style that loads '\69mport' (line 1)"),
+    (r'<rect style="fill: \75 rl(https://evil.example/x)"/>', r"carries a style that loads '\75' (line 1)"),
+    ("<style>svg { background: image-set('https://evil.example/x.png' 1x) }</style>",
+     "carries a style that loads 'image-set(' (line 1)"),
     ('<animate attributeName="href" values="javascript:alert(1)"/>', "carries a reference to 'javascript:alert(1)' (line 1)"),
     ('<iframe xmlns="http://www.w3.org/1999/xhtml" src="https://x.example"/>', "carries a <iframe> element (line 1)"),
 ])
