@@ -21,16 +21,16 @@ those rounded amounts, so a total always equals the sum of the rows shown.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, timedelta
+import functools
+from datetime import date
 from decimal import Decimal
 from fractions import Fraction
-import functools
 from functools import cached_property
 from pathlib import Path
 from typing import Any, Iterable, Literal, Optional
 
 from .errors import Problem
-from .model import Organization, Phase, Rate, Role, Task
+from .model import Organization, Phase, Rate, Role, Task, days_after
 from .yamlsource import Document
 
 RUNS_PER_WEEK: dict[str, Fraction] = {
@@ -275,7 +275,7 @@ class TaskEntry(Entry):
             return "never"
         if due < today:
             return "overdue"
-        if due <= today + timedelta(days=soon):
+        if due <= days_after(today, soon):
             return "due-soon"
         return "current"
 

@@ -22,7 +22,7 @@ from .console import say, show_problem
 from .errors import Problem, SopgenError, summary
 from .history import attach, read_history, reference_time
 from .loader import find_config, load, slugify
-from .model import ID_PATTERN, KINDS
+from .model import ID_PATTERN, KINDS, taken_id
 from .schema import SCHEMA_DIR, schema_ref, schema_text, write_schemas
 from .validate import REVIEW_OVERDUE, errors_in, validate
 
@@ -174,6 +174,9 @@ def _write_new(root: Path, kind: str, ident: str, force: bool, context: dict[str
         raise click.BadParameter(
             f"'{ident}' is not a valid id: use lower-case letters, digits and hyphens"
             + (f", e.g. '{suggestion}'" if suggestion else ""), param_hint="ID")
+    taken = taken_id(kind, ident)
+    if taken is not None:
+        raise click.BadParameter(f"{taken[0]}: choose another, e.g. '{taken[1]}'", param_hint="ID")
     sops = root / "sops"
     target = sops / f"{kind}s" / f"{ident}.yml"
     if target.exists() and not force:
@@ -427,12 +430,14 @@ def init(directory: str, name: Optional[str]) -> None:
 
 def _within(value: str) -> int:
     """``30d``, ``30 days``, ``2 weeks``, ``1 month`` → days."""
-    from .model import Duration
+    from .model import Duration, DurationTooLong
 
     text = re.sub(r"^(\d+)\s*d$", r"\1 days", value.strip())
     text = re.sub(r"^(\d+)\s*w$", r"\1 weeks", text)
     try:
         duration = Duration.parse(text)
+    except DurationTooLong as exc:
+        raise click.BadParameter(str(exc), param_hint="--within") from None
     except ValueError:
         raise click.BadParameter(f"'{value}' is not a length of time: write e.g. 30d, 2 weeks, 1 month",
                                  param_hint="--within") from None
@@ -455,8 +460,7 @@ def review(config_file: Optional[str], within: str, check: bool, today_: Any) ->
     An SOP is due for review at its `reviewed` date plus `review_every` (its
     own, or the organization's). Retired SOPs are left out.
     """
-    from datetime import timedelta
-
+    from .model import days_after
     from .render import review_groups
 
     days = _within(within)
@@ -464,7 +468,7 @@ def review(config_file: Optional[str], within: str, check: bool, today_: Any) ->
     _config, catalog, problems = _load_checked(config_file)
     _stop_on_errors(problems)
     groups = review_groups(catalog, today, soon=days)
-    titles = {"overdue": "Overdue", "due-soon": f"Due by {today + timedelta(days=days):%Y-%m-%d}",
+    titles = {"overdue": "Overdue", "due-soon": f"Due by {days_after(today, days):%Y-%m-%d}",
               "never": "Never reviewed"}
     for key in titles:
         tasks = groups[key]

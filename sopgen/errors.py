@@ -86,6 +86,10 @@ def plural(n: int, word: str) -> str:
     return f"{n:,} {word}" if n == 1 else f"{n:,} {word}s"
 
 
+class BadEnvironment(SopgenError):
+    """An environment variable sopgen reads holds a value it cannot use (``SOURCE_DATE_EPOCH=abc``)."""
+
+
 class TemplateFailed(SopgenError):
     """A template could not be rendered: ``templates/sop.md.j2:12: 'x' is undefined``."""
 

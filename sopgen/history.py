@@ -16,6 +16,7 @@ from datetime import datetime, timezone
 from pathlib import Path, PurePosixPath
 from typing import Iterator, Optional
 
+from .errors import BadEnvironment
 from .git import GitUnavailable, git
 
 
@@ -252,18 +253,37 @@ def reference_time(history: Optional[History] = None) -> datetime:
     """
     if history is not None and history.made_at is not None:
         return history.made_at
-    import os
-
-    epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
-    if epoch.isdigit():
-        made_at = datetime.fromtimestamp(int(epoch), timezone.utc)
-    elif history is not None and history.head_time is not None:
+    made_at = source_date_epoch()
+    if made_at is None and history is not None and history.head_time is not None:
         made_at = history.head_time
-    else:
+    if made_at is None:
         made_at = datetime.now().astimezone()
     if history is not None:
         history.made_at = made_at
     return made_at
+
+
+LATEST_EPOCH = 2**32 - 1
+"""2106-02-07 06:28:15 UTC: gzip headers (MkDocs' sitemap.xml.gz) hold the time in 32 bits."""
+
+
+def source_date_epoch() -> Optional[datetime]:
+    """The time SOURCE_DATE_EPOCH names, ``None`` when it is unset or empty.
+
+    It must be a whole number of seconds since 1970 (reproducible-builds.org's
+    specification), within the calendar: MkDocs reads it too, and would fail on
+    anything else with an error of its own.
+    """
+    import os
+
+    value = os.environ.get("SOURCE_DATE_EPOCH")
+    if value is None or not value.strip():
+        return None
+    text = value.strip()
+    if not (text.isascii() and text.isdigit() and len(text) <= 12 and int(text) <= LATEST_EPOCH):
+        raise BadEnvironment(f"SOURCE_DATE_EPOCH is '{value}', which is not a time: set it to a whole number of "
+                             f"seconds since 1970-01-01 UTC, from 0 to {LATEST_EPOCH}, or unset it")
+    return datetime.fromtimestamp(int(text), timezone.utc)
 
 
 def attach(catalog, history: History) -> None:  # noqa: ANN001 - Catalog, kept import-free

@@ -22,7 +22,7 @@ from pydantic import BaseModel, ValidationError
 
 from .catalog import Catalog, RoleEntry, Source, TaskEntry
 from .errors import Problem, ProjectNotFound
-from .model import ID_PATTERN, Organization, Role, Task, model_at
+from .model import ID_PATTERN, Organization, Role, Task, model_at, taken_id
 from .yamlsource import Document, load_bytes, load_file, read_bytes
 
 CONFIG_NAMES = ("mkdocs.yml", "mkdocs.yaml")
@@ -105,6 +105,12 @@ def _load(project_dir: Path, sops_dir: str, cache: Optional[ReadCache]) -> Catal
                     f"'{file.name}' is not a valid id: name files in lower-case letters, digits and "
                     f"hyphens, e.g. '{slugify(ident) or 'my-id'}{file.suffix}'",
                 ))
+                continue
+            taken = taken_id(folder[:-1], ident)
+            if taken is not None:
+                catalog.problems.append(Problem(source.rel, 1, 1, "", f"{taken[0]}: rename the file, e.g. "
+                                                f"'{taken[1]}{file.suffix}' (and the references to it)"))
+                catalog.broken.add((folder, ident))  # references to it are not reported again
                 continue
             clash = seen.get((folder, ident.lower()))
             if clash is not None:

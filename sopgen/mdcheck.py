@@ -16,6 +16,16 @@ logged in to other intranet pages, so by default a Markdown field (FORMAT.md's
   pymdownx.snippets, they would paste any file of the project into the page,
   even inside code blocks, so they are found in the text itself.
 
+A page assembles many fields into one Markdown document, so a field must not
+leave behind what another field could use there:
+
+* a link reference definition (``[portal]: javascript:…``) with an address of a
+  scheme not in :data:`SAFE_SCHEMES`, used or not in its own field: another
+  field of the page (``[the portal][portal]``) would link to it;
+* a code fence left open: alone it shows as text, but on the page it pairs with
+  a fence of the next field, and what that field wrote inside its code block
+  (``<script>``) would come out as HTML.
+
 A project whose authors are all trusted opts out with ``allow_html: true`` in
 ``organization.yml``.
 
@@ -75,14 +85,19 @@ class Finding:
                     f"{', '.join(SAFE_ATTRIBUTES[1:])}): remove {'them' if many else 'it'}, {fix}")
         if self.kind == "include":
             return f"the file include {what} is not allowed in Markdown: copy the text in, {fix}"
+        if self.kind == "fence":
+            marks = re.match(r"`+|~+", self.shown[0]).group(0)  # type: ignore[union-attr] - a fence starts so
+            return (f"the code fence {what} is not closed: end the code with a line of {marks} "
+                    "(an open fence would pair with one of another field on the page)")
         return (f"the address{'es' if many else ''} {what} {verb} not allowed in a link or image: use http(s), "
                 f"mailto: or tel: addresses or relative ones, {fix}")
 
 
 def findings(text: str) -> list[Finding]:
     """What ``text`` (a Markdown field) may not carry, one :class:`Finding` per kind; empty when it is fine."""
-    # only '<' starts HTML, only '{' attributes, and a link with a scheme needs '[' and ':'
-    if "<" not in text and "{" not in text and not ("[" in text and ":" in text):
+    # only '<' starts HTML, only '{' attributes, a link with a scheme needs '[' and ':', a fence '```' or '~~~'
+    if "<" not in text and "{" not in text and not ("[" in text and ":" in text) \
+            and "```" not in text and "~~~" not in text:
         return []
     # Markdown depends on where the text lands: the templates show a field as blocks, and
     # joined on one line as a checklist item or a table cell, where an indented code block
@@ -92,6 +107,9 @@ def findings(text: str) -> list[Finding]:
     includes = [_shown(m.group(0)) for m in _SNIPPET.finditer(text)]
     if includes:
         by_kind["include"] = includes
+    fence = open_fence(text)
+    if fence is not None:
+        by_kind["fence"] = [_shown(fence)]
     for kind, shown in _by_kind(_audit(f"| {md_inline(text)} |\n| --- |")).items():
         by_kind.setdefault(kind, shown)
     return [Finding(kind, tuple(shown)) for kind, shown in by_kind.items()]
@@ -111,6 +129,9 @@ def _audit(text: str) -> tuple[tuple[str, str], ...]:
     md.reset()
     md.findings = []
     md.convert(text)
+    for address, _title in md.references.values():  # defined here, so usable by any field of the page
+        if scheme(address) not in ("", *SAFE_SCHEMES):
+            md.findings.append(("link", _shown(address)))
     return tuple(dict.fromkeys(md.findings))
 
 
@@ -184,6 +205,23 @@ class _Addresses(Treeprocessor):
                 address = elem.get(name)
                 if address is not None and scheme(address) not in ("", *SAFE_SCHEMES):
                     self.md.findings.append(("link", _shown(address)))
+
+
+_FENCE = re.compile(r"^[ \t]*((`{3,})[^`\n]*|(~{3,})[^\n]*)$", re.MULTILINE)
+
+
+def open_fence(text: str) -> str | None:
+    """The line of the code fence ``text`` leaves open, if one (fences pair as in pymdownx.superfences:
+    a fence closes with a line of at least as many of the same character and nothing else)."""
+    opened: str | None = None
+    for m in _FENCE.finditer(text):
+        marks = m.group(2) or m.group(3)
+        if opened is None:
+            opened = m.group(0)
+            need = marks
+        elif marks[0] == need[0] and len(marks) >= len(need) and m.group(1).rstrip() == marks:
+            opened = None
+    return opened.strip() if opened is not None else None
 
 
 _SNIPPET = re.compile(r"-+8<-+[^\n]*")

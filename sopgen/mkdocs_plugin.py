@@ -35,12 +35,13 @@ from mkdocs.structure.files import File, Files
 from . import outputs
 from .branding import brand
 from .catalog import Catalog
-from .errors import Problem, SopgenError, TemplateFailed, summary
+from .errors import BadEnvironment, Problem, SopgenError, TemplateFailed, summary
 from .printing import PAGE_SIZES, handbook_names, pdf_path
 from .loader import load
+from .pagecheck import neutralise
 from .render import ASSETS, EXTENSIONS, FEATURES, UNSEARCHED, Site, merge_nav, nav_title, render
 from .templating import bytecode_cache, environment
-from .history import attach, read_history, reference_time
+from .history import LATEST_EPOCH, attach, read_history, reference_time, source_date_epoch
 from .validate import REVIEW_OVERDUE, validate
 
 log = logging.getLogger("mkdocs.plugins.sopgen")
@@ -152,6 +153,10 @@ class SopgenPlugin(BasePlugin[SopgenConfig]):
             self.site_lock = contextlib.ExitStack()
             self.site_lock.enter_context(outputs.lock(Path(config.site_dir), echo=log.info))
         try:
+            source_date_epoch()  # MkDocs reads it too, and would fail on a bad one with an error of its own
+        except BadEnvironment as exc:
+            raise PluginError(f"sopgen: {exc}") from None
+        try:
             self._make_site(config, project)
             self.problems_shown = []
         except _Broken as exc:
@@ -218,9 +223,11 @@ class SopgenPlugin(BasePlugin[SopgenConfig]):
             del os.environ["SOURCE_DATE_EPOCH"]  # set for the last build by this plugin: HEAD may have moved
         made_at = reference_time(catalog.history)
         self.today = made_at.date()
-        if os.environ.get("SOURCE_DATE_EPOCH") is None:
+        if not os.environ.get("SOURCE_DATE_EPOCH", "").strip():
             # MkDocs dates the sitemap and the gzip header with it: the same commit, the same bytes
-            self.epoch = os.environ["SOURCE_DATE_EPOCH"] = str(int(made_at.timestamp()))
+            # (a commit of a machine whose clock was wrong may lie beyond what a gzip header holds)
+            stamp = min(max(int(made_at.timestamp()), 0), LATEST_EPOCH)
+            self.epoch = os.environ["SOURCE_DATE_EPOCH"] = str(stamp)
 
     def on_files(self, files: Files, config: MkDocsConfig) -> Files:
         assert self.site is not None
@@ -409,6 +416,20 @@ class SopgenPlugin(BasePlugin[SopgenConfig]):
             if generated.kind in UNSEARCHED:
                 page.meta["search"] = {"exclude": True}
         return markdown
+
+    def on_page_content(self, html: str, *, page: Any, config: MkDocsConfig, files: Files) -> str:
+        generated = self.site.pages.get(page.file.src_uri) if self.site else None
+        if generated is None or page.file.generated_by is None or self.catalog is None \
+                or self.catalog.organization.allow_html:
+            return html
+        # the last look: what the fields did together on this page (see pagecheck.py)
+        html, removed = neutralise(html)
+        if removed:
+            source = f" (from {generated.source.relative_to(self.project_dir(config)).as_posix()})" \
+                if generated.source else ""
+            log.warning(f"sopgen: {page.file.src_uri}{source}: removed from the page, as it could run script: "
+                        f"{', '.join(removed[:3])}{' …' if len(removed) > 3 else ''}; check its Markdown fields")
+        return html
 
     def on_pre_page(self, page: Any, *, config: MkDocsConfig, files: Files) -> Any:
         if self.progress_page is not None:

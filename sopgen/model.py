@@ -10,8 +10,9 @@ The models check the shape of one file. Checks that need the whole project
 
 from __future__ import annotations
 
+import calendar
 import functools
-
+import math
 import re
 from dataclasses import dataclass
 from fractions import Fraction
@@ -32,6 +33,20 @@ from .yamlsource import YamlFloat, YamlInt
 
 ID_PATTERN = r"^[a-z0-9]+(-[a-z0-9]+)*$"
 COLOR_PATTERN = r"^#[0-9a-fA-F]{6}$"
+TAKEN_IDS = {
+    "role": {"handbook": "/pdf/handbook.pdf, the PDF handbook of the whole business"},
+    "task": {"index": "/sops/, the address of the SOP folder itself (not /sops/index/)"},
+}
+"""Ids whose pages or PDFs would land on another generated address (README, "The site's addresses"):
+a role's PDF is /pdf/<role>.pdf, an SOP's page sops/<task>.md."""
+
+
+def taken_id(kind: str, ident: str) -> Optional[tuple[str, str]]:
+    """Why ``ident`` cannot be the id of a ``kind`` (role or task) and an id that can be, or ``None``."""
+    address = TAKEN_IDS[kind].get(ident)
+    if address is None:
+        return None
+    return f"the {kind} id '{ident}' would take the site's address {address}", f"{ident}-{kind}"
 
 
 def _as_text(value: Any) -> Any:
@@ -66,19 +81,36 @@ Id = Annotated[str, BeforeValidator(_as_text), WithJsonSchema({"type": "string",
 """A reference to a role or task: its file name without `.yml`."""
 
 
+LARGEST_NUMBER = 1_000_000_000
+"""The largest number a numeric field takes (rates, hours, minutes): sums and products of such
+numbers stay exact enough to show, and ``1e400`` (infinity to YAML) is refused."""
+
+
 def _not_bool(value: Any) -> Any:
     if isinstance(value, bool):
         raise ValueError(f"expected a number, got {str(value).lower()}")
     return value
 
 
-Number = Annotated[float, BeforeValidator(_not_bool)]
-NonNegative = Annotated[float, Field(ge=0), BeforeValidator(_not_bool)]
+def _number(value: Any) -> Any:
+    value = _not_bool(value)
+    if isinstance(value, (int, float)) and not math.isnan(value) and abs(value) > LARGEST_NUMBER:
+        shown = getattr(value, "raw", value)
+        if value < 0:
+            raise ValueError(f"the number {shown} is too small: at least {-LARGEST_NUMBER:,}")
+        raise ValueError(f"the number {shown} is too large: at most {LARGEST_NUMBER:,}")
+    return value
+
+
+Number = Annotated[float, BeforeValidator(_number)]
+NonNegative = Annotated[float, Field(ge=0), BeforeValidator(_number)]
 """A number at least 0. The bound comes before the validator so that the JSON Schema says
 ``minimum: 0`` (given on an optional field, pydantic would write a ``ge`` no validator knows)."""
-Index = Annotated[int, BeforeValidator(_not_bool)]
+Index = Annotated[int, BeforeValidator(_number)]
 
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+LATEST_DATE = date(9899, 12, 31)
+"""The latest date a field takes: a review up to 100 years later (LONGEST) still has a date."""
 
 
 def _date(value: Any) -> Any:
@@ -87,6 +119,9 @@ def _date(value: Any) -> Any:
         raise ValueError(f"'{value}' is not a date: write YYYY-MM-DD, e.g. 2026-01-15")
     if not isinstance(value, (str, date)):
         raise ValueError(f"expected a date YYYY-MM-DD, got {value!r}")
+    year = int(value.strip()[:4]) if isinstance(value, str) else value.year
+    if year > LATEST_DATE.year:
+        raise ValueError(f"'{value}' is too far ahead: write a date up to {LATEST_DATE:%Y-%m-%d}")
     return value
 
 
@@ -130,10 +165,15 @@ class Duration:
         if not m:
             raise ValueError(f"'{text}' is not a duration: {DURATION_HELP}")
         if m["h"] is not None:
-            return cls(text, minutes=round(float(m["h"]) * 60) + int(m["hm"] or 0))
+            minutes = float(m["h"]) * 60 + float(m["hm"] or 0)
+            _at_most(text, minutes / 60, "h")
+            return cls(text, minutes=round(minutes))
         if m["m"] is not None:
+            _at_most(text, float(m["m"]), "min")
             return cls(text, minutes=int(m["m"]))
-        n, unit = int(m["n"]), m["unit"].rstrip("s")
+        unit = m["unit"].rstrip("s")
+        _at_most(text, float(m["n"]), unit + "s")
+        n = int(m["n"])
         if unit == "day":
             return cls(text, days=n)
         if unit == "week":
@@ -160,16 +200,38 @@ class Duration:
         if self.months:
             month0 = start.month - 1 + self.months
             year, month = start.year + month0 // 12, month0 % 12 + 1
-            for day in range(start.day, 27, -1):
-                try:
-                    return date(year, month, day)
-                except ValueError:
-                    continue
-            return date(year, month, min(start.day, 28))
-        return start + timedelta(days=self.days or max(1, -(-self.minutes // (24 * 60))))
+            if year > date.max.year:
+                return date.max
+            day = min(start.day, calendar.monthrange(year, month)[1])
+            return date(year, month, day)
+        return days_after(start, self.days or max(1, -(-self.minutes // (24 * 60))))
 
     def __str__(self) -> str:
         return self.text.strip()
+
+
+LONGEST = {"months": 1200, "weeks": 5218, "days": 36_525, "h": 876_600, "min": 52_596_000}
+"""The longest duration in each unit, 100 years: a review interval (or a task) beyond it is a typo,
+and dates moved by it stay within the calendar (see LATEST_DATE)."""
+
+
+class DurationTooLong(ValueError):
+    """A duration beyond LONGEST."""
+
+
+def _at_most(text: str, amount: float, unit: str) -> None:
+    if amount > LONGEST[unit]:
+        shown = text.strip() if len(text.strip()) <= 40 else text.strip()[:37] + "..."
+        raise DurationTooLong(f"'{shown}' is too long: at most {LONGEST[unit]:,} {unit} (100 years)")
+
+
+def days_after(start: date, days: int) -> date:
+    """``start`` plus ``days``, or the last date of the calendar when that is beyond it
+    (``--today 9999-12-31`` and due-soon windows must not overflow)."""
+    try:
+        return start + timedelta(days=days)
+    except OverflowError:
+        return date.max
 
 
 def _duration(value: Any) -> Any:

@@ -23,6 +23,7 @@ from markupsafe import Markup
 from .branding import Brand, brand
 from .catalog import Catalog, RoleEntry, TaskEntry
 from .ordering import learning_order
+from .pagecheck import neutralise
 from .render import (
     EXTENSIONS,
     REFERENCE,
@@ -119,6 +120,11 @@ def handbook_html(
         for path, _title in REFERENCE.values():
             included[path] = path[:-3]
 
+    def to_html(text: str, level: int, prefix: str) -> str:
+        html = convert(text, baselevel=level, prefix=prefix)
+        # as on the site's pages (see pagecheck.py)
+        return html if catalog.organization.allow_html else neutralise(html)[0]
+
     def link(target: Any) -> str:
         path = path_of(target)
         if path.startswith("assets/sops/"):
@@ -128,8 +134,7 @@ def handbook_html(
     def chapter(template: str, anchor: str, title: str, level: int, kind: str, **extra: Any) -> Chapter:
         values = dict(shared, page_path="", page_title=title, link=link, pdf=True, pdfs={}, **extra)
         text = render_template(env, template, values, root=catalog.root, what=f"PDF chapter {title}")
-        html = convert(text, baselevel=level, prefix=anchor)
-        return Chapter(anchor, title, level, html, kind)
+        return Chapter(anchor, title, level, to_html(text, level, anchor), kind)
 
     def role_chapters(r: RoleEntry, *, nested: bool) -> list[Chapter]:
         """The manual heads the role's part; in the whole handbook the rest nests under it."""
@@ -162,7 +167,7 @@ def handbook_html(
                                 reviews=review_groups(catalog, today)))
         title = "Operations handbook"
 
-    env.filters["markdown"] = lambda text: Markup(convert(str(text or ""), baselevel=3, prefix="md"))
+    env.filters["markdown"] = lambda text: Markup(to_html(str(text or ""), 3, "md"))
     html = render_template(
         env, "pdf/handbook.html.j2",
         dict(shared, title=title, role=role, chapters=chapters, version=version, page_size=page_size,

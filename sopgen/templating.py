@@ -8,16 +8,18 @@ override can extend it::
 
 Templates produce Markdown (or YAML for starter files). SOP text is data: it
 is passed in as values and never compiled as a template, so a ``{{ x }}`` in
-a step prints as written.
+a step prints as written. Templates run in Jinja's immutable sandbox: what a
+project's override can do is read its context, never run Python.
 """
 
 from __future__ import annotations
 
 import os
-from pathlib import Path
+from pathlib import Path, PurePath
 from typing import Any, Callable, Optional
 
 import jinja2
+from jinja2.sandbox import ImmutableSandboxedEnvironment
 
 from .filters import FILTERS
 
@@ -67,6 +69,21 @@ class _ProjectLoader(jinja2.FileSystemLoader):
         return source, filename, uptodate
 
 
+PURE_PATH = frozenset({"name", "stem", "suffix", "suffixes", "parts", "parent", "parents", "anchor", "as_posix",
+                       "relative_to", "is_relative_to", "with_name", "with_suffix", "with_stem", "joinpath", "match"})
+"""What a template may use of a path (``task.source.file``): its parts, never what reads or writes the disk."""
+
+
+class _Sandbox(ImmutableSandboxedEnvironment):
+    """Jinja's immutable sandbox, which also keeps a template off the disk: the context holds paths,
+    and a path's own methods (``read_text``, ``write_text``, ``open``) would read or write any file."""
+
+    def is_safe_attribute(self, obj: Any, attr: str, value: Any) -> bool:
+        if isinstance(obj, PurePath) and attr not in PURE_PATH:
+            return False
+        return super().is_safe_attribute(obj, attr, value)
+
+
 def environment(project_dir: Optional[Path] = None, *, filters: Optional[dict[str, Callable[..., Any]]] = None) -> jinja2.Environment:
     """The Jinja environment for a project (``None``: the defaults only)."""
     defaults = jinja2.FileSystemLoader(default_templates())
@@ -74,7 +91,10 @@ def environment(project_dir: Optional[Path] = None, *, filters: Optional[dict[st
     if project_dir is not None and (project_dir / "templates").is_dir():
         loaders.append(_ProjectLoader(project_dir / "templates"))
     loaders += [jinja2.PrefixLoader({"default": defaults}, delimiter=":"), defaults]
-    env = jinja2.Environment(
+    # the sandbox: a template reads the values it is given and calls their public methods, but
+    # cannot climb to Python itself (`cycler.__init__.__globals__.os`) nor change those values; a
+    # project's templates/ is then no more powerful than its YAML
+    env = _Sandbox(
         loader=jinja2.ChoiceLoader(loaders),
         undefined=jinja2.StrictUndefined,
         keep_trailing_newline=True,

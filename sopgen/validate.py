@@ -16,6 +16,7 @@ from .catalog import Catalog, Entry, RoleEntry, TaskEntry
 from .errors import Problem
 from .mdcheck import findings
 from .model import Step, markdown_values
+from .svgcheck import svg_problem
 from .yamlsource import Loc
 
 REVIEW_OVERDUE = "review-overdue"
@@ -69,7 +70,7 @@ def _organization(catalog: Catalog) -> Iterator[Problem]:
     if catalog.organization_source and org.review_every.minutes:
         yield catalog.organization_source.doc.problem(("review_every",), _too_short(org.review_every))
     if catalog.organization_source and org.logo:
-        problem = image_problem(catalog.sops, org.logo)
+        problem = _image_problem(catalog, org.logo)
         if problem:
             yield catalog.organization_source.doc.problem(("logo",), problem)
 
@@ -139,10 +140,24 @@ def _images(catalog: Catalog, task: TaskEntry, steps: list[Step], loc: Loc) -> I
     for i, step in enumerate(steps):
         here = loc + (i,)
         if step.image:
-            problem = image_problem(catalog.sops, step.image)
+            problem = _image_problem(catalog, step.image)
             if problem:
                 yield doc.problem(here + ("image",), problem)
         yield from _images(catalog, task, step.steps, here + ("steps",))
+
+
+def _image_problem(catalog: Catalog, image: str) -> Optional[str]:
+    """Why ``image`` cannot be shown on the site: its path, or what an SVG carries (unless HTML is allowed)."""
+    problem = image_problem(catalog.sops, image)
+    if problem is None and image.lower().endswith(".svg") and not catalog.organization.allow_html:
+        found = svg_problem(catalog.sops / image)
+        if found is not None and found.startswith("carries"):
+            problem = (f"'{image}' {found}: a picture of the site may not run script or load anything from "
+                       "elsewhere; remove it from the SVG, save the picture again without scripts and links, "
+                       "or use a PNG")
+        elif found is not None:
+            problem = f"'{image}' {found}: save the picture again as SVG, or use a PNG"
+    return problem
 
 
 def image_problem(sops: Path, image: str) -> Optional[str]:

@@ -650,3 +650,55 @@ def test_serve_shows_why_a_save_did_not_build(browser: object, tmp_path: Path) -
         context.close()
         proc.terminate()
         proc.wait(timeout=10)
+
+
+@pytest.fixture(scope="module")
+def unchecked_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
+    """A project whose Markdown fields carry script that the field checks would refuse, built with
+    those checks turned off: what is left to stop it is the last look at each page (pagecheck.py)."""
+    from conftest import BASE, build_tree, run
+
+    project = tmp_path_factory.mktemp("unchecked") / "project"
+    shutil.copytree(BASE, project)
+    build_tree(project, {"sops/tasks/send-invoices.yml": """
+        title: Send client invoices
+        role: bookkeeper
+        purpose: "Clients pay on time.\\n\\n[portal]: javascript:alert(1)"
+        frequency: weekly
+        steps:
+          - do: "Open [the portal][portal] and <a href='jav&#x61;script:alert(2)'>the other one</a>."
+            tip: "<script>alert(3)</script> <img src=x onerror=alert(4)> <svg onload=alert(5)></svg>"
+          - do: "Send them <b onmouseover=alert(6)>now</b>."
+        done_when: ["[Done](JaVaScRiPt:alert(7))"]
+    """})
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr("sopgen.validate.findings", lambda text: [])
+        result = run(project, "build", "--no-pdf")
+    assert result.exit_code == 0, result.output
+    server = serve(project / "site")
+    try:
+        yield server
+    finally:
+        server.stop()
+
+
+def test_script_the_field_checks_missed_never_runs(browser: object, unchecked_site: Server) -> None:
+    tab = open_tab(browser, unchecked_site)
+    dialogs: list[str] = []
+    tab.page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
+    try:
+        for address in ("/sops/send-invoices/", "/roles/bookkeeper/checklists/", "/roles/bookkeeper/onboarding/"):
+            tab.page.goto(unchecked_site.url(address))
+            tab.page.wait_for_load_state("load")
+            assert tab.page.locator("article script").count() == 0, address
+            assert tab.page.evaluate("""() => [...document.querySelectorAll('article *')].filter(el =>
+                [...el.attributes].some(a => a.name.startsWith('on'))).length""") == 0, address
+            assert tab.page.locator("a[href^='javascript' i], a[href*='script:' i]").count() == 0, address
+            for link in tab.page.locator("article a:not([href])").all():
+                link.click()
+            tab.page.wait_for_timeout(200)
+        tab.page.goto(unchecked_site.url("/sops/send-invoices/"))
+        assert "the portal" in tab.page.locator("article").inner_text()
+        assert dialogs == []
+    finally:
+        tab.context.close()

@@ -247,3 +247,18 @@ def test_pages_not_rebuilt_show_the_navigation_as_it_is_now(server) -> None:
                and "../reconcile-bank/" not in (fetch(f"{base}/sops/chase-payments/") or "../reconcile-bank/"),
                "no page links to the deleted SOP")
     assert 'href="../../../sops/chase-payments/"' in (fetch(onboarding) or "")
+
+@pytest.mark.parametrize("edit", ["reviewed: 9999-12-01", "reviewed: 2026-01-01\nreview_every: 3000000 days"])
+def test_a_date_beyond_the_calendar_shows_in_the_box_and_keeps_the_last_good_build(server, edit: str) -> None:
+    project, base, proc, log = server
+    page = f"{base}/sops/send-invoices/"
+    wait_for(page, "Send client invoices")
+    task = project / "sops/tasks/send-invoices.yml"
+    task.write_text(task.read_text().replace("reviewed: 2099-01-01", edit))
+    status = json.loads(wait_for(f"{base}/sopgen-status.json", "send-invoices.yml"))
+    assert len(status["problems"]) == 1 and ("too far ahead" in status["problems"][0]
+                                             or "too long" in status["problems"][0]), status
+    assert "Send client invoices" in (fetch(page) or "")
+    assert proc.poll() is None
+    log.seek(0)
+    assert "Traceback" not in log.read()
