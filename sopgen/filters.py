@@ -8,6 +8,7 @@ break a table. Markdown fields go through ``md``, which keeps them Markdown.
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -131,16 +132,7 @@ class Money:
     locale: str = "en"
 
     def one(self, amount: Decimal) -> str:
-        from babel.numbers import format_currency, get_currency_symbol
-
-        sign = "−" if amount < 0 else ""
-        whole = amount == amount.to_integral_value()
-        symbol = get_currency_symbol(self.currency, locale=self.locale)
-        space = "\u00a0" if symbol[-1:].isalpha() else ""  # CLDR's currency spacing: CHF 1,000
-        places = 0 if whole else max(minor_digits(self.currency), -int(amount.as_tuple().exponent))
-        pattern = f"¤{space}#,##0" + (f".{'0' * places}" if places else "")
-        return sign + format_currency(abs(amount), self.currency, format=pattern, locale=self.locale,
-                                      currency_digits=False)
+        return _money(str(amount), self.currency, self.locale)  # str: 12.5 and 12.50 are equal Decimals
 
     def __call__(self, value: Optional[Range], *, per: int = 1) -> str:
         if value is None:
@@ -148,6 +140,21 @@ class Money:
         value = value * per
         low, high = self.one(value.low), self.one(value.high)
         return low if value.exact or low == high else f"{low}–{high}"
+
+
+@functools.lru_cache(maxsize=4096)
+def _money(written: str, currency: str, locale: str) -> str:
+    """One amount, formatted (a site shows the same few amounts on many pages: Babel runs once each)."""
+    from babel.numbers import format_currency, get_currency_symbol
+
+    amount = Decimal(written)
+    sign = "−" if amount < 0 else ""
+    whole = amount == amount.to_integral_value()
+    symbol = get_currency_symbol(currency, locale=locale)
+    space = "\u00a0" if symbol[-1:].isalpha() else ""  # CLDR's currency spacing: CHF 1,000
+    places = 0 if whole else max(minor_digits(currency), -int(amount.as_tuple().exponent))
+    pattern = f"¤{space}#,##0" + (f".{'0' * places}" if places else "")
+    return sign + format_currency(abs(amount), currency, format=pattern, locale=locale, currency_digits=False)
 
 
 def plural(count: int, word: str, words: Optional[str] = None) -> str:
