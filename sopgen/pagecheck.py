@@ -6,8 +6,9 @@ though, is many fields in one Markdown document, and Markdown has more ways
 to join them than a check of fields can promise to foresee. So, unless the
 project sets ``allow_html``, the HTML of every generated page goes through
 :func:`neutralise` before it is written: elements that run or load script
-are shown as text, and attributes that do (``on*``, ``style``, an address of
-a scheme other than http(s), mailto: or tel:) are taken out. What it removes
+are shown as text, and attributes that do (``on*``, an address of a scheme
+other than http(s), mailto: or tel:) are taken out; ``style`` stays, as tables
+align their columns with it (validation refuses it in fields). What it removes
 is reported, since it means a check of the fields missed something.
 
 Python's own HTML parser reads the page; a page with nothing suspect (the

@@ -78,7 +78,21 @@ class _Sandbox(ImmutableSandboxedEnvironment):
     """Jinja's immutable sandbox, which also keeps a template off the disk: the context holds paths,
     and a path's own methods (``read_text``, ``write_text``, ``open``) would read or write any file."""
 
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._decided: dict[tuple[type, str, type], bool] = {}
+
     def is_safe_attribute(self, obj: Any, attr: str, value: Any) -> bool:
+        # Jinja's rules (and ours) look only at the object's type and the attribute's name (the
+        # value's type too, in case a later Jinja does), so each is decided once: a site reads
+        # the same few attributes of the same few types tens of thousands of times
+        key = (type(obj), attr, type(value))
+        decided = self._decided.get(key)
+        if decided is None:
+            decided = self._decided[key] = self._decide(obj, attr, value)
+        return decided
+
+    def _decide(self, obj: Any, attr: str, value: Any) -> bool:
         if isinstance(obj, PurePath) and attr not in PURE_PATH:
             return False
         return super().is_safe_attribute(obj, attr, value)
