@@ -194,19 +194,27 @@ def test_a_rename_on_a_branch_merged_into_main(tmp_path: Path) -> None:
 
 # -- submodules -----------------------------------------------------------------------------
 
-def test_sources_in_a_submodule_keep_their_history(tmp_path: Path) -> None:
+def sops_submodule(tmp_path: Path, *, added: str, edited: str = "") -> Path:
+    """A project whose sops/ is a submodule: its first commit of 2026-01-05, then (given ``edited``,
+    a date) one editing the invoicing SOP, added to the project by a commit dated ``added``."""
     sources = tmp_path / "sources"
     shutil.copytree(BASE / "sops", sources)
     git(sources, "init", "-q", "-b", "main")
     commit(sources, "First procedures", date="2026-01-05T09:00:00+00:00")
-    edit(sources / "tasks/send-invoices.yml", "Send the invoices.", "Send the invoices today.")
-    commit(sources, "Invoices today", date="2026-02-01T09:00:00+00:00")
+    if edited:
+        edit(sources / "tasks/send-invoices.yml", "Send the invoices.", "Send the invoices today.")
+        commit(sources, "Invoices today", date=edited)
     root = tmp_path / "repo"
     root.mkdir()
     shutil.copy(BASE / "mkdocs.yml", root / "mkdocs.yml")
     git(root, "init", "-q", "-b", "main")
     git(root, "-c", "protocol.file.allow=always", "submodule", "add", "-q", str(sources), "sops")
-    commit(root, "Procedures from their own repository", date="2026-03-01T09:00:00+00:00")
+    commit(root, "Procedures from their own repository", date=added)
+    return root
+
+
+def test_sources_in_a_submodule_keep_their_history(tmp_path: Path) -> None:
+    root = sops_submodule(tmp_path, added="2026-03-01T09:00:00+00:00", edited="2026-02-01T09:00:00+00:00")
     history = read_history(root)
     assert history.of(TASK).version == 2
     assert history.of(TASK).effective.date() == date(2026, 2, 1)
@@ -380,16 +388,7 @@ def test_the_plugin_validates_on_the_builds_date(reviewed_early_2024: Path, tmp_
 def test_changes_since_a_tag_when_sops_is_a_submodule(tmp_path: Path) -> None:
     from sopgen.changes import catalog_at, describe_rev
 
-    sources = tmp_path / "sources"
-    shutil.copytree(BASE / "sops", sources)
-    git(sources, "init", "-q", "-b", "main")
-    commit(sources, "First procedures", date="2026-01-05T09:00:00+00:00")
-    root = tmp_path / "repo"
-    root.mkdir()
-    shutil.copy(BASE / "mkdocs.yml", root / "mkdocs.yml")
-    git(root, "init", "-q", "-b", "main")
-    git(root, "-c", "protocol.file.allow=always", "submodule", "add", "-q", str(sources), "sops")
-    commit(root, "Procedures from their own repository", date="2024-03-01T08:00:00+14:00")
+    root = sops_submodule(tmp_path, added="2024-03-01T08:00:00+14:00")
     git(root, "tag", "v1")
     edit(root / TASK, "Send the invoices.", "Send the invoices today.")
     git(root / "sops", "mv", "tasks/reconcile-bank.yml", "tasks/reconcile-bank-account.yml")
