@@ -9,7 +9,9 @@ written stay on ``entry.data``.
 The delegation arithmetic (FORMAT.md): weekly hours = runs per week ×
 duration, or ``hours_per_week``; the owner's cost = hours × the owner's rate;
 delegating = hours × the performer's rate (a range stays a range); value freed
-= the difference.
+= the difference. Work the owner would never do herself (``frees_owner: false`` on
+its role or task) counts its hours and its cost to delegate, and frees nothing:
+it has no owner's cost and no value freed.
 
 Money is exact: hours are fractions (a monthly task runs 12/52 times a week) and
 rates decimals, so ``12.50`` stays 12.50. Each task's weekly cost is rounded once,
@@ -198,6 +200,13 @@ class RoleEntry(Entry):
     def value_freed(self) -> Optional[Range]:
         return total(t.value_freed for t in self.active_tasks)
 
+    @cached_property
+    def frees_nothing(self) -> bool:
+        """Whether none of this role's work would free the owner (``frees_owner: false``)."""
+        if self.active_tasks:
+            return not any(t.frees_owner for t in self.active_tasks)
+        return not self.data.frees_owner
+
     def chain(self) -> list[RoleEntry]:
         """The reporting line upwards: this role's manager, theirs, and so on."""
         out: list[RoleEntry] = []
@@ -242,9 +251,17 @@ class TaskEntry(Entry):
         return self.role is not None and not self.role.is_owner
 
     @cached_property
+    def frees_owner(self) -> bool:
+        """Whether delegating it frees the owner's time: the task's ``frees_owner``, else its role's."""
+        if self.data.frees_owner is not None:
+            return self.data.frees_owner
+        return self.role.data.frees_owner if self.role is not None else True
+
+    @cached_property
     def owner_cost(self) -> Optional[Range]:
-        """What a week of this task costs when the owner does it herself."""
-        if self.owner is None or self.owner.rate is None:
+        """What a week of this task costs when the owner does it herself; nothing for work she
+        would never do (``frees_owner: false``)."""
+        if not self.frees_owner or self.owner is None or self.owner.rate is None:
             return None
         return self.owner.rate.cost(self.exact_hours, self.money_digits)
 
@@ -344,11 +361,38 @@ class Catalog:
         return [t for t in self.active_tasks if t.delegated]
 
     def delegation_totals(self) -> dict[str, Any]:
-        """Weekly hours, owner cost, delegate cost and value freed over every delegated task."""
-        tasks = self.delegated_tasks
+        """The delegated tasks in force, in three groups that never overlap, each with totals
+        that are the sums of its rows as shown.
+
+        ``weekly_hours``, ``owner_cost``, ``delegate_cost`` and ``value_freed`` are over the
+        tasks that free the owner and whose figures are known (``tasks``), so the value freed
+        is the owner's cost less the delegate's. ``not_freeing`` is the work the owner would
+        never do herself (``tasks``, ``weekly_hours``, ``delegate_cost``). ``unpriced`` are the
+        tasks left out of both for want of a rate, and ``unpriced_roles`` the roles (the owner
+        among them) whose ``rate`` is missing.
+        """
+        counted, not_freeing, unpriced = [], [], []
+        for task in self.delegated_tasks:
+            if task.frees_owner and task.value_freed is not None:
+                counted.append(task)
+            elif not task.frees_owner and task.delegate_cost is not None:
+                not_freeing.append(task)
+            else:
+                unpriced.append(task)
+        missing = {id(r): r for t in unpriced
+                   for r in ([self.owner] if t.frees_owner else []) + [t.role]
+                   if r is not None and r.rate is None}
         return {
-            "weekly_hours": sum(t.weekly_hours for t in tasks),
-            "owner_cost": total(t.owner_cost for t in tasks),
-            "delegate_cost": total(t.delegate_cost for t in tasks),
-            "value_freed": total(t.value_freed for t in tasks),
+            "tasks": counted,
+            "weekly_hours": sum(t.weekly_hours for t in counted),
+            "owner_cost": total(t.owner_cost for t in counted),
+            "delegate_cost": total(t.delegate_cost for t in counted),
+            "value_freed": total(t.value_freed for t in counted),
+            "not_freeing": {
+                "tasks": not_freeing,
+                "weekly_hours": sum(t.weekly_hours for t in not_freeing),
+                "delegate_cost": total(t.delegate_cost for t in not_freeing),
+            },
+            "unpriced": unpriced,
+            "unpriced_roles": sorted(missing.values(), key=lambda r: (not r.is_owner, r.title.lower(), r.id)),
         }

@@ -387,6 +387,9 @@ class Role(Model):
     training: Optional[Training] = Field(None, description="How the role is trained, and recordings to watch.")
     onboarding: list[Phase] = Field([], description="The onboarding plan, phase by phase.")
     benchmarks: list[Benchmark] = Field([], description="How success in the role is measured.")
+    frees_owner: StrictBool = Field(True, description=(
+        "false for work the owner would never do herself (a clinic's sterilising): its hours count, "
+        "but it frees none of the owner's time, so it adds no value freed; what it costs to delegate is still shown."))
 
 
 Status = Literal["draft", "active", "retired"]
@@ -415,6 +418,8 @@ class Task(Model):
     reviewed: Optional[DateField] = Field(None, description="Last time someone checked the SOP against reality: YYYY-MM-DD.")
     review_every: Optional[DurationField] = Field(None, description="How often to review it, overriding the organization's.")
     tags: list[Text] = Field([], description="Free-form labels for finding SOPs.")
+    frees_owner: Optional[StrictBool] = Field(None, description=(
+        "As for a role, for this task alone; by default its role's."))
 
 
 KINDS: dict[str, type[Model]] = {"organization": Organization, "role": Role, "task": Task}

@@ -552,3 +552,62 @@ def test_money_keeps_each_currencys_minor_units(tmp_path: Path) -> None:
     delegation = page(site, "delegation/")
     assert delegation.row("Task alpha")[1:6] == ["0.5 h", "¥8", "¥3", "¥5", "¥260"]
     assert delegation.row("Total")[2:5] == ["¥24", "¥9", "¥15"]
+
+
+# -- work the owner would never do: hours count, no money freed ------------------------------
+
+def _clinic(tmp_path: Path, **replace: str | None) -> Path:
+    """A dental clinic: the dentist at 320/h; sterilising and cleaning are work she would never do."""
+    files: dict[str, Any] = {
+        "sops/organization.yml": "name: Smile Clinic\nowner: dentist\n",
+        "sops/roles/owner.yml": None,
+        "sops/roles/bookkeeper.yml": None,
+        "sops/tasks/reconcile-bank.yml": None,
+        "sops/tasks/send-invoices.yml": None,
+        "sops/roles/dentist.yml": "title: Dentist\nsummary: Treats patients.\nrate: 320\n",
+        "sops/roles/assistant.yml": ("title: Dental assistant\nsummary: Assists.\nreports_to: dentist\n"
+                                     "rate: 25\nfrees_owner: false\n"),
+        "sops/roles/cleaner.yml": "title: Cleaner\nsummary: Cleans.\nreports_to: dentist\nrate: 15\nfrees_owner: false\n",
+        "sops/roles/receptionist.yml": "title: Receptionist\nsummary: Front desk.\nreports_to: dentist\nrate: 20\n",
+        "sops/tasks/sterilise.yml": ("title: Sterilise instruments\nrole: assistant\npurpose: P.\n"
+                                     "frequency: daily\nduration: 1h\nsteps: [{do: x}]\n"),
+        # the owner would order supplies herself: a task overrides its role
+        "sops/tasks/order-supplies.yml": ("title: Order supplies\nrole: assistant\npurpose: P.\nfrees_owner: true\n"
+                                          "frequency: weekly\nduration: 2h\nsteps: [{do: x}]\n"),
+        "sops/tasks/clean-surgery.yml": ("title: Clean the surgery\nrole: cleaner\npurpose: P.\n"
+                                         "frequency: daily\nduration: 30m\nsteps: [{do: x}]\n"),
+        "sops/tasks/answer-phone.yml": ("title: Answer the phone\nrole: receptionist\npurpose: P.\n"
+                                        "frequency: weekly\nduration: 5h\nsteps: [{do: x}]\n"),
+    }
+    files.update(replace)
+    project = tmp_path / "clinic"
+    shutil.copytree(BASE, project)
+    return build_tree(project, files)
+
+
+def test_work_the_owner_would_not_do_counts_hours_and_frees_nothing(tmp_path: Path) -> None:
+    site = _build(_clinic(tmp_path))
+    delegation = page(site, "delegation/")
+    # 5 h of sterilising at the dentist's 320 would claim $1,600 a week freed; it frees nothing
+    assert delegation.row("Sterilise instruments")[1:6] == [
+        "5 h", "—", "$125", "— (the owner would not do this)", "—"]
+    assert delegation.row("Order supplies")[1:6] == ["2 h", "$640", "$50", "$590", "$30,680"]
+    rows = delegation.rows
+    assistant_total = next(r for r in rows[rows.index(delegation.row("Order supplies")):] if r[0] == "Total")
+    assert assistant_total[1:5] == ["7 h", "$640", "$175", "$590"]  # each column the sum of its rows
+    # the headline counts only the work that frees the owner: 2 h + 5 h at 320, less 50 + 100
+    week = delegation.row("A week")
+    assert week[1:5] == ["7 h", "$2,240", "$150", "$2,090"]
+    text = delegation.plain
+    # 5 h sterilising ($125) and 2.5 h cleaning ($37.50 → $38) cost what they cost, apart
+    assert ("Besides, 7.5 h a week of work the owner would not do herself (2 tasks) costs $163 a week "
+            "to delegate ($8,476 a year). It frees nothing") in text
+    home = page(site, "")
+    assert "Delegating frees $2,090 of the owner's time a week" in home.plain
+    assert "Besides, 7.5 h a week of work the owner would not do herself costs $163 to delegate" in home.plain
+    assert home.row("Cleaner")[3:5] == ["2.5 h", "— (the owner would not do this)"]
+    assert home.row("Dental assistant")[3:5] == ["7 h", "$590"]
+    cleaner = page(site, "roles/cleaner/")
+    assert "Frees the owner: nothing (the owner would not do this work)" in cleaner.plain
+    assert "Rate: $15 an hour" in cleaner.plain
+    assert "Frees the owner: $590 a week" in page(site, "roles/assistant/").plain
