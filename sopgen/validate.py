@@ -75,6 +75,18 @@ def _organization(catalog: Catalog) -> Iterator[Problem]:
             yield catalog.organization_source.doc.problem(("logo",), problem)
 
 
+def _no_rate(catalog: Catalog, role: RoleEntry) -> Problem:
+    """A role without a rate leaves delegation figures unknown: the owner's, every task's."""
+    currency = catalog.organization.currency
+    if role.is_owner:
+        why = ("the owner's time has no value, so what delegating frees is unknown for every task; "
+               f"add 'rate: …' (what an hour of the owner's time is worth in {currency}, e.g. 'rate: 250')")
+    else:
+        why = ("what its work costs to delegate is unknown, so its tasks are left out of the delegation figures; "
+               f"add 'rate: …' (its hourly cost in {currency}, e.g. 'rate: 30' or 'rate: {{min: 25, max: 50}}')")
+    return role.source.doc.problem(("rate",), f"no rate: {why}", severity="warning", rule="no-rate")
+
+
 def _too_short(interval: object) -> str:
     return f"'{interval}' is too short for a review interval: use days, weeks or months"
 
@@ -90,6 +102,8 @@ def _role(catalog: Catalog, role: RoleEntry) -> Iterator[Problem]:
             yield from _ref(catalog, role, ("onboarding", i, "tasks", j), ident, "task")
     if data.rate and data.rate.min > data.rate.max:
         yield role.source.doc.problem(("rate",), f"min ({data.rate.min:g}) is more than max ({data.rate.max:g}); swap them")
+    if data.rate is None:
+        yield _no_rate(catalog, role)
     names = {}
     for i, tool in enumerate(data.tools):
         key = tool.name.strip().lower()

@@ -123,9 +123,14 @@ def test_new_role_and_task_validate(base_project: Path) -> None:
     assert result.exit_code == 0, result.output
     task_text = (base_project / "sops/tasks/triage-inbox.yml").read_text()
     assert 'title: "Triage: inbox"\n' in task_text
-    check = run(base_project, "validate", "--strict")
+    check = run(base_project, "validate")
     assert check.exit_code == 0, check.output
     assert "4 SOPs" not in check.output and "3 SOPs in 3 roles" in check.output
+    # the one thing left to fill in is the rate, which the scaffold cannot guess
+    strict = run(base_project, "validate", "--strict")
+    warnings = [line for line in strict.output.splitlines() if ": warning: " in line]
+    assert strict.exit_code == 1 and len(warnings) == 1, strict.output
+    assert warnings[0].startswith("sops/roles/virtual-assistant.yml:") and "no rate" in warnings[0]
 
 
 def test_new_refuses_to_overwrite(base_project: Path) -> None:

@@ -611,3 +611,48 @@ def test_work_the_owner_would_not_do_counts_hours_and_frees_nothing(tmp_path: Pa
     assert "Frees the owner: nothing (the owner would not do this work)" in cleaner.plain
     assert "Rate: $15 an hour" in cleaner.plain
     assert "Frees the owner: $590 a week" in page(site, "roles/assistant/").plain
+
+
+# -- a role without a rate: a warning, and headline figures that say what they leave out ------
+
+def test_a_role_without_a_rate_is_a_warning_located_at_its_file(tmp_path: Path) -> None:
+    project = _clinic(tmp_path, **{
+        "sops/roles/receptionist.yml": "title: Receptionist\nsummary: Front desk.\nreports_to: dentist\n"})
+    result = run(project, "validate")
+    assert result.exit_code == 0, result.output
+    assert ("sops/roles/receptionist.yml:1:1: warning: rate: no rate: what its work costs to delegate is unknown, "
+            "so its tasks are left out of the delegation figures; add 'rate: …' (its hourly cost in USD, "
+            "e.g. 'rate: 30' or 'rate: {min: 25, max: 50}')") in result.output
+    assert "dentist.yml" not in result.output and "assistant.yml" not in result.output
+    strict = run(project, "validate", "--strict")
+    assert strict.exit_code == 1 and "receptionist.yml" in strict.output
+
+
+def test_headline_figures_say_which_tasks_they_leave_out_for_want_of_a_rate(tmp_path: Path) -> None:
+    site = _build(_clinic(tmp_path, **{
+        "sops/roles/receptionist.yml": "title: Receptionist\nsummary: Front desk.\nreports_to: dentist\n"}))
+    delegation = page(site, "delegation/")
+    # only the supplies are counted: the phone has no delegate cost, so nothing it frees is known
+    assert delegation.row("A week")[1:5] == ["2 h", "$640", "$50", "$590"]
+    assert delegation.row("Answer the phone")[1:6] == ["5 h", "$1,600", "—", "—", "—"]
+    assert ("1 delegated task left out of these figures: no rate Receptionist has no rate, so what the work "
+            "costs is unknown. Add rate: to sops/roles/receptionist.yml to count it.") in delegation.plain
+    home = page(site, "")
+    assert "Delegating frees $590 of the owner's time a week" in home.plain
+    assert "1 delegated task without a rate is left out of these figures." in home.plain
+
+
+def test_an_owner_without_a_rate_leaves_every_figure_unknown_and_says_so(tmp_path: Path) -> None:
+    project = _clinic(tmp_path, **{"sops/roles/dentist.yml": "title: Dentist\nsummary: Treats patients.\n"})
+    result = run(project, "validate")
+    assert ("sops/roles/dentist.yml:1:1: warning: rate: no rate: the owner's time has no value, so what "
+            "delegating frees is unknown for every task; add 'rate: …'") in result.output
+    site = _build(project)
+    home = page(site, "")
+    assert "Delegating frees" not in home.plain
+    assert "What delegating frees is unknown: a rate is missing Dentist has no rate." in home.plain
+    delegation = page(site, "delegation/")
+    assert "2 delegated tasks left out of these figures: no rate Dentist has no rate" in delegation.plain
+    assert not [r for r in delegation.rows if r[0] == "A week"]
+    # the work the owner would not do needs no owner's rate: it is still counted
+    assert "Besides, 7.5 h a week of work the owner would not do herself (2 tasks) costs $163" in delegation.plain
