@@ -142,6 +142,17 @@ class Money:
         return low if value.exact or low == high else f"{low}–{high}"
 
 
+class Withheld(Money):
+    """``money`` for pages and handbooks when ``publish_money`` is false: every amount is "—",
+    so that even a template that forgets to ask shows no figure."""
+
+    def one(self, amount: Decimal) -> str:
+        return "—"
+
+    def __call__(self, value: Optional[Range], *, per: int = 1) -> str:
+        return "—"
+
+
 @functools.lru_cache(maxsize=4096)
 def _money(written: str, currency: str, locale: str) -> str:
     """One amount, formatted (a site shows the same few amounts on many pages: Babel runs once each)."""

@@ -367,6 +367,10 @@ class Organization(Model):
     review_every: DurationField = Field(Duration.parse("6 months"), description="How often every SOP should be checked against reality, unless a task says otherwise.")
     logo: Optional[Text] = Field(None, description="The business's logo, as a path under sops/: \"media/logo.svg\"; shown in the site's header and on PDF covers.")
     color: Optional[Text] = Field(None, pattern=COLOR_PATTERN, description="The brand's main colour, as #RRGGBB: the site's header bar, the PDFs' headings and cover.")
+    publish_money: StrictBool = Field(True, description=(
+        "false keeps pay and money off everything handed to staff: no rates, no delegation page and no "
+        "figure of value freed on the site or in its PDF handbooks; the owner gets them in her private report "
+        "(sopgen report)."))
     allow_html: StrictBool = Field(False, description=(
         "Let Markdown fields carry raw HTML, attributes set with {...} and links of any scheme (javascript:, data:). "
         "Off by default, so that a contributor's file cannot put script into pages that staff open; "

@@ -26,7 +26,7 @@ from .ordering import learning_order
 from .pagecheck import neutralise
 from .render import (
     EXTENSIONS,
-    REFERENCE,
+    reference_pages,
     _checklist_groups,
     _phases,
     render_template,
@@ -117,7 +117,7 @@ def handbook_html(
     for r in roles:
         plan(r)
     if role is None:
-        for path, _title in REFERENCE.values():
+        for path, _title in reference_pages(catalog).values():
             included[path] = path[:-3]
 
     def to_html(text: str, level: int, prefix: str) -> str:
@@ -161,8 +161,9 @@ def handbook_html(
     else:
         chapters = [c for r in roles for c in role_chapters(r, nested=True)]
         chapters.append(chapter("tools.md.j2", "tools", "Tools", 1, "reference", tools=tool_index(catalog)))
-        chapters.append(chapter("delegation.md.j2", "delegation", "Delegation", 1, "reference",
-                                totals=catalog.delegation_totals()))
+        if "delegation" in reference_pages(catalog):
+            chapters.append(chapter("delegation.md.j2", "delegation", "Delegation", 1, "reference",
+                                    totals=catalog.delegation_totals()))
         chapters.append(chapter("reviews.md.j2", "reviews", "Reviews", 1, "reference",
                                 reviews=review_groups(catalog, today)))
         title = "Operations handbook"

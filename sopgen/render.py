@@ -27,7 +27,7 @@ from pydantic import BaseModel
 from .branding import BRAND_CSS, site_css
 from .catalog import DUE_SOON_DAYS, Catalog, RoleEntry, TaskEntry
 from .errors import TemplateFailed
-from .filters import Money
+from .filters import Money, Withheld
 from .templating import default_templates
 from .ordering import learning_order
 from .ticks import onboarding_ticks
@@ -124,6 +124,13 @@ CHANGELOG_LENGTH = 100
 """How many commits the changelog page lists."""
 
 
+def reference_pages(catalog: Catalog) -> dict[str, tuple[str, str]]:
+    """The reference pages a project publishes, as :data:`REFERENCE`: the delegation page is all
+    money, so it is left out when ``publish_money`` is false."""
+    return {kind: page for kind, page in REFERENCE.items()
+            if kind != "delegation" or catalog.organization.publish_money}
+
+
 def path_of(target: Union[str, RoleEntry, TaskEntry]) -> str:
     if isinstance(target, TaskEntry):
         return sop_path(target)
@@ -156,7 +163,7 @@ def context(catalog: Catalog, today: date) -> dict[str, Any]:
         "roles": catalog.ordered_roles,
         "owner": catalog.owner,
         "today": today,
-        "money": Money(org.currency),
+        "money": Money(org.currency) if org.publish_money else Withheld(org.currency),
         "frequencies": FREQUENCIES,
         "frequency_titles": FREQUENCY_TITLES,
         "pdfs": {},
@@ -206,8 +213,9 @@ def render(catalog: Catalog, env: jinja2.Environment, *, today: date,
         key = (context_key, *sop_inputs(task)) if cache is not None else None
         page(sop_path(task), "sop.md.j2", task.title, "sop", task.source.file, key=key, task=task)
     page("tools.md", "tools.md.j2", "Tools", "tools", tools=tool_index(catalog))
-    page("delegation.md", "delegation.md.j2", "Delegation", "delegation",
-         totals=catalog.delegation_totals())
+    if "delegation" in reference_pages(catalog):
+        page("delegation.md", "delegation.md.j2", "Delegation", "delegation",
+             totals=catalog.delegation_totals())
     page("reviews.md", "reviews.md.j2", "Reviews", "reviews", reviews=review_groups(catalog, today))
     page("changelog.md", "changelog.md.j2", "Changelog", "changelog", changes=changelog(catalog),
          history_note=catalog.history.note if catalog.history else "Version history is not available.")
@@ -304,7 +312,7 @@ def navigation(catalog: Catalog) -> list[Any]:
             section.append({"SOPs": _sops_nav(role)})
         roles.append((role.title, section))
     return [{"Home": home_path()}, {"Roles": _runs(roles)},
-            {"Reference": [{title: path} for path, title in REFERENCE.values()]}]
+            {"Reference": [{title: path} for path, title in reference_pages(catalog).values()]}]
 
 
 def _sops_nav(role: RoleEntry) -> list[Any]:

@@ -656,3 +656,74 @@ def test_an_owner_without_a_rate_leaves_every_figure_unknown_and_says_so(tmp_pat
     assert not [r for r in delegation.rows if r[0] == "A week"]
     # the work the owner would not do needs no owner's rate: it is still counted
     assert "Besides, 7.5 h a week of work the owner would not do herself (2 tasks) costs $163" in delegation.plain
+
+
+# -- publish_money: false: pay and money stay off everything handed to staff ------------------
+
+MONEY = re.compile(r"(?:€|EUR)\s?\d[\d.,]*|\d[\d.,]*\s?(?:€|EUR)\b|\b(?:Rate|[Ff]rees the owner|[Vv]alue freed|Delegating frees|an hour)\b")
+"""A money figure in euros (the symbol or code beside digits, either side), or the words that introduce one."""
+
+
+def _money_in(site: Path) -> dict[str, list[str]]:
+    """Every money figure in every file of a built site: pages, search index, sitemap (gzipped
+    too), scripts, and the text of every PDF."""
+    import gzip
+
+    from pypdf import PdfReader
+
+    found: dict[str, list[str]] = {}
+    for file in sorted(p for p in site.rglob("*") if p.is_file()):
+        data = file.read_bytes()
+        if file.suffix == ".pdf":
+            text = "\n".join(page.extract_text() or "" for page in PdfReader(file).pages)
+        else:
+            if file.suffix == ".gz":
+                data = gzip.decompress(data)
+            try:
+                text = data.decode("utf-8")
+            except UnicodeDecodeError:
+                continue  # images and fonts carry no text
+        hits = [m.group(0) for m in MONEY.finditer(text)]
+        if hits:
+            found[file.relative_to(site).as_posix()] = hits
+    return found
+
+
+def _clinic_site(tmp_path: Path, *, publish: bool) -> Path:
+    project = _clinic(tmp_path, **{"sops/organization.yml": (
+        f"name: Smile Clinic\nowner: dentist\ncurrency: EUR\npublish_money: {str(publish).lower()}\n")})
+    result = run(project, "build", "--pdf", "-d", str(project / "site"))
+    assert result.exit_code == 0, result.output
+    return project / "site"
+
+
+def test_publish_money_false_leaves_no_money_figure_in_any_file_of_the_site(tmp_path: Path) -> None:
+    # the same project publishing its money shows it everywhere the walk looks: the walk can fail
+    shown = _money_in(_clinic_site(tmp_path / "shown", publish=True))
+    assert "delegation/index.html" in shown and "index.html" in shown and "roles/cleaner/index.html" in shown
+    assert any(path.endswith(".pdf") for path in shown), shown
+    assert any("320" in hit for hits in shown.values() for hit in hits)
+
+    site = _clinic_site(tmp_path / "private", publish=False)
+    assert _money_in(site) == {}
+    assert not (site / "delegation").exists()
+    home = page(site, "")
+    assert home.rows[0] == ["Role", "Reports to", "SOPs", "Hours a week"]  # hours are not money: they stay
+    assert home.row("Cleaner")[3] == "2.5 h"
+    assert not [href for href, _ in home.links if "delegation" in href]
+    html = (site / "index.html").read_text(encoding="utf-8")
+    assert "delegation/" not in html  # nor in the navigation
+    search = (site / "search/search_index.json").read_text(encoding="utf-8")
+    assert "delegation" not in search and "Sterilise instruments" in search
+    assert "delegation" not in (site / "sitemap.xml").read_text(encoding="utf-8")
+    assert {p.name for p in (site / "pdf").glob("*.pdf")} >= {"handbook.pdf", "cleaner.pdf"}
+
+
+def test_publish_money_false_withholds_money_from_a_template_that_forgets_to_ask(tmp_path: Path) -> None:
+    # a role template ejected before publish_money existed still prints the rate
+    project = _clinic(tmp_path, **{
+        "sops/organization.yml": "name: Smile Clinic\nowner: dentist\ncurrency: EUR\npublish_money: false\n",
+        "templates/role.md.j2": "# {{ role.title|text }}\n\nPay: {{ money(role.rate) }}, {{ money(role.value_freed, per=52) }}\n"})
+    site = _build(project)
+    assert "Pay: —, —" in page(site, "roles/cleaner/").plain
+    assert _money_in(site) == {}
