@@ -605,6 +605,43 @@ def pdf_command(config_file: Optional[str], roles: tuple[str, ...], output: Opti
             click.echo(f"✓ {_shown(result.target)}: {result.pages} pages ({result.seconds:.1f} s)", err=True)
 
 
+@main.command("report")
+@config_option
+@click.option("-o", "--output", type=click.Path(dir_okay=False), required=True,
+              help="The PDF file to write, e.g. owner.pdf: never inside sops/, docs/, templates/ or the site folder.")
+@click.option("--page-size", type=click.Choice(["A4", "Letter"]), default=None,
+              help="Paper size. Default: the plugin's pdf_page_size option (A4).")
+@click.option("-q", "--quiet", is_flag=True, help="Print errors only.")
+def report_command(config_file: Optional[str], output: str, page_size: Optional[str], quiet: bool) -> None:
+    """Write the owner's private report: delegation with its money, and SOPs overdue for review.
+
+    Rates and money are in it even when publish_money is false in organization.yml,
+    which keeps them off the site and the staff's handbooks. It is written only where
+    -o says, never into the site, which staff are served.
+    """
+    from . import pdf as pdfs
+    from .outputs import writing
+    from .report import report_html
+    from .sitebuild import brand_of, check_private_file, plugin_options
+    from .templating import environment
+
+    config, catalog, problems = _load_checked(config_file, with_history=True)
+    _stop_on_errors(problems, warnings=not quiet, outcome="no report was made")
+    target = Path(output).absolute()
+    check_private_file(config, target, what="the owner's report", shown=output)
+    pdfs.check_weasyprint()
+    html = report_html(catalog, environment(catalog.root), today=reference_time(catalog.history).date(),
+                       version=pdfs.source_version(catalog.root),
+                       page_size=page_size or str(plugin_options(config).get("pdf_page_size", "A4")),
+                       look=brand_of(config, catalog))
+    with writing(target.parent, "the owner's report"):
+        result = pdfs.render(pdfs.PdfJob("owner", html, target, catalog.root))
+    for warning in dict.fromkeys(result.warnings):
+        click.echo(f"warning: {target.name}: {warning}", err=True)
+    if not quiet:
+        click.echo(f"✓ {_shown(target)}: {result.pages} pages ({result.seconds:.1f} s)", err=True)
+
+
 def _shown(path: Path) -> str:
     """A path as short as it can be said: relative to here when inside, else absolute."""
     rel = os.path.relpath(path)

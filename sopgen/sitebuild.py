@@ -132,6 +132,18 @@ def check_output(config_file: Path, target: Optional[Path] = None, *, what: str 
                   source=source, replaces=replaces)
 
 
+def check_private_file(config_file: Path, target: Path, *, what: str, shown: str) -> None:
+    """Refuse a private file (the owner's report) in the project's folders of work, and in the
+    site folder too: whatever lies there is served to the staff."""
+    project = config_file.parent.resolve()
+    kept = outputs.kept_folders(project, sops_dir=str(plugin_options(config_file).get("sops_dir", "sops")),
+                                docs_dir=str(_raw_config(config_file).get("docs_dir", "docs")))
+    site = str(_raw_config(config_file).get("site_dir", "site")).rstrip("/\\")
+    kept[f"site folder ({site}/)"] = site_dir_of(config_file)
+    outputs.check(target.parent, project=project, kept=kept, what=what, shown=shown, example="reports",
+                  replaces=False)
+
+
 def brand_of(config_file: Path, catalog: Catalog) -> Brand:
     """The PDFs' brand: organization.yml's, completed by what mkdocs.yml's ``theme`` says."""
     raw = _raw_config(config_file)

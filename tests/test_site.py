@@ -727,3 +727,40 @@ def test_publish_money_false_withholds_money_from_a_template_that_forgets_to_ask
     site = _build(project)
     assert "Pay: —, —" in page(site, "roles/cleaner/").plain
     assert _money_in(site) == {}
+
+
+# -- the owner's private report ---------------------------------------------------------------
+
+def test_owner_report_has_the_money_the_site_withholds_and_the_overdue_reviews(tmp_path: Path) -> None:
+    from pypdf import PdfReader
+
+    project = _clinic(tmp_path, **{
+        "sops/organization.yml": "name: Smile Clinic\nowner: dentist\ncurrency: EUR\npublish_money: false\n",
+        "sops/tasks/answer-phone.yml": ("title: Answer the phone\nrole: receptionist\npurpose: P.\nreviewed: 2020-01-02\n"
+                                        "frequency: weekly\nduration: 5h\nsteps: [{do: x}]\n")})
+    result = run(project, "report", "-o", str(tmp_path / "private/owner.pdf"))
+    assert result.exit_code == 0, result.output
+    reader = PdfReader(tmp_path / "private/owner.pdf")
+    pages = [" ".join((page.extract_text() or "").split()) for page in reader.pages]
+    assert len(pages) >= 4  # cover, contents, delegation, reviews
+    cover = pages[0]
+    assert "SMILE CLINIC" in cover and "Owner's report" in cover  # the name in capitals, as styled
+    assert "Delegating frees €2,090 a week" in cover and "Overdue reviews 1" in cover
+    text = " ".join(pages)
+    assert "Rate: €25 an hour" in text and "The owner's time is valued at €320 an hour" in text
+    assert "Order supplies 2 h €640 €50 €590 €30,680" in text
+    assert "Sterilise instruments 5 h — €125 — (the owner would not do this) —" in text
+    reviews = next(p for p in pages if p.startswith("Reviews Every SOP"))  # a page of its own, after delegation
+    assert pages.index(reviews) > next(i for i, p in enumerate(pages) if p.startswith("Delegation What"))
+    assert "Overdue (1) SOP Role Maintainer Reviewed Next review Answer the phone Receptionist — 2020-01-02 2020-07-02" in reviews
+    assert [item.title for item in reader.outline if not isinstance(item, list)][-2:] == ["Delegation", "Reviews"]
+
+
+@pytest.mark.parametrize("where", ["site/owner.pdf", "sops/owner.pdf", "sops/roles/owner.pdf", "docs/owner.pdf",
+                                   "templates/owner.pdf", ".git/owner.pdf"])
+def test_owner_report_is_never_written_where_staff_or_sources_are(tmp_path: Path, where: str) -> None:
+    project = _clinic(tmp_path)
+    result = run(project, "report", "-o", str(project / where))
+    assert result.exit_code == 1
+    assert "refused to write the owner's report into" in result.output and "Traceback" not in result.output
+    assert not (project / where).exists()

@@ -1,0 +1,62 @@
+"""The owner's private report (``sopgen report -o owner.pdf``): what is hers alone.
+
+Pay and money are the owner's business. With ``publish_money: false`` they stay
+off the site and the staff's handbooks (see :func:`sopgen.render.reference_pages`
+and :class:`sopgen.filters.Withheld`); this report is where she reads them: what
+delegating costs and frees, role by role and task by task, and which SOPs are
+overdue for review. It is print HTML in the handbooks' look, made from the same
+page templates; :mod:`sopgen.pdf` turns it into a PDF. This module does not
+import WeasyPrint.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Optional
+
+import jinja2
+from markupsafe import Markup
+
+from .branding import Brand, brand
+from .catalog import Catalog
+from .filters import Money
+from .pagecheck import neutralise
+from .printing import Chapter, _Converter, _flatten, _unlink_missing, print_css
+from .render import context, render_template, review_groups
+
+REPORT_TEMPLATE = "pdf/report.html.j2"
+
+
+def report_html(catalog: Catalog, env: jinja2.Environment, *, today: date, version: str,
+                page_size: str = "A4", look: Optional[Brand] = None) -> str:
+    """The print HTML of the owner's report: delegation with money, whatever ``publish_money``
+    says (it is the owner's own copy), then the reviews that are overdue or due."""
+    shared = context(catalog, today)
+    shared["money"] = Money(catalog.organization.currency)
+    convert = _Converter()
+
+    def to_html(text: str, level: int, prefix: str) -> str:
+        html = convert(text, baselevel=level, prefix=prefix)
+        return html if catalog.organization.allow_html else neutralise(html)[0]
+
+    def chapter(template: str, anchor: str, title: str, **extra: object) -> Chapter:
+        # links to the site's pages become plain text: the report stands alone
+        values = dict(shared, page_path="", page_title=title, link=lambda target: "#missing:", pdf=True,
+                      pdfs={}, **extra)
+        text = render_template(env, template, values, root=catalog.root, what=f"owner's report, {title}")
+        return Chapter(anchor, title, 1, to_html(text, 1, anchor), "reference")
+
+    totals = catalog.delegation_totals()
+    reviews = review_groups(catalog, today)
+    chapters = [
+        chapter("delegation.md.j2", "delegation", "Delegation", totals=totals),
+        chapter("reviews.md.j2", "reviews", "Reviews", reviews=reviews),
+    ]
+    env.filters["markdown"] = lambda text: Markup(to_html(str(text or ""), 3, "md"))
+    html = render_template(
+        env, REPORT_TEMPLATE,
+        dict(shared, title="Owner's report", role=None, chapters=chapters, version=version, page_size=page_size,
+             stylesheet=Markup(print_css(page_size)), flatten=_flatten, brand=look or brand(catalog),
+             totals=totals, reviews=reviews),
+        root=catalog.root, what="the owner's report")
+    return _unlink_missing(html)
