@@ -111,6 +111,43 @@ def test_owner_tasks_free_nothing(tmp_path: Path) -> None:
     assert catalog.delegation_totals()["value_freed"] is None
 
 
+def test_a_task_the_owner_would_not_do_on_a_role_that_frees_her(tmp_path: Path) -> None:
+    # the bookkeeper frees the owner, but filing the shoebox of receipts is no work she would do
+    files = dict(SEED)
+    files["sops/tasks/file-receipts.yml"] = (
+        "title: File receipts\nrole: bookkeeper\npurpose: P\nfrees_owner: false\n"
+        "frequency: weekly\nduration: 2h\nsteps: [{do: x}]\n")
+    catalog = load(build_tree(tmp_path, files))
+    filing, bookkeeper = catalog.tasks["file-receipts"], catalog.roles["bookkeeper"]
+    assert not filing.frees_owner and catalog.tasks["send-client-invoices"].frees_owner
+    assert filing.owner_cost is None and filing.value_freed is None and filing.delegate_cost == Range(50, 100)
+    assert bookkeeper.weekly_hours == 6 and not bookkeeper.frees_nothing
+    assert bookkeeper.owner_cost == Range(1000, 1000) and bookkeeper.delegate_cost == Range(150, 300)
+    assert bookkeeper.value_freed == Range(800, 900)
+    totals = catalog.delegation_totals()
+    assert totals["tasks"] == [catalog.tasks["send-client-invoices"]] and totals["weekly_hours"] == 4
+    assert (totals["owner_cost"], totals["delegate_cost"], totals["value_freed"]) == (
+        Range(1000, 1000), Range(100, 200), Range(800, 900))
+    assert totals["not_freeing"] == {"tasks": [filing], "weekly_hours": 2, "delegate_cost": Range(50, 100)}
+    assert totals["unpriced"] == [] and totals["unpriced_roles"] == []
+
+
+def test_a_missing_rate_leaves_a_task_out_of_every_total_alike(tmp_path: Path) -> None:
+    files = dict(SEED)
+    files["sops/roles/assistant.yml"] = "title: Assistant\nsummary: Helps.\n"
+    files["sops/tasks/book.yml"] = ("title: Book\nrole: assistant\npurpose: P\n"
+                                    "frequency: weekly\nduration: 1h\nsteps: [{do: x}]\n")
+    catalog = load(build_tree(tmp_path, files))
+    book = catalog.tasks["book"]
+    assert book.owner_cost == Range(250, 250) and book.delegate_cost is None and book.value_freed is None
+    totals = catalog.delegation_totals()
+    # the owner's cost of the unpriced task is not in the total: every column is over the same tasks
+    assert totals["weekly_hours"] == 4 and totals["owner_cost"] == Range(1000, 1000)
+    assert totals["unpriced"] == [book] and totals["unpriced_roles"] == [catalog.roles["assistant"]]
+    warnings = [p for p in validate(catalog) if p.rule == "no-rate"]
+    assert [(p.path, p.severity) for p in warnings] == [("sops/roles/assistant.yml", "warning")]
+
+
 def test_retired_tasks_do_not_count(tmp_path: Path) -> None:
     files = dict(SEED)
     files["sops/tasks/old.yml"] = (

@@ -729,6 +729,17 @@ def test_publish_money_false_withholds_money_from_a_template_that_forgets_to_ask
     assert _money_in(site) == {}
 
 
+def test_publish_money_false_keeps_money_out_of_a_rendered_project_too(tmp_path: Path) -> None:
+    project = _clinic(tmp_path, **{
+        "sops/organization.yml": "name: Smile Clinic\nowner: dentist\ncurrency: EUR\npublish_money: false\n"})
+    out = tmp_path / "rendered"
+    result = run(project, "render", str(out))
+    assert result.exit_code == 0, result.output
+    assert (out / "docs/index.md").is_file() and not (out / "docs/delegation.md").exists()
+    assert "delegation" not in (out / "mkdocs.yml").read_text(encoding="utf-8")
+    assert _money_in(out) == {}
+
+
 # -- the owner's private report ---------------------------------------------------------------
 
 def test_owner_report_has_the_money_the_site_withholds_and_the_overdue_reviews(tmp_path: Path) -> None:
