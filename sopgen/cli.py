@@ -616,6 +616,11 @@ def _counts(catalog: Any) -> str:
            f"{len(catalog.roles):,} role{'s' if len(catalog.roles) != 1 else ''}"
 
 
+from .traincli import train  # noqa: E402 - its commands use the helpers above
+
+main.add_command(train)
+
+
 def run() -> None:
     """The `sopgen` command (errors are translated by :class:`SopgenGroup`)."""
     main()
