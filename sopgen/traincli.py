@@ -103,17 +103,15 @@ def _show(status: PersonStatus, today: date) -> None:
     current = status.with_state("current")
     click.echo(f"  signed off and current: {len(current)} of {len(status.sops)} SOPs")
     for mark in status.benchmarks:
-        if mark.deadline is None and mark.latest is None:
-            continue
-        line = f"  benchmark {mark.key}"
-        if mark.deadline is not None:
-            line += f", by {mark.deadline:%Y-%m-%d}"
         if mark.latest is not None:
+            by = f" (by {mark.deadline:%Y-%m-%d})" if mark.deadline is not None else ""
             met = {True: ", met", False: ", not met", None: ""}[mark.met]
-            line += f": {shown(mark.latest.value, mark.benchmark.unit)} on {mark.latest.on:%Y-%m-%d}{met}"
-        elif mark.deadline is not None and mark.deadline < today:
-            line += ": no result yet"
-        click.echo(line)
+            click.echo(f"  benchmark {mark.key}{by}: {shown(mark.latest.value, mark.benchmark.unit)} "
+                       f"on {mark.latest.on:%Y-%m-%d}{met}")
+    missing = [m for m in status.benchmarks if m.latest is None and m.deadline is not None and m.deadline < today]
+    if missing:
+        click.echo(f"  no result yet on {len(missing)} benchmark{'s' if len(missing) != 1 else ''} past their date: "
+                   f"{', '.join(m.key for m in missing[:3])}{', …' if len(missing) > 3 else ''}")
     click.echo("")
 
 

@@ -89,7 +89,7 @@ def test_every_file_of_the_example_validates(tmp_path: Path) -> None:
     by_kind: dict[str, list[Path]] = {}
     for path in files:
         by_kind.setdefault(kind_of(path.relative_to(project).as_posix()), []).append(path)
-    assert sorted(by_kind) == ["organization", "role", "task"] and len(files) > 20
+    assert sorted(by_kind) == ["organization", "person", "role", "task"] and len(files) > 20
     for kind, paths in by_kind.items():
         result = check(project, kind, paths)
         assert result.returncode == 0, result.stdout + result.stderr

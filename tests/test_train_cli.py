@@ -143,3 +143,41 @@ def test_a_project_with_errors_is_not_written_to(repo: Path) -> None:
     result = run(repo, "train", "record", "ann", "send-invoices", "--on", "2026-01-11")
     assert result.exit_code == 1 and "unknown role 'ownr'" in result.output
     assert "2026-01-11" not in (repo / "sops/people/ann.yml").read_text()
+
+
+# -- the example: a commit of this repository changed the steps of screen-phone-calls --------
+
+def test_the_example_names_who_must_re_learn_what() -> None:
+    from conftest import REPO
+
+    result = run(REPO, "train", "status", "--check")
+    assert result.exit_code == 1, result.output
+    assert "priya-nair (re-learn screen-phone-calls)" in result.output
+    assert "must re-learn Screen phone calls as the owner's gatekeeper (screen-phone-calls): signed off on v1" \
+        in result.output
+    assert "URGENT" in result.output  # the step as it reads now
+    assert "Tomás Rivera (tomas-rivera), Webmaster, started 2026-06-01\n  signed off and current: 4 of 4 SOPs" \
+        in result.output
+    assert "dana-whitfield (overdue on follow-up-overdue-payments)" in result.output
+
+
+def test_after_a_sign_off_the_example_no_longer_lists_her(tmp_path: Path) -> None:
+    """In a clone of this repository (its history is what makes the example's v1 and v2), with the
+    working tree's sources laid over it."""
+    import shutil
+    import subprocess
+
+    from conftest import REPO
+
+    head = subprocess.run(["git", "-C", str(REPO), "rev-parse", "HEAD"], capture_output=True, text=True,
+                          check=True).stdout.strip()
+    clone = tmp_path / "clone"
+    subprocess.run(["git", "clone", "-q", "--no-checkout", str(REPO), str(clone)], check=True)
+    subprocess.run(["git", "-C", str(clone), "checkout", "-q", head], check=True)
+    shutil.copytree(REPO / "sops", clone / "sops", dirs_exist_ok=True)
+    recorded = run(clone, "train", "record", "priya-nair", "screen-phone-calls")
+    assert recorded.exit_code == 0, recorded.output
+    result = run(clone, "train", "status", "--check")
+    assert "priya-nair" not in result.output.split("\n✗")[-1]
+    assert "must re-learn" not in result.output.replace("nobody must re-learn", "")
+    assert result.exit_code == 1 and "1 person must re-learn or is overdue: dana-whitfield" in result.output
