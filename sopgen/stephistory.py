@@ -13,12 +13,12 @@ import os
 from pathlib import Path, PurePosixPath
 from typing import Optional
 
+from .catalog import TaskEntry
 from .git import GitUnavailable, git
 from .model import Step, Task
 from .stepdiff import step_diff
 from .training import VersionChange
 from .yamlsource import load_bytes
-from .catalog import TaskEntry
 
 RETRAIN = "Retrain"
 """The trailer that, set to ``no``, tells that a commit asks nobody to re-learn."""

@@ -183,7 +183,9 @@ def _person(catalog: Catalog, person: PersonEntry) -> Iterator[Problem]:
                                               f"(also trained[{signed[record.sop, record.on]}]); remove one")
         signed.setdefault((record.sop, record.on), i)
         task = catalog.tasks.get(record.sop)
-        versions = task.history.version if task is not None and task.history is not None else 0
+        # a shallow clone counts only the commits it has: a version beyond them may still have been
+        complete = catalog.history is not None and catalog.history.note is None
+        versions = task.history.version if complete and task is not None and task.history is not None else 0
         if record.version is not None and versions and record.version > versions:
             yield doc.problem(("trained", i, "version"), f"'{record.sop}' never had version {record.version}: "
                                                          f"its versions are 1 to {versions} (the commits that changed "

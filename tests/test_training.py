@@ -178,3 +178,15 @@ def test_people_who_left_are_not_listed(repo: Path) -> None:
     attach(catalog, read_history(repo))
     assert [s.person.id for s in team_status(list(catalog.people.values()), today=date(2026, 2, 1),
                                             changes=StepHistory(repo))] == ["ann"]
+
+
+def test_a_shallow_clone_does_not_call_a_pinned_version_unknown(repo: Path, tmp_path: Path) -> None:
+    edit(repo / TASK, "Send the invoices.", "Send the invoices by email.")
+    commit(repo, "Invoices go by email", date="2026-01-10T09:00:00+00:00")
+    edit(repo / "sops/people/ann.yml", "    on: 2026-01-06\n", "    on: 2026-01-06\n    version: 2\n")
+    commit(repo, "Ann signed off on v2", date="2026-01-11T09:00:00+00:00")
+    shallow = tmp_path / "shallow"
+    git(tmp_path, "clone", "-q", "--depth", "1", f"file://{repo}", str(shallow))
+    assert run(shallow, "validate").exit_code == 0  # one commit present: version 2 is beyond what it counts
+    edit(repo / "sops/people/ann.yml", "    version: 2\n", "    version: 3\n")
+    assert run(repo, "validate").exit_code == 1  # the full history knows there is no version 3
