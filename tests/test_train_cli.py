@@ -182,3 +182,12 @@ def test_after_a_sign_off_the_example_no_longer_lists_her(tmp_path: Path) -> Non
     assert "Priya Nair (priya-nair), Virtual Assistant, started 2026-08-03\n  signed off and current: 4 of 4 SOPs" \
         in result.output
     assert result.exit_code == 1 and "1 person must re-learn or is overdue: dana-whitfield" in result.output
+
+
+def test_record_follows_a_file_whose_lists_are_not_indented(repo: Path) -> None:
+    text = ("name: Ann Lee\nrole: bookkeeper\nstarted: 2026-01-05\ntrained:\n- sop: reconcile-bank\n"
+            "  on: 2026-01-06   # eol\n# last line\n")
+    build_tree(repo, {"sops/people/ann.yml": text})
+    assert run(repo, "train", "record", "ann", "send-invoices", "--on", "2026-01-11").exit_code == 0
+    assert (repo / "sops/people/ann.yml").read_text() == text.replace(
+        "# last line\n", "- sop: send-invoices\n  on: 2026-01-11\n# last line\n")
