@@ -34,8 +34,8 @@ def train() -> None:
 @click.argument("person", required=False)
 @config_option
 @click.option("--check", is_flag=True,
-              help="Exit with 1 when an active person must re-learn an SOP or is overdue on one (never for SOPs "
-                   "not yet due), naming who and what: for CI and the sopgen-train pre-commit hook.")
+              help="Show only the people who must re-learn an SOP or are overdue on one, and exit with 1 when "
+                   "there is one (never for SOPs not yet due): for CI and the sopgen-train pre-commit hook.")
 @click.option("--today", "today_", type=DATE, default=None, metavar="YYYY-MM-DD",
               help="Pretend today is this date (to plan ahead). Default: today.")
 def train_status(person: Optional[str], config_file: Optional[str], check: bool, today_: Any) -> None:
@@ -64,9 +64,9 @@ def train_status(person: Optional[str], config_file: Optional[str], check: bool,
         return
     if catalog.history is not None and catalog.history.note:
         say(f"note: {catalog.history.note}", "warning")
-    for status in statuses:
-        _show(status, today)
     failing = [s for s in statuses if s.failing]
+    for status in failing if check else statuses:  # a check (CI, a hook) shows only what fails
+        _show(status, today)
     if not failing:
         say("✓ nobody must re-learn an SOP or is overdue on one", "ok")
         return

@@ -79,7 +79,9 @@ def test_not_yet_due_never_fails_the_check_but_overdue_does(repo: Path) -> None:
     run(repo, "train", "record", "ann", "send-invoices", "--on", "2026-01-11")
     due = run(repo, "train", "status", "cy", "--check", "--today", "2026-01-15")
     assert due.exit_code == 0, due.output
-    assert "to learn Send client invoices (send-invoices): Week 1, due 2026-01-15" in due.output
+    assert "✓ nobody must re-learn an SOP or is overdue on one" in due.output
+    listed = run(repo, "train", "status", "cy", "--today", "2026-01-15")
+    assert "to learn Send client invoices (send-invoices): Week 1, due 2026-01-15" in listed.output
     late = run(repo, "train", "status", "cy", "--check", "--today", "2026-01-16")
     assert late.exit_code == 1
     assert "overdue Send client invoices (send-invoices): Week 1, due 2026-01-15" in late.output
@@ -150,8 +152,8 @@ def test_a_project_with_errors_is_not_written_to(repo: Path) -> None:
 def test_the_example_names_who_must_re_learn_what() -> None:
     from conftest import REPO
 
-    result = run(REPO, "train", "status", "--check")
-    assert result.exit_code == 1, result.output
+    result = run(REPO, "train", "status")
+    assert result.exit_code == 0, result.output
     assert "priya-nair (re-learn screen-phone-calls)" in result.output
     assert "must re-learn Screen phone calls as the owner's gatekeeper (screen-phone-calls): signed off on v1" \
         in result.output
@@ -159,6 +161,11 @@ def test_the_example_names_who_must_re_learn_what() -> None:
     assert "Tomás Rivera (tomas-rivera), Webmaster, started 2026-06-01\n  signed off and current: 4 of 4 SOPs" \
         in result.output
     assert "dana-whitfield (overdue on follow-up-overdue-payments)" in result.output
+    check = run(REPO, "train", "status", "--check")
+    assert check.exit_code == 1
+    assert ("✗ 2 people must re-learn or are overdue: dana-whitfield (overdue on follow-up-overdue-payments); "
+            "priya-nair (re-learn screen-phone-calls)") in check.output
+    assert "Tomás" not in check.output  # fully trained: a check shows only who fails
 
 
 def test_after_a_sign_off_the_example_no_longer_lists_her(tmp_path: Path) -> None:
@@ -178,10 +185,11 @@ def test_after_a_sign_off_the_example_no_longer_lists_her(tmp_path: Path) -> Non
     recorded = run(clone, "train", "record", "priya-nair", "screen-phone-calls")
     assert recorded.exit_code == 0, recorded.output
     result = run(clone, "train", "status", "--check")
-    assert "\n  must re-learn " not in result.output
-    assert "Priya Nair (priya-nair), Virtual Assistant, started 2026-08-03\n  signed off and current: 4 of 4 SOPs" \
-        in result.output
     assert result.exit_code == 1 and "1 person must re-learn or is overdue: dana-whitfield" in result.output
+    assert "priya" not in result.output.lower() and "Dana Whitfield (dana-whitfield)" in result.output
+    everyone = run(clone, "train", "status")
+    assert "Priya Nair (priya-nair), Virtual Assistant, started 2026-08-03\n  signed off and current: 4 of 4 SOPs" \
+        in everyone.output
 
 
 def test_record_follows_a_file_whose_lists_are_not_indented(repo: Path) -> None:
