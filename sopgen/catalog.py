@@ -32,7 +32,7 @@ from pathlib import Path
 from typing import Any, Iterable, Literal, Optional
 
 from .errors import Problem
-from .model import Organization, Phase, Rate, Role, Task, days_after
+from .model import Benchmark, Organization, Person, Phase, Rate, Role, Task, days_after
 from .yamlsource import Document
 
 RUNS_PER_WEEK: dict[str, Fraction] = {
@@ -297,8 +297,35 @@ class TaskEntry(Entry):
         return "current"
 
 
+class PersonEntry(Entry):
+    """A person's training record, with their role and trainer resolved."""
+
+    data: Person
+
+    def __init__(self, ident: str, source: Source, data: Person) -> None:
+        super().__init__(ident, source, data)
+        self.role: Optional[RoleEntry] = None
+        self.trainer: Optional[PersonEntry] = None
+
+    @property
+    def active(self) -> bool:
+        return self.data.status == "active"
+
+
+def benchmarks_of(role: RoleEntry) -> dict[str, tuple[Benchmark, Entry]]:
+    """Every benchmark a person of ``role`` may report a result on, by the id results give:
+    the role's own (``id``) and those of its SOPs still in force (``<task-id>/<id>``)."""
+    found: dict[str, tuple[Benchmark, Entry]] = {}
+    for benchmark in role.data.benchmarks:
+        found.setdefault(benchmark.key, (benchmark, role))
+    for task in role.active_tasks:
+        for benchmark in task.data.benchmarks:
+            found.setdefault(f"{task.id}/{benchmark.key}", (benchmark, task))
+    return found
+
+
 class Catalog:
-    """All roles and tasks of one project, and the problems found while reading them."""
+    """All roles, tasks and people of one project, and the problems found while reading them."""
 
     def __init__(self, root: Path, sops: Path) -> None:
         self.root = root
@@ -307,6 +334,7 @@ class Catalog:
         self.organization_source: Optional[Source] = None
         self.roles: dict[str, RoleEntry] = {}
         self.tasks: dict[str, TaskEntry] = {}
+        self.people: dict[str, PersonEntry] = {}
         self.owner: Optional[RoleEntry] = None
         self.problems: list[Problem] = []
         self.history: Any = None
@@ -346,6 +374,9 @@ class Catalog:
             task.money_digits = digits
         for role in roles.values():
             role.tasks.sort(key=lambda t: (t.title.lower(), t.id))
+        for person in self.people.values():
+            person.role = roles.get(person.data.role)
+            person.trainer = self.people.get(person.data.trainer or "")
 
     @cached_property
     def ordered_roles(self) -> list[RoleEntry]:

@@ -302,7 +302,7 @@ def _load_checked(config_file: Optional[str], *, with_history: bool = False) -> 
     # millions of objects are not walked again at every collection (a third of `validate`
     # at 10,000 tasks). `sopgen serve`, which loads again at every save, does not do this.
     gc.freeze()
-    if with_history:
+    if with_history or catalog.people:  # a sign-off's version is checked against the SOP's history
         attach(catalog, read_history(config.parent, sops_dir=sops_dir))
     # what builds (with history) validate against is the date their pages show; `validate` is about today
     today = reference_time(catalog.history).date() if with_history else date.today()
@@ -651,6 +651,11 @@ def _shown(path: Path) -> str:
 def _counts(catalog: Any) -> str:
     return f"{len(catalog.tasks):,} SOP{'s' if len(catalog.tasks) != 1 else ''} in " \
            f"{len(catalog.roles):,} role{'s' if len(catalog.roles) != 1 else ''}"
+
+
+from .traincli import train  # noqa: E402 - its commands use the helpers above
+
+main.add_command(train)
 
 
 def run() -> None:

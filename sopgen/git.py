@@ -60,10 +60,12 @@ def env() -> dict[str, str]:
     return {**os.environ, **ENV}
 
 
-def git(root: Union[str, Path], *args: str, timeout: float = 120) -> Output:
-    """Run ``git ARGS`` in ``root`` and return what it printed; :class:`GitUnavailable` when git cannot run."""
+def git(root: Union[str, Path], *args: str, timeout: float = 120, input: Optional[bytes] = None) -> Output:
+    """Run ``git ARGS`` in ``root`` (with ``input`` on its standard input) and return what it printed;
+    :class:`GitUnavailable` when git cannot run."""
     try:
-        done = subprocess.run(command(root, *args), capture_output=True, env=env(), timeout=timeout, check=False)
+        done = subprocess.run(command(root, *args), capture_output=True, env=env(), timeout=timeout, check=False,
+                              input=input)
     except OSError as exc:
         raise GitUnavailable(f"git is not installed ({exc.strerror or exc})") from None
     except subprocess.TimeoutExpired:

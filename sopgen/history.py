@@ -12,7 +12,7 @@ from __future__ import annotations
 import heapq
 import re
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import date, datetime, timezone
 from pathlib import Path, PurePosixPath
 from typing import Iterator, Optional
 
@@ -41,11 +41,21 @@ class FileHistory:
     revisions: list[Revision] = field(default_factory=list)
     modified: bool = False
     """The working tree differs from the last commit (uncommitted changes)."""
+    paths: dict[str, str] = field(default_factory=dict)
+    """The file's path (from the project) in each of its revisions, by commit: renames change it."""
 
     @property
     def version(self) -> int:
         """How many commits changed the file (its current name or an earlier one)."""
         return len(self.revisions)
+
+    def version_on(self, day: date) -> int:
+        """The version in force on ``day``: how many of its commits were made by then (their committer's date)."""
+        return sum(1 for revision in self.revisions if revision.date.date() <= day)
+
+    def revision_of(self, version: int) -> Optional[Revision]:
+        """The commit that made ``version`` (1 is the oldest), or ``None`` when there is no such version."""
+        return self.revisions[-version] if 1 <= version <= len(self.revisions) else None
 
     @property
     def effective(self) -> Optional[datetime]:
@@ -123,7 +133,8 @@ def _read(root: Path, sops_dir: str, previous: Optional[History]) -> History:
     commit, stamp = head.text.strip().split("\0")
     source = (str(root.resolve()), sops_dir)
     if previous is not None and previous.head == commit and previous.source == source:
-        history = History({path: FileHistory(h.revisions) for path, h in previous.files.items() if h.revisions},
+        history = History({path: FileHistory(h.revisions, paths=h.paths)
+                           for path, h in previous.files.items() if h.revisions},
                           previous.changes)
     else:
         current, submodules = _current_files(where, base)
@@ -229,9 +240,10 @@ def _parse(fields: list[str], current: set[str], base: PurePosixPath = PurePosix
                 if status == "A":
                     alias.pop(new, None)  # older commits knew no file of that name (or another one)
             if target is not None:
-                revisions = history.files.setdefault(target, FileHistory()).revisions
-                if revisions[-1:] != [revision]:  # a commit counts once, however many of its entries lead here
-                    revisions.append(revision)
+                file = history.files.setdefault(target, FileHistory())
+                if file.revisions[-1:] != [revision]:  # a commit counts once, however many of its entries lead here
+                    file.revisions.append(revision)
+                    file.paths[commit] = new
                 if target not in touched:
                     touched.append(target)
             else:

@@ -20,9 +20,9 @@ from typing import Any, Iterator, Optional
 
 from pydantic import BaseModel, ValidationError
 
-from .catalog import Catalog, RoleEntry, Source, TaskEntry
+from .catalog import Catalog, PersonEntry, RoleEntry, Source, TaskEntry
 from .errors import Problem, ProjectNotFound
-from .model import ID_PATTERN, Organization, Role, Task, model_at, taken_id
+from .model import ID_PATTERN, Organization, Person, Role, Task, model_at, slugify, taken_id
 from .yamlsource import Document, load_bytes, load_file, read_bytes
 
 CONFIG_NAMES = ("mkdocs.yml", "mkdocs.yaml")
@@ -88,9 +88,10 @@ def _load(project_dir: Path, sops_dir: str, cache: Optional[ReadCache]) -> Catal
             catalog.organization, catalog.organization_source = data, source
     seen: dict[tuple[str, str], str] = {}  # (folder, lower-case id) → file that defined it
     read = set(org_files[:1])
-    for folder, model, entry_cls, table in (
-        ("roles", Role, RoleEntry, catalog.roles),
-        ("tasks", Task, TaskEntry, catalog.tasks),
+    for folder, kind, model, entry_cls, table in (
+        ("roles", "role", Role, RoleEntry, catalog.roles),
+        ("tasks", "task", Task, TaskEntry, catalog.tasks),
+        ("people", "person", Person, PersonEntry, catalog.people),
     ):
         for file in _yaml_files(sops / folder):
             read.add(file)
@@ -106,7 +107,7 @@ def _load(project_dir: Path, sops_dir: str, cache: Optional[ReadCache]) -> Catal
                     f"hyphens, e.g. '{slugify(ident) or 'my-id'}{file.suffix}'",
                 ))
                 continue
-            taken = taken_id(folder[:-1], ident)
+            taken = taken_id(kind, ident)
             if taken is not None:
                 catalog.problems.append(Problem(source.rel, 1, 1, "", f"{taken[0]}: rename the file, e.g. "
                                                 f"'{taken[1]}{file.suffix}' (and the references to it)"))
@@ -116,7 +117,7 @@ def _load(project_dir: Path, sops_dir: str, cache: Optional[ReadCache]) -> Catal
             if clash is not None:
                 catalog.problems.append(Problem(
                     source.rel, 1, 1, "",
-                    f"{folder[:-1]} id '{ident}' is also defined by {clash}; rename or remove one",
+                    f"{kind} id '{ident}' is also defined by {clash}; rename or remove one",
                 ))
                 continue
             seen[(folder, ident.lower())] = source.rel
@@ -129,7 +130,7 @@ def _load(project_dir: Path, sops_dir: str, cache: Optional[ReadCache]) -> Catal
     return catalog
 
 
-SOURCE_FOLDERS = ("roles", "tasks")
+SOURCE_FOLDERS = ("roles", "tasks", "people")
 NOT_SOURCES = ("media", "locale")
 """Folders of sops/ whose files are not YAML sources: images, translations."""
 UNREAD = "unread-file"
@@ -174,29 +175,25 @@ def _why_unread(catalog: Catalog, rel: Path) -> str:
         close = difflib.get_close_matches(rel.stem, ["organization"], n=1, cutoff=0.7)
         if close:
             return f"did you mean {sops}/organization{suffix}? Rename it"
-        return (f"sopgen reads {sops}/organization.yml, {sops}/roles/*.yml and {sops}/tasks/*.yml; "
-                "move it into roles/ or tasks/, or remove it")
+        return _what_is_read(sops)
     if parts[0] in SOURCE_FOLDERS:
         return (f"only the files directly in {sops}/{parts[0]}/ are read, not those in subfolders; "
                 f"move it to {sops}/{parts[0]}/{rel.name}")
-    if parts[0] == "people":
-        return "this version of sopgen does not read training records (people/)"
     close = difflib.get_close_matches(parts[0].lower(), SOURCE_FOLDERS, n=1, cutoff=0.6)
     if close:
         return f"{sops}/{parts[0]}/ is not a folder sopgen reads — did you mean {sops}/{close[0]}/? Move the file there"
-    return (f"sopgen reads {sops}/organization.yml, {sops}/roles/*.yml and {sops}/tasks/*.yml; "
-            "move it into roles/ or tasks/, or remove it")
+    return _what_is_read(sops)
+
+
+def _what_is_read(sops: str) -> str:
+    return (f"sopgen reads {sops}/organization.yml, {sops}/roles/*.yml, {sops}/tasks/*.yml and "
+            f"{sops}/people/*.yml; move it into roles/, tasks/ or people/, or remove it")
 
 
 def _yaml_files(folder: Path) -> list[Path]:
     if not folder.is_dir():
         return []
     return sorted(p for p in folder.iterdir() if p.suffix in YAML_SUFFIXES and p.is_file())
-
-
-def slugify(text: str) -> str:
-    """``Office Manager`` → ``office-manager``: an id made of what ``text`` holds (may be empty)."""
-    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")
 
 
 def _read(catalog: Catalog, file: Path, model: type[BaseModel],

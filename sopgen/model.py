@@ -36,9 +36,15 @@ COLOR_PATTERN = r"^#[0-9a-fA-F]{6}$"
 TAKEN_IDS = {
     "role": {"handbook": "/pdf/handbook.pdf, the PDF handbook of the whole business"},
     "task": {"index": "/sops/, the address of the SOP folder itself (not /sops/index/)"},
+    "person": {},
 }
 """Ids whose pages or PDFs would land on another generated address (README, "The site's addresses"):
 a role's PDF is /pdf/<role>.pdf, an SOP's page sops/<task>.md."""
+
+
+def slugify(text: str) -> str:
+    """``Office Manager`` → ``office-manager``: an id made of what ``text`` holds (may be empty)."""
+    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")
 
 
 def taken_id(kind: str, ident: str) -> Optional[tuple[str, str]]:
@@ -305,7 +311,24 @@ class Benchmark(Model):
     objective: Text = Field(description="What success looks like: \"Invoices out within 2 business days\".")
     measure: Optional[Text] = Field(None, description="How it is measured: \"share of invoices sent on time\".")
     target: Optional[Text] = Field(None, description="The level to reach: \"95%\".")
-    by: Optional[Text] = Field(None, description="When it should be reached: \"day 30\".")
+    by: Optional[Text] = Field(None, description=(
+        "When it should be reached: \"day 30\". `day N`, `week N` and `month N` are dated from a person's `started`."))
+    id: Optional[Id] = Field(None, description=(
+        "How results refer to it; by default the slug of objective. Unique within its file."))
+    min: Optional[Number] = Field(None, description="The lowest result that meets it (a numeric result is met when at least min and at most max).")
+    max: Optional[Number] = Field(None, description="The highest result that meets it.")
+    unit: Optional[Text] = Field(None, description="The unit of a numeric result: \"%\", \"days\", \"calls\".")
+
+    @property
+    def key(self) -> str:
+        """The id results give: ``id``, or the slug of ``objective``."""
+        return self.id or slugify(self.objective)
+
+    def met(self, value: Union[float, str]) -> Optional[bool]:
+        """Whether a numeric ``value`` is within ``min``/``max``; ``None`` when that cannot be told."""
+        if isinstance(value, str) or (self.min is None and self.max is None):
+            return None
+        return (self.min is None or value >= self.min) and (self.max is None or value <= self.max)
 
 
 class Rate(Model):
@@ -356,7 +379,7 @@ class QuizQuestion(Model):
     answer: Index = Field(ge=0, description="Index of the right answer in choices, counting from 0.")
 
 
-# -- the three kinds of file -------------------------------------------------------------
+# -- the kinds of file -------------------------------------------------------------
 
 class Organization(Model):
     """sops/organization.yml: the business itself."""
@@ -426,7 +449,59 @@ class Task(Model):
         "As for a role, for this task alone; by default its role's."))
 
 
-KINDS: dict[str, type[Model]] = {"organization": Organization, "role": Role, "task": Task}
+def _number_or_text(value: Any) -> Any:
+    if isinstance(value, bool):
+        raise ValueError(f"expected a number or text, got {str(value).lower()} (put it in quotes to keep it as text)")
+    if isinstance(value, (int, float)):
+        return _number(value)
+    return value
+
+
+ResultValue = Annotated[Union[float, str], BeforeValidator(_number_or_text),
+                        WithJsonSchema({"anyOf": [{"type": "number"}, {"type": "string"}]})]
+Version = Annotated[int, Field(ge=1), BeforeValidator(_number)]
+
+
+class SignOff(Model):
+    """A sign-off: the person can run this SOP unsupervised."""
+
+    sop: Id = Field(description="Task id of the SOP they were signed off on.")
+    on: DateField = Field(description="The day of the sign-off: YYYY-MM-DD.")
+    version: Optional[Version] = Field(None, description=(
+        "The SOP's version they learned (the number of commits that had changed its file); "
+        "by default the version in force on `on`."))
+    by: Optional[Id] = Field(None, description="Person id of who signed them off.")
+    note: Optional[Text] = Field(None, description="Anything worth keeping about the sign-off.")
+
+
+class Result(Model):
+    """A check-in against a benchmark."""
+
+    benchmark: Text = Field(description=(
+        "The benchmark: the id of one of the role's, or `<task-id>/<benchmark-id>` for one of its SOPs'."))
+    on: DateField = Field(description="The day of the check-in: YYYY-MM-DD.")
+    value: ResultValue = Field(description="What was measured: a number (checked against min and max) or text.")
+    note: Optional[Text] = Field(None, description="Anything worth keeping about the result.")
+
+
+PersonStatus = Literal["active", "left"]
+
+
+class Person(Model):
+    """sops/people/<id>.yml: one person's training record."""
+
+    name: Text = Field(description="The person's name.")
+    role: Id = Field(description="Role id of the role they are trained for.")
+    started: DateField = Field(description="Their day 1: YYYY-MM-DD. Onboarding phases and benchmark deadlines are dated from it.")
+    status: PersonStatus = Field("active", description="active or left; people who left keep their records and leave the matrix.")
+    trainer: Optional[Id] = Field(None, description="Person id of who trains them.")
+    agreed_benchmarks: Optional[DateField] = Field(None, description=(
+        "The day they agreed their role's benchmarks are realistic and doable: YYYY-MM-DD."))
+    trained: list[SignOff] = Field([], description="Sign-offs, one per SOP learned (and again after re-learning).")
+    results: list[Result] = Field([], description="Check-ins against the benchmarks of their role and its SOPs.")
+
+
+KINDS: dict[str, type[Model]] = {"organization": Organization, "role": Role, "task": Task, "person": Person}
 """The kinds of source file, by the name `sopgen schema` takes."""
 
 

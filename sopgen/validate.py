@@ -12,15 +12,16 @@ from datetime import date
 from pathlib import Path
 from typing import Iterable, Iterator, Optional
 
-from .catalog import Catalog, Entry, RoleEntry, TaskEntry
+from .catalog import Catalog, Entry, PersonEntry, RoleEntry, TaskEntry, benchmarks_of
 from .errors import Problem
 from .mdcheck import findings
-from .model import Step, markdown_values
+from .model import Benchmark, Step, markdown_values
 from .svgcheck import svg_problem
 from .yamlsource import Loc
 
 REVIEW_OVERDUE = "review-overdue"
 """The rule of overdue-review warnings: editorial state, so a site build only notes them."""
+FOLDERS = {"role": "roles", "task": "tasks", "person": "people"}
 IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg", ".gif", ".svg", ".webp")
 
 
@@ -33,6 +34,8 @@ def validate(catalog: Catalog, *, today: Optional[date] = None) -> list[Problem]
         found += _role(catalog, role)
     for task in catalog.tasks.values():
         found += _task(catalog, task, today)
+    for person in catalog.people.values():
+        found += _person(catalog, person)
     found += _markup(catalog)
     found += _cycles(catalog.tasks.values(), "prerequisites", lambda t: t.prerequisites, "prerequisites form a cycle")
     found += _cycles(catalog.roles.values(), "reports_to", lambda r: [r.reports_to] if r.reports_to else [],
@@ -47,8 +50,9 @@ def errors_in(problems: Iterable[Problem], *, strict: bool = False) -> list[Prob
 
 def _ref(catalog: Catalog, entry_or_none: Optional[Entry], loc: Loc, ident: str, kind: str) -> Iterator[Problem]:
     """A problem when ``ident`` names no role/task (``kind``) of the catalog."""
-    table = catalog.roles if kind == "role" else catalog.tasks
-    if ident in table or (kind + "s", ident) in catalog.broken:
+    folder = FOLDERS[kind]
+    table = getattr(catalog, folder)
+    if ident in table or (folder, ident) in catalog.broken:
         return
     source = entry_or_none.source if entry_or_none is not None else catalog.organization_source
     if source is None:
@@ -57,9 +61,9 @@ def _ref(catalog: Catalog, entry_or_none: Optional[Entry], loc: Loc, ident: str,
     if close:
         hint = f" — did you mean '{close[0]}'?"
     elif table:
-        hint = f"; known {kind}s: {', '.join(sorted(table)[:8])}{', …' if len(table) > 8 else ''}"
+        hint = f"; known {folder}: {', '.join(sorted(table)[:8])}{', …' if len(table) > 8 else ''}"
     else:
-        hint = f"; there is no sops/{kind}s/{ident}.yml"
+        hint = f"; there is no sops/{folder}/{ident}.yml"
     yield source.doc.problem(loc, f"unknown {kind} '{ident}'{hint}")
 
 
@@ -110,6 +114,7 @@ def _role(catalog: Catalog, role: RoleEntry) -> Iterator[Problem]:
         if key in names:
             yield role.source.doc.problem(("tools", i, "name"), f"tool '{tool.name}' is listed twice (also tools[{names[key]}])")
         names.setdefault(key, i)
+    yield from _benchmarks(role, data.benchmarks)
 
 
 def _task(catalog: Catalog, task: TaskEntry, today: date) -> Iterator[Problem]:
@@ -134,6 +139,7 @@ def _task(catalog: Catalog, task: TaskEntry, today: date) -> Iterator[Problem]:
                                           "add 'duration' (e.g. 45m) or 'hours_per_week'", severity="warning",
                           rule="no-duration")
     yield from _images(catalog, task, data.steps, ("steps",))
+    yield from _benchmarks(task, data.benchmarks)
     if task.role is not None:
         known = {t.name.strip().lower(): t.name for t in task.role.data.tools}
         for i, name in enumerate(data.tools):
@@ -147,6 +153,84 @@ def _task(catalog: Catalog, task: TaskEntry, today: date) -> Iterator[Problem]:
                                          f"(reviewed {data.reviewed:%Y-%m-%d}, every {task.review_interval}); "
                                          "check the SOP against reality and update 'reviewed'", severity="warning",
                           rule=REVIEW_OVERDUE)
+
+
+def _benchmarks(entry: Entry, benchmarks: list[Benchmark]) -> Iterator[Problem]:
+    """Ids given twice in one file (results could not tell them apart), and min above max."""
+    doc = entry.source.doc
+    seen: dict[str, int] = {}
+    for i, benchmark in enumerate(benchmarks):
+        key = benchmark.key
+        if not key:
+            yield doc.problem(("benchmarks", i, "objective"), "the objective makes no id (it holds no letter or "
+                                                              "digit): give the benchmark an 'id'")
+        elif key in seen:
+            how = "its id" if benchmark.id else "the id made of its objective"
+            loc = ("benchmarks", i, "id") if benchmark.id else ("benchmarks", i, "objective")
+            yield doc.problem(loc, f"{how} '{key}' is also the id of benchmarks[{seen[key]}]: results could not tell "
+                                   f"them apart; give one of them another 'id'")
+        seen.setdefault(key, i)
+        if benchmark.min is not None and benchmark.max is not None and benchmark.min > benchmark.max:
+            yield doc.problem(("benchmarks", i, "min"), f"min ({benchmark.min:g}) is more than max "
+                                                        f"({benchmark.max:g}); swap them")
+
+
+def _person(catalog: Catalog, person: PersonEntry) -> Iterator[Problem]:
+    """A person's references (role, trainer, SOPs, benchmarks, who signed off), dates and repeated records."""
+    data, doc = person.data, person.source.doc
+    yield from _ref(catalog, person, ("role",), data.role, "role")
+    if data.trainer == person.id:
+        yield doc.problem(("trainer",), "a person cannot be their own trainer")
+    elif data.trainer:
+        yield from _ref(catalog, person, ("trainer",), data.trainer, "person")
+    started = f"{data.started:%Y-%m-%d}"
+    signed: dict[tuple[str, date], int] = {}
+    for i, record in enumerate(data.trained):
+        yield from _ref(catalog, person, ("trained", i, "sop"), record.sop, "task")
+        if record.by:
+            yield from _ref(catalog, person, ("trained", i, "by"), record.by, "person")
+        if record.on < data.started:
+            yield doc.problem(("trained", i, "on"), f"signed off on {record.on:%Y-%m-%d}, before {person.id} "
+                                                    f"started ({started}): correct the date, or 'started'")
+        if (record.sop, record.on) in signed:
+            yield doc.problem(("trained", i), f"'{record.sop}' is signed off on {record.on:%Y-%m-%d} twice "
+                                              f"(also trained[{signed[record.sop, record.on]}]); remove one")
+        signed.setdefault((record.sop, record.on), i)
+        task = catalog.tasks.get(record.sop)
+        # a shallow clone counts only the commits it has: a version beyond them may still have been
+        complete = catalog.history is not None and catalog.history.note is None
+        versions = task.history.version if complete and task is not None and task.history is not None else 0
+        if record.version is not None and versions and record.version > versions:
+            yield doc.problem(("trained", i, "version"), f"'{record.sop}' never had version {record.version}: "
+                                                         f"its versions are 1 to {versions} (the commits that changed "
+                                                         f"{task.source.rel}); correct it, or leave it out for the "
+                                                         f"version in force on {record.on:%Y-%m-%d}")
+    known = benchmarks_of(person.role) if person.role is not None else None
+    reported: dict[tuple[str, date], int] = {}
+    for i, result in enumerate(data.results):
+        if known is not None and result.benchmark not in known:
+            yield doc.problem(("results", i, "benchmark"), _unknown_benchmark(result.benchmark, known, person))
+        if result.on < data.started:
+            yield doc.problem(("results", i, "on"), f"a result of {result.on:%Y-%m-%d}, before {person.id} "
+                                                    f"started ({started}): correct the date, or 'started'")
+        if (result.benchmark, result.on) in reported:
+            yield doc.problem(("results", i), f"a result for '{result.benchmark}' on {result.on:%Y-%m-%d} is "
+                                              f"already given (results[{reported[result.benchmark, result.on]}]); "
+                                              "remove one, or correct its date")
+        reported.setdefault((result.benchmark, result.on), i)
+
+
+def _unknown_benchmark(ident: str, known: dict, person: PersonEntry) -> str:
+    close = difflib.get_close_matches(ident, list(known), n=1, cutoff=0.6)
+    if close:
+        hint = f" — did you mean '{close[0]}'?"
+    elif known:
+        hint = f"; the benchmarks of role '{person.data.role}' are: {', '.join(sorted(known)[:8])}" + \
+            (", …" if len(known) > 8 else "")
+    else:
+        hint = f"; role '{person.data.role}' and its SOPs have no benchmarks"
+    return (f"unknown benchmark '{ident}'{hint} (a role's benchmark by its id, an SOP's as "
+            f"<task-id>/<benchmark-id>)")
 
 
 def _images(catalog: Catalog, task: TaskEntry, steps: list[Step], loc: Loc) -> Iterator[Problem]:

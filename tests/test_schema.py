@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import REPO, run
+from conftest import REPO, build_tree, run
 from test_corpus import CASES, materialize
 
 
@@ -42,13 +42,16 @@ REJECTED = {
     "unknown-field-nested": "sops/tasks/send-invoices.yml",
     "unknown-field-typo": "sops/tasks/send-invoices.yml",
     "wrong-type-list": "sops/roles/bookkeeper.yml",
+    "person-bad-fields": "sops/people/ann.yml",
     "wrong-type-mapping": "sops/roles/bookkeeper.yml",
     "wrong-type-text": "sops/tasks/send-invoices.yml",
 }
 
 
 def kind_of(rel: str) -> str:
-    return "organization" if rel.endswith("organization.yml") else "role" if "/roles/" in rel else "task"
+    if rel.endswith("organization.yml"):
+        return "organization"
+    return "role" if "/roles/" in rel else "person" if "/people/" in rel else "task"
 
 
 def check(project: Path, kind: str, files: list[Path]) -> subprocess.CompletedProcess[str]:
@@ -60,7 +63,7 @@ def test_schema_write_puts_every_kind_into_the_project(base_project: Path) -> No
     result = run(base_project, "schema", "--write")
     assert result.exit_code == 0, result.output
     written = sorted(p.name for p in (base_project / ".sopgen/schemas").iterdir())
-    assert written == ["organization.schema.json", "role.schema.json", "task.schema.json"]
+    assert written == ["organization.schema.json", "person.schema.json", "role.schema.json", "task.schema.json"]
     assert "wrote .sopgen/schemas/task.schema.json" in result.output
 
 
@@ -86,7 +89,7 @@ def test_every_file_of_the_example_validates(tmp_path: Path) -> None:
     by_kind: dict[str, list[Path]] = {}
     for path in files:
         by_kind.setdefault(kind_of(path.relative_to(project).as_posix()), []).append(path)
-    assert sorted(by_kind) == ["organization", "role", "task"] and len(files) > 20
+    assert sorted(by_kind) == ["organization", "person", "role", "task"] and len(files) > 20
     for kind, paths in by_kind.items():
         result = check(project, kind, paths)
         assert result.returncode == 0, result.stdout + result.stderr
@@ -105,6 +108,15 @@ def test_structural_defects_are_rejected(case: str, tmp_path: Path) -> None:
 
 def test_the_base_files_pass_so_a_rejection_is_the_defect(tmp_path: Path, base_project: Path) -> None:
     assert run(base_project, "schema", "--write").exit_code == 0
+    build_tree(base_project, {"sops/people/ann.yml": """
+        name: Ann Lee
+        role: bookkeeper
+        started: 2026-01-05
+        trained:
+          - {sop: send-invoices, on: 2026-01-09, version: 1}
+        results:
+          - {benchmark: invoices-on-time, on: 2026-02-01, value: 97}
+        """})  # the base project has no training record
     for rel in sorted(set(REJECTED.values())):
         result = check(base_project, kind_of(rel), [base_project / rel])
         assert result.returncode == 0, result.stdout
