@@ -149,10 +149,15 @@ def test_a_project_with_errors_is_not_written_to(repo: Path) -> None:
 
 # -- the example: a commit of this repository changed the steps of screen-phone-calls --------
 
+EXAMPLE_TODAY = "2026-11-29"
+"""The day the example's people were written: Dana's Month 1 is overdue, her Day 60 not yet due. Pinned,
+as the example's states move with the calendar (Day 60 falls due on 2026-12-25)."""
+
+
 def test_the_example_names_who_must_re_learn_what() -> None:
     from conftest import REPO
 
-    result = run(REPO, "train", "status")
+    result = run(REPO, "train", "status", "--today", EXAMPLE_TODAY)
     assert result.exit_code == 0, result.output
     assert "priya-nair (re-learn screen-phone-calls)" in result.output
     assert "must re-learn Screen phone calls as the owner's gatekeeper (screen-phone-calls): signed off on v1" \
@@ -161,7 +166,7 @@ def test_the_example_names_who_must_re_learn_what() -> None:
     assert "Tomás Rivera (tomas-rivera), Webmaster, started 2026-06-01\n  signed off and current: 4 of 4 SOPs" \
         in result.output
     assert "dana-whitfield (overdue on follow-up-overdue-payments)" in result.output
-    check = run(REPO, "train", "status", "--check")
+    check = run(REPO, "train", "status", "--check", "--today", EXAMPLE_TODAY)
     assert check.exit_code == 1
     assert ("✗ 2 people must re-learn or are overdue: dana-whitfield (overdue on follow-up-overdue-payments); "
             "priya-nair (re-learn screen-phone-calls)") in check.output
@@ -182,12 +187,12 @@ def test_after_a_sign_off_the_example_no_longer_lists_her(tmp_path: Path) -> Non
     subprocess.run(["git", "clone", "-q", "--no-checkout", str(REPO), str(clone)], check=True)
     subprocess.run(["git", "-C", str(clone), "checkout", "-q", head], check=True)
     shutil.copytree(REPO / "sops", clone / "sops", dirs_exist_ok=True)
-    recorded = run(clone, "train", "record", "priya-nair", "screen-phone-calls")
+    recorded = run(clone, "train", "record", "priya-nair", "screen-phone-calls", "--on", EXAMPLE_TODAY)
     assert recorded.exit_code == 0, recorded.output
-    result = run(clone, "train", "status", "--check")
+    result = run(clone, "train", "status", "--check", "--today", EXAMPLE_TODAY)
     assert result.exit_code == 1 and "1 person must re-learn or is overdue: dana-whitfield" in result.output
     assert "priya" not in result.output.lower() and "Dana Whitfield (dana-whitfield)" in result.output
-    everyone = run(clone, "train", "status")
+    everyone = run(clone, "train", "status", "--today", EXAMPLE_TODAY)
     assert "Priya Nair (priya-nair), Virtual Assistant, started 2026-08-03\n  signed off and current: 4 of 4 SOPs" \
         in everyone.output
 
