@@ -181,6 +181,9 @@ class Bar:
     """The figure, or the low end of a range; ``None`` for a row with no bar, only ``value``."""
     high: Optional[float] = None
     """The high end of a range (``None``: the figure is exact)."""
+    note: str = ""
+    """A warning about the figure (``costs more than it frees``): written after the label, in
+    :data:`WARNING`, so that the figure beside the bar stays short."""
 
     @property
     def top(self) -> Optional[float]:
@@ -222,9 +225,14 @@ def bar_chart(bars: Sequence[Bar], *, ident: str, title: str, summary: str, colo
         body.append(element("text", text, x=_n(PAD), y=_n(y - 4), font_size=_n(FONT * 1.1), font_weight="bold"))
     y += GAP / 2
     for bar in bars:
-        for text in lines(one_line(bar.label), WIDTH - 2 * PAD):
+        label = lines(one_line(bar.label), WIDTH - 2 * PAD)
+        note = f"({one_line(bar.note)})" if bar.note else ""
+        if note and text_width(f"{label[-1]} {note}") > WIDTH - 2 * PAD:
+            label.append("")  # the note on a line of its own
+        for i, text in enumerate(label):
             y += LINE
-            body.append(element("text", text, x=_n(PAD), y=_n(y - 4)))
+            last = i == len(label) - 1
+            body.append(_label(text, note if last else "", y=y - 4))
         top = y + 4
         middle = top + BAR / 2 + FONT * 0.35  # the baseline that centres a label on the bar
         # the zero axis, beside each bar (not through the labels above it)
@@ -240,9 +248,17 @@ def bar_chart(bars: Sequence[Bar], *, ident: str, title: str, summary: str, colo
             body += _bar(bar, scale, top, middle, color)
         y = top + BAR + GAP
     height = y - GAP + PAD
-    description = summary.rstrip(". ") + ": " + "; ".join(f"{one_line(b.label)}: {one_line(b.value)}"
-                                                          for b in bars) + "."
+    description = summary.rstrip(". ") + ": " + "; ".join(
+        f"{one_line(b.label)}: {one_line(b.value)}" + (f" ({one_line(b.note)})" if b.note else "") for b in bars) + "."
     return document(body, ident=ident, title=title, description=description, height=height)
+
+
+def _label(text: str, note: str, *, y: float) -> str:
+    """A line of a bar's label, ending with ``note`` in :data:`WARNING` when it carries one."""
+    if not note:
+        return element("text", text, x=_n(PAD), y=_n(y))
+    warned = element("tspan", note, fill=WARNING, **{"class": "sopgen-chart-warning"})
+    return f"<text{_attrs(x=_n(PAD), y=_n(y))}>{escape(text + ' ' if text else '')}{warned}</text>"
 
 
 def _bar(bar: Bar, scale: Scale, top: float, middle: float, color: str) -> list[str]:

@@ -441,12 +441,9 @@ def value_freed_chart(catalog: Catalog, money: Money, color: str) -> Markup:
         elif freed is None:
             bars.append(Bar(role.title, "unknown: no rate"))
         else:
-            words = money(freed)
-            if freed.high < 0:
-                words += " (costs more than it frees)"
-            elif freed.low < 0:
-                words += " (may cost more than it frees)"
-            bars.append(Bar(role.title, words, float(freed.low), None if freed.exact else float(freed.high)))
+            note = "costs more than it frees" if freed.high < 0 else "may cost more than it frees" if freed.low < 0 else ""
+            bars.append(Bar(role.title, money(freed), float(freed.low), None if freed.exact else float(freed.high),
+                            note=note))
     return bar_chart(bars, ident="value-freed-chart", title="Value freed a week, by role", color=color,
                      summary="What delegating each role's work frees of the owner's time a week, "
                              "less what it costs")

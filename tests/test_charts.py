@@ -79,7 +79,7 @@ def test_a_range_is_a_solid_bar_to_its_low_end_and_a_lighter_one_to_its_high_end
 
 
 def test_a_negative_figure_is_a_warning_bar_left_of_the_zero_axis_labelled_on_its_side() -> None:
-    root = parse(chart(Bar("Bookkeeper", "$300", 300), Bar("Consultant", "−$80 (costs more than it frees)", -80)))
+    root = parse(chart(Bar("Bookkeeper", "$300", 300), Bar("Consultant", "−$80", -80, note="costs more than it frees")))
     zero = axis(root)
     positive, negative = rects(root)
     assert float(positive["x"]) == zero
@@ -90,6 +90,11 @@ def test_a_negative_figure_is_a_warning_bar_left_of_the_zero_axis_labelled_on_it
     assert label.get("text-anchor") == "end" and float(label.get("x", "0")) < float(negative["x"])
     assert label.get("fill") == WARNING
     assert float(label.get("x", "0")) - len(label.text or "") * 0.65 * 14 >= 0  # room was kept for it
+    # the warning is in words too, after the role's name (not only a colour)
+    note = root.find(".//s:tspan", NS)
+    assert note is not None and note.text == "(costs more than it frees)" and note.get("fill") == WARNING
+    assert "Consultant (costs more than it frees)" in texts(root)
+    assert "Consultant: −$80 (costs more than it frees)" in (root.find("s:desc", NS).text or "")  # type: ignore[union-attr]
 
 
 def test_a_range_across_zero_is_lighter_on_both_sides_of_the_axis() -> None:
@@ -99,6 +104,14 @@ def test_a_range_across_zero_is_lighter_on_both_sides_of_the_axis() -> None:
     assert float(below["x"]) + float(below["width"]) == pytest.approx(zero) and below["stroke"] == WARNING
     assert float(above["x"]) == pytest.approx(zero) and above["stroke"] != WARNING
     assert float(above["width"]) == pytest.approx(2 * float(below["width"]), abs=0.02)
+
+
+def test_a_note_goes_on_a_line_of_its_own_when_the_label_leaves_no_room() -> None:
+    long = "Junior partner with a long title about what the partner does"
+    root = parse(chart(Bar("Clerk", "−$5–$10", -5, 10, note="may cost more than it frees"),
+                       Bar(long, "−$5–$10", -5, 10, note="may cost more than it frees")))
+    assert texts(root)[1:] == ["Clerk (may cost more than it frees)", "−$5–$10",
+                               long, "(may cost more than it frees)", "−$5–$10"]
 
 
 def test_a_row_without_a_figure_is_words_and_no_bar() -> None:
@@ -182,13 +195,14 @@ def test_the_delegation_page_draws_one_row_per_role_from_the_catalogs_figures(tm
     shown = texts(root)
     delegated = [r for r in catalog.ordered_roles if not r.is_owner]
     assert shown[0] == "Value freed a week, by role"
-    assert shown[1::2] == [r.title for r in delegated]  # a row for every role but the owner, in order
+    assert len(shown[1::2]) == len(delegated)  # a row for every role but the owner, in order
+    assert all(line.startswith(role.title) for line, role in zip(shown[1::2], delegated))
     bookkeeper, consultant = roles["bookkeeper"].value_freed, roles["consultant"].value_freed
     assert not bookkeeper.exact and consultant.high < 0  # the cases this test is about
     labels = dict(zip(shown[1::2], shown[2::2]))
     assert labels == {
         "Bookkeeper": money(bookkeeper),
-        "Senior consultant": f"{money(consultant)} (costs more than it frees)",
+        "Senior consultant (costs more than it frees)": money(consultant),
         "Cleaner": "frees nothing: the owner would not do this work",
         "Clerk": "unknown: no rate",
     }
@@ -197,7 +211,8 @@ def test_the_delegation_page_draws_one_row_per_role_from_the_catalogs_figures(tm
     fills = [r.get("fill") for r in rects(root)]
     assert len(fills) == 3 and fills[2] == WARNING and contrast(fills[0] or "", BACKGROUND) >= NON_TEXT_CONTRAST
     desc = root.find("s:desc", NS).text or ""  # type: ignore[union-attr]
-    assert all(f"{title}: {label}" in desc for title, label in labels.items())
+    assert "Senior consultant: " + money(consultant) + " (costs more than it frees)" in desc
+    assert all(f"{title}: {label}" in desc for title, label in labels.items() if "(" not in title)
 
 
 def test_a_hostile_role_title_is_text_in_the_chart_of_a_built_page(tmp_path: Path) -> None:
@@ -239,7 +254,8 @@ def test_no_chart_on_the_site_without_money_but_the_owners_report_has_it(tmp_pat
             continue
         assert role.title in text
     assert money(catalog.roles["bookkeeper"].value_freed) in text
-    assert f"{money(catalog.roles['consultant'].value_freed)} (costs more than it frees)" in text
+    assert "Senior consultant (costs more than it frees)" in text
+    assert money(catalog.roles["consultant"].value_freed) in text
     assert "frees nothing: the owner would not do this work" in text and "unknown: no rate" in text
 
 
