@@ -237,7 +237,7 @@ def bar_chart(bars: Sequence[Bar], *, ident: str, title: str, summary: str, colo
         middle = top + BAR / 2 + FONT * 0.35  # the baseline that centres a label on the bar
         # the zero axis, beside each bar (not through the labels above it)
         body.append(element("line", x1=_n(zero), x2=_n(zero), y1=_n(top - 3), y2=_n(top + BAR + 3),
-                            stroke=MUTED, stroke_width="1.5"))
+                            stroke=MUTED, stroke_width="1.5", **{"class": "sopgen-chart-axis"}))
         if bar.low is None:  # words in place of a bar, from the axis (or ending at the right edge)
             words = one_line(bar.value)
             fits = zero + PAD + text_width(words) <= WIDTH - PAD
