@@ -207,7 +207,8 @@ class SopgenPlugin(BasePlugin[SopgenConfig]):
         self.pdfs = self._pdfs(catalog)
         try:
             self.site = render(catalog, self._environment(project), today=self.today, pdfs=self.pdfs,
-                               cache=self.page_cache_md if self.command == "serve" else None)
+                               cache=self.page_cache_md if self.command == "serve" else None,
+                               color=brand(catalog, theme=config.theme, docs_dir=Path(config.docs_dir)).color)
         except TemplateFailed as exc:
             raise _Broken(f"sopgen: {exc}", [str(exc)]) from None
         for path in [p for p in self.page_cache_md if p not in self.site.pages]:

@@ -38,6 +38,7 @@ from .render import (
     context,
     review_groups,
     tool_index,
+    value_freed_chart,
 )
 
 PAGE_SIZES = ("A4", "Letter")
@@ -163,7 +164,8 @@ def handbook_html(
         chapters.append(chapter("tools.md.j2", "tools", "Tools", 1, "reference", tools=tool_index(catalog)))
         if "delegation" in reference_pages(catalog):
             chapters.append(chapter("delegation.md.j2", "delegation", "Delegation", 1, "reference",
-                                    totals=catalog.delegation_totals()))
+                                    totals=catalog.delegation_totals(),
+                                    chart=value_freed_chart(catalog, shared["money"], (look or brand(catalog)).color)))
         chapters.append(chapter("reviews.md.j2", "reviews", "Reviews", 1, "reference",
                                 reviews=review_groups(catalog, today)))
         title = "Operations handbook"

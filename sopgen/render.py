@@ -24,8 +24,11 @@ from typing import Any, Optional, Union
 import jinja2
 from pydantic import BaseModel
 
-from .branding import BRAND_CSS, site_css
+from markupsafe import Markup
+
+from .branding import BRAND_CSS, brand, site_css
 from .catalog import DUE_SOON_DAYS, Catalog, RoleEntry, TaskEntry
+from .charts import Bar, bar_chart
 from .errors import TemplateFailed
 from .filters import Money, Withheld
 from .templating import default_templates
@@ -172,13 +175,15 @@ def context(catalog: Catalog, today: date) -> dict[str, Any]:
 
 
 def render(catalog: Catalog, env: jinja2.Environment, *, today: date,
-           pdfs: Optional[dict[str, str]] = None, cache: Optional[dict[str, Any]] = None) -> Site:
+           pdfs: Optional[dict[str, str]] = None, cache: Optional[dict[str, Any]] = None,
+           color: Optional[str] = None) -> Site:
     """Render every page of ``catalog`` with ``env``; nothing is written.
 
     ``pdfs`` maps a role id (or ``handbook``) to the path of its PDF, when
     PDFs are built: the pages then link to them. With a ``cache`` (a dict kept
     between calls, as `sopgen serve` does), an SOP page whose inputs have not
-    changed is not rendered again.
+    changed is not rendered again. ``color`` is the business's main colour, for
+    charts (by default the one :func:`sopgen.branding.brand` finds in organization.yml).
     """
     shared = context(catalog, today)
     shared["pdfs"] = pdfs or {}
@@ -215,7 +220,8 @@ def render(catalog: Catalog, env: jinja2.Environment, *, today: date,
     page("tools.md", "tools.md.j2", "Tools", "tools", tools=tool_index(catalog))
     if "delegation" in reference_pages(catalog):
         page("delegation.md", "delegation.md.j2", "Delegation", "delegation",
-             totals=catalog.delegation_totals())
+             totals=catalog.delegation_totals(),
+             chart=value_freed_chart(catalog, shared["money"], color or brand(catalog).color))
     page("reviews.md", "reviews.md.j2", "Reviews", "reviews", reviews=review_groups(catalog, today))
     page("changelog.md", "changelog.md.j2", "Changelog", "changelog", changes=changelog(catalog),
          history_note=catalog.history.note if catalog.history else "Version history is not available.")
@@ -411,6 +417,36 @@ def changelog(catalog: Catalog) -> list[dict[str, Any]]:
             "gone": [p for p in change.gone if p.endswith((".yml", ".yaml"))],
         })
     return out
+
+
+def value_freed_chart(catalog: Catalog, money: Money, color: str) -> Markup:
+    """The value freed a week by each delegated role, as a bar chart (inline SVG), for the
+    delegation page and the owner's report; empty when no role's figure is known, or when
+    ``money`` is :class:`Withheld` (the bars' lengths would tell the amounts).
+
+    Every role but the owner has a row, as on the delegation page: a role the owner would not
+    do the work of, one without SOPs in force, or one whose figure is unknown for want of a
+    rate is a row of words with no bar, so that no one reads a missing bar as zero.
+    """
+    roles = [r for r in catalog.ordered_roles if not r.is_owner]
+    if isinstance(money, Withheld) or not any(r.value_freed for r in roles if not r.frees_nothing):
+        return Markup("")
+    bars = []
+    for role in roles:
+        freed = role.value_freed
+        if role.frees_nothing:
+            bars.append(Bar(role.title, "frees nothing: the owner would not do this work"))
+        elif not role.active_tasks:
+            bars.append(Bar(role.title, "no SOPs in force"))
+        elif freed is None:
+            bars.append(Bar(role.title, "unknown: no rate"))
+        else:
+            note = "costs more than it frees" if freed.high < 0 else "may cost more than it frees" if freed.low < 0 else ""
+            bars.append(Bar(role.title, money(freed), float(freed.low), None if freed.exact else float(freed.high),
+                            note=note))
+    return bar_chart(bars, ident="value-freed-chart", title="Value freed a week, by role", color=color,
+                     summary="What delegating each role's work frees of the owner's time a week, "
+                             "less what it costs")
 
 
 def review_groups(catalog: Catalog, today: date, *, soon: int = DUE_SOON_DAYS) -> dict[str, list[TaskEntry]]:

@@ -22,7 +22,7 @@ from .catalog import Catalog
 from .filters import Money
 from .pagecheck import neutralise
 from .printing import Chapter, _Converter, _flatten, _unlink_missing, print_css
-from .render import context, render_template, review_groups
+from .render import context, render_template, review_groups, value_freed_chart
 
 REPORT_TEMPLATE = "pdf/report.html.j2"
 
@@ -49,7 +49,8 @@ def report_html(catalog: Catalog, env: jinja2.Environment, *, today: date, versi
     totals = catalog.delegation_totals()
     reviews = review_groups(catalog, today)
     chapters = [
-        chapter("delegation.md.j2", "delegation", "Delegation", totals=totals),
+        chapter("delegation.md.j2", "delegation", "Delegation", totals=totals,
+                chart=value_freed_chart(catalog, shared["money"], (look or brand(catalog)).color)),
         chapter("reviews.md.j2", "reviews", "Reviews", reviews=reviews),
     ]
     env.filters["markdown"] = lambda text: Markup(to_html(str(text or ""), 3, "md"))

@@ -1,0 +1,297 @@
+"""Charts as inline SVG, drawn in Python at build time.
+
+A chart is a string of SVG that a page or a PDF carries inline: no script, no
+request to anywhere, nothing to hover. It is read three ways, and each is
+served:
+
+* by eye, on screen and in print: every figure is also written as a text label
+  beside what shows it, and the picture scales with the page (``viewBox`` and
+  ``width: 100%``);
+* by a screen reader: ``role="img"`` named by a ``<title>``, with a ``<desc>``
+  that states every figure in words;
+* by the HTML check of generated pages (:mod:`sopgen.pagecheck`): the SVG has no
+  ``<style>``, ``href`` or event handler, so there is nothing for it to take out.
+
+Every text in a chart is escaped here (a role's title is the user's text), and
+colours are given as ``#RRGGBB``: a brand colour too light to see against the
+page is darkened until it shows (:func:`visible`).
+
+The drawing is plain data in, SVG out, so that other charts (a line of results
+against a target) can be added beside :func:`bar_chart` with the same
+:func:`document`, :class:`Scale` and colour helpers. This module imports
+nothing of sopgen.
+"""
+
+from __future__ import annotations
+
+import re
+import textwrap
+from dataclasses import dataclass
+from typing import Iterable, Optional, Sequence
+
+from markupsafe import Markup, escape
+
+WIDTH = 640
+"""Width of every chart's coordinate system (its ``viewBox``); it is drawn at the width of its page."""
+FONT = 14
+"""Size of a chart's text, in the units of :data:`WIDTH`."""
+CHAR = 0.65 * FONT
+"""A generous average width of a character: labels are laid out by it, as no font is measured."""
+PAD = 6
+TEXT = "#1f2328"
+"""The colour of a chart's text (15:1 against white)."""
+MUTED = "#57606a"
+"""The colour of secondary text and of axes (6:1 against white)."""
+WARNING = "#b42318"
+"""The colour of a bar that goes the wrong way (a cost that exceeds what is freed; 6:1 against white)."""
+BACKGROUND = "#ffffff"
+NON_TEXT_CONTRAST = 3.0
+"""WCAG 2's least contrast for the parts of a picture that carry meaning (1.4.11)."""
+
+
+# -- colours ------------------------------------------------------------------------------------
+
+_HEX = re.compile(r"^#([0-9a-fA-F]{6})$")
+
+
+def _rgb(color: str) -> tuple[int, int, int]:
+    match = _HEX.match(color)
+    if not match:
+        raise ValueError(f"not a #RRGGBB colour: {color!r}")
+    value = int(match.group(1), 16)
+    return value >> 16, (value >> 8) & 0xFF, value & 0xFF
+
+
+def _hex(rgb: Sequence[float]) -> str:
+    return "#" + "".join(f"{max(0, min(255, round(c))):02x}" for c in rgb)
+
+
+def luminance(color: str) -> float:
+    """WCAG 2's relative luminance of ``color`` (0 black … 1 white)."""
+    def channel(c: int) -> float:
+        s = c / 255
+        return s / 12.92 if s <= 0.04045 else ((s + 0.055) / 1.055) ** 2.4
+    r, g, b = map(channel, _rgb(color))
+    return 0.2126 * r + 0.7152 * g + 0.0722 * b
+
+
+def contrast(a: str, b: str) -> float:
+    """WCAG 2's contrast ratio of two colours (1 … 21)."""
+    la, lb = sorted((luminance(a), luminance(b)), reverse=True)
+    return (la + 0.05) / (lb + 0.05)
+
+
+def mix(color: str, other: str, share: float) -> str:
+    """``color`` with ``share`` (0 … 1) of ``other`` mixed in."""
+    return _hex([c + (o - c) * share for c, o in zip(_rgb(color), _rgb(other))])
+
+
+def visible(color: str, *, against: str = BACKGROUND, ratio: float = NON_TEXT_CONTRAST) -> str:
+    """``color``, darkened in small steps until it stands out ``ratio`` : 1 against ``against``
+    (a yellow brand colour on white becomes an ochre); a colour that already does is kept."""
+    shade = color.lower()
+    for step in range(1, 21):
+        if contrast(shade, against) >= ratio:
+            break
+        shade = mix(color.lower(), "#000000", step / 20)
+    return shade
+
+
+# -- text and the document ----------------------------------------------------------------------
+
+def one_line(text: object) -> str:
+    """Text as a chart shows it: whitespace collapsed, control characters dropped."""
+    return " ".join("".join(ch for ch in str(text) if ch.isprintable() or ch.isspace()).split())
+
+
+def lines(text: str, width: float, *, most: int = 2) -> list[str]:
+    """``text`` wrapped to lines of about ``width`` units, at most ``most`` of them (the last cut
+    short with "…" if the text is longer)."""
+    chars = max(8, int(width / CHAR))
+    wrapped = textwrap.wrap(text, chars, break_long_words=True) or [""]
+    if len(wrapped) > most:
+        wrapped = wrapped[:most]
+        wrapped[-1] = wrapped[-1][: chars - 1].rstrip() + "…"
+    return wrapped
+
+
+def text_width(text: str) -> float:
+    return len(text) * CHAR
+
+
+def _attrs(**attrs: object) -> str:
+    # attribute names as SVG spells them: text_anchor → text-anchor
+    return "".join(f' {name.replace("_", "-")}="{escape(value)}"' for name, value in attrs.items()
+                   if value is not None)
+
+
+def element(tag: str, content: object = None, **attrs: object) -> str:
+    """One SVG element; ``content`` is text, escaped (a :class:`Markup` is kept as it is)."""
+    if content is None:
+        return f"<{tag}{_attrs(**attrs)}/>"
+    return f"<{tag}{_attrs(**attrs)}>{escape(content)}</{tag}>"
+
+
+def document(body: Iterable[str], *, ident: str, title: str, description: str, height: float,
+             css_class: str = "sopgen-chart") -> Markup:
+    """An inline ``<svg>`` of :data:`WIDTH` × ``height`` units that scales to the width of its
+    container, named by ``title`` and described by ``description`` for screen readers.
+    ``ident`` must be unique on the page (it prefixes the ids of the title and description)."""
+    ident = re.sub(r"[^A-Za-z0-9_-]", "-", ident)
+    head = (f'<svg xmlns="http://www.w3.org/2000/svg" class="{css_class}" role="img"'
+            f' aria-labelledby="{ident}-title {ident}-desc" viewBox="0 0 {WIDTH} {_n(height)}"'
+            f' width="100%" preserveAspectRatio="xMinYMin meet"'
+            f' style="max-width: {WIDTH * 1.5:.0f}px; height: auto"'
+            f' font-size="{FONT}" fill="{TEXT}">')
+    return Markup("\n".join([head, element("title", one_line(title), id=f"{ident}-title"),
+                             element("desc", one_line(description), id=f"{ident}-desc"), *body, "</svg>"]))
+
+
+def _n(value: float) -> str:
+    """A coordinate, short: 12, 12.5, 12.33."""
+    return f"{value:.2f}".rstrip("0").rstrip(".")
+
+
+@dataclass(frozen=True)
+class Scale:
+    """A linear map of values (``low`` … ``high``) onto coordinates (``start`` … ``end``)."""
+
+    low: float
+    high: float
+    start: float
+    end: float
+
+    def __call__(self, value: float) -> float:
+        if self.high == self.low:
+            return self.start
+        return self.start + (value - self.low) * (self.end - self.start) / (self.high - self.low)
+
+
+# -- bar chart ------------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Bar:
+    """One row of a bar chart: what it is, and its figure as words and, when known, as numbers."""
+
+    label: str
+    """What the bar stands for (a role's title): written above it."""
+    value: str
+    """Its figure as words, written beside the bar (``$800–$900``), or instead of a bar."""
+    low: Optional[float] = None
+    """The figure, or the low end of a range; ``None`` for a row with no bar, only ``value``."""
+    high: Optional[float] = None
+    """The high end of a range (``None``: the figure is exact)."""
+    note: str = ""
+    """A warning about the figure (``costs more than it frees``): written after the label, in
+    :data:`WARNING`, so that the figure beside the bar stays short."""
+
+    @property
+    def top(self) -> Optional[float]:
+        return self.low if self.high is None else self.high
+
+
+BAR = 20
+LINE = FONT + 4
+GAP = 14
+
+
+def bar_chart(bars: Sequence[Bar], *, ident: str, title: str, summary: str, color: str) -> Markup:
+    """Horizontal bars from a zero axis, one row per :class:`Bar`, its label above and its figure
+    beside it.
+
+    A range is a solid bar to its low end and a lighter one on to its high end (what is certain,
+    then what may be). A figure below zero is drawn left of the axis in :data:`WARNING`; a range
+    across zero is lighter on both sides. A bar with no figure is its ``value`` in words at the axis.
+    The description is ``summary`` followed by every row's label and value.
+    """
+    color = visible(color)
+    ends = [v for b in bars for v in (b.low, b.top) if v is not None]
+    low, high = min([0.0, *ends]), max([0.0, *ends])
+    # room for the figures: left of the axis for bars below zero, right of it for the others
+    left_room = max([text_width(b.value) + PAD for b in bars if _left(b)] or [0.0])
+    right_room = max([text_width(b.value) + 2 * PAD for b in bars if b.low is not None and not _left(b)]
+                     or [0.0])
+    most = (WIDTH - 2 * PAD) * 2 / 3  # the bars keep a third of the width, however long the figures
+    if left_room + right_room > most:
+        left_room, right_room = (room * most / (left_room + right_room) for room in (left_room, right_room))
+    start, end = PAD + left_room, WIDTH - PAD - right_room
+    scale = Scale(low, high, start, end)
+    zero = scale(0)
+
+    body: list[str] = []
+    y = PAD
+    for text in lines(one_line(title), WIDTH - 2 * PAD):  # the title shows too: a reader sees what is drawn
+        y += LINE
+        body.append(element("text", text, x=_n(PAD), y=_n(y - 4), font_size=_n(FONT * 1.1), font_weight="bold"))
+    y += GAP / 2
+    for bar in bars:
+        label = lines(one_line(bar.label), WIDTH - 2 * PAD)
+        note = f"({one_line(bar.note)})" if bar.note else ""
+        if note and text_width(f"{label[-1]} {note}") > WIDTH - 2 * PAD:
+            label.append("")  # the note on a line of its own
+        for i, text in enumerate(label):
+            y += LINE
+            last = i == len(label) - 1
+            body.append(_label(text, note if last else "", y=y - 4))
+        top = y + 4
+        middle = top + BAR / 2 + FONT * 0.35  # the baseline that centres a label on the bar
+        # the zero axis, beside each bar (not through the labels above it)
+        body.append(element("line", x1=_n(zero), x2=_n(zero), y1=_n(top - 3), y2=_n(top + BAR + 3),
+                            stroke=MUTED, stroke_width="1.5", **{"class": "sopgen-chart-axis"}))
+        if bar.low is None:  # words in place of a bar, from the axis (or ending at the right edge)
+            words = one_line(bar.value)
+            fits = zero + PAD + text_width(words) <= WIDTH - PAD
+            body.append(element("text", words, x=_n(zero + PAD if fits else WIDTH - PAD), y=_n(middle),
+                                text_anchor=None if fits else "end", fill=MUTED, font_style="italic",
+                                **{"class": "sopgen-chart-muted"}))
+        else:
+            body += _bar(bar, scale, top, middle, color)
+        y = top + BAR + GAP
+    height = y - GAP + PAD
+    description = summary.rstrip(". ") + ": " + "; ".join(
+        f"{one_line(b.label)}: {one_line(b.value)}" + (f" ({one_line(b.note)})" if b.note else "") for b in bars) + "."
+    return document(body, ident=ident, title=title, description=description, height=height)
+
+
+def _label(text: str, note: str, *, y: float) -> str:
+    """A line of a bar's label, ending with ``note`` in :data:`WARNING` when it carries one."""
+    if not note:
+        return element("text", text, x=_n(PAD), y=_n(y))
+    warned = element("tspan", note, fill=WARNING, **{"class": "sopgen-chart-warning"})
+    return f"<text{_attrs(x=_n(PAD), y=_n(y))}>{escape(text + ' ' if text else '')}{warned}</text>"
+
+
+def _bar(bar: Bar, scale: Scale, top: float, middle: float, color: str) -> list[str]:
+    low, high = bar.low or 0.0, bar.top or 0.0
+    # (from, to, colour, light): the certain part solid, the rest of a range lighter
+    if low >= 0:
+        parts = [(0.0, low, color, False), (low, high, color, True)]
+    elif high <= 0:
+        parts = [(high, 0.0, WARNING, False), (low, high, WARNING, True)]
+    else:
+        parts = [(low, 0.0, WARNING, True), (0.0, high, color, True)]
+    out = []
+    for a, b, fill, light in parts:
+        x, w = scale(min(a, b)), abs(scale(b) - scale(a))
+        if w <= 0 and light:
+            continue
+        if light:
+            out.append(element("rect", x=_n(x), y=_n(top + 0.5), width=_n(max(w, 1)), height=_n(BAR - 1),
+                               fill=mix(fill, BACKGROUND, 0.7), stroke=fill, stroke_width="1"))
+        else:
+            out.append(element("rect", x=_n(x), y=_n(top), width=_n(max(w, 1)), height=_n(BAR), fill=fill))
+    label = one_line(bar.value)
+    if _left(bar):
+        out.append(element("text", label, x=_n(scale(low) - PAD), y=_n(middle), text_anchor="end", fill=WARNING,
+                           **{"class": "sopgen-chart-warning"}))
+    elif low < 0:
+        out.append(element("text", label, x=_n(scale(high) + PAD), y=_n(middle), fill=WARNING,
+                           **{"class": "sopgen-chart-warning"}))
+    else:
+        out.append(element("text", label, x=_n(scale(high) + PAD), y=_n(middle)))
+    return out
+
+
+def _left(bar: Bar) -> bool:
+    """Whether a bar's figure is written left of it: when the whole bar is below zero."""
+    return bar.top is not None and bar.top < 0
