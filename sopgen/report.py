@@ -66,6 +66,7 @@ def report_html(catalog: Catalog, env: jinja2.Environment, *, today: date, versi
         env, REPORT_TEMPLATE,
         dict(shared, title="Owner's report", role=None, chapters=chapters, version=version, page_size=page_size,
              stylesheet=Markup(print_css(page_size)), flatten=_flatten, brand=look or brand(catalog),
-             totals=totals, reviews=reviews, training=list(training)),
+             totals=totals, reviews=reviews, training=list(training),
+             training_counts={state: sum(len(t.with_state(state)) for t in training) for state in ("relearn", "overdue")}),
         root=catalog.root, what="the owner's report")
     return _unlink_missing(html)

@@ -58,7 +58,7 @@ def matrix_html(catalog: Catalog, env: jinja2.Environment, training: Sequence[Pe
     groups = []
     for role in catalog.ordered_roles:
         people = by_role.get(role.id)
-        if people:  # each person of a role has its SOPs, in the same order: a row per SOP
+        if people and people[0].sops:  # each person of a role has its SOPs, in the same order: a row per SOP
             rows = [(sop.task, [p.sops[i] for p in people]) for i, sop in enumerate(people[0].sops)]
             groups.append({"role": role, "people": people, "rows": rows})
     relearn = [(status, sop) for status in training for sop in status.with_state("relearn")]
