@@ -22,9 +22,9 @@ from markupsafe import Markup
 from .branding import Brand, brand
 from .catalog import Catalog
 from .model import Result
-from .printing import print_css
+from .printing import _in_learning_order, print_css
 from .render import context, render_template
-from .training import PersonStatus, shown
+from .training import PersonStatus, SopStatus, shown
 
 RECORD_TEMPLATE = "pdf/training-record.html.j2"
 MATRIX_TEMPLATE = "pdf/training-matrix.html.j2"
@@ -38,9 +38,10 @@ def record_html(catalog: Catalog, env: jinja2.Environment, status: PersonStatus,
     results: dict[str, list[Result]] = {}
     for result in sorted(person.data.results, key=lambda r: r.on):
         results.setdefault(result.benchmark, []).append(result)
+    sops = in_learning_order(status.sops)
     values = dict(
-        context(catalog, today), title="Training record", person=person, status=status,
-        to_sign=[s for s in status.sops if s.state != "current"] if person.active else [],
+        context(catalog, today), title="Training record", person=person, status=status, sops=sops,
+        to_sign=[s for s in sops if s.state != "current"] if person.active else [],
         results=results, people=catalog.people, version=version, page_size=page_size,
         stylesheet=Markup(print_css(page_size)), brand=look or brand(catalog), shown=shown)
     return render_template(env, RECORD_TEMPLATE, values, root=catalog.root,
@@ -58,10 +59,20 @@ def matrix_html(catalog: Catalog, env: jinja2.Environment, training: Sequence[Pe
     groups = []
     for role in catalog.ordered_roles:
         people = by_role.get(role.id)
-        if people and people[0].sops:  # each person of a role has its SOPs, in the same order: a row per SOP
-            rows = [(sop.task, [p.sops[i] for p in people]) for i, sop in enumerate(people[0].sops)]
+        if people and people[0].sops:  # the people of a role have the same SOPs: a row per SOP
+            by_task = [{s.task.id: s for s in p.sops} for p in people]
+            rows = [(sop.task, [theirs[sop.task.id] for theirs in by_task])
+                    for sop in in_learning_order(people[0].sops)]
             groups.append({"role": role, "people": people, "rows": rows})
     relearn = [(status, sop) for status in training for sop in status.with_state("relearn")]
     values = dict(context(catalog, today), training=list(training), groups=groups, relearn=relearn,
                   people=catalog.people)
     return render_template(env, MATRIX_TEMPLATE, values, root=catalog.root, what="the owner's report, Training")
+
+
+def in_learning_order(sops: list[SopStatus]) -> list[SopStatus]:
+    """``sops`` (of one role) in the order the handbook teaches them: onboarding first, then prerequisites."""
+    if not sops or sops[0].task.role is None:
+        return sops
+    rank = {task.id: i for i, task in enumerate(_in_learning_order(sops[0].task.role))}
+    return sorted(sops, key=lambda s: rank.get(s.task.id, len(rank)))

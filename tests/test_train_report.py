@@ -4,11 +4,12 @@ training matrix, opened as a reader would: the PDF's text page by page, and its 
 from __future__ import annotations
 
 import re
+import shutil
 from pathlib import Path
 
 import pytest
 
-from conftest import build_tree, run
+from conftest import BASE, build_tree, run
 from test_history_git import TASK, commit, edit, project
 from test_train_cli import EXAMPLE_TODAY
 
@@ -79,6 +80,7 @@ def test_a_record_shows_who_signed_what_and_what_must_be_signed_again(repo: Path
     assert ("Reconcile the bank account reconcile-bank v1 v1, 2026-01-07 Bo Ray Signed off, current" in first)
     assert ("Send client invoices send-invoices sent the first run alone v2 v1, 2026-01-06 Bo Ray "
             "Must re-learn: v2 is in force, to sign again") in first
+    assert first.index("Send client invoices") < first.index("Reconcile")  # the handbook's order: onboarding first
     text = " ".join(pages)
     to_sign = text[text.index("To sign Sign each procedure"):text.index("Benchmarks Agreed")]
     # one box to sign, for the SOP to re-learn only; the current one has none
@@ -138,6 +140,23 @@ def test_the_record_of_someone_who_left_has_no_lines_to_sign(repo: Path, tmp_pat
     assert "Trainee signature" not in text and "Overdue" not in text
 
 
+def test_a_record_outside_git_with_markup_in_its_text(tmp_path: Path) -> None:
+    """Names and notes are text, never markup or a template; without git, versions are unknown."""
+    root = tmp_path / "plain"
+    shutil.copytree(BASE, root)
+    build_tree(root, {"sops/people/zoe.yml": ('name: "Zoë <b>Ünal</b> {{ 7*7 }}"\nrole: bookkeeper\nstarted: 2026-01-05\n'
+                                              'trained:\n  - sop: reconcile-bank\n    on: 2026-01-06\n'
+                                              '    note: "<i>fine</i> {% raw %}"\n')})
+    out = tmp_path / "zoe.pdf"
+    result = run(root, "train", "report", "zoe", "-o", str(out), "--today", "2026-01-07")
+    assert result.exit_code == 0, result.output
+    text = " ".join(pages_of(out))
+    assert "Training record: Zoë <b>Ünal</b> {{ 7*7 }}" in text and "<i>fine</i> {% raw %}" in text
+    assert "Reconcile the bank account reconcile-bank <i>fine</i> {% raw %} — 2026-01-06 — Signed off, current" in text
+    assert "Handbook version not under version control" in text
+    assert "Send client invoices send-invoices · version in force: — · To learn: Week 1, by 2026-01-12" in text
+
+
 def test_an_unknown_person_is_refused_with_a_suggestion(repo: Path, tmp_path: Path) -> None:
     result = run(repo, "train", "report", "anne", "-o", str(tmp_path / "anne.pdf"))
     assert result.exit_code == 1
@@ -181,9 +200,9 @@ def test_owner_report_has_the_training_matrix(repo: Path, tmp_path: Path, monkey
             "Cy Park Bookkeeper 2026-02-01 0 of 2 0 1 1") in training
     assert ("Who must re-learn what Ann Lee: Send client invoices send-invoices, signed off on v1 (2026-01-06), "
             "now v2; its steps changed in v2 (2026-01-10, “Invoices go by email”).") in training
-    assert ("Bookkeeper SOP Ann Lee Cy Park Reconcile the bank account signed off v1, current to learn "
-            "Send client invoices must re-learn (v1 → v2) overdue (due 2026-02-08) "
-            "Signed off and current 1 of 2 0 of 2") in training
+    assert ("Bookkeeper SOP Ann Lee Cy Park Send client invoices must re-learn (v1 → v2) overdue (due 2026-02-08) "
+            "Reconcile the bank account signed off v1, current to learn "
+            "Signed off and current 1 of 2 0 of 2") in training  # the handbook's order: onboarding first
     assert "Owner SOP" not in training  # a role without SOPs has no matrix
     titles = [t for t in bookmarks(out) if not isinstance(t, list)]
     assert titles[-3:] == ["Delegation", "Training", "Reviews"]
