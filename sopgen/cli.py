@@ -613,29 +613,48 @@ def pdf_command(config_file: Optional[str], roles: tuple[str, ...], output: Opti
               help="Paper size. Default: the plugin's pdf_page_size option (A4).")
 @click.option("-q", "--quiet", is_flag=True, help="Print errors only.")
 def report_command(config_file: Optional[str], output: str, page_size: Optional[str], quiet: bool) -> None:
-    """Write the owner's private report: delegation with its money, and SOPs overdue for review.
+    """Write the owner's private report: delegation with its money, the training matrix, and SOPs overdue for review.
 
     Rates and money are in it even when publish_money is false in organization.yml,
     which keeps them off the site and the staff's handbooks. It is written only where
     -o says, never into the site, which staff are served.
     """
-    from . import pdf as pdfs
-    from .outputs import writing
     from .report import report_html
-    from .sitebuild import brand_of, check_private_file, plugin_options
     from .templating import environment
 
     config, catalog, problems = _load_checked(config_file, with_history=True)
     _stop_on_errors(problems, warnings=not quiet, outcome="no report was made")
+    today = reference_time(catalog.history).date()
+    write_private_pdf(
+        config, catalog, output=output, what="the owner's report", name="owner", quiet=quiet,
+        html=lambda version, size, look: report_html(catalog, environment(catalog.root), today=today,
+                                                     version=version, page_size=page_size or size, look=look,
+                                                     training=_training(config, catalog, today)))
+
+
+def _training(config: Path, catalog: Any, today: date) -> list[Any]:
+    """Where each active person stands on ``today`` (:func:`sopgen.training.team_status`)."""
+    from .stephistory import StepHistory
+    from .training import team_status
+
+    return team_status(list(catalog.people.values()), today=today, changes=StepHistory(config.parent))
+
+
+def write_private_pdf(config: Path, catalog: Any, *, output: str, what: str, name: str, quiet: bool,
+                      html: Callable[[str, str, Any], str]) -> None:
+    """Write a PDF for the owner's eyes (her report, a training record) to ``output``, refused in the
+    sources, docs/, templates/, .git/ and the site folder; ``html(version, page_size, look)`` makes it."""
+    from . import pdf as pdfs
+    from .outputs import writing
+    from .sitebuild import brand_of, check_private_file, plugin_options
+
     target = Path(output).absolute()
-    check_private_file(config, target, what="the owner's report", shown=output)
+    check_private_file(config, target, what=what, shown=output)
     pdfs.check_weasyprint()
-    html = report_html(catalog, environment(catalog.root), today=reference_time(catalog.history).date(),
-                       version=pdfs.source_version(catalog.root),
-                       page_size=page_size or str(plugin_options(config).get("pdf_page_size", "A4")),
-                       look=brand_of(config, catalog))
-    with writing(target.parent, "the owner's report"):
-        result = pdfs.render(pdfs.PdfJob("owner", html, target, catalog.root))
+    document = html(pdfs.source_version(catalog.root), str(plugin_options(config).get("pdf_page_size", "A4")),
+                    brand_of(config, catalog))
+    with writing(target.parent, what):
+        result = pdfs.render(pdfs.PdfJob(name, document, target, catalog.root))
     for warning in dict.fromkeys(result.warnings):
         click.echo(f"warning: {target.name}: {warning}", err=True)
     if not quiet:

@@ -3,14 +3,16 @@
 Pay and money are the owner's business. With ``publish_money: false`` they stay
 off the site and the staff's handbooks (see :func:`sopgen.render.reference_pages`
 and :class:`sopgen.filters.Withheld`); this report is where she reads them: what
-delegating costs and frees, role by role and task by task, and which SOPs are
-overdue for review. It is print HTML in the handbooks' look, made from the same
+delegating costs and frees, role by role and task by task; who is trained on
+what (the training matrix, made by :func:`sopgen.trainrecord.matrix_html`, whatever
+``publish_people`` says); and which SOPs are overdue for review. It is print HTML in the handbooks' look, made from the same
 page templates; :mod:`sopgen.pdf` turns it into a PDF. This module does not
 import WeasyPrint.
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date
 from typing import Optional
 
@@ -23,14 +25,18 @@ from .filters import Money
 from .pagecheck import neutralise
 from .printing import Chapter, _Converter, _flatten, _unlink_missing, print_css
 from .render import context, render_template, review_groups, value_freed_chart
+from .trainrecord import matrix_html
+from .training import PersonStatus
 
 REPORT_TEMPLATE = "pdf/report.html.j2"
 
 
 def report_html(catalog: Catalog, env: jinja2.Environment, *, today: date, version: str,
-                page_size: str = "A4", look: Optional[Brand] = None) -> str:
+                page_size: str = "A4", look: Optional[Brand] = None, training: Sequence[PersonStatus] = ()) -> str:
     """The print HTML of the owner's report: delegation with money, whatever ``publish_money``
-    says (it is the owner's own copy), then the reviews that are overdue or due."""
+    says (it is the owner's own copy); the training matrix of ``training`` (each active person's
+    status, see :func:`sopgen.training.team_status`), if anyone is in training; then the reviews
+    that are overdue or due."""
     shared = context(catalog, today)
     shared["money"] = Money(catalog.organization.currency)
     convert = _Converter()
@@ -53,11 +59,15 @@ def report_html(catalog: Catalog, env: jinja2.Environment, *, today: date, versi
                 chart=value_freed_chart(catalog, shared["money"], (look or brand(catalog)).color)),
         chapter("reviews.md.j2", "reviews", "Reviews", reviews=reviews),
     ]
+    if training:
+        chapters.insert(1, Chapter("training", "Training", 1, matrix_html(catalog, env, training, today=today),
+                                   "reference"))
     env.filters["markdown"] = lambda text: Markup(to_html(str(text or ""), 3, "md"))
     html = render_template(
         env, REPORT_TEMPLATE,
         dict(shared, title="Owner's report", role=None, chapters=chapters, version=version, page_size=page_size,
              stylesheet=Markup(print_css(page_size)), flatten=_flatten, brand=look or brand(catalog),
-             totals=totals, reviews=reviews),
+             totals=totals, reviews=reviews, training=list(training),
+             training_counts={state: sum(len(t.with_state(state)) for t in training) for state in ("relearn", "overdue")}),
         root=catalog.root, what="the owner's report")
     return _unlink_missing(html)

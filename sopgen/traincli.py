@@ -227,6 +227,44 @@ def train_result(person: str, benchmark: str, value: str, on: Any, config_file: 
                f"{shown(number if number is not None else value, bench.unit)} on {day:%Y-%m-%d}{verdict}")
 
 
+@train.command("report")
+@click.argument("person")
+@click.option("-o", "--output", type=click.Path(dir_okay=False), required=True,
+              help="The PDF file to write, e.g. records/dana.pdf: never inside sops/, docs/, templates/ or the "
+                   "site folder.")
+@click.option("--page-size", type=click.Choice(["A4", "Letter"]), default=None,
+              help="Paper size. Default: the plugin's pdf_page_size option (A4).")
+@click.option("--today", "today_", type=DATE, default=None, metavar="YYYY-MM-DD",
+              help="The date printed on it, and the day its states are told for. Default: today.")
+@click.option("-q", "--quiet", is_flag=True, help="Print errors only.")
+@config_option
+def train_report(person: str, output: str, page_size: Optional[str], today_: Any, quiet: bool,
+                 config_file: Optional[str]) -> None:
+    """Print PERSON's training record to a PDF, to sign and to file.
+
+    The person, role, start and trainer; every SOP of the role with the
+    version signed off, its date and who signed; blank signature lines for
+    each SOP still open (not yet signed off, or to re-learn: the version now
+    in force is named); the benchmarks agreed on, their deadlines and the
+    results. Each page says when it was printed and the handbook's version.
+    """
+    from .cli import write_private_pdf
+    from .stephistory import StepHistory
+    from .templating import environment
+    from .trainrecord import record_html
+    from .training import person_status
+
+    today = today_.date() if today_ else date.today()
+    config, catalog, problems = _load_checked(config_file, with_history=True)
+    _stop_on_errors(problems, warnings=not quiet, outcome="no training record was made")
+    entry = _person(catalog, person)
+    status = person_status(entry, today=today, changes=StepHistory(config.parent))
+    write_private_pdf(
+        config, catalog, output=output, what="the training record", name=person, quiet=quiet,
+        html=lambda version, size, look: record_html(catalog, environment(catalog.root), status, today=today,
+                                                     version=version, page_size=page_size or size, look=look))
+
+
 def _day(on: Any, entry: Any) -> date:
     day = on.date() if on else date.today()
     if day < entry.data.started:

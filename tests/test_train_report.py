@@ -1,0 +1,216 @@
+"""`sopgen train report PERSON -o FILE.pdf` (the printable training record) and the owner's report's
+training matrix, opened as a reader would: the PDF's text page by page, and its bookmarks."""
+
+from __future__ import annotations
+
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+
+from conftest import BASE, build_tree, run
+from test_history_git import TASK, commit, edit, project
+from test_train_cli import EXAMPLE_TODAY
+
+BENCHMARKS = ("benchmarks:\n  - objective: Invoices out within 2 business days\n    id: invoices-on-time\n"
+              "    measure: share of invoices sent on time\n    target: 95%\n    by: day 30\n"
+              "    min: 95\n    unit: '%'\n")
+ANN = """\
+name: Ann Lee
+role: bookkeeper
+started: 2026-01-05
+trainer: bo
+agreed_benchmarks: 2026-01-06
+trained:
+  - sop: send-invoices
+    on: 2026-01-06
+    by: bo
+    note: sent the first run alone
+  - sop: reconcile-bank
+    on: 2026-01-07
+    by: bo
+results:
+  - {benchmark: invoices-on-time, on: 2026-01-20, value: 90}
+  - {benchmark: invoices-on-time, on: 2026-02-03, value: 97}
+"""
+
+
+@pytest.fixture
+def repo(tmp_path: Path) -> Path:
+    """Ann signed off on both SOPs of the bookkeeper; then a commit changed a step of send-invoices."""
+    root = project(tmp_path / "repo")
+    build_tree(root, {
+        "sops/roles/bookkeeper.yml": (root / "sops/roles/bookkeeper.yml").read_text() + BENCHMARKS,
+        "sops/people/ann.yml": ANN,
+        "sops/people/bo.yml": "name: Bo Ray\nrole: owner\nstarted: 2025-01-01\n",
+        "sops/people/cy.yml": "name: Cy Park\nrole: bookkeeper\nstarted: 2026-02-01\n",
+    })
+    commit(root, "Training records", date="2026-01-07T17:00:00+00:00")
+    edit(root / TASK, "Send the invoices.", "Send the invoices by email.")
+    commit(root, "Invoices go by email", date="2026-01-10T09:00:00+00:00")
+    return root
+
+
+def pages_of(pdf: Path) -> list[str]:
+    from pypdf import PdfReader
+
+    return [" ".join((page.extract_text() or "").split()) for page in PdfReader(pdf).pages]
+
+
+def bookmarks(pdf: Path) -> list:
+    from pypdf import PdfReader
+
+    def titles(outline: list) -> list:
+        return [titles(item) if isinstance(item, list) else item.title for item in outline]
+
+    return titles(PdfReader(pdf).outline)
+
+
+def test_a_record_shows_who_signed_what_and_what_must_be_signed_again(repo: Path, tmp_path: Path) -> None:
+    out = tmp_path / "records/ann.pdf"
+    result = run(repo, "train", "report", "ann", "-o", str(out), "--today", "2026-02-10")
+    assert result.exit_code == 0, result.output
+    pages = pages_of(out)
+    first = pages[0]
+    assert first.startswith("BASE CONSULTING Training record: Ann Lee Evidence of training")
+    assert "Person Ann Lee ann Role Bookkeeper Started 2026-01-05 Trainer Bo Ray" in first
+    assert "Procedures 1 of 2 signed off and current Printed 2026-02-10 Handbook version" in first
+    # the table: a signed SOP shows the version, date and trainer; the changed one says what is in force
+    assert ("Reconcile the bank account reconcile-bank v1 v1, 2026-01-07 Bo Ray Signed off, current" in first)
+    assert ("Send client invoices send-invoices sent the first run alone v2 v1, 2026-01-06 Bo Ray "
+            "Must re-learn: v2 is in force, to sign again") in first
+    assert first.index("Send client invoices") < first.index("Reconcile")  # the handbook's order: onboarding first
+    text = " ".join(pages)
+    to_sign = text[text.index("To sign Sign each procedure"):text.index("Benchmarks Agreed")]
+    # one box to sign, for the SOP to re-learn only; the current one has none
+    assert "Send client invoices send-invoices · version in force: v2" in to_sign
+    assert "Signed off on v1 on 2026-01-06 by Bo Ray; since then its steps changed: " \
+           "v2, 2026-01-10: Invoices go by email (1 step changed) It must be signed again, on v2." in to_sign
+    assert "Reconcile" not in to_sign
+    assert to_sign.count("Trainee signature: Ann Lee Date Trainer signature: Bo Ray Date") == 1
+    assert ("Benchmarks Agreed on 2026-01-06 as realistic and doable. Benchmark Target Deadline Results "
+            "Invoices out within 2 business days share of invoices sent on time invoices-on-time 95% 2026-02-03 "
+            "day 30 90% on 2026-01-20, not met 97% on 2026-02-03, met") in text
+    # every page says when it was printed, and from which version of the handbook
+    version = re.search(r"Handbook version (\S+)", first)[1]
+    for page in pages:
+        assert f"Training record of Ann Lee · printed 2026-02-10 · handbook version {version}" in page
+        assert re.search(r"Page \d of \d", page)
+    assert bookmarks(out) == ["Training record: Ann Lee", ["Procedures", "To sign", ["Send client invoices"],
+                                                           "Benchmarks"]]
+
+
+def test_an_open_sop_and_benchmarks_not_agreed_get_signature_lines(repo: Path, tmp_path: Path) -> None:
+    out = tmp_path / "cy.pdf"
+    result = run(repo, "train", "report", "cy", "-o", str(out), "--today", "2026-02-10")
+    assert result.exit_code == 0, result.output
+    text = " ".join(pages_of(out))
+    assert "Trainer — Procedures 0 of 2 signed off and current" in text
+    assert "Send client invoices send-invoices v2 — — To learn: Week 1, by 2026-02-08" not in text  # past: overdue
+    assert "Send client invoices send-invoices v2 — — Overdue: Week 1, due 2026-02-08" in text
+    assert "Reconcile the bank account reconcile-bank v1 — — To learn" in text
+    assert text.count("Trainee signature: Cy Park Date Trainer signature Date") == 3  # two SOPs, the benchmarks
+    assert "Not agreed on yet." in text and "We agree these benchmarks are realistic and doable." in text
+    assert "No result yet" in text
+
+
+def test_the_example_record_of_someone_mid_onboarding(tmp_path: Path) -> None:
+    from conftest import REPO
+
+    out = tmp_path / "dana.pdf"
+    result = run(REPO, "train", "report", "dana-whitfield", "-o", str(out), "--today", EXAMPLE_TODAY)
+    assert result.exit_code == 0, result.output
+    pages = pages_of(out)
+    assert "Training record: Dana Whitfield" in pages[0] and "Role Bookkeeper Started 2026-10-26" in pages[0]
+    text = " ".join(pages)
+    assert "Send client invoices send-client-invoices first invoice run done alone on Friday v" in text
+    assert "Overdue: Month 1, due 2026-11-26" in text and "To learn: Day 60, by 2026-12-24" in text
+    assert text.count("Trainee signature: Dana Whitfield") == 2
+    assert "Agreed on 2026-10-30 as realistic and doable." in text
+    assert "75% on 2026-11-20, not met (one run late while learning the template)" in text
+
+
+def test_the_record_of_someone_who_left_has_no_lines_to_sign(repo: Path, tmp_path: Path) -> None:
+    edit(repo / "sops/people/cy.yml", "started:", "status: left\nstarted:")
+    out = tmp_path / "cy.pdf"
+    assert run(repo, "train", "report", "cy", "-o", str(out), "--today", "2026-02-10").exit_code == 0
+    text = " ".join(pages_of(out))
+    assert "Status Has left; the record is kept" in text and "Not signed off" in text
+    assert "Trainee signature" not in text and "Overdue" not in text
+
+
+def test_a_record_outside_git_with_markup_in_its_text(tmp_path: Path) -> None:
+    """Names and notes are text, never markup or a template; without git, versions are unknown."""
+    root = tmp_path / "plain"
+    shutil.copytree(BASE, root)
+    build_tree(root, {"sops/people/zoe.yml": ('name: "Zoë <b>Ünal</b> {{ 7*7 }}"\nrole: bookkeeper\nstarted: 2026-01-05\n'
+                                              'trained:\n  - sop: reconcile-bank\n    on: 2026-01-06\n'
+                                              '    note: "<i>fine</i> {% raw %}"\n')})
+    out = tmp_path / "zoe.pdf"
+    result = run(root, "train", "report", "zoe", "-o", str(out), "--today", "2026-01-07")
+    assert result.exit_code == 0, result.output
+    text = " ".join(pages_of(out))
+    assert "Training record: Zoë <b>Ünal</b> {{ 7*7 }}" in text and "<i>fine</i> {% raw %}" in text
+    assert "Reconcile the bank account reconcile-bank <i>fine</i> {% raw %} — 2026-01-06 — Signed off, current" in text
+    assert "Handbook version not under version control" in text
+    assert "Send client invoices send-invoices · version in force: — · To learn: Week 1, by 2026-01-12" in text
+
+
+def test_an_unknown_person_is_refused_with_a_suggestion(repo: Path, tmp_path: Path) -> None:
+    result = run(repo, "train", "report", "anne", "-o", str(tmp_path / "anne.pdf"))
+    assert result.exit_code == 1
+    assert "unknown person 'anne' — did you mean 'ann'?" in result.output and "Traceback" not in result.output
+    assert not (tmp_path / "anne.pdf").exists()
+
+
+@pytest.mark.parametrize("where", ["site/ann.pdf", "sops/ann.pdf", "sops/people/ann.pdf", "docs/ann.pdf",
+                                   "templates/ann.pdf", ".git/ann.pdf"])
+def test_a_record_is_never_written_where_staff_or_sources_are(repo: Path, where: str) -> None:
+    result = run(repo, "train", "report", "ann", "-o", str(repo / where))
+    assert result.exit_code == 1
+    assert "refused to write the training record into" in result.output and "Traceback" not in result.output
+    assert not (repo / where).exists()
+
+
+def test_the_record_template_is_overridden_by_file_name(repo: Path, tmp_path: Path) -> None:
+    build_tree(repo, {"templates/pdf/training-record.html.j2": (
+        '{% extends "default:pdf/training-record.html.j2" %}\n'
+        '{% block closing %}<p>Filed by the office manager.</p>{% endblock %}\n')})
+    listed = run(repo, "templates", "list")
+    assert "pdf/training-record.html.j2  (overridden by templates/pdf/training-record.html.j2)" in listed.output
+    out = tmp_path / "ann.pdf"
+    assert run(repo, "train", "report", "ann", "-o", str(out), "--today", "2026-02-10").exit_code == 0
+    text = " ".join(pages_of(out))
+    assert "Filed by the office manager." in text and "A signature on this sheet counts" not in text
+
+
+# -- the owner's report: the training matrix ----------------------------------------------------
+
+def test_owner_report_has_the_training_matrix(repo: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1770681600")  # 2026-02-10: the report's day
+    out = tmp_path / "owner.pdf"
+    result = run(repo, "report", "-o", str(out))
+    assert result.exit_code == 0, result.output
+    pages = pages_of(out)
+    assert "Training 1 to re-learn, 1 overdue" in pages[0]
+    training = next(p for p in pages if p.startswith("Training Who is signed off"))
+    assert ("People Person Role Started Signed off, current Must re-learn Overdue Not yet due "
+            "Ann Lee Bookkeeper 2026-01-05 1 of 2 1 0 0 Bo Ray Owner 2025-01-01 0 of 0 0 0 0 "
+            "Cy Park Bookkeeper 2026-02-01 0 of 2 0 1 1") in training
+    assert ("Who must re-learn what Ann Lee: Send client invoices send-invoices, signed off on v1 (2026-01-06), "
+            "now v2; its steps changed in v2 (2026-01-10, “Invoices go by email”).") in training
+    assert ("Bookkeeper SOP Ann Lee Cy Park Send client invoices must re-learn (v1 → v2) overdue (due 2026-02-08) "
+            "Reconcile the bank account signed off v1, current to learn "
+            "Signed off and current 1 of 2 0 of 2") in training  # the handbook's order: onboarding first
+    assert "Owner SOP" not in training  # a role without SOPs has no matrix
+    titles = [t for t in bookmarks(out) if not isinstance(t, list)]
+    assert titles[-3:] == ["Delegation", "Training", "Reviews"]
+
+
+def test_owner_report_without_people_has_no_training_chapter(tmp_path: Path) -> None:
+    root = project(tmp_path / "repo")
+    out = tmp_path / "owner.pdf"
+    assert run(root, "report", "-o", str(out)).exit_code == 0
+    assert "Training" not in [t for t in bookmarks(out) if not isinstance(t, list)]
+    assert "re-learn" not in " ".join(pages_of(out))
