@@ -25,12 +25,13 @@ import jinja2
 from pydantic import BaseModel
 
 from .branding import BRAND_CSS, site_css
-from .catalog import DUE_SOON_DAYS, Catalog, RoleEntry, TaskEntry
+from .catalog import DUE_SOON_DAYS, Catalog, PersonEntry, RoleEntry, TaskEntry, benchmarks_of
 from .errors import TemplateFailed
 from .filters import Money, Withheld
 from .templating import default_templates
 from .ordering import learning_order
 from .ticks import onboarding_ticks
+from .training import Changes, PersonStatus, due_date, learned_version, person_status, shown
 
 FREQUENCIES = ["daily", "weekly", "monthly", "quarterly", "yearly", "as-needed", None]
 FREQUENCY_TITLES = {
@@ -51,9 +52,10 @@ EXTENSIONS: dict[str, dict[str, Any]] = {
 FEATURES = ["navigation.indexes", "navigation.sections", "navigation.prune", "content.action.edit",
             "search.highlight"]
 """Material features the navigation relies on."""
-UNSEARCHED = frozenset({"delegation", "reviews"})
-"""Page kinds left out of the search index: tables of every SOP of the business, which would
-otherwise answer every search beside the SOP's own page (and cost every rebuild their indexing)."""
+UNSEARCHED = frozenset({"delegation", "reviews", "people"})
+"""Page kinds left out of the search index: tables of every SOP of the business (the training
+matrix too), which would otherwise answer every search beside the SOP's own page (and cost every
+rebuild their indexing). A person's page is searched: staff look each other up by name."""
 NAV_LIST = 20
 """The most entries a list in the navigation holds before it is grouped."""
 ASSETS = Path(__file__).parent / "assets"
@@ -70,7 +72,7 @@ class Page:
     title: str
     markdown: str
     kind: str
-    """home, role, onboarding, checklists, sop, tools, delegation or reviews."""
+    """home, role, onboarding, checklists, sop, tools, delegation, reviews, changelog, people or person."""
     source: Optional[Path] = None
     """The YAML file it comes from (for "edit this page"), if one."""
 
@@ -114,6 +116,16 @@ def sop_path(task: TaskEntry) -> str:
     return f"sops/{task.id}.md"
 
 
+def people_path() -> str:
+    """The training matrix: ``/people/``."""
+    return "people/index.md"
+
+
+def person_path(person: PersonEntry) -> str:
+    """One person's training record: ``/people/<person>/``."""
+    return f"people/{person.id}.md"
+
+
 def image_path(image: str) -> str:
     return f"assets/sops/{image}"
 
@@ -131,11 +143,23 @@ def reference_pages(catalog: Catalog) -> dict[str, tuple[str, str]]:
             if kind != "delegation" or catalog.organization.publish_money}
 
 
-def path_of(target: Union[str, RoleEntry, TaskEntry]) -> str:
+def published_people(catalog: Catalog) -> list[PersonEntry]:
+    """The people the site shows, by name: everyone with a file, when ``publish_people`` is true;
+    nobody otherwise, so that no page, search entry or PDF names a person."""
+    if not catalog.organization.publish_people:
+        return []
+    return sorted(catalog.people.values(), key=lambda p: (p.name.casefold(), p.id))
+
+
+def path_of(target: Union[str, RoleEntry, TaskEntry, PersonEntry]) -> str:
     if isinstance(target, TaskEntry):
         return sop_path(target)
     if isinstance(target, RoleEntry):
         return role_path(target)
+    if isinstance(target, PersonEntry):
+        return person_path(target)
+    if target == "people":
+        return people_path()
     if target in REFERENCE:
         return REFERENCE[target][0]
     return target
@@ -172,13 +196,16 @@ def context(catalog: Catalog, today: date) -> dict[str, Any]:
 
 
 def render(catalog: Catalog, env: jinja2.Environment, *, today: date,
-           pdfs: Optional[dict[str, str]] = None, cache: Optional[dict[str, Any]] = None) -> Site:
+           pdfs: Optional[dict[str, str]] = None, cache: Optional[dict[str, Any]] = None,
+           changes: Optional[Changes] = None) -> Site:
     """Render every page of ``catalog`` with ``env``; nothing is written.
 
     ``pdfs`` maps a role id (or ``handbook``) to the path of its PDF, when
     PDFs are built: the pages then link to them. With a ``cache`` (a dict kept
     between calls, as `sopgen serve` does), an SOP page whose inputs have not
-    changed is not rendered again.
+    changed is not rendered again. ``changes`` gives what each version of an SOP
+    changed in its steps (:class:`sopgen.stephistory.StepHistory`), for the training
+    pages; without it nobody must re-learn anything (as outside git).
     """
     shared = context(catalog, today)
     shared["pdfs"] = pdfs or {}
@@ -219,6 +246,18 @@ def render(catalog: Catalog, env: jinja2.Environment, *, today: date,
     page("reviews.md", "reviews.md.j2", "Reviews", "reviews", reviews=review_groups(catalog, today))
     page("changelog.md", "changelog.md.j2", "Changelog", "changelog", changes=changelog(catalog),
          history_note=catalog.history.note if catalog.history else "Version history is not available.")
+    people = published_people(catalog)
+    if people:
+        statuses = {p.id: person_status(p, today=today, changes=changes or _unchanged) for p in people}
+        page(people_path(), "people.md.j2", "People", "people", matrix=training_matrix(catalog, statuses),
+             left=[p for p in people if not p.active])
+        for person in people:
+            status = statuses[person.id]
+            page(person_path(person), "person.md.j2", person.name, "person", person.source.file,
+                 person=person, status=status, phases=person_phases(status), signoffs=person_signoffs(catalog, person),
+                 benchmarks=[{"mark": mark, "value": shown(mark.latest.value, mark.benchmark.unit) if mark.latest else None}
+                             for mark in status.benchmarks],
+                 results=person_results(person))
 
     site.files[CSS] = ASSETS / "sopgen.css"
     site.css.append(CSS)
@@ -311,8 +350,13 @@ def navigation(catalog: Catalog) -> list[Any]:
         if role.tasks:
             section.append({"SOPs": _sops_nav(role)})
         roles.append((role.title, section))
-    return [{"Home": home_path()}, {"Roles": _runs(roles)},
-            {"Reference": [{title: path} for path, title in reference_pages(catalog).values()]}]
+    nav = [{"Home": home_path()}, {"Roles": _runs(roles)},
+           {"Reference": [{title: path} for path, title in reference_pages(catalog).values()]}]
+    people = published_people(catalog)
+    if people:  # the matrix is the section's own page; people who left are marked, as retired SOPs
+        nav.append({"People": [people_path(), *_runs(
+            [(p.name + ("" if p.active else " (left)"), person_path(p)) for p in people])]})
+    return nav
 
 
 def _sops_nav(role: RoleEntry) -> list[Any]:
@@ -410,6 +454,81 @@ def changelog(catalog: Catalog) -> list[dict[str, Any]]:
             "other": [p for p in change.files if p not in by_path],
             "gone": [p for p in change.gone if p.endswith((".yml", ".yaml"))],
         })
+    return out
+
+
+# -- training records (only with publish_people) -------------------------------------------
+
+def _unchanged(task: TaskEntry) -> list[Any]:
+    return []
+
+
+def training_matrix(catalog: Catalog, statuses: dict[str, PersonStatus]) -> list[dict[str, Any]]:
+    """The training matrix, one table per role that has active people: ``role``, its SOPs in
+    force (``tasks``, in the role's order) and ``people``: each active person's
+    :class:`PersonStatus` with ``cells``, the :class:`SopStatus` of each of those SOPs."""
+    tables = []
+    for role in catalog.ordered_roles:
+        team = [s for s in statuses.values() if s.person.role is role and s.person.active]
+        if not team:
+            continue
+        tasks = [t for t in role.tasks if t.status == "active"]
+        rows = [{"status": s, "person": s.person, "cells": {sop.task.id: sop for sop in s.sops}} for s in team]
+        tables.append({"role": role, "tasks": tasks, "people": rows})
+    return tables
+
+
+def person_phases(status: PersonStatus) -> list[dict[str, Any]]:
+    """The onboarding phases of the person's role with their due date (``None`` for a phase not
+    named ``Day N``/``Week N``/``Month N``), the :class:`SopStatus` of each of their SOPs, and
+    ``state``: done (every SOP signed off and current), relearn (signed off, one to re-learn),
+    overdue, open, or goals (a phase with no SOP)."""
+    role = status.person.role
+    if role is None:
+        return []
+    by_task = {sop.task.id: sop for sop in status.sops}
+    out = []
+    for phase in role.onboarding:
+        sops = [by_task[t.id] for t in phase.tasks if t.id in by_task]
+        states = {sop.state for sop in sops}
+        if not sops:
+            state = "goals"
+        elif states == {"current"}:
+            state = "done"
+        elif states <= {"current", "relearn"}:
+            state = "relearn"
+        elif "overdue" in states:
+            state = "overdue"
+        else:
+            state = "open"
+        out.append({"phase": phase.phase, "goals": phase.goals, "due": due_date(phase.phase, status.person.data.started),
+                    "sops": sops, "state": state})
+    return out
+
+
+def person_signoffs(catalog: Catalog, person: PersonEntry) -> list[dict[str, Any]]:
+    """Every sign-off of the person, newest first: ``record`` (as written), ``task`` (or nothing,
+    for an SOP no longer in the project), ``version`` (given, or the one in force on its day) and
+    ``by`` (the person who signed them off, or nothing)."""
+    out = []
+    for record in sorted(person.data.trained, key=lambda r: r.on, reverse=True):
+        task = catalog.tasks.get(record.sop)
+        out.append({"record": record, "task": task, "version": learned_version(record, task) if task else record.version,
+                    "by": catalog.people.get(record.by or "")})
+    return out
+
+
+def person_results(person: PersonEntry) -> list[dict[str, Any]]:
+    """Every result of the person, newest first: ``on``, ``key``, ``benchmark`` (or nothing, for a
+    benchmark no longer in force), ``value`` as people write it, ``met`` (True, False, or None when
+    it cannot be told) and ``note``."""
+    known = benchmarks_of(person.role) if person.role is not None else {}
+    out = []
+    for result in sorted(person.data.results, key=lambda r: (r.on, r.benchmark), reverse=True):
+        benchmark = known.get(result.benchmark, (None, None))[0]
+        out.append({"on": result.on, "key": result.benchmark, "benchmark": benchmark,
+                    "value": shown(result.value, benchmark.unit if benchmark else None),
+                    "met": benchmark.met(result.value) if benchmark else None, "note": result.note})
     return out
 
 
