@@ -440,21 +440,40 @@ def tool_index(catalog: Catalog) -> list[dict[str, Any]]:
 
 
 def changelog(catalog: Catalog) -> list[dict[str, Any]]:
-    """The last commits that touched the sources, with the roles and SOPs they changed."""
+    """The last commits that changed the procedures, with the roles and SOPs they changed.
+
+    Training records are not procedures: a commit that touched only files of ``people/`` (a
+    sign-off, whose message likely names the person) is left out, and so are those files."""
     if catalog.history is None:
         return []
     by_path: dict[str, Any] = {e.source.rel: e for e in [*catalog.roles.values(), *catalog.tasks.values()]}
+    records = _people_folder(catalog)
     out = []
-    for change in catalog.history.changes[:CHANGELOG_LENGTH]:
-        entries = [by_path[p] for p in change.files if p in by_path]
+    for change in catalog.history.changes:
+        touched = [*change.files, *change.gone]
+        if touched and all(p.startswith(records) for p in touched):
+            continue
+        files = [p for p in change.files if not p.startswith(records)]
+        gone = [p for p in change.gone if p.endswith((".yml", ".yaml")) and not p.startswith(records)]
+        entries = [by_path[p] for p in files if p in by_path]
         out.append({
             "revision": change.revision,
             "tasks": sorted((e for e in entries if isinstance(e, TaskEntry)), key=lambda e: e.title),
             "roles": sorted((e for e in entries if isinstance(e, RoleEntry)), key=lambda e: e.title),
-            "other": [p for p in change.files if p not in by_path],
-            "gone": [p for p in change.gone if p.endswith((".yml", ".yaml"))],
+            "other": [p for p in files if p not in by_path],
+            "gone": gone,
         })
+        if len(out) == CHANGELOG_LENGTH:
+            break
     return out
+
+
+def _people_folder(catalog: Catalog) -> str:
+    """The training records' folder as the history gives paths: ``sops/people/``."""
+    try:
+        return (catalog.sops / "people").relative_to(catalog.root).as_posix() + "/"
+    except ValueError:
+        return "people/"
 
 
 # -- training records (only with publish_people) -------------------------------------------
