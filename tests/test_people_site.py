@@ -172,3 +172,19 @@ def test_a_sign_off_commit_is_not_a_change_to_the_procedures(tmp_path: Path) -> 
     changelog = page(site, "changelog/")
     assert "The clinic's procedures" in changelog.plain
     assert "signed off" not in changelog.plain and "people" not in changelog.plain
+
+
+def test_people_who_left_leave_the_matrix_and_keep_their_record(tmp_path: Path) -> None:
+    site = _private_clinic(tmp_path, people=True)
+    people = page(site, "people/")
+    assert people.row("Anna Berg")[:3] == ["Anna Berg", "Dental assistant", "1 of 2"]
+    assert not [r for r in people.rows if "Marek Nowak" in r[0]]  # left: no row, no column
+    assert ("h2", "Left") in people.headings and "Marek Nowak" in dict((t, h) for h, t in people.links)
+    anna = page(site, "people/anna-berg/")
+    assert "Trainer: Marek Nowak" in anna.plain
+    assert anna.row("Sterilise instruments")[:4] == ["Sterilise instruments", "1", "2026-01-06", "Marek Nowak"]
+    marek = page(site, "people/marek-nowak/")
+    assert "Status: left (the record is kept; nothing is due)" in marek.plain
+    assert "Onboarding" not in [h for _, h in marek.headings]
+    nav = (site / "index.html").read_text(encoding="utf-8")
+    assert "Marek Nowak (left)" in nav

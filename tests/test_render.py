@@ -30,7 +30,8 @@ from sopgen.validate import errors_in, validate
 TODAY = date(2026, 11, 25)
 GOLDEN = HERE / "golden" / "render"
 PROJECTS = {"base": BASE, "rich": HERE / "fixtures" / "render"}
-KINDS = ["home", "role", "onboarding", "checklists", "sop", "tools", "delegation", "reviews", "changelog"]
+KINDS = ["home", "role", "onboarding", "checklists", "sop", "tools", "delegation", "reviews", "changelog",
+         "people", "person"]
 
 
 def render_project(project: Path) -> Site:
@@ -277,6 +278,36 @@ def test_a_long_sop_list_is_grouped_by_frequency_then_cut_into_runs(tmp_path: Pa
     assert len(first_run) == NAV_LIST
     assert first_run[0] == {"Audit file 00": "sops/weekly-00.md"}
     assert sops[2]["Retired"] == [{"Old way (retired)": "sops/old.md"}]
+
+
+def test_people_have_a_section_of_their_own_cut_into_runs(tmp_path: Path) -> None:
+    project = tmp_path / "project"
+    shutil.copytree(BASE, project)
+    files = {"sops/organization.yml": "name: Base\nowner: owner\npublish_people: true\n",
+             "sops/people/zoe-left.yml": "name: Zoe Left\nrole: bookkeeper\nstarted: 2026-01-05\nstatus: left\n"}
+    for i in range(NAV_LIST + 5):
+        files[f"sops/people/p{i:02d}.yml"] = (f"name: {'Ann' if i < NAV_LIST else 'Bo'} {i:02d}\n"
+                                             "role: bookkeeper\nstarted: 2026-01-05\n")
+    build_tree(project, files)
+    nav = render_project(project).nav
+    assert [next(iter(item)) for item in nav] == ["Home", "Roles", "Reference", "People"]
+    people = nav[3]["People"]
+    assert people[0] == "people/index.md"  # the matrix is the section's page
+    assert [next(iter(run)) for run in people[1:]] == ["Ann – Ann", "Bo – Zoe"]
+    assert len(people[1]["Ann – Ann"]) == NAV_LIST
+    assert people[1]["Ann – Ann"][0] == {"Ann 00": "people/p00.md"}
+    assert people[2]["Bo – Zoe"][-1] == {"Zoe Left (left)": "people/zoe-left.md"}
+
+
+def test_without_publish_people_no_page_and_no_entry_names_a_person(tmp_path: Path) -> None:
+    project = tmp_path / "project"
+    shutil.copytree(HERE / "fixtures" / "render", project)
+    organization = project / "sops/organization.yml"
+    organization.write_text(organization.read_text().replace("publish_people: true\n", ""))
+    site = render_project(project)
+    assert not [p for p in site.pages if p.startswith("people/")]
+    assert "People" not in [next(iter(item)) for item in site.nav]
+    assert not [p for p in site.pages.values() if "Lee Chan" in p.markdown or "lee-chan" in p.markdown]
 
 
 def test_a_short_sop_list_stays_flat(sites: dict[str, Site]) -> None:
