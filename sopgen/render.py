@@ -12,9 +12,11 @@ The addresses are those of FORMAT.md (with MkDocs' directory URLs):
 
 from __future__ import annotations
 
+import difflib
 import hashlib
 import html
 import posixpath
+import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 from datetime import date
@@ -254,7 +256,7 @@ def render(catalog: Catalog, env: jinja2.Environment, *, today: date,
         for person in people:
             status = statuses[person.id]
             page(person_path(person), "person.md.j2", person.name, "person", person.source.file,
-                 person=person, status=status, phases=person_phases(status), signoffs=person_signoffs(catalog, person),
+                 person=person, status=status, phases=person_phases(status), relearn=person_relearn(status), signoffs=person_signoffs(catalog, person),
                  benchmarks=[{"mark": mark, "value": shown(mark.latest.value, mark.benchmark.unit) if mark.latest else None}
                              for mark in status.benchmarks],
                  results=person_results(person))
@@ -523,6 +525,44 @@ def person_phases(status: PersonStatus) -> list[dict[str, Any]]:
         out.append({"phase": phase.phase, "goals": phase.goals, "due": due_date(phase.phase, status.person.data.started),
                     "sops": sops, "state": state})
     return out
+
+
+def person_relearn(status: PersonStatus) -> list[dict[str, Any]]:
+    """What the person must re-learn: each SOP (``sop``, a :class:`SopStatus`) with the versions that
+    changed its steps (``versions``: each ``change`` and its ``steps``, each ``step`` with ``words``,
+    the runs of words that changed in a reworded step: (before, now), either may be empty)."""
+    return [{"sop": sop, "versions": [
+        {"change": change, "steps": [{"step": step, "words": changed_words(step.old, step.new)
+                                      if step.kind == "reworded" else []} for step in change.steps]}
+        for change in sop.changes]} for sop in status.with_state("relearn")]
+
+
+_MARKUP = re.compile(r"!?\[([^\]]*)\]\([^)]*\)|[*_`]+")
+CHANGED_RUNS = 4
+"""The most runs of changed words shown for one step: past that, the texts say it better."""
+JOINED_GAP = 2
+"""Changed runs this few unchanged words apart are shown as one."""
+
+
+def changed_words(old: Optional[str], new: Optional[str]) -> list[tuple[str, str]]:
+    """The runs of words that differ between two texts of a step, as plain text: ``[("with 🔴",
+    "starting with URGENT")]``; none when more than :data:`CHANGED_RUNS` runs, or most words, differ."""
+    def words(text: Optional[str]) -> list[str]:
+        return _MARKUP.sub(lambda m: m.group(1) or "", text or "").split()
+
+    before, now = words(old), words(new)
+    spans: list[list[int]] = []  # [i1, i2, j1, j2] of each changed run
+    for op, i1, i2, j1, j2 in difflib.SequenceMatcher(None, before, now, autojunk=False).get_opcodes():
+        if op == "equal":
+            continue
+        if spans and i1 - spans[-1][1] <= JOINED_GAP:  # "with 🔴" → "starting with URGENT", not two runs
+            spans[-1][1], spans[-1][3] = i2, j2
+        else:
+            spans.append([i1, i2, j1, j2])
+    changed = sum(i2 - i1 + j2 - j1 for i1, i2, j1, j2 in spans)
+    if len(spans) > CHANGED_RUNS or changed > 0.6 * (len(before) + len(now)):
+        return []  # rewritten rather than reworded: the two texts say it better
+    return [(" ".join(before[i1:i2]), " ".join(now[j1:j2])) for i1, i2, j1, j2 in spans]
 
 
 def person_signoffs(catalog: Catalog, person: PersonEntry) -> list[dict[str, Any]]:

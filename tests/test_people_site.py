@@ -82,7 +82,7 @@ def test_person_page_shows_which_steps_changed_old_and_new(example_site: Path) -
     assert ("h3", "Screen phone calls as the owner's gatekeeper") in priya.headings
     assert "Signed off on version 1 (2026-10-30); the SOP is now at version 2." in priya.plain
     step = priya.row("3.1")
-    assert step[:2] == ["3.1", "reworded"]
+    assert step[:2] == ["3.1", "reworded“with 🔴” → “starting with URGENT”"]  # the words that changed
     assert "DM the owner in Slack with 🔴 and one line" in step[2]
     assert "DM the owner in Slack starting with URGENT and one line" in step[3]
     assert priya.row("updated (details)")[:2] == ["4", "updated (details)"]

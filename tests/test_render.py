@@ -327,3 +327,18 @@ def test_many_roles_are_cut_into_alphabetical_runs(tmp_path: Path) -> None:
     assert len(first) == NAV_LIST
     assert next(iter(first[0])) == "Bookkeeper"
     assert [next(iter(role)) for role in roles[1]["Clerk – Owner"]] == [f"Clerk {NAV_LIST - 1:02d}", "Owner"]
+
+
+@pytest.mark.parametrize(("old", "new", "runs"), [
+    ("DM the owner with 🔴 and one line.", "DM the owner starting with URGENT and one line.",
+     [("with 🔴", "starting with URGENT")]),
+    ("Send the **invoices**.", "Send the invoices by email.", [("invoices.", "invoices by email.")]),
+    ("Check [the log](https://x.example/log) daily.", "Check the log.", [("log daily.", "log.")]),
+    ("Call the client.", "Call the client today.", [("client.", "client today.")]),
+    ("one two three four five six seven eight nine ten", "1 two 3 four 5 six 7 eight 9 ten", []),  # too many: none
+    ("Open the shared inbox.", "Ask the owner for the weekly report.", []),  # rewritten: the texts say it
+])
+def test_changed_words_of_a_reworded_step(old: str, new: str, runs: list[tuple[str, str]]) -> None:
+    from sopgen.render import changed_words
+
+    assert changed_words(old, new) == runs
