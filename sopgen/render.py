@@ -249,7 +249,7 @@ def render(catalog: Catalog, env: jinja2.Environment, *, today: date,
     page("changelog.md", "changelog.md.j2", "Changelog", "changelog", changes=changelog(catalog),
          history_note=catalog.history.note if catalog.history else "Version history is not available.")
     people = published_people(catalog)
-    if people:
+    if catalog.organization.publish_people:  # the matrix, even empty: it says how to begin
         statuses = {p.id: person_status(p, today=today, changes=changes or _unchanged) for p in people}
         page(people_path(), "people.md.j2", "People", "people", matrix=training_matrix(catalog, statuses),
              left=[p for p in people if not p.active])
@@ -355,7 +355,7 @@ def navigation(catalog: Catalog) -> list[Any]:
     nav = [{"Home": home_path()}, {"Roles": _runs(roles)},
            {"Reference": [{title: path} for path, title in reference_pages(catalog).values()]}]
     people = published_people(catalog)
-    if people:  # the matrix is the section's own page; people who left are marked, as retired SOPs
+    if catalog.organization.publish_people:  # the matrix is the section's own page; people who left are marked, as retired SOPs
         nav.append({"People": [people_path(), *_runs(
             [(p.name + ("" if p.active else " (left)"), person_path(p)) for p in people])]})
     return nav

@@ -299,6 +299,17 @@ def test_people_have_a_section_of_their_own_cut_into_runs(tmp_path: Path) -> Non
     assert people[2]["Bo – Zoe"][-1] == {"Zoe Left (left)": "people/zoe-left.md"}
 
 
+def test_publish_people_without_people_says_how_to_begin(tmp_path: Path) -> None:
+    project = tmp_path / "project"
+    shutil.copytree(BASE, project)
+    build_tree(project, {"sops/organization.yml": "name: Base\nowner: owner\npublish_people: true\n"})
+    site = render_project(project)
+    assert [p for p in site.pages if p.startswith("people/")] == ["people/index.md"]
+    assert "Nobody is in training: each person's record is a file `sops/people/<id>.yml`" \
+        in site.pages["people/index.md"].markdown
+    assert site.nav[-1] == {"People": ["people/index.md"]}
+
+
 def test_without_publish_people_no_page_and_no_entry_names_a_person(tmp_path: Path) -> None:
     project = tmp_path / "project"
     shutil.copytree(HERE / "fixtures" / "render", project)
