@@ -106,6 +106,8 @@ def test_person_page_shows_role_onboarding_sign_offs_benchmarks_and_results(exam
     # "by: day 30" dated from started (2026-10-26): day 1 is the start, so day 30 is 29 days later
     assert dana.row("Invoices out on time") == ["Invoices out on time", "100%", "2026-11-24 (day 30)",
                                                 "75% on 2026-11-20, ✗ not met"]
+    assert dana.row("No invoice forgotten")[2:] == ["2026-11-24 (day 30)", "none yet, past its date"]
+    assert dana.row("Invoices right the first time")[2:] == ["2026-12-24 (day 60)", "none yet"]
     assert dana.row("one run late") == ["2026-11-20", "Invoices out on time", "75%", "✗ not met",
                                         "one run late while learning the template"]
     tomas = page(example_site, "people/tomas-rivera/")
