@@ -22,6 +22,7 @@ import yaml
 from .catalog import Catalog
 from .errors import SopgenError
 from .outputs import exchange
+from .stephistory import StepHistory
 from .render import EXTENSIONS, FEATURES, UNSEARCHED, merge_nav, nav_title, render
 from .templating import environment
 
@@ -115,7 +116,7 @@ def export(config_file: Path, catalog: Catalog, target: Path, *, today: date) ->
     project = config_file.parent
     raw = read_config(config_file)
     catalog.name_after_site(raw.get("site_name") and str(raw["site_name"]))
-    site = render(catalog, environment(project), today=today)
+    site = render(catalog, environment(project), today=today, changes=StepHistory(project))
 
     created = not target.exists()
     target.mkdir(parents=True, exist_ok=True)

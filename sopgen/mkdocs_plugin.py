@@ -39,6 +39,7 @@ from .errors import BadEnvironment, Problem, SopgenError, TemplateFailed, summar
 from .printing import PAGE_SIZES, handbook_names, pdf_path
 from .loader import load
 from .pagecheck import neutralise
+from .stephistory import StepHistory
 from .render import ASSETS, EXTENSIONS, FEATURES, UNSEARCHED, Site, merge_nav, nav_title, render
 from .templating import bytecode_cache, environment
 from .history import LATEST_EPOCH, attach, read_history, reference_time, source_date_epoch
@@ -208,7 +209,8 @@ class SopgenPlugin(BasePlugin[SopgenConfig]):
         try:
             self.site = render(catalog, self._environment(project), today=self.today, pdfs=self.pdfs,
                                cache=self.page_cache_md if self.command == "serve" else None,
-                               color=brand(catalog, theme=config.theme, docs_dir=Path(config.docs_dir)).color)
+                               color=brand(catalog, theme=config.theme, docs_dir=Path(config.docs_dir)).color,
+                               changes=StepHistory(project))
         except TemplateFailed as exc:
             raise _Broken(f"sopgen: {exc}", [str(exc)]) from None
         for path in [p for p in self.page_cache_md if p not in self.site.pages]:

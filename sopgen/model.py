@@ -390,6 +390,9 @@ class Organization(Model):
     review_every: DurationField = Field(Duration.parse("6 months"), description="How often every SOP should be checked against reality, unless a task says otherwise.")
     logo: Optional[Text] = Field(None, description="The business's logo, as a path under sops/: \"media/logo.svg\"; shown in the site's header and on PDF covers.")
     color: Optional[Text] = Field(None, pattern=COLOR_PATTERN, description="The brand's main colour, as #RRGGBB: the site's header bar, the PDFs' headings and cover.")
+    publish_people: StrictBool = Field(False, description=(
+        "true puts the training records on the site: the training matrix (/people/) and a page per person "
+        "(/people/<person>/). false (the default): no page, PDF or search entry of the site names a person."))
     publish_money: StrictBool = Field(True, description=(
         "false keeps pay and money off everything handed to staff: no rates, no delegation page and no "
         "figure of value freed on the site or in its PDF handbooks; the owner gets them in her private report "

@@ -12,9 +12,11 @@ The addresses are those of FORMAT.md (with MkDocs' directory URLs):
 
 from __future__ import annotations
 
+import difflib
 import hashlib
 import html
 import posixpath
+import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 from datetime import date
@@ -27,13 +29,14 @@ from pydantic import BaseModel
 from markupsafe import Markup
 
 from .branding import BRAND_CSS, brand, site_css
-from .catalog import DUE_SOON_DAYS, Catalog, RoleEntry, TaskEntry
+from .catalog import DUE_SOON_DAYS, Catalog, PersonEntry, RoleEntry, TaskEntry, benchmarks_of
 from .charts import Bar, bar_chart
 from .errors import TemplateFailed
 from .filters import Money, Withheld
 from .templating import default_templates
 from .ordering import learning_order
 from .ticks import onboarding_ticks
+from .training import Changes, PersonStatus, due_date, learned_version, person_status, shown
 
 FREQUENCIES = ["daily", "weekly", "monthly", "quarterly", "yearly", "as-needed", None]
 FREQUENCY_TITLES = {
@@ -54,9 +57,10 @@ EXTENSIONS: dict[str, dict[str, Any]] = {
 FEATURES = ["navigation.indexes", "navigation.sections", "navigation.prune", "content.action.edit",
             "search.highlight"]
 """Material features the navigation relies on."""
-UNSEARCHED = frozenset({"delegation", "reviews"})
-"""Page kinds left out of the search index: tables of every SOP of the business, which would
-otherwise answer every search beside the SOP's own page (and cost every rebuild their indexing)."""
+UNSEARCHED = frozenset({"delegation", "reviews", "people"})
+"""Page kinds left out of the search index: tables of every SOP of the business (the training
+matrix too), which would otherwise answer every search beside the SOP's own page (and cost every
+rebuild their indexing). A person's page is searched: staff look each other up by name."""
 NAV_LIST = 20
 """The most entries a list in the navigation holds before it is grouped."""
 ASSETS = Path(__file__).parent / "assets"
@@ -73,7 +77,7 @@ class Page:
     title: str
     markdown: str
     kind: str
-    """home, role, onboarding, checklists, sop, tools, delegation or reviews."""
+    """home, role, onboarding, checklists, sop, tools, delegation, reviews, changelog, people or person."""
     source: Optional[Path] = None
     """The YAML file it comes from (for "edit this page"), if one."""
 
@@ -117,6 +121,16 @@ def sop_path(task: TaskEntry) -> str:
     return f"sops/{task.id}.md"
 
 
+def people_path() -> str:
+    """The training matrix: ``/people/``."""
+    return "people/index.md"
+
+
+def person_path(person: PersonEntry) -> str:
+    """One person's training record: ``/people/<person>/``."""
+    return f"people/{person.id}.md"
+
+
 def image_path(image: str) -> str:
     return f"assets/sops/{image}"
 
@@ -134,11 +148,23 @@ def reference_pages(catalog: Catalog) -> dict[str, tuple[str, str]]:
             if kind != "delegation" or catalog.organization.publish_money}
 
 
-def path_of(target: Union[str, RoleEntry, TaskEntry]) -> str:
+def published_people(catalog: Catalog) -> list[PersonEntry]:
+    """The people the site shows, by name: everyone with a file, when ``publish_people`` is true;
+    nobody otherwise, so that no page, search entry or PDF names a person."""
+    if not catalog.organization.publish_people:
+        return []
+    return sorted(catalog.people.values(), key=lambda p: (p.name.casefold(), p.id))
+
+
+def path_of(target: Union[str, RoleEntry, TaskEntry, PersonEntry]) -> str:
     if isinstance(target, TaskEntry):
         return sop_path(target)
     if isinstance(target, RoleEntry):
         return role_path(target)
+    if isinstance(target, PersonEntry):
+        return person_path(target)
+    if target == "people":
+        return people_path()
     if target in REFERENCE:
         return REFERENCE[target][0]
     return target
@@ -176,7 +202,7 @@ def context(catalog: Catalog, today: date) -> dict[str, Any]:
 
 def render(catalog: Catalog, env: jinja2.Environment, *, today: date,
            pdfs: Optional[dict[str, str]] = None, cache: Optional[dict[str, Any]] = None,
-           color: Optional[str] = None) -> Site:
+           color: Optional[str] = None, changes: Optional[Changes] = None) -> Site:
     """Render every page of ``catalog`` with ``env``; nothing is written.
 
     ``pdfs`` maps a role id (or ``handbook``) to the path of its PDF, when
@@ -184,6 +210,9 @@ def render(catalog: Catalog, env: jinja2.Environment, *, today: date,
     between calls, as `sopgen serve` does), an SOP page whose inputs have not
     changed is not rendered again. ``color`` is the business's main colour, for
     charts (by default the one :func:`sopgen.branding.brand` finds in organization.yml).
+    ``changes`` gives what each version of an SOP changed in its steps
+    (:class:`sopgen.stephistory.StepHistory`), for the training pages; without it
+    nobody must re-learn anything (as outside git).
     """
     shared = context(catalog, today)
     shared["pdfs"] = pdfs or {}
@@ -225,6 +254,18 @@ def render(catalog: Catalog, env: jinja2.Environment, *, today: date,
     page("reviews.md", "reviews.md.j2", "Reviews", "reviews", reviews=review_groups(catalog, today))
     page("changelog.md", "changelog.md.j2", "Changelog", "changelog", changes=changelog(catalog),
          history_note=catalog.history.note if catalog.history else "Version history is not available.")
+    people = published_people(catalog)
+    if catalog.organization.publish_people:  # the matrix, even empty: it says how to begin
+        statuses = {p.id: person_status(p, today=today, changes=changes or _unchanged) for p in people}
+        page(people_path(), "people.md.j2", "People", "people", matrix=training_matrix(catalog, statuses),
+             left=[p for p in people if not p.active])
+        for person in people:
+            status = statuses[person.id]
+            page(person_path(person), "person.md.j2", person.name, "person", person.source.file,
+                 person=person, status=status, phases=person_phases(status), relearn=person_relearn(status), signoffs=person_signoffs(catalog, person),
+                 benchmarks=[{"mark": mark, "value": shown(mark.latest.value, mark.benchmark.unit) if mark.latest else None}
+                             for mark in status.benchmarks],
+                 results=person_results(person))
 
     site.files[CSS] = ASSETS / "sopgen.css"
     site.css.append(CSS)
@@ -317,8 +358,13 @@ def navigation(catalog: Catalog) -> list[Any]:
         if role.tasks:
             section.append({"SOPs": _sops_nav(role)})
         roles.append((role.title, section))
-    return [{"Home": home_path()}, {"Roles": _runs(roles)},
-            {"Reference": [{title: path} for path, title in reference_pages(catalog).values()]}]
+    nav = [{"Home": home_path()}, {"Roles": _runs(roles)},
+           {"Reference": [{title: path} for path, title in reference_pages(catalog).values()]}]
+    people = published_people(catalog)
+    if catalog.organization.publish_people:  # the matrix is the section's own page; people who left are marked, as retired SOPs
+        nav.append({"People": [people_path(), *_runs(
+            [(p.name + ("" if p.active else " (left)"), person_path(p)) for p in people])]})
+    return nav
 
 
 def _sops_nav(role: RoleEntry) -> list[Any]:
@@ -402,20 +448,152 @@ def tool_index(catalog: Catalog) -> list[dict[str, Any]]:
 
 
 def changelog(catalog: Catalog) -> list[dict[str, Any]]:
-    """The last commits that touched the sources, with the roles and SOPs they changed."""
+    """The last commits that changed the procedures, with the roles and SOPs they changed.
+
+    Training records are not procedures: a commit that touched only files of ``people/`` (a
+    sign-off, whose message likely names the person) is left out, and so are those files."""
     if catalog.history is None:
         return []
     by_path: dict[str, Any] = {e.source.rel: e for e in [*catalog.roles.values(), *catalog.tasks.values()]}
+    records = _people_folder(catalog)
     out = []
-    for change in catalog.history.changes[:CHANGELOG_LENGTH]:
-        entries = [by_path[p] for p in change.files if p in by_path]
+    for change in catalog.history.changes:
+        touched = [*change.files, *change.gone]
+        if touched and all(p.startswith(records) for p in touched):
+            continue
+        files = [p for p in change.files if not p.startswith(records)]
+        gone = [p for p in change.gone if p.endswith((".yml", ".yaml")) and not p.startswith(records)]
+        entries = [by_path[p] for p in files if p in by_path]
         out.append({
             "revision": change.revision,
             "tasks": sorted((e for e in entries if isinstance(e, TaskEntry)), key=lambda e: e.title),
             "roles": sorted((e for e in entries if isinstance(e, RoleEntry)), key=lambda e: e.title),
-            "other": [p for p in change.files if p not in by_path],
-            "gone": [p for p in change.gone if p.endswith((".yml", ".yaml"))],
+            "other": [p for p in files if p not in by_path],
+            "gone": gone,
         })
+        if len(out) == CHANGELOG_LENGTH:
+            break
+    return out
+
+
+def _people_folder(catalog: Catalog) -> str:
+    """The training records' folder as the history gives paths: ``sops/people/``."""
+    try:
+        return (catalog.sops / "people").relative_to(catalog.root).as_posix() + "/"
+    except ValueError:
+        return "people/"
+
+
+# -- training records (only with publish_people) -------------------------------------------
+
+def _unchanged(task: TaskEntry) -> list[Any]:
+    return []
+
+
+def training_matrix(catalog: Catalog, statuses: dict[str, PersonStatus]) -> list[dict[str, Any]]:
+    """The training matrix, one table per role that has active people: ``role``, its SOPs in
+    force (``tasks``, in the role's order) and ``people``: each active person's
+    :class:`PersonStatus` with ``cells``, the :class:`SopStatus` of each of those SOPs."""
+    tables = []
+    for role in catalog.ordered_roles:
+        team = [s for s in statuses.values() if s.person.role is role and s.person.active]
+        if not team:
+            continue
+        tasks = [t for t in role.tasks if t.status == "active"]
+        rows = [{"status": s, "person": s.person, "cells": {sop.task.id: sop for sop in s.sops}} for s in team]
+        tables.append({"role": role, "tasks": tasks, "people": rows})
+    return tables
+
+
+def person_phases(status: PersonStatus) -> list[dict[str, Any]]:
+    """The onboarding phases of the person's role with their due date (``None`` for a phase not
+    named ``Day N``/``Week N``/``Month N``), the :class:`SopStatus` of each of their SOPs, and
+    ``state``: done (every SOP signed off and current), relearn (signed off, one to re-learn),
+    overdue, open, or goals (a phase with no SOP)."""
+    role = status.person.role
+    if role is None:
+        return []
+    by_task = {sop.task.id: sop for sop in status.sops}
+    out = []
+    for phase in role.onboarding:
+        sops = [by_task[t.id] for t in phase.tasks if t.id in by_task]
+        states = {sop.state for sop in sops}
+        if not sops:
+            state = "goals"
+        elif states == {"current"}:
+            state = "done"
+        elif states <= {"current", "relearn"}:
+            state = "relearn"
+        elif "overdue" in states:
+            state = "overdue"
+        else:
+            state = "open"
+        out.append({"phase": phase.phase, "goals": phase.goals, "due": due_date(phase.phase, status.person.data.started),
+                    "sops": sops, "state": state})
+    return out
+
+
+def person_relearn(status: PersonStatus) -> list[dict[str, Any]]:
+    """What the person must re-learn: each SOP (``sop``, a :class:`SopStatus`) with the versions that
+    changed its steps (``versions``: each ``change`` and its ``steps``, each ``step`` with ``words``,
+    the runs of words that changed in a reworded step: (before, now), either may be empty)."""
+    return [{"sop": sop, "versions": [
+        {"change": change, "steps": [{"step": step, "words": changed_words(step.old, step.new)
+                                      if step.kind == "reworded" else []} for step in change.steps]}
+        for change in sop.changes]} for sop in status.with_state("relearn")]
+
+
+_MARKUP = re.compile(r"!?\[([^\]]*)\]\([^)]*\)|[*_`]+")
+CHANGED_RUNS = 4
+"""The most runs of changed words shown for one step: past that, the texts say it better."""
+JOINED_GAP = 2
+"""Changed runs this few unchanged words apart are shown as one."""
+
+
+def changed_words(old: Optional[str], new: Optional[str]) -> list[tuple[str, str]]:
+    """The runs of words that differ between two texts of a step, as plain text: ``[("with 🔴",
+    "starting with URGENT")]``; none when more than :data:`CHANGED_RUNS` runs, or most words, differ."""
+    def words(text: Optional[str]) -> list[str]:
+        return _MARKUP.sub(lambda m: m.group(1) or "", text or "").split()
+
+    before, now = words(old), words(new)
+    spans: list[list[int]] = []  # [i1, i2, j1, j2] of each changed run
+    for op, i1, i2, j1, j2 in difflib.SequenceMatcher(None, before, now, autojunk=False).get_opcodes():
+        if op == "equal":
+            continue
+        if spans and i1 - spans[-1][1] <= JOINED_GAP:  # "with 🔴" → "starting with URGENT", not two runs
+            spans[-1][1], spans[-1][3] = i2, j2
+        else:
+            spans.append([i1, i2, j1, j2])
+    changed = sum(i2 - i1 + j2 - j1 for i1, i2, j1, j2 in spans)
+    if len(spans) > CHANGED_RUNS or changed > 0.6 * (len(before) + len(now)):
+        return []  # rewritten rather than reworded: the two texts say it better
+    return [(" ".join(before[i1:i2]), " ".join(now[j1:j2])) for i1, i2, j1, j2 in spans]
+
+
+def person_signoffs(catalog: Catalog, person: PersonEntry) -> list[dict[str, Any]]:
+    """Every sign-off of the person, newest first: ``record`` (as written), ``task`` (or nothing,
+    for an SOP no longer in the project), ``version`` (given, or the one in force on its day) and
+    ``by`` (the person who signed them off, or nothing)."""
+    out = []
+    for record in sorted(person.data.trained, key=lambda r: r.on, reverse=True):
+        task = catalog.tasks.get(record.sop)
+        out.append({"record": record, "task": task, "version": learned_version(record, task) if task else record.version,
+                    "by": catalog.people.get(record.by or "")})
+    return out
+
+
+def person_results(person: PersonEntry) -> list[dict[str, Any]]:
+    """Every result of the person, newest first: ``on``, ``key``, ``benchmark`` (or nothing, for a
+    benchmark no longer in force), ``value`` as people write it, ``met`` (True, False, or None when
+    it cannot be told) and ``note``."""
+    known = benchmarks_of(person.role) if person.role is not None else {}
+    out = []
+    for result in sorted(person.data.results, key=lambda r: (r.on, r.benchmark), reverse=True):
+        benchmark = known.get(result.benchmark, (None, None))[0]
+        out.append({"on": result.on, "key": result.benchmark, "benchmark": benchmark,
+                    "value": shown(result.value, benchmark.unit if benchmark else None),
+                    "met": benchmark.met(result.value) if benchmark else None, "note": result.note})
     return out
 
 

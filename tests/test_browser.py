@@ -489,7 +489,8 @@ def test_print_hides_controls_and_shows_empty_boxes(tab: Tab) -> None:
 # -- accessibility ----------------------------------------------------------------------
 
 AXE_PAGES = {"home": HOME, "role": ROLE, "sop": SOP, "checklists": CHECKLISTS, "onboarding": ONBOARDING,
-             "delegation": "/delegation/"}  # with its chart (inline SVG)
+             "delegation": "/delegation/",  # with its chart (inline SVG)
+             "people": "/people/", "person": "/people/priya-nair/"}
 
 
 def in_use(tab: Tab, invoices: dict) -> None:

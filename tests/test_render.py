@@ -30,7 +30,8 @@ from sopgen.validate import errors_in, validate
 TODAY = date(2026, 11, 25)
 GOLDEN = HERE / "golden" / "render"
 PROJECTS = {"base": BASE, "rich": HERE / "fixtures" / "render"}
-KINDS = ["home", "role", "onboarding", "checklists", "sop", "tools", "delegation", "reviews", "changelog"]
+KINDS = ["home", "role", "onboarding", "checklists", "sop", "tools", "delegation", "reviews", "changelog",
+         "people", "person"]
 
 
 def render_project(project: Path) -> Site:
@@ -279,6 +280,47 @@ def test_a_long_sop_list_is_grouped_by_frequency_then_cut_into_runs(tmp_path: Pa
     assert sops[2]["Retired"] == [{"Old way (retired)": "sops/old.md"}]
 
 
+def test_people_have_a_section_of_their_own_cut_into_runs(tmp_path: Path) -> None:
+    project = tmp_path / "project"
+    shutil.copytree(BASE, project)
+    files = {"sops/organization.yml": "name: Base\nowner: owner\npublish_people: true\n",
+             "sops/people/zoe-left.yml": "name: Zoe Left\nrole: bookkeeper\nstarted: 2026-01-05\nstatus: left\n"}
+    for i in range(NAV_LIST + 5):
+        files[f"sops/people/p{i:02d}.yml"] = (f"name: {'Ann' if i < NAV_LIST else 'Bo'} {i:02d}\n"
+                                             "role: bookkeeper\nstarted: 2026-01-05\n")
+    build_tree(project, files)
+    nav = render_project(project).nav
+    assert [next(iter(item)) for item in nav] == ["Home", "Roles", "Reference", "People"]
+    people = nav[3]["People"]
+    assert people[0] == "people/index.md"  # the matrix is the section's page
+    assert [next(iter(run)) for run in people[1:]] == ["Ann – Ann", "Bo – Zoe"]
+    assert len(people[1]["Ann – Ann"]) == NAV_LIST
+    assert people[1]["Ann – Ann"][0] == {"Ann 00": "people/p00.md"}
+    assert people[2]["Bo – Zoe"][-1] == {"Zoe Left (left)": "people/zoe-left.md"}
+
+
+def test_publish_people_without_people_says_how_to_begin(tmp_path: Path) -> None:
+    project = tmp_path / "project"
+    shutil.copytree(BASE, project)
+    build_tree(project, {"sops/organization.yml": "name: Base\nowner: owner\npublish_people: true\n"})
+    site = render_project(project)
+    assert [p for p in site.pages if p.startswith("people/")] == ["people/index.md"]
+    assert "Nobody is in training: each person's record is a file `sops/people/<id>.yml`" \
+        in site.pages["people/index.md"].markdown
+    assert site.nav[-1] == {"People": ["people/index.md"]}
+
+
+def test_without_publish_people_no_page_and_no_entry_names_a_person(tmp_path: Path) -> None:
+    project = tmp_path / "project"
+    shutil.copytree(HERE / "fixtures" / "render", project)
+    organization = project / "sops/organization.yml"
+    organization.write_text(organization.read_text().replace("publish_people: true\n", ""))
+    site = render_project(project)
+    assert not [p for p in site.pages if p.startswith("people/")]
+    assert "People" not in [next(iter(item)) for item in site.nav]
+    assert not [p for p in site.pages.values() if "Lee Chan" in p.markdown or "lee-chan" in p.markdown]
+
+
 def test_a_short_sop_list_stays_flat(sites: dict[str, Site]) -> None:
     bookkeeper = sites["base"].nav[1]["Roles"][1]
     (section,) = bookkeeper.values()
@@ -296,3 +338,18 @@ def test_many_roles_are_cut_into_alphabetical_runs(tmp_path: Path) -> None:
     assert len(first) == NAV_LIST
     assert next(iter(first[0])) == "Bookkeeper"
     assert [next(iter(role)) for role in roles[1]["Clerk – Owner"]] == [f"Clerk {NAV_LIST - 1:02d}", "Owner"]
+
+
+@pytest.mark.parametrize(("old", "new", "runs"), [
+    ("DM the owner with 🔴 and one line.", "DM the owner starting with URGENT and one line.",
+     [("with 🔴", "starting with URGENT")]),
+    ("Send the **invoices**.", "Send the invoices by email.", [("invoices.", "invoices by email.")]),
+    ("Check [the log](https://x.example/log) daily.", "Check the log.", [("log daily.", "log.")]),
+    ("Call the client.", "Call the client today.", [("client.", "client today.")]),
+    ("one two three four five six seven eight nine ten", "1 two 3 four 5 six 7 eight 9 ten", []),  # too many: none
+    ("Open the shared inbox.", "Ask the owner for the weekly report.", []),  # rewritten: the texts say it
+])
+def test_changed_words_of_a_reworded_step(old: str, new: str, runs: list[tuple[str, str]]) -> None:
+    from sopgen.render import changed_words
+
+    assert changed_words(old, new) == runs

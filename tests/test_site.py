@@ -665,8 +665,13 @@ MONEY = re.compile(r"(?:€|EUR)\s?\d[\d.,]*|\d[\d.,]*\s?(?:€|EUR)\b|\b(?:Rate
 
 
 def _money_in(site: Path) -> dict[str, list[str]]:
-    """Every money figure in every file of a built site: pages, search index, sitemap (gzipped
-    too), scripts, and the text of every PDF."""
+    """Every money figure in every file of a built site (see :func:`_found_in`)."""
+    return _found_in(site, MONEY)
+
+
+def _found_in(site: Path, pattern: re.Pattern[str]) -> dict[str, list[str]]:
+    """Every match of ``pattern`` in every file of a built site, by file: pages, search index,
+    sitemap (gzipped too), scripts, and the text of every PDF."""
     import gzip
 
     from pypdf import PdfReader
@@ -683,7 +688,7 @@ def _money_in(site: Path) -> dict[str, list[str]]:
                 text = data.decode("utf-8")
             except UnicodeDecodeError:
                 continue  # images and fonts carry no text
-        hits = [m.group(0) for m in MONEY.finditer(text)]
+        hits = [m.group(0) for m in pattern.finditer(text)]
         if hits:
             found[file.relative_to(site).as_posix()] = hits
     return found
