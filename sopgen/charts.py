@@ -16,9 +16,9 @@ Every text in a chart is escaped here (a role's title is the user's text), and
 colours are given as ``#RRGGBB``: a brand colour too light to see against the
 page is darkened until it shows (:func:`visible`).
 
-The drawing is plain data in, SVG out, so that other charts (a line of results
-against a target) can be added beside :func:`bar_chart` with the same
-:func:`document`, :class:`Scale` and colour helpers. This module imports
+The drawing is plain data in, SVG out: :func:`bar_chart` (value freed by role)
+and :func:`line_chart` (a person's results against a benchmark's target) share
+:func:`document`, :class:`Scale`, :func:`element` and the colour helpers. This module imports
 nothing of sopgen.
 """
 
@@ -27,6 +27,7 @@ from __future__ import annotations
 import re
 import textwrap
 from dataclasses import dataclass
+from datetime import date, timedelta
 from typing import Iterable, Optional, Sequence
 
 from markupsafe import Markup, escape
@@ -295,3 +296,146 @@ def _bar(bar: Bar, scale: Scale, top: float, middle: float, color: str) -> list[
 def _left(bar: Bar) -> bool:
     """Whether a bar's figure is written left of it: when the whole bar is below zero."""
     return bar.top is not None and bar.top < 0
+
+
+# -- line chart -----------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Point:
+    """One result of a line chart: its day, its figure, and whether it meets the target."""
+
+    on: date
+    value: float
+    label: str
+    """The figure as people write it (``93%``): written above the point."""
+    met: Optional[bool] = None
+    """Whether it meets the target; a point that misses it is drawn as a cross in :data:`WARNING`
+    and its label says so in words."""
+
+
+@dataclass(frozen=True)
+class Target:
+    """The band a result should fall in: ``low`` and/or ``high`` (one of them may be missing)."""
+
+    low: Optional[float]
+    high: Optional[float]
+    label: str
+    """The target in words: ``at least 90%``, ``at most 2 days``, ``90% to 100%``."""
+
+
+MISSED = "misses the target"
+"""What a label and the description add to a point that misses its target (not said by colour alone)."""
+PLOT = 130
+"""Height of a line chart's plotting area."""
+MARK = 5
+"""Radius of a point (half the width of the cross of a missed one)."""
+
+
+def line_chart(points: Sequence[Point], *, ident: str, title: str, summary: str, target: Target,
+               deadline: Optional[tuple[date, str]] = None, color: str) -> Markup:
+    """The points in date order joined by a line, each labelled with its figure, over a shaded
+    band of the ``target`` (above ``low``, below ``high``, or between), with the ``deadline``
+    (its day and how the benchmark says it, ``day 30``) as a dashed vertical line.
+
+    Days are placed in proportion to time along the bottom, each point's day written under it.
+    A point that misses the target is a cross in :data:`WARNING` labelled "(misses the target)".
+    One point is drawn alone, at the middle of its time. The description states the target, the
+    deadline and every point's day and figure.
+    """
+    color = visible(color)
+    points = sorted(points, key=lambda p: p.on)
+    days = [p.on for p in points] + ([deadline[0]] if deadline else [])
+    first, last = min(days), max(days)
+    if first == last:  # one day only: it goes in the middle
+        first, last = first - timedelta(days=15), last + timedelta(days=15)
+    left, right = PAD + 50, WIDTH - PAD - 50  # room for a label centred on the first and last point
+    xscale = Scale(first.toordinal(), last.toordinal(), left, right)
+
+    body: list[str] = []
+    y = PAD
+    for text in lines(one_line(title), WIDTH - 2 * PAD):
+        y += LINE
+        body.append(element("text", text, x=_n(PAD), y=_n(y - 4), font_size=_n(FONT * 1.1), font_weight="bold"))
+    # the key: the band's swatch and the target in words
+    band_fill, band_edge = mix(color, BACKGROUND, 0.85), MUTED
+    y += LINE
+    body.append(element("rect", x=_n(PAD), y=_n(y - FONT + 1), width="18", height=_n(FONT), fill=band_fill,
+                        stroke=band_edge, stroke_dasharray="4 3"))
+    body.append(element("text", f"target: {one_line(target.label)}", x=_n(PAD + 24), y=_n(y - 1)))
+    if deadline:
+        y += LINE
+        when = f"by {one_line(deadline[1])}: {deadline[0].isoformat()}"
+        body.append(_centred(when, xscale(deadline[0].toordinal()), y - 1, fill=MUTED, css="sopgen-chart-muted"))
+    top = y + LINE + 4  # room for the label of a point at the very top
+    bottom = top + PLOT
+    values = [p.value for p in points] + [v for v in (target.low, target.high) if v is not None]
+    low, high = min(values), max(values)
+    margin = (high - low) * 0.15 or abs(high) * 0.1 or 1.0
+    yscale = Scale(low - margin, high + margin, bottom - LINE, top)  # a line of room for a label below
+
+    # the target: shaded from its bound(s) to the edge of the plot, each bound a dashed line
+    band_top = yscale(target.high) if target.high is not None else top
+    band_bottom = yscale(target.low) if target.low is not None else bottom
+    body.append(element("rect", x=_n(left - 30), y=_n(band_top), width=_n(right - left + 60),
+                        height=_n(max(band_bottom - band_top, 1)), fill=band_fill))
+    for bound in (target.low, target.high):
+        if bound is not None:
+            body.append(element("line", x1=_n(left - 30), x2=_n(right + 30), y1=_n(yscale(bound)),
+                                y2=_n(yscale(bound)), stroke=band_edge, stroke_width="1", stroke_dasharray="4 3",
+                                **{"class": "sopgen-chart-axis"}))
+    if deadline:
+        x = xscale(deadline[0].toordinal())
+        body.append(element("line", x1=_n(x), x2=_n(x), y1=_n(top - LINE), y2=_n(bottom), stroke=MUTED,
+                            stroke_width="1.5", stroke_dasharray="6 4", **{"class": "sopgen-chart-axis"}))
+    # the time axis
+    body.append(element("line", x1=_n(left - 30), x2=_n(right + 30), y1=_n(bottom), y2=_n(bottom), stroke=MUTED,
+                        stroke_width="1", **{"class": "sopgen-chart-axis"}))
+
+    at = [(xscale(p.on.toordinal()), yscale(p.value)) for p in points]
+    if len(points) > 1:
+        body.append(element("polyline", points=" ".join(f"{_n(x)},{_n(y)}" for x, y in at), fill="none",
+                            stroke=color, stroke_width="2.5", stroke_linejoin="round"))
+    rows: list[float] = []  # where the last day label of each row ends, so that labels do not overlap
+    for i, (point, (x, y)) in enumerate(zip(points, at)):
+        missed = point.met is False
+        if missed:  # a cross, not a dot: the shape says it too
+            body.append(element("path", d=f"M{_n(x - MARK)},{_n(y - MARK)}L{_n(x + MARK)},{_n(y + MARK)}"
+                                          f"M{_n(x - MARK)},{_n(y + MARK)}L{_n(x + MARK)},{_n(y - MARK)}",
+                                stroke=WARNING, stroke_width="3", **{"class": "sopgen-chart-missed"}))
+        else:
+            body.append(element("circle", cx=_n(x), cy=_n(y), r=_n(MARK), fill=color, stroke=BACKGROUND,
+                                stroke_width="1.5"))
+        label = one_line(point.label) + (f" ({MISSED})" if missed else "")
+        # above the point, or below it where the line rises from it on both sides (not across the line)
+        near = [at[j][1] for j in (i - 1, i + 1) if 0 <= j < len(at)]
+        under = bool(near) and all(n < y for n in near)
+        body.append(_centred(label, x, y + MARK + FONT if under else y - MARK - 5, fill=WARNING if missed else None,
+                             css="sopgen-chart-warning" if missed else None))
+        day = point.on.isoformat()
+        row = next((i for i, end in enumerate(rows) if x - text_width(day) / 2 >= end + PAD), len(rows))
+        if row == len(rows):
+            rows.append(0.0)
+        shown = _centred(day, x, bottom + LINE * (row + 1), fill=MUTED, css="sopgen-chart-muted")
+        rows[row] = x + text_width(day) / 2
+        body.append(shown)
+    height = bottom + LINE * max(len(rows), 1) + PAD + 4
+
+    said = "; ".join(f"{p.on.isoformat()}: {one_line(p.label)}" + (f" ({MISSED})" if p.met is False else "")
+                     for p in points)
+    description = (f"{summary.rstrip('. ')}: target {one_line(target.label)}"
+                   + (f", by {one_line(deadline[1])} ({deadline[0].isoformat()})" if deadline else "")
+                   + f". {'Result' if len(points) == 1 else 'Results'}: {said}.")
+    return document(body, ident=ident, title=title, description=description, height=height)
+
+
+def _centred(text: str, x: float, y: float, *, fill: Optional[str] = None, css: Optional[str] = None) -> str:
+    """A label centred on ``x``, kept inside the chart: anchored at its start or end near an edge."""
+    half = text_width(text) / 2
+    if x - half < PAD:
+        x, anchor = PAD, None
+    elif x + half > WIDTH - PAD:
+        x, anchor = WIDTH - PAD, "end"
+    else:
+        anchor = "middle"
+    extra = {"class": css} if css else {}
+    return element("text", text, x=_n(x), y=_n(y), text_anchor=anchor, fill=fill, **extra)

@@ -30,7 +30,7 @@ from markupsafe import Markup
 
 from .branding import BRAND_CSS, brand, site_css
 from .catalog import DUE_SOON_DAYS, Catalog, PersonEntry, RoleEntry, TaskEntry, benchmarks_of
-from .charts import Bar, bar_chart
+from .charts import Bar, Point, Target, bar_chart, line_chart
 from .errors import TemplateFailed
 from .filters import Money, Withheld
 from .templating import default_templates
@@ -265,7 +265,8 @@ def render(catalog: Catalog, env: jinja2.Environment, *, today: date,
                  person=person, status=status, phases=person_phases(status), relearn=person_relearn(status), signoffs=person_signoffs(catalog, person),
                  benchmarks=[{"mark": mark, "value": shown(mark.latest.value, mark.benchmark.unit) if mark.latest else None}
                              for mark in status.benchmarks],
-                 results=person_results(person))
+                 results=person_results(person),
+                 charts=result_charts(status, color or brand(catalog).color))
 
     site.files[CSS] = ASSETS / "sopgen.css"
     site.css.append(CSS)
@@ -595,6 +596,35 @@ def person_results(person: PersonEntry) -> list[dict[str, Any]]:
                     "value": shown(result.value, benchmark.unit if benchmark else None),
                     "met": benchmark.met(result.value) if benchmark else None, "note": result.note})
     return out
+
+
+def result_charts(status: PersonStatus, color: str) -> list[Markup]:
+    """A line chart of the person's numeric results against its target, one per benchmark of their
+    role (in the role's order) that has ``min`` or ``max`` and at least one numeric result; results
+    written as text ("4 of 5 days") are left to the table."""
+    person = status.person
+    charts = []
+    for mark in status.benchmarks:
+        benchmark = mark.benchmark
+        if benchmark.min is None and benchmark.max is None:
+            continue
+        points = [Point(r.on, float(r.value), shown(r.value, benchmark.unit), benchmark.met(r.value))
+                  for r in person.data.results if r.benchmark == mark.key and not isinstance(r.value, str)]
+        if not points:
+            continue
+        charts.append(line_chart(
+            points, ident=f"results-{mark.key}", title=benchmark.objective, color=color,
+            summary=f"{person.name}'s results for {benchmark.objective}, by date",
+            target=Target(benchmark.min, benchmark.max, target_words(benchmark.min, benchmark.max, benchmark.unit)),
+            deadline=(mark.deadline, benchmark.by or "") if mark.deadline else None))
+    return charts
+
+
+def target_words(low: Optional[float], high: Optional[float], unit: Optional[str]) -> str:
+    """A benchmark's ``min``/``max`` in words: ``at least 95%``, ``at most 2 days``, ``90% to 100%``."""
+    if low is not None and high is not None:
+        return f"{shown(low, unit)} to {shown(high, unit)}"
+    return f"at least {shown(low, unit)}" if low is not None else f"at most {shown(high, unit)}"
 
 
 def value_freed_chart(catalog: Catalog, money: Money, color: str) -> Markup:

@@ -9,13 +9,15 @@ from __future__ import annotations
 
 import re
 import shutil
+from datetime import date
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
 import pytest
 from conftest import BASE, build_tree, run
 
-from sopgen.charts import (BACKGROUND, NON_TEXT_CONTRAST, WARNING, Bar, Scale, bar_chart, contrast, lines,
+from sopgen.charts import (BACKGROUND, NON_TEXT_CONTRAST, WARNING, Bar, Point, Scale, Target, bar_chart, contrast,
+                            line_chart, lines,
                            visible)
 from sopgen.filters import Money, Withheld
 from sopgen.loader import load
@@ -150,6 +152,116 @@ def test_long_labels_wrap_and_a_scale_maps_linearly() -> None:
     scale = Scale(-50, 150, 100, 500)
     assert (scale(-50), scale(0), scale(150)) == (100, 200, 500)
     assert Scale(0, 0, 10, 20)(0) == 10
+
+
+# -- the line of results against a target ------------------------------------------------------
+
+def results(*points: Point, target: Target = Target(90, None, "at least 90%"),
+            deadline: "tuple[date, str] | None" = (date(2026, 6, 30), "day 30"), title: str = "Requests handled") -> str:
+    return str(line_chart(list(points), ident="test-results", title=title, summary="Results", target=target,
+                          deadline=deadline, color="#1b5e7a"))
+
+
+def _points(root: ET.Element) -> list[tuple[float, float, str]]:
+    """Each point as (x, y, kind): a dot ("met") or a cross ("missed")."""
+    out = [(float(c.get("cx", "")), float(c.get("cy", "")), "met") for c in root.iter(f"{{{NS['s']}}}circle")]
+    for path in root.iter(f"{{{NS['s']}}}path"):
+        xs = [float(v) for v in re.findall(r"[-\d.]+", path.get("d", ""))]
+        out.append(((xs[0] + xs[2]) / 2, (xs[1] + xs[3]) / 2, "missed"))
+    return sorted(out)
+
+
+def test_results_are_points_in_date_order_placed_in_proportion_to_time() -> None:
+    # given out of order, one gap three times as long as the other
+    svg = results(Point(date(2026, 7, 31), 93, "93%", True), Point(date(2026, 7, 1), 86, "86%", False),
+                  Point(date(2026, 10, 1), 97, "97%", True), deadline=None)
+    root = parse(svg)
+    (x1, y1, k1), (x2, y2, k2), (x3, y3, k3) = _points(root)
+    assert (k1, k2, k3) == ("missed", "met", "met")
+    # x in proportion to days: 30 days, then 62
+    assert (x2 - x1) / (x3 - x2) == pytest.approx(30 / 62, rel=1e-3)
+    # y: higher value higher up (smaller y), in proportion to value
+    assert y1 > y2 > y3 and (y1 - y2) / (y2 - y3) == pytest.approx(7 / 4, rel=1e-2)
+    # the line joins them in date order
+    line = root.find("s:polyline", NS)
+    assert line is not None
+    joined = [tuple(float(v) for v in xy.split(",")) for xy in (line.get("points") or "").split()]
+    assert joined == [(x, y) for x, y, _ in _points(root)]
+    # every figure is written, the missed one said in words, and every day on the time axis
+    shown = texts(root)
+    assert "86% (misses the target)" in shown and "93%" in shown and "97%" in shown
+    assert ["2026-07-01", "2026-07-31", "2026-10-01"] == [t for t in shown if re.fullmatch(r"\d{4}-\d\d-\d\d", t)]
+    missed = next(t for t in root.iter(f"{{{NS['s']}}}text") if t.text == "86% (misses the target)")
+    assert missed.get("fill") == WARNING
+    desc = root.find("s:desc", NS).text  # type: ignore[union-attr]
+    assert desc == ("Results: target at least 90%. Results: 2026-07-01: 86% (misses the target); "
+                    "2026-07-31: 93%; 2026-10-01: 97%.")
+    assert root.get("role") == "img" and root.get("aria-labelledby") == "test-results-title test-results-desc"
+
+
+def _band(root: ET.Element) -> tuple[float, float]:
+    rect = [r for r in rects(root) if r.get("stroke") is None][0]  # the band (the key's swatch has an edge)
+    return float(rect["y"]), float(rect["y"]) + float(rect["height"])
+
+
+@pytest.mark.parametrize("target, words", [
+    (Target(90, None, "at least 90%"), "target: at least 90%"),
+    (Target(None, 2, "at most 2 days"), "target: at most 2 days"),
+    (Target(90, 95, "90% to 95%"), "target: 90% to 95%"),
+])
+def test_the_target_is_a_shaded_band_from_min_max_or_both_named_in_words(target: Target, words: str) -> None:
+    root = parse(results(Point(date(2026, 7, 1), 1, "1", None), Point(date(2026, 8, 1), 100, "100", None),
+                         target=target, deadline=None))
+    assert words in texts(root)
+    (_, y_low, _), (_, y_high, _) = sorted(_points(root), key=lambda p: -p[1])  # value 1 lowest, 100 highest
+    bounds = sorted(float(line.get("y1", "")) for line in root.iter(f"{{{NS['s']}}}line")
+                    if line.get("stroke-dasharray") and line.get("y1") == line.get("y2"))
+    top, bottom = _band(root)
+    scale = Scale(1, 100, y_low, y_high)
+    if target.low is not None and target.high is not None:
+        assert bounds == pytest.approx(sorted([scale(target.low), scale(target.high)]), abs=0.02)
+        assert (top, bottom) == pytest.approx((scale(target.high), scale(target.low)), abs=0.02)
+    elif target.low is not None:  # at least: from min up to the top of the plot
+        assert bounds == pytest.approx([scale(target.low)], abs=0.02) and bottom == pytest.approx(scale(target.low), abs=0.02)
+        assert top < y_high
+    else:  # at most: from the bottom of the plot up to max
+        assert bounds == pytest.approx([scale(target.high)], abs=0.02) and top == pytest.approx(scale(target.high), abs=0.02)
+        assert bottom > y_low
+
+
+def test_the_deadline_is_a_vertical_line_at_its_date_labelled_with_it() -> None:
+    root = parse(results(Point(date(2026, 6, 1), 80, "80%", False), Point(date(2026, 8, 1), 95, "95%", True),
+                         deadline=(date(2026, 6, 30), "day 30")))
+    (x1, _, _), (x2, _, _) = _points(root)
+    vertical = [line for line in root.iter(f"{{{NS['s']}}}line") if line.get("x1") == line.get("x2")]
+    assert len(vertical) == 1
+    assert float(vertical[0].get("x1", "")) == pytest.approx(x1 + (x2 - x1) * 29 / 61, rel=1e-3)
+    assert "by day 30: 2026-06-30" in texts(root)
+    assert "by day 30 (2026-06-30)" in (root.find("s:desc", NS).text or "")  # type: ignore[union-attr]
+
+
+def test_one_result_is_a_single_labelled_point_with_its_target() -> None:
+    root = parse(results(Point(date(2026, 7, 31), 99.95, "99.95%", True), target=Target(99.9, None, "at least 99.9%"),
+                         deadline=None))
+    assert root.find("s:polyline", NS) is None
+    [(x, _, kind)] = _points(root)
+    assert kind == "met" and x == pytest.approx(640 / 2, abs=1)  # alone, in the middle of its time
+    assert {"99.95%", "target: at least 99.9%", "2026-07-31"} <= set(texts(root))
+    assert "Result: 2026-07-31: 99.95%." in (root.find("s:desc", NS).text or "")  # type: ignore[union-attr]
+
+
+@pytest.mark.parametrize("text", [HOSTILE, "A & B <Partners>", "{{ x }} ]]> <!-- c"])
+def test_every_text_of_a_line_chart_is_escaped(text: str, tmp_path: Path) -> None:
+    svg = results(Point(date(2026, 7, 1), 1, f"1{text}", False), Point(date(2026, 8, 1), 2, "2", True), title=text,
+                  target=Target(2, None, f"at least 2{text}"), deadline=(date(2026, 7, 15), text))
+    root = parse(svg)
+    assert "script" not in {e.tag.split("}")[1] for e in root.iter()}
+    shown = texts(root)
+    assert text in shown and f"1{text} (misses the target)" in shown and f"target: at least 2{text}" in shown
+    assert f"by {text}: 2026-07-15" in shown
+    assert neutralise(svg) == (svg, [])
+    (tmp_path / "chart.svg").write_text(svg, encoding="utf-8")
+    assert svg_problem(tmp_path / "chart.svg") is None
 
 
 # -- the value freed by role, through a real build -------------------------------------------
