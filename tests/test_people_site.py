@@ -190,3 +190,97 @@ def test_people_who_left_leave_the_matrix_and_keep_their_record(tmp_path: Path) 
     assert "Onboarding" not in [h for _, h in marek.headings]
     nav = (site / "index.html").read_text(encoding="utf-8")
     assert "Marek Nowak (left)" in nav
+
+
+# -- results against their target, as a chart -------------------------------------------------
+
+def _charts_in(html: str) -> list[str]:
+    return re.findall(r'<svg[^>]*class="sopgen-chart".*?</svg>', html, re.DOTALL)
+
+
+def test_person_page_charts_each_numeric_benchmark_against_its_target(example_site: Path) -> None:
+    import xml.etree.ElementTree as ET
+    from datetime import date
+
+    from sopgen.branding import brand
+    from sopgen.loader import load
+    from sopgen.render import result_charts, target_words
+    from sopgen.training import person_status, shown
+
+    catalog = load(REPO)
+    tomas = catalog.people["tomas-rivera"]
+    status = person_status(tomas, today=date.fromisoformat(EXAMPLE_TODAY), changes=lambda task: [])
+    html = (example_site / "people/tomas-rivera/index.html").read_text(encoding="utf-8")
+    charts = _charts_in(html)
+    # the page carries each chart exactly as drawn: Markdown and the HTML check left it whole
+    assert charts == [str(c) for c in result_charts(status, brand(catalog).color)]
+    # one per benchmark with min or max and a numeric result, in the role's order, above the table
+    numeric = [m for m in status.benchmarks if (m.benchmark.min is not None or m.benchmark.max is not None)
+               and any(r.benchmark == m.key and not isinstance(r.value, str) for r in tomas.data.results)]
+    assert len(charts) == len(numeric) >= 2
+    assert html.index(charts[-1]) < html.index("<table", html.index('id="results"'))
+    ns = "{http://www.w3.org/2000/svg}"
+    for svg, mark in zip(charts, numeric):
+        root = ET.fromstring(svg)
+        said = ["".join(t.itertext()) for t in root.iter(f"{ns}text")]
+        benchmark = mark.benchmark
+        assert said[0] == benchmark.objective
+        assert f"target: {target_words(benchmark.min, benchmark.max, benchmark.unit)}" in said
+        assert f"by {benchmark.by}: {mark.deadline.isoformat()}" in said  # type: ignore[union-attr]
+        for result in (r for r in tomas.data.results if r.benchmark == mark.key):
+            label = shown(result.value, benchmark.unit)
+            assert (label if benchmark.met(result.value) else f"{label} (misses the target)") in said
+            assert result.on.isoformat() in said
+    # the example's line: 86% missed then 93% met, against "at least 90%", by day 30 (2026-06-30)
+    first = ET.fromstring(charts[0])
+    assert first.find(f"{ns}polyline") is not None
+    assert first.find(f"{ns}desc").text == (  # type: ignore[union-attr]
+        "Tomás Rivera's results for Requests handled promptly, by date: target at least 90%, by day 30 "
+        "(2026-06-30). Results: 2026-06-30: 86% (misses the target); 2026-07-31: 93%.")
+    # a benchmark whose results are words, and one without min or max, has no chart
+    assert "Site always backed up" not in [ET.fromstring(c).find(f"{ns}title").text for c in charts]  # type: ignore[union-attr]
+
+
+RESULTS = {
+    "sops/roles/assistant.yml": ("title: Dental assistant\nsummary: Assists.\nreports_to: dentist\nrate: 25\n"
+                                 "benchmarks:\n"
+                                 "  - {objective: 'Chairs <ready> & \"turned\"', id: turnaround, by: week 2, max: 10,"
+                                 " unit: 'min <b>'}\n"
+                                 "  - {objective: Patients greeted, id: greeted, min: 95, max: 100, unit: '%'}\n"
+                                 "  - {objective: Days on time, id: on-time}\n"),
+    "sops/people/anna-berg.yml": ("name: Anna Berg\nrole: assistant\nstarted: 2026-01-05\n"
+                                  "results:\n"
+                                  "  - {benchmark: turnaround, on: 2026-01-30, value: 12}\n"
+                                  "  - {benchmark: turnaround, on: 2026-01-16, value: 14}\n"
+                                  "  - {benchmark: turnaround, on: 2026-02-27, value: 9}\n"
+                                  "  - {benchmark: greeted, on: 2026-02-27, value: 97}\n"
+                                  "  - {benchmark: on-time, on: 2026-02-27, value: 4 of 5 days}\n"),
+}
+
+
+@pytest.mark.parametrize("people", [True, False])
+def test_results_charts_of_a_built_project_and_nothing_without_publish_people(tmp_path: Path, people: bool) -> None:
+    import xml.etree.ElementTree as ET
+
+    project = _clinic(tmp_path, **{"sops/organization.yml": (
+        f"name: Smile Clinic\nowner: dentist\ncurrency: EUR\npublish_people: {str(people).lower()}\n"), **RESULTS})
+    result = run(project, "build", *NO_PDF, "-d", str(project / "site"))
+    assert result.exit_code == 0, result.output
+    assert "removed from the page" not in result.output
+    site = project / "site"
+    if not people:
+        found = {str(p.relative_to(site)) for p in site.rglob("*") if p.is_file()
+                 and re.search(r"misses the target|results-turnaround|Anna", p.read_bytes().decode("utf-8", "replace"))}
+        assert found == set() and not (site / "people").exists()
+        return
+    charts = _charts_in((site / "people/anna-berg/index.html").read_text(encoding="utf-8"))
+    assert len(charts) == 2  # turnaround (max only) and greeted (min and max); "4 of 5 days" is words
+    ns = "{http://www.w3.org/2000/svg}"
+    turnaround, greeted = (ET.fromstring(c) for c in charts)
+    said = ["".join(t.itertext()) for t in turnaround.iter(f"{ns}text")]
+    assert said[:3] == ['Chairs <ready> & "turned"', "target: at most 10 min <b>", "by week 2: 2026-01-19"]
+    assert "14 min <b> (misses the target)" in said and "12 min <b> (misses the target)" in said
+    assert "9 min <b>" in said
+    assert [t for t in said if re.fullmatch(r"\d{4}-\d\d-\d\d", t)] == ["2026-01-16", "2026-01-30", "2026-02-27"]
+    assert "target: 95% to 100%" in ["".join(t.itertext()) for t in greeted.iter(f"{ns}text")]
+    assert greeted.find(f"{ns}polyline") is None  # one result: a point alone
