@@ -409,8 +409,9 @@ def line_chart(points: Sequence[Point], *, ident: str, title: str, summary: str,
         # above the point, or below it where the line rises from it on both sides (not across the line)
         near = [at[j][1] for j in (i - 1, i + 1) if 0 <= j < len(at)]
         under = bool(near) and all(n < y for n in near)
-        body.append(_centred(label, x, y + MARK + FONT if under else y - MARK - 5, fill=WARNING if missed else None,
-                             css="sopgen-chart-warning" if missed else None))
+        at_y = y + MARK + FONT if under else y - MARK - 5
+        body += [_plate(label, x, at_y), _centred(label, x, at_y, fill=WARNING if missed else None,
+                                                  css="sopgen-chart-warning" if missed else None)]
         day = point.on.isoformat()
         row = next((i for i, end in enumerate(rows) if x - text_width(day) / 2 >= end + PAD), len(rows))
         if row == len(rows):
@@ -428,14 +429,28 @@ def line_chart(points: Sequence[Point], *, ident: str, title: str, summary: str,
     return document(body, ident=ident, title=title, description=description, height=height)
 
 
-def _centred(text: str, x: float, y: float, *, fill: Optional[str] = None, css: Optional[str] = None) -> str:
-    """A label centred on ``x``, kept inside the chart: anchored at its start or end near an edge."""
+def _plate(label: str, x: float, y: float) -> str:
+    """A patch of the background behind a label placed as :func:`_centred` places it, so that no
+    line (the deadline, the line of results) runs through its words."""
+    x, anchor = _place(label, x)
+    width = text_width(label) * 0.85 + 4  # the average character is narrower than CHAR allows
+    start = x - 2 if anchor is None else x - width / 2 if anchor == "middle" else x - width + 2
+    return element("rect", x=_n(start), y=_n(y - FONT + 2), width=_n(width), height=_n(FONT + 2), fill=BACKGROUND,
+                   **{"class": "sopgen-chart-plate"})
+
+
+def _place(text: str, x: float) -> tuple[float, Optional[str]]:
+    """Where a label centred on ``x`` goes, and its anchor: at its start or end near an edge."""
     half = text_width(text) / 2
     if x - half < PAD:
-        x, anchor = PAD, None
-    elif x + half > WIDTH - PAD:
-        x, anchor = WIDTH - PAD, "end"
-    else:
-        anchor = "middle"
+        return PAD, None
+    if x + half > WIDTH - PAD:
+        return WIDTH - PAD, "end"
+    return x, "middle"
+
+
+def _centred(text: str, x: float, y: float, *, fill: Optional[str] = None, css: Optional[str] = None) -> str:
+    """A label centred on ``x``, kept inside the chart."""
+    x, anchor = _place(text, x)
     extra = {"class": css} if css else {}
     return element("text", text, x=_n(x), y=_n(y), text_anchor=anchor, fill=fill, **extra)

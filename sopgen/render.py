@@ -598,12 +598,13 @@ def person_results(person: PersonEntry) -> list[dict[str, Any]]:
     return out
 
 
-def result_charts(status: PersonStatus, color: str) -> list[Markup]:
-    """A line chart of the person's numeric results against its target, one per benchmark of their
-    role (in the role's order) that has ``min`` or ``max`` and at least one numeric result; results
-    written as text ("4 of 5 days") are left to the table."""
+def result_charts(status: PersonStatus, color: str) -> dict[str, Markup]:
+    """A line chart of the person's numeric results against its target, by benchmark key, for each
+    benchmark of their role (in the role's order) that has ``min`` or ``max`` and at least one numeric
+    result; results written as text ("4 of 5 days") are left to the table. For the person page and
+    the printed training record."""
     person = status.person
-    charts = []
+    charts = {}
     for mark in status.benchmarks:
         benchmark = mark.benchmark
         if benchmark.min is None and benchmark.max is None:
@@ -612,11 +613,11 @@ def result_charts(status: PersonStatus, color: str) -> list[Markup]:
                   for r in person.data.results if r.benchmark == mark.key and not isinstance(r.value, str)]
         if not points:
             continue
-        charts.append(line_chart(
+        charts[mark.key] = line_chart(
             points, ident=f"results-{mark.key}", title=benchmark.objective, color=color,
             summary=f"{person.name}'s results for {benchmark.objective}, by date",
             target=Target(benchmark.min, benchmark.max, target_words(benchmark.min, benchmark.max, benchmark.unit)),
-            deadline=(mark.deadline, benchmark.by or "") if mark.deadline else None))
+            deadline=(mark.deadline, benchmark.by or "") if mark.deadline else None)
     return charts
 
 

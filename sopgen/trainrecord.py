@@ -23,7 +23,7 @@ from .branding import Brand, brand
 from .catalog import Catalog
 from .model import Result
 from .printing import _in_learning_order, print_css
-from .render import context, render_template
+from .render import context, render_template, result_charts
 from .training import PersonStatus, SopStatus, shown
 
 RECORD_TEMPLATE = "pdf/training-record.html.j2"
@@ -39,11 +39,13 @@ def record_html(catalog: Catalog, env: jinja2.Environment, status: PersonStatus,
     for result in sorted(person.data.results, key=lambda r: r.on):
         results.setdefault(result.benchmark, []).append(result)
     sops = in_learning_order(status.sops)
+    look = look or brand(catalog)
     values = dict(
         context(catalog, today), title="Training record", person=person, status=status, sops=sops,
         to_sign=[s for s in sops if s.state != "current"] if person.active else [],
         results=results, people=catalog.people, version=version, page_size=page_size,
-        stylesheet=Markup(print_css(page_size)), brand=look or brand(catalog), shown=shown)
+        stylesheet=Markup(print_css(page_size)), brand=look, shown=shown,
+        charts=result_charts(status, look.color))
     return render_template(env, RECORD_TEMPLATE, values, root=catalog.root,
                            what=f"the training record of {person.id}")
 

@@ -213,7 +213,7 @@ def test_person_page_charts_each_numeric_benchmark_against_its_target(example_si
     html = (example_site / "people/tomas-rivera/index.html").read_text(encoding="utf-8")
     charts = _charts_in(html)
     # the page carries each chart exactly as drawn: Markdown and the HTML check left it whole
-    assert charts == [str(c) for c in result_charts(status, brand(catalog).color)]
+    assert charts == [str(c) for c in result_charts(status, brand(catalog).color).values()]
     # one per benchmark with min or max and a numeric result, in the role's order, above the table
     numeric = [m for m in status.benchmarks if (m.benchmark.min is not None or m.benchmark.max is not None)
                and any(r.benchmark == m.key and not isinstance(r.value, str) for r in tomas.data.results)]

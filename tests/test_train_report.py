@@ -214,3 +214,17 @@ def test_owner_report_without_people_has_no_training_chapter(tmp_path: Path) -> 
     assert run(root, "report", "-o", str(out)).exit_code == 0
     assert "Training" not in [t for t in bookmarks(out) if not isinstance(t, list)]
     assert "re-learn" not in " ".join(pages_of(out))
+
+
+def test_the_record_charts_numeric_results_under_their_benchmark(repo: Path, tmp_path: Path) -> None:
+    out = tmp_path / "ann.pdf"
+    result = run(repo, "train", "report", "ann", "-o", str(out), "--today", "2026-02-10")
+    assert result.exit_code == 0, result.output
+    text = " ".join(pages_of(out))
+    # the results in the table, then the chart of them: the target in words, the day 30 deadline
+    # (dated from started, 2026-01-05), the missed result said in words, each day on the time axis
+    row = text.index("90% on 2026-01-20, not met")
+    chart = text.index("Invoices out within 2 business days", row)
+    assert chart < text.index("target: at least 95%", chart) < text.index("by day 30: 2026-02-03", chart)
+    assert "90% (misses the target)" in text[chart:] and "97%" in text[chart:]
+    assert "2026-01-20" in text[chart:] and "2026-02-03" in text[chart:]
