@@ -490,7 +490,8 @@ def test_print_hides_controls_and_shows_empty_boxes(tab: Tab) -> None:
 
 AXE_PAGES = {"home": HOME, "role": ROLE, "sop": SOP, "checklists": CHECKLISTS, "onboarding": ONBOARDING,
              "delegation": "/delegation/",  # with its chart (inline SVG)
-             "people": "/people/", "person": "/people/priya-nair/"}
+             "people": "/people/", "person": "/people/priya-nair/",
+             "person-results": "/people/tomas-rivera/"}  # with charts of results against their targets
 
 
 def in_use(tab: Tab, invoices: dict) -> None:
