@@ -360,7 +360,7 @@ def line_chart(points: Sequence[Point], *, ident: str, title: str, summary: str,
     band_fill, band_edge = mix(color, BACKGROUND, 0.85), MUTED
     y += LINE
     body.append(element("rect", x=_n(PAD), y=_n(y - FONT + 1), width="18", height=_n(FONT), fill=band_fill,
-                        stroke=band_edge, stroke_dasharray="4 3"))
+                        stroke=band_edge, stroke_dasharray="4 3", **{"class": "sopgen-chart-band"}))
     body.append(element("text", f"target: {one_line(target.label)}", x=_n(PAD + 24), y=_n(y - 1)))
     if deadline:
         y += LINE
@@ -377,7 +377,7 @@ def line_chart(points: Sequence[Point], *, ident: str, title: str, summary: str,
     band_top = yscale(target.high) if target.high is not None else top
     band_bottom = yscale(target.low) if target.low is not None else bottom
     body.append(element("rect", x=_n(left - 30), y=_n(band_top), width=_n(right - left + 60),
-                        height=_n(max(band_bottom - band_top, 1)), fill=band_fill))
+                        height=_n(max(band_bottom - band_top, 1)), fill=band_fill, **{"class": "sopgen-chart-band"}))
     for bound in (target.low, target.high):
         if bound is not None:
             body.append(element("line", x1=_n(left - 30), x2=_n(right + 30), y1=_n(yscale(bound)),
@@ -394,7 +394,7 @@ def line_chart(points: Sequence[Point], *, ident: str, title: str, summary: str,
     at = [(xscale(p.on.toordinal()), yscale(p.value)) for p in points]
     if len(points) > 1:
         body.append(element("polyline", points=" ".join(f"{_n(x)},{_n(y)}" for x, y in at), fill="none",
-                            stroke=color, stroke_width="2.5", stroke_linejoin="round"))
+                            stroke=color, stroke_width="2.5", stroke_linejoin="round", **{"class": "sopgen-chart-line"}))
     rows: list[float] = []  # where the last day label of each row ends, so that labels do not overlap
     for i, (point, (x, y)) in enumerate(zip(points, at)):
         missed = point.met is False
@@ -404,7 +404,7 @@ def line_chart(points: Sequence[Point], *, ident: str, title: str, summary: str,
                                 stroke=WARNING, stroke_width="3", **{"class": "sopgen-chart-missed"}))
         else:
             body.append(element("circle", cx=_n(x), cy=_n(y), r=_n(MARK), fill=color, stroke=BACKGROUND,
-                                stroke_width="1.5"))
+                                stroke_width="1.5", **{"class": "sopgen-chart-point"}))
         label = one_line(point.label) + (f" ({MISSED})" if missed else "")
         # above the point, or below it where the line rises from it on both sides (not across the line)
         near = [at[j][1] for j in (i - 1, i + 1) if 0 <= j < len(at)]

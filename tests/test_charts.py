@@ -200,7 +200,7 @@ def test_results_are_points_in_date_order_placed_in_proportion_to_time() -> None
 
 
 def _band(root: ET.Element) -> tuple[float, float]:
-    [rect] = [r for r in rects(root) if r.get("stroke") is None and r.get("class") is None]  # the band: not the key nor a plate
+    [rect] = [r for r in rects(root) if r.get("class") == "sopgen-chart-band" and r.get("stroke") is None]  # not the key
     return float(rect["y"]), float(rect["y"]) + float(rect["height"])
 
 
