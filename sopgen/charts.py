@@ -338,7 +338,9 @@ def line_chart(points: Sequence[Point], *, ident: str, title: str, summary: str,
     (its day and how the benchmark says it, ``day 30``) as a dashed vertical line.
 
     Days are placed in proportion to time along the bottom, each point's day written under it.
-    A point that misses the target is a cross in :data:`WARNING` labelled "(misses the target)".
+    A point that misses the target is a cross in :data:`WARNING` labelled "(misses the target)"
+    (the figure alone when that would run into a neighbour's label), and the key says what the
+    cross means.
     One point is drawn alone, at the middle of its time. The description states the target, the
     deadline and every point's day and figure.
     """
@@ -361,7 +363,13 @@ def line_chart(points: Sequence[Point], *, ident: str, title: str, summary: str,
     y += LINE
     body.append(element("rect", x=_n(PAD), y=_n(y - FONT + 1), width="18", height=_n(FONT), fill=band_fill,
                         stroke=band_edge, stroke_dasharray="4 3", **{"class": "sopgen-chart-band"}))
-    body.append(element("text", f"target: {one_line(target.label)}", x=_n(PAD + 24), y=_n(y - 1)))
+    key = f"target: {one_line(target.label)}"
+    body.append(element("text", key, x=_n(PAD + 24), y=_n(y - 1)))
+    if any(p.met is False for p in points):  # and what a cross means, in case a label is too long to say it
+        x = PAD + 24 + text_width(key) + 3 * PAD
+        body += [_cross(x + MARK, y - FONT / 2 + 1, key=True),
+                 element("text", MISSED, x=_n(x + 2 * MARK + PAD), y=_n(y - 1), fill=WARNING,
+                         **{"class": "sopgen-chart-warning"})]
     if deadline:
         y += LINE
         when = f"by {one_line(deadline[1])}: {deadline[0].isoformat()}"
@@ -395,30 +403,27 @@ def line_chart(points: Sequence[Point], *, ident: str, title: str, summary: str,
     if len(points) > 1:
         body.append(element("polyline", points=" ".join(f"{_n(x)},{_n(y)}" for x, y in at), fill="none",
                             stroke=color, stroke_width="2.5", stroke_linejoin="round", **{"class": "sopgen-chart-line"}))
+    labels = _point_labels(points, at)
     rows: list[float] = []  # where the last day label of each row ends, so that labels do not overlap
     for i, (point, (x, y)) in enumerate(zip(points, at)):
         missed = point.met is False
         if missed:  # a cross, not a dot: the shape says it too
-            body.append(element("path", d=f"M{_n(x - MARK)},{_n(y - MARK)}L{_n(x + MARK)},{_n(y + MARK)}"
-                                          f"M{_n(x - MARK)},{_n(y + MARK)}L{_n(x + MARK)},{_n(y - MARK)}",
-                                stroke=WARNING, stroke_width="3", **{"class": "sopgen-chart-missed"}))
+            body.append(_cross(x, y))
         else:
             body.append(element("circle", cx=_n(x), cy=_n(y), r=_n(MARK), fill=color, stroke=BACKGROUND,
                                 stroke_width="1.5", **{"class": "sopgen-chart-point"}))
-        label = one_line(point.label) + (f" ({MISSED})" if missed else "")
         # above the point, or below it where the line rises from it on both sides (not across the line)
         near = [at[j][1] for j in (i - 1, i + 1) if 0 <= j < len(at)]
         under = bool(near) and all(n < y for n in near)
         at_y = y + MARK + FONT if under else y - MARK - 5
-        body += [_plate(label, x, at_y), _centred(label, x, at_y, fill=WARNING if missed else None,
-                                                  css="sopgen-chart-warning" if missed else None)]
+        body += [_plate(labels[i], x, at_y), _centred(labels[i], x, at_y, fill=WARNING if missed else None,
+                                                      css="sopgen-chart-warning" if missed else None)]
         day = point.on.isoformat()
-        row = next((i for i, end in enumerate(rows) if x - text_width(day) / 2 >= end + PAD), len(rows))
+        row = next((r for r, end in enumerate(rows) if x - text_width(day) / 2 >= end + PAD), len(rows))
         if row == len(rows):
             rows.append(0.0)
-        shown = _centred(day, x, bottom + LINE * (row + 1), fill=MUTED, css="sopgen-chart-muted")
+        body.append(_centred(day, x, bottom + LINE * (row + 1), fill=MUTED, css="sopgen-chart-muted"))
         rows[row] = x + text_width(day) / 2
-        body.append(shown)
     height = bottom + LINE * max(len(rows), 1) + PAD + 4
 
     said = "; ".join(f"{p.on.isoformat()}: {one_line(p.label)}" + (f" ({MISSED})" if p.met is False else "")
@@ -427,6 +432,30 @@ def line_chart(points: Sequence[Point], *, ident: str, title: str, summary: str,
                    + (f", by {one_line(deadline[1])} ({deadline[0].isoformat()})" if deadline else "")
                    + f". {'Result' if len(points) == 1 else 'Results'}: {said}.")
     return document(body, ident=ident, title=title, description=description, height=height)
+
+
+def _cross(x: float, y: float, *, key: bool = False) -> str:
+    """The mark of a result that misses its target: a cross in :data:`WARNING` (``key``: the one
+    of the chart's key)."""
+    return element("path", d=f"M{_n(x - MARK)},{_n(y - MARK)}L{_n(x + MARK)},{_n(y + MARK)}"
+                             f"M{_n(x - MARK)},{_n(y + MARK)}L{_n(x + MARK)},{_n(y - MARK)}",
+                   stroke=WARNING, stroke_width="3", **{"class": "sopgen-chart-missed" + (" sopgen-chart-key" if key else "")})
+
+
+def _point_labels(points: Sequence[Point], at: Sequence[tuple[float, float]]) -> list[str]:
+    """Each point's figure, and "(misses the target)" after a missed one's, unless such a label
+    would run into a neighbour's (results close in time): then the figures alone, the cross and
+    the key saying what it means."""
+    short = [one_line(p.label) for p in points]
+    full = [f"{label} ({MISSED})" if p.met is False else label for p, label in zip(points, short)]
+    spans = []
+    for label, (x, _) in zip(full, at):
+        x, anchor = _place(label, x)
+        width = text_width(label)
+        spans.append((x - width / 2, x + width / 2) if anchor == "middle" else
+                     (x - width, x) if anchor == "end" else (x, x + width))
+    crowded = any(a[1] + PAD > b[0] for a, b in zip(spans, spans[1:]))
+    return short if crowded else full
 
 
 def _plate(label: str, x: float, y: float) -> str:

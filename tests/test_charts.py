@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 import shutil
-from datetime import date
+from datetime import date, timedelta
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
@@ -163,23 +163,25 @@ def results(*points: Point, target: Target = Target(90, None, "at least 90%"),
 
 
 def _points(root: ET.Element) -> list[tuple[float, float, str]]:
-    """Each point as (x, y, kind): a dot ("met") or a cross ("missed")."""
+    """Each point as (x, y, kind): a dot ("met") or a cross ("missed"); not the cross of the key."""
     out = [(float(c.get("cx", "")), float(c.get("cy", "")), "met") for c in root.iter(f"{{{NS['s']}}}circle")]
     for path in root.iter(f"{{{NS['s']}}}path"):
+        if "sopgen-chart-key" in (path.get("class") or ""):
+            continue
         xs = [float(v) for v in re.findall(r"[-\d.]+", path.get("d", ""))]
         out.append(((xs[0] + xs[2]) / 2, (xs[1] + xs[3]) / 2, "missed"))
     return sorted(out)
 
 
 def test_results_are_points_in_date_order_placed_in_proportion_to_time() -> None:
-    # given out of order, one gap three times as long as the other
-    svg = results(Point(date(2026, 7, 31), 93, "93%", True), Point(date(2026, 7, 1), 86, "86%", False),
-                  Point(date(2026, 10, 1), 97, "97%", True), deadline=None)
+    # given out of order, one gap twice as long as the other
+    svg = results(Point(date(2026, 9, 1), 93, "93%", True), Point(date(2026, 7, 1), 86, "86%", False),
+                  Point(date(2026, 10, 2), 97, "97%", True), deadline=None)
     root = parse(svg)
     (x1, y1, k1), (x2, y2, k2), (x3, y3, k3) = _points(root)
     assert (k1, k2, k3) == ("missed", "met", "met")
-    # x in proportion to days: 30 days, then 62
-    assert (x2 - x1) / (x3 - x2) == pytest.approx(30 / 62, rel=1e-3)
+    # x in proportion to days: 62 days, then 31
+    assert (x2 - x1) / (x3 - x2) == pytest.approx(62 / 31, rel=1e-3)
     # y: higher value higher up (smaller y), in proportion to value
     assert y1 > y2 > y3 and (y1 - y2) / (y2 - y3) == pytest.approx(7 / 4, rel=1e-2)
     # the line joins them in date order
@@ -190,13 +192,35 @@ def test_results_are_points_in_date_order_placed_in_proportion_to_time() -> None
     # every figure is written, the missed one said in words, and every day on the time axis
     shown = texts(root)
     assert "86% (misses the target)" in shown and "93%" in shown and "97%" in shown
-    assert ["2026-07-01", "2026-07-31", "2026-10-01"] == [t for t in shown if re.fullmatch(r"\d{4}-\d\d-\d\d", t)]
+    assert ["2026-07-01", "2026-09-01", "2026-10-02"] == [t for t in shown if re.fullmatch(r"\d{4}-\d\d-\d\d", t)]
     missed = next(t for t in root.iter(f"{{{NS['s']}}}text") if t.text == "86% (misses the target)")
     assert missed.get("fill") == WARNING
     desc = root.find("s:desc", NS).text  # type: ignore[union-attr]
     assert desc == ("Results: target at least 90%. Results: 2026-07-01: 86% (misses the target); "
-                    "2026-07-31: 93%; 2026-10-01: 97%.")
+                    "2026-09-01: 93%; 2026-10-02: 97%.")
+    assert shown[2] == "misses the target"  # the key says what a cross means
     assert root.get("role") == "img" and root.get("aria-labelledby") == "test-results-title test-results-desc"
+
+
+def test_results_close_in_time_keep_their_labels_apart_and_the_key_says_what_a_cross_means() -> None:
+    weekly = [Point(date(2026, 7, 1) + timedelta(days=7 * i), v, f"{v}%", v >= 90)
+              for i, v in enumerate([80, 85, 91, 88, 92, 95, 96, 97])]
+    root = parse(results(*weekly, deadline=None))
+    assert [k for _, _, k in _points(root)] == ["missed", "missed", "met", "missed", "met", "met", "met", "met"]
+    shown = texts(root)
+    assert shown[1:3] == ["target: at least 90%", "misses the target"]  # in words, beside a cross
+    assert not any("(misses the target)" in t for t in shown)  # too long to fit between its neighbours
+    assert [t for t in shown if t.endswith("%") and not t.startswith("target")] == [p.label for p in weekly]
+    # no two labels of points overlap, nor two days under the axis (they take two rows)
+    labels = [t for t in root.iter(f"{{{NS['s']}}}text") if (t.text or "").endswith("%") and t.get("text-anchor")]
+    spans = sorted((float(t.get("x", "")) - len(t.text or "") * 0.65 * 14 / 2,
+                    float(t.get("x", "")) + len(t.text or "") * 0.65 * 14 / 2) for t in labels)
+    assert all(a[1] <= b[0] for a, b in zip(spans, spans[1:]))
+    days = [t for t in root.iter(f"{{{NS['s']}}}text") if re.fullmatch(r"\d{4}-\d\d-\d\d", t.text or "")]
+    assert len({t.get("y") for t in days}) == 2
+    for y in {t.get("y") for t in days}:
+        xs = sorted(float(t.get("x", "")) for t in days if t.get("y") == y)
+        assert all(b - a >= 10 * 0.65 * 14 for a, b in zip(xs, xs[1:]))
 
 
 def _band(root: ET.Element) -> tuple[float, float]:
@@ -257,7 +281,8 @@ def test_every_text_of_a_line_chart_is_escaped(text: str, tmp_path: Path) -> Non
     root = parse(svg)
     assert "script" not in {e.tag.split("}")[1] for e in root.iter()}
     shown = texts(root)
-    assert text in shown and f"1{text} (misses the target)" in shown and f"target: at least 2{text}" in shown
+    assert text in shown and f"target: at least 2{text}" in shown
+    assert f"1{text}" in shown or f"1{text} (misses the target)" in shown  # the figure alone when too long
     assert f"by {text}: 2026-07-15" in shown
     assert neutralise(svg) == (svg, [])
     (tmp_path / "chart.svg").write_text(svg, encoding="utf-8")
