@@ -868,7 +868,8 @@ class CorpusGenerator:
             doc["checklist"] = [self._fill(t[1], ctx) for t in templates]
         doc["done_when"] = [self._fill(s, ctx) for s in rng.sample(DONE_WHEN, rng.randint(2, 4))]
         if rng.random() < 0.3:
-            doc["benchmarks"] = [self._benchmark(ctx) for _ in range(rng.randint(1, 2))]
+            # distinct objectives: a benchmark's id is the slug of its objective, unique in its file
+            doc["benchmarks"] = [self._benchmark(kind, ctx) for kind in rng.sample(BENCHMARKS, rng.randint(1, 2))]
         if rng.random() < 0.4:
             doc["quiz"] = self._quiz(plan, frequency, ctx)
         if rng.random() < 0.4:
@@ -902,9 +903,9 @@ class CorpusGenerator:
             [p.id for p in self.tasks[max(0, plan.index - 50): plan.index]]
         return rng.sample(pool, min(len(pool), rng.randint(1, 2)))
 
-    def _benchmark(self, ctx: dict[str, str]) -> dict[str, str]:
+    def _benchmark(self, kind: tuple[str, str, str], ctx: dict[str, str]) -> dict[str, str]:
         rng = self.rng
-        objective, measure, target = (self._fill(s, ctx) for s in rng.choice(BENCHMARKS))
+        objective, measure, target = (self._fill(s, ctx) for s in kind)
         bench = {"objective": objective, "measure": measure, "target": target}
         if rng.random() < 0.7:
             bench["by"] = rng.choice(BY)
