@@ -22,14 +22,16 @@ those rounded amounts, so a total always equals the sum of the rows shown.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import dataclasses
 import functools
+import re
+from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 from fractions import Fraction
 from functools import cached_property
 from pathlib import Path
-from typing import Any, Iterable, Literal, Optional
+from typing import Any, Callable, Iterable, Literal, Optional
 
 from .errors import Problem
 from .model import Benchmark, Organization, Person, Phase, Rate, Role, Task, days_after
@@ -44,6 +46,8 @@ RUNS_PER_WEEK: dict[str, Fraction] = {
     "as-needed": Fraction(0),
 }
 DUE_SOON_DAYS = 30
+PRIVATE_NAME = "a team member"
+"""What the site says instead of a person's name while training records are private."""
 
 ReviewState = Literal["overdue", "due-soon", "current", "never"]
 
@@ -113,6 +117,12 @@ def decimal(number: float) -> Decimal:
     if isinstance(number, int):
         return Decimal(int(number))
     return Decimal(repr(float(number)))
+
+
+def unnamed_revision(revision: Any, unnamed: Callable[[str], str]) -> Any:
+    """A revision (:class:`sopgen.history.Revision`) with its author and message passed through
+    ``unnamed`` (:meth:`Catalog.unnamed`)."""
+    return dataclasses.replace(revision, author=unnamed(revision.author), subject=unnamed(revision.subject))
 
 
 def total(ranges: Iterable[Optional[Range]]) -> Optional[Range]:
@@ -341,6 +351,17 @@ class Catalog:
         """The project's git history (:class:`sopgen.history.History`), once attached."""
         self.broken: set[tuple[str, str]] = set()
         """(folder, id) of files that exist but could not be read: references to them are not "unknown"."""
+
+    def unnamed(self) -> Optional[Callable[[str], str]]:
+        """What keeps the people of private training records (``publish_people: false``) out
+        of text that comes from elsewhere, such as a commit's author and message, which the
+        site shows in revision tables and the changelog: each person's name or id becomes
+        "a team member". ``None`` when there is nobody to keep out."""
+        if self.organization.publish_people or not self.people:
+            return None
+        words = sorted({p.name.strip() for p in self.people.values()} | set(self.people), key=len, reverse=True)
+        pattern = re.compile(r"(?<!\w)(?:" + "|".join(re.escape(w) for w in words if w) + r")(?!\w)", re.IGNORECASE)
+        return lambda text: pattern.sub(PRIVATE_NAME, text)
 
     def name_after_site(self, site_name: Optional[str]) -> None:
         """Without ``organization.yml``, the business is called what the site is called."""

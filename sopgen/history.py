@@ -301,5 +301,11 @@ def source_date_epoch() -> Optional[datetime]:
 def attach(catalog, history: History) -> None:  # noqa: ANN001 - Catalog, kept import-free
     """Give every role and task of ``catalog`` its ``history`` (a :class:`FileHistory`)."""
     catalog.history = history
+    from .catalog import unnamed_revision
+
+    unnamed = catalog.unnamed()  # private training records: no person named by a revision either
     for entry in list(catalog.roles.values()) + list(catalog.tasks.values()):
-        entry.history = history.of(entry.source.rel)
+        found = history.of(entry.source.rel)
+        entry.history = found if unnamed is None else FileHistory(
+            [unnamed_revision(r, unnamed) for r in found.revisions], found.modified, found.paths)
+

@@ -29,7 +29,7 @@ from pydantic import BaseModel
 from markupsafe import Markup
 
 from .branding import BRAND_CSS, brand, site_css
-from .catalog import DUE_SOON_DAYS, Catalog, PersonEntry, RoleEntry, TaskEntry, benchmarks_of
+from .catalog import DUE_SOON_DAYS, Catalog, PersonEntry, RoleEntry, TaskEntry, benchmarks_of, unnamed_revision
 from .charts import Bar, Point, Target, bar_chart, line_chart
 from .errors import TemplateFailed
 from .filters import Money, Withheld
@@ -457,6 +457,7 @@ def changelog(catalog: Catalog) -> list[dict[str, Any]]:
         return []
     by_path: dict[str, Any] = {e.source.rel: e for e in [*catalog.roles.values(), *catalog.tasks.values()]}
     records = _people_folder(catalog)
+    unnamed = catalog.unnamed()
     out = []
     for change in catalog.history.changes:
         touched = [*change.files, *change.gone]
@@ -466,7 +467,7 @@ def changelog(catalog: Catalog) -> list[dict[str, Any]]:
         gone = [p for p in change.gone if p.endswith((".yml", ".yaml")) and not p.startswith(records)]
         entries = [by_path[p] for p in files if p in by_path]
         out.append({
-            "revision": change.revision,
+            "revision": change.revision if unnamed is None else unnamed_revision(change.revision, unnamed),
             "tasks": sorted((e for e in entries if isinstance(e, TaskEntry)), key=lambda e: e.title),
             "roles": sorted((e for e in entries if isinstance(e, RoleEntry)), key=lambda e: e.title),
             "other": [p for p in files if p not in by_path],

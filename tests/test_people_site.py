@@ -150,6 +150,13 @@ def _private_clinic(tmp_path: Path, *, people: bool) -> Path:
     commit(project, "The clinic's procedures", date="2026-01-05T09:00:00+00:00")
     build_tree(project, PEOPLE)
     commit(project, "Anna Berg signed off on sterilising", date="2026-01-06T17:00:00+00:00")
+    # a trainee who edits an SOP is its revision's author, and a message may name anyone
+    sop = project / "sops/tasks/sterilise.yml"
+    sop.write_text(sop.read_text(encoding="utf-8").replace("purpose: P.", "purpose: Clean instruments, safe patients."),
+                   encoding="utf-8")
+    git(project, "add", "-A")
+    git(project, "commit", "-q", "--author", "Anna Berg <anna@clinic.example>", "-m",
+        "A clearer purpose for sterilising, as Anna Berg and marek-nowak agreed", date="2026-01-07T09:00:00+00:00")
     result = run(project, "build", "--pdf", "-d", str(project / "site"))
     assert result.exit_code == 0, result.output
     return project / "site"
@@ -166,7 +173,11 @@ def test_publish_people_false_names_nobody_in_any_file_of_the_site(tmp_path: Pat
     assert _found_in(site, PERSON) == {}
     assert _money_in(site) == {}
     assert not (site / "people").exists()
-    assert "Sterilise instruments" in page(site, "sops/sterilise/").plain
+    sterilise = page(site, "sops/sterilise/")
+    assert "Sterilise instruments" in sterilise.plain
+    # the edit is there, its author and the names in its message are not
+    assert "A clearer purpose for sterilising, as a team member and a team member agreed" in sterilise.plain
+    assert "A clearer purpose for sterilising, as a team member and a team member agreed" in page(site, "changelog/").plain
 
 
 def test_a_sign_off_commit_is_not_a_change_to_the_procedures(tmp_path: Path) -> None:
