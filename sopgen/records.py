@@ -16,7 +16,7 @@ import os
 import tempfile
 from datetime import date
 from pathlib import Path
-from typing import Any, Union
+from typing import Any, Callable, Union
 
 from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
@@ -25,6 +25,7 @@ from ruamel.yaml.util import load_yaml_guess_indent
 
 from .errors import SopgenError
 from .model import Person, Result, SignOff
+from .outputs import lock
 from .yamlsource import load_bytes
 
 
@@ -32,8 +33,18 @@ class RecordRefused(SopgenError):
     """The record cannot be added: the file cannot be kept as it is, or the result would not read back."""
 
 
-def append_record(path: Path, field: str, record: dict[str, Union[str, float, date]]) -> None:
-    """Add ``record`` (a sign-off under ``trained``, a result under ``results``) at the end of that list."""
+def append_record(path: Path, field: str, record: dict[str, Union[str, float, date]], *,
+                  echo: Callable[[str], None] = lambda _: None) -> None:
+    """Add ``record`` (a sign-off under ``trained``, a result under ``results``) at the end of that list.
+
+    Two commands recording at once (two trainers signing the same day) take turns: the file is
+    read, changed and replaced under the lock of its folder (:func:`sopgen.outputs.lock`), so
+    neither record is lost; ``echo`` says when one waits for the other."""
+    with lock(path, echo=echo):
+        _append(path, field, record)
+
+
+def _append(path: Path, field: str, record: dict[str, Union[str, float, date]]) -> None:
     text = path.read_text(encoding="utf-8")
     before = _person(text.encode("utf-8"), path)
     updated = _appended(text, field, record, path)

@@ -189,7 +189,7 @@ def train_record(person: str, sop: str, on: Any, by: Optional[str], config_file:
     record: dict[str, Union[str, float, date]] = {"sop": sop, "on": day}
     if by is not None:
         record["by"] = by
-    append_record(entry.source.file, "trained", record)
+    append_record(entry.source.file, "trained", record, echo=lambda line: say(line, "warning"))
     click.echo(f"{entry.source.rel}: {person} signed off on {sop} on {day:%Y-%m-%d}"
                + (f" by {by}" if by else ""))
 
@@ -219,7 +219,8 @@ def train_result(person: str, benchmark: str, value: str, on: Any, config_file: 
         raise click.ClickException(f"{person} already has a result for '{benchmark}' on {day:%Y-%m-%d}")
     number = _number(value)
     append_record(entry.source.file, "results", {"benchmark": benchmark, "on": day,
-                                                 "value": number if number is not None else value})
+                                                 "value": number if number is not None else value},
+                  echo=lambda line: say(line, "warning"))
     bench = known[benchmark][0]
     met = bench.met(number) if number is not None else None
     verdict = {True: " (met)", False: " (not met)", None: ""}[met]

@@ -204,3 +204,32 @@ def test_record_follows_a_file_whose_lists_are_not_indented(repo: Path) -> None:
     assert run(repo, "train", "record", "ann", "send-invoices", "--on", "2026-01-11").exit_code == 0
     assert (repo / "sops/people/ann.yml").read_text() == text.replace(
         "# last line\n", "- sop: send-invoices\n  on: 2026-01-11\n# last line\n")
+
+
+def test_two_records_at_once_both_land(repo: Path) -> None:
+    """Two trainers signing off at the same moment take turns on the person's file: neither record is lost."""
+    import fcntl
+    import os
+    import subprocess
+    import sys
+    import time
+
+    ann = repo / "sops/people/ann.yml"
+    before = ann.read_text(encoding="utf-8")
+    fd = os.open(ann.parent, os.O_RDONLY)  # what the other `train record` holds while it writes
+    fcntl.flock(fd, fcntl.LOCK_EX)
+    try:
+        proc = subprocess.Popen([sys.executable, "-m", "sopgen", "train", "record", "ann", "send-invoices",
+                                 "--on", "2026-01-12", "-f", str(repo / "mkdocs.yml")],
+                                stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        time.sleep(4)
+        assert proc.poll() is None, proc.communicate()  # it waits for the other one
+        ann.write_text(before + "  - sop: reconcile-bank\n    on: 2026-01-11\n", encoding="utf-8")
+    finally:
+        os.close(fd)
+    out, err = proc.communicate(timeout=60)
+    assert proc.returncode == 0, err
+    assert f"another sopgen is writing {ann}" in err
+    trained = load(repo).people["ann"].data.trained
+    assert [(r.sop, r.on.isoformat()) for r in trained] == [
+        ("send-invoices", "2026-01-06"), ("reconcile-bank", "2026-01-11"), ("send-invoices", "2026-01-12")]
