@@ -190,3 +190,17 @@ def test_a_shallow_clone_does_not_call_a_pinned_version_unknown(repo: Path, tmp_
     assert run(shallow, "validate").exit_code == 0  # one commit present: version 2 is beyond what it counts
     edit(repo / "sops/people/ann.yml", "    version: 2\n", "    version: 3\n")
     assert run(repo, "validate").exit_code == 1  # the full history knows there is no version 3
+
+
+def test_re_learning_in_a_folder_git_would_quote_and_another_time_zone(tmp_path: Path) -> None:
+    """The class beside: an accented project and sources folder, a commit made at +14:00."""
+    root = project(tmp_path / "Bäckerei Müller", sops_dir="procédures")
+    build_tree(root, {"procédures/people/ann.yml": "name: Ann Lee\nrole: bookkeeper\nstarted: 2026-01-05\n"
+                                                    "trained:\n  - sop: send-invoices\n    on: 2026-01-06\n"})
+    commit(root, "Training records", date="2026-01-06T17:00:00+00:00")
+    edit(root / "procédures/tasks/send-invoices.yml", "Send the invoices.", "Send the invoices by email.")
+    commit(root, "Invoices go by email", date="2026-01-10T09:00:00+14:00")  # 2026-01-09 in UTC
+    result = run(root, "train", "status", "--today", "2026-01-11")
+    assert "must re-learn Send client invoices (send-invoices): signed off on v1 (2026-01-06), now v2" in result.output
+    assert 'v2, 2026-01-10' in result.output
+    assert 'Step 3 reworded: "Send the invoices." → "Send the invoices by email."' in result.output
