@@ -22,7 +22,7 @@ from typing import Any, Literal
 from .catalog import Catalog, TaskEntry
 from .model import Duration
 from .revisions import ChangesError, catalog_at, describe_rev, renamed_tasks
-from .stepdiff import StepChange, normalize, step_diff
+from .stepdiff import StepChange, normalize, step_diff, step_line
 
 __all__ = ["ChangesError", "catalog_at", "compare", "describe_rev", "renamed_tasks", "select_role",
            "step_diff", "to_markdown", "FieldChange", "RoleChanges", "StepChange", "TaskChange"]
@@ -237,7 +237,7 @@ def _role_blocks(section: RoleChanges, titles: dict[str, str]) -> list[str]:
         blocks.append("### Changed")
         for change in section.changed:
             blocks += [f"#### {_plain(change.title)}",
-                       _bullets([*map(_field_line, change.fields), *map(_step_line, change.steps)])]
+                       _bullets([*map(_field_line, change.fields), *map(step_line, change.steps)])]
     if section.retired:
         blocks += ["### Retired", _bullets(_plain(c.title) + (" (added as retired: a record, never in force here)"
                                                               if c.kind == "added" else "")
@@ -288,20 +288,6 @@ def _field_line(change: FieldChange) -> str:
     if change.field in MARKDOWN_FIELDS:
         return f"{label} changed"
     return f"{label} changed: {_plain(change.old or '(none)')} → {_plain(change.new or '(none)')}"
-
-
-def _step_line(change: StepChange) -> str:
-    old, new = _quoted(normalize(change.old)), _quoted(normalize(change.new))
-    fields = ", ".join(change.fields)
-    line = {
-        "added": f"added: {new}",
-        "removed": f"removed: {old}",
-        "reworded": f"reworded: {old} → {new}",
-        "moved": f"moved (was step {change.old_number}): {new}",
-        "updated": f"updated ({fields}): {new}",
-    }[change.kind]
-    also = f", and updated ({fields})" if fields and change.kind in ("reworded", "moved") else ""
-    return f"Step {change.number} {line}{also}"
 
 
 def _quoted(value: str) -> str:

@@ -119,6 +119,21 @@ def normalize(value: Any) -> str:
     return " ".join(str(value).split()) if value is not None else ""
 
 
+def step_line(step: StepChange) -> str:
+    """One step change in plain words: ``Step 3 reworded: "old" → "new"``."""
+    old, new = f"\"{normalize(step.old)}\"", f"\"{normalize(step.new)}\""
+    fields = ", ".join(step.fields)
+    line = {
+        "added": f"added: {new}",
+        "removed": f"removed: {old}",
+        "reworded": f"reworded: {old} → {new}",
+        "moved": f"moved (was step {step.old_number}): {new}",
+        "updated": f"updated ({fields}): {new}",
+    }[step.kind]
+    also = f", and updated ({fields})" if fields and step.kind in ("reworded", "moved") else ""
+    return f"Step {step.number} {line}{also}"
+
+
 def _similarity(a: str, b: str) -> float:
     return difflib.SequenceMatcher(None, normalize(a), normalize(b), autojunk=False).ratio()
 

@@ -15,7 +15,7 @@ import click
 from .cli import Failed, _load_checked, _stop_on_errors, config_option
 from .console import say
 from .records import append_record
-from .stepdiff import StepChange, normalize
+from .stepdiff import step_line
 from .training import PersonStatus, SopStatus, shown, team_status
 
 DATE = click.DateTime(["%Y-%m-%d"])
@@ -117,21 +117,6 @@ def _show(status: PersonStatus, today: date) -> None:
 
 def _sop(sop: SopStatus) -> str:
     return f"{sop.task.title} ({sop.task.id})"
-
-
-def step_line(step: StepChange) -> str:
-    """One step change in plain words: ``Step 3 reworded: "old" → "new"``."""
-    old, new = f"\"{normalize(step.old)}\"", f"\"{normalize(step.new)}\""
-    fields = ", ".join(step.fields)
-    line = {
-        "added": f"added: {new}",
-        "removed": f"removed: {old}",
-        "reworded": f"reworded: {old} → {new}",
-        "moved": f"moved (was step {step.old_number}): {new}",
-        "updated": f"updated ({fields}): {new}",
-    }[step.kind]
-    also = f", and updated ({fields})" if fields and step.kind in ("reworded", "moved") else ""
-    return f"Step {step.number} {line}{also}"
 
 
 def _person(catalog: Any, ident: str) -> Any:
@@ -284,4 +269,4 @@ def _number(value: str) -> Optional[Union[int, float]]:
     return int(text) if text.lstrip("+-").isdigit() else float(text)
 
 
-__all__ = ["train", "step_line"]
+__all__ = ["train"]
