@@ -129,10 +129,9 @@ class Money:
     """
 
     currency: str
-    locale: str = "en"
 
     def one(self, amount: Decimal) -> str:
-        return _money(str(amount), self.currency, self.locale)  # str: 12.5 and 12.50 are equal Decimals
+        return _money(str(amount), self.currency)  # str: 12.5 and 12.50 are equal Decimals
 
     def __call__(self, value: Optional[Range], *, per: int = 1) -> str:
         if value is None:
@@ -149,12 +148,9 @@ class Withheld(Money):
     def one(self, amount: Decimal) -> str:
         return "—"
 
-    def __call__(self, value: Optional[Range], *, per: int = 1) -> str:
-        return "—"
-
 
 @functools.lru_cache(maxsize=4096)
-def _money(written: str, currency: str, locale: str) -> str:
+def _money(written: str, currency: str, locale: str = "en") -> str:
     """One amount, formatted (a site shows the same few amounts on many pages: Babel runs once each)."""
     from babel.numbers import format_currency, get_currency_symbol
 

@@ -53,10 +53,6 @@ class FileHistory:
         """The version in force on ``day``: how many of its commits were made by then (their committer's date)."""
         return sum(1 for revision in self.revisions if revision.date.date() <= day)
 
-    def revision_of(self, version: int) -> Optional[Revision]:
-        """The commit that made ``version`` (1 is the oldest), or ``None`` when there is no such version."""
-        return self.revisions[-version] if 1 <= version <= len(self.revisions) else None
-
     @property
     def effective(self) -> Optional[datetime]:
         """When the version in force was committed."""

@@ -104,12 +104,12 @@ def findings(text: str) -> list[Finding]:
     # becomes inline HTML and `{: onclick=… }` becomes an attribute of the cell.
     # What the cell shows counts only for kinds the blocks did not already show.
     by_kind = _by_kind(_audit(text))
-    includes = [_shown(m.group(0)) for m in _SNIPPET.finditer(text)]
+    includes = [brief(m.group(0)) for m in _SNIPPET.finditer(text)]
     if includes:
         by_kind["include"] = includes
     fence = open_fence(text)
     if fence is not None:
-        by_kind["fence"] = [_shown(fence)]
+        by_kind["fence"] = [brief(fence)]
     for kind, shown in _by_kind(_audit(f"| {md_inline(text)} |\n| --- |")).items():
         by_kind.setdefault(kind, shown)
     return [Finding(kind, tuple(shown)) for kind, shown in by_kind.items()]
@@ -130,8 +130,8 @@ def _audit(text: str) -> tuple[tuple[str, str], ...]:
     md.findings = []
     md.convert(text)
     for address, _title in md.references.values():  # defined here, so usable by any field of the page
-        if scheme(address) not in ("", *SAFE_SCHEMES):
-            md.findings.append(("link", _shown(address)))
+        if not safe_address(address):
+            md.findings.append(("link", brief(address)))
     return tuple(dict.fromkeys(md.findings))
 
 
@@ -164,7 +164,7 @@ class _RecordingStash(HtmlStash):
     def store(self, html: Any) -> str:
         if self.recording:
             text = html if isinstance(html, str) else f"<{getattr(html, 'tag', 'html')}>"
-            self.md.findings.append(("html", _shown(text)))
+            self.md.findings.append(("html", brief(text)))
         return super().store(html)
 
 
@@ -183,7 +183,7 @@ class _HtmlBlocks(Preprocessor):
 
 class _InlineHtml(HtmlInlineProcessor):
     def handleMatch(self, m: re.Match[str], data: str) -> Any:  # noqa: N802 - Markdown's name
-        self.md.findings.append(("html", _shown(m.group(1))))
+        self.md.findings.append(("html", brief(m.group(1))))
         return super().handleMatch(m, data)
 
 
@@ -194,7 +194,7 @@ class _Attributes(AttrListTreeprocessor):
             for name, value in attrs:
                 if name != "." and name.lower() not in SAFE_ATTRIBUTES:
                     shown = name if name == "#" or value is None else f"{name}={value}"
-                    self.md.findings.append(("attribute", _shown("#" + value if name == "#" else shown)))
+                    self.md.findings.append(("attribute", brief("#" + value if name == "#" else shown)))
         return super().assign_attrs(elem, attrs_string, strict=strict)
 
 
@@ -203,8 +203,8 @@ class _Addresses(Treeprocessor):
         for elem in root.iter():
             for name in ("href", "src"):
                 address = elem.get(name)
-                if address is not None and scheme(address) not in ("", *SAFE_SCHEMES):
-                    self.md.findings.append(("link", _shown(address)))
+                if address is not None and not safe_address(address):
+                    self.md.findings.append(("link", brief(address)))
 
 
 _FENCE = re.compile(r"^[ \t]*((`{3,})[^`\n]*|(~{3,})[^\n]*)$", re.MULTILINE)
@@ -229,6 +229,11 @@ _SNIPPET = re.compile(r"-+8<-+[^\n]*")
 _SCHEME = re.compile(r"^([a-zA-Z][a-zA-Z0-9+.-]*):")
 
 
+def safe_address(address: str) -> bool:
+    """Whether ``address`` is relative or of a safe scheme (http(s), mailto:, tel:)."""
+    return scheme(address) in ("", *SAFE_SCHEMES)
+
+
 def scheme(address: str) -> str:
     """The scheme of ``address`` as a browser reads it (lower case; empty when relative).
 
@@ -241,6 +246,7 @@ def scheme(address: str) -> str:
     return m.group(1).lower() if m else ""
 
 
-def _shown(text: str) -> str:
+def brief(text: str) -> str:
+    """``text`` on one line, cut at 60 characters: what a message quotes."""
     line = " ".join(str(text).split())
     return line if len(line) <= 60 else line[:57] + "..."

@@ -22,7 +22,7 @@ import re
 from html.parser import HTMLParser
 from typing import Optional
 
-from .mdcheck import SAFE_SCHEMES, scheme
+from .mdcheck import brief, safe_address
 
 ELEMENTS = frozenset({"script", "iframe", "frame", "frameset", "object", "embed", "applet", "base", "meta",
                       "link", "style", "noscript", "template"})
@@ -85,7 +85,7 @@ class _Scan(HTMLParser):
         start = self._here()
         if tag in ELEMENTS:
             self.edits.append((start, start + len(raw), html.escape(raw, quote=False)))
-            self.removed.append(_line(raw))
+            self.removed.append(brief(raw))
             return
         bad = [(name, value) for name, value in attrs if _unsafe(name, value)]
         if not bad:
@@ -93,7 +93,7 @@ class _Scan(HTMLParser):
         kept = "".join(f" {name}" if value is None else f' {name}="{html.escape(value)}"'
                        for name, value in attrs if (name, value) not in bad)
         self.edits.append((start, start + len(raw), f"<{tag}{kept}{'/>' if raw.endswith('/>') else '>'}"))
-        self.removed += [_line(f"{name}={value or ''}") for name, value in bad]
+        self.removed += [brief(f"{name}={value or ''}") for name, value in bad]
 
     def handle_endtag(self, tag: str) -> None:
         if tag in ELEMENTS:
@@ -110,9 +110,4 @@ def _unsafe(name: str, value: Optional[str]) -> bool:
     if name == "srcdoc":
         return True
     addresses = [part.split()[0] for part in value.split(",") if part.split()] if name == "srcset" else [value]
-    return any(scheme(address) not in ("", *SAFE_SCHEMES) for address in addresses)
-
-
-def _line(text: str) -> str:
-    line = " ".join(text.split())
-    return line if len(line) <= 60 else line[:57] + "..."
+    return not all(map(safe_address, addresses))

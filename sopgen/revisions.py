@@ -202,7 +202,7 @@ def describe_rev(root: Path, rev: "str | Revision") -> str:
     """``rev`` as a reader sees it: ``v1.0 (3f2a9c1, 2026-10-01)``, the date of its commit."""
     revision = resolve(root, rev)
     name = revision.name
-    done = _git(root, "log", "-1", "--no-show-signature", "--date=short", "--format=%h%x1f%cd",
+    done = _git(root, "log", "-1", "--date=short", "--format=%h%x1f%cd",
                 revision.commit, "--")
     short, _, day = done.text.strip().partition("\x1f")
     if len(name) >= 4 and revision.commit.startswith(name.lower()):  # a hash already: do not repeat it

@@ -28,7 +28,7 @@ from pathlib import Path
 from typing import Optional
 from xml.parsers import expat
 
-from .mdcheck import scheme
+from .mdcheck import brief, scheme
 
 ELEMENTS = frozenset({"script", "foreignobject", "iframe", "frame", "embed", "object", "applet", "meta", "link",
                       "base", "handler", "listener"})
@@ -109,11 +109,11 @@ class _Scan:
                 self.css(value)
             elif attribute == "href":
                 if not (value.strip().startswith("#") or _RASTER.match(value)):
-                    self.refuse(f"a reference to '{_shown(value)}'")
+                    self.refuse(f"a reference to '{brief(value)}'")
             else:  # <animate attributeName="href" values="…;javascript:…">: any value may become an address
                 for part in value.split(";"):
                     if scheme(part) in SCRIPT_SCHEMES or (scheme(part) == "data" and not _RASTER.match(part)):
-                        self.refuse(f"a reference to '{_shown(part)}'")
+                        self.refuse(f"a reference to '{brief(part)}'")
         if local == "style":
             self.style = []
 
@@ -129,9 +129,4 @@ class _Scan:
     def css(self, text: str) -> None:
         for m in _CSS_LOAD.finditer(text):
             if m.group(2) is None or not _RASTER.match(m.group(2)):
-                self.refuse(f"a style that loads '{_shown(m.group(0))}'")
-
-
-def _shown(text: str) -> str:
-    line = " ".join(text.split())
-    return line if len(line) <= 60 else line[:57] + "..."
+                self.refuse(f"a style that loads '{brief(m.group(0))}'")
