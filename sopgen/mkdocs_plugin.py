@@ -354,8 +354,9 @@ class SopgenPlugin(BasePlugin[SopgenConfig]):
         index.write_text(json.dumps(data, separators=(",", ":"), default=str), encoding="utf-8")
 
     def _environment(self, project: Path) -> Any:
-        """The Jinja environment, kept across serve rebuilds so templates compile once (Jinja
-        recompiles a template whose file changed); made anew when templates/ appears or goes."""
+        """The Jinja environment, kept across serve rebuilds so templates compile once (render
+        loads them again at each rebuild, and the bytecode cache compiles only what changed);
+        made anew when templates/ appears or goes."""
         key = (project, (project / "templates").is_dir())
         if self.env is None or self.env_key != key:
             self.env, self.env_key = environment(project), key

@@ -214,6 +214,11 @@ def render(catalog: Catalog, env: jinja2.Environment, *, today: date,
     (:class:`sopgen.stephistory.StepHistory`), for the training pages; without it
     nobody must re-learn anything (as outside git).
     """
+    if cache is not None:
+        # kept between calls, as is ``env``: a template may have been edited since (the
+        # environment does not look at its files again by itself, see templating.environment);
+        # one reads them again, and compiles again only what changed (the bytecode cache)
+        env.cache.clear()
     shared = context(catalog, today)
     shared["pdfs"] = pdfs or {}
     site = Site()

@@ -53,19 +53,10 @@ class _ProjectLoader(jinja2.FileSystemLoader):
         self.folder = folder.resolve()
 
     def get_source(self, environment: jinja2.Environment, template: str) -> tuple[str, str, Callable[[], bool]]:
-        source, filename, _ = super().get_source(environment, template)
+        source, filename, uptodate = super().get_source(environment, template)
         if not Path(filename).resolve().is_relative_to(self.folder):
             raise jinja2.TemplateError(f"templates/{template} is a link to a file outside templates/, "
                                        "which sopgen does not read; put the template itself there")
-
-        def uptodate() -> bool:
-            # the content, not the time of change (Jinja's own check), tells an edit under serve:
-            # a save of the same size within the file system's time resolution is seen
-            try:
-                return Path(filename).read_text(encoding=self.encoding) == source
-            except (OSError, UnicodeDecodeError):
-                return False
-
         return source, filename, uptodate
 
 
@@ -112,6 +103,11 @@ def environment(project_dir: Optional[Path] = None, *, filters: Optional[dict[st
         loader=jinja2.ChoiceLoader(loaders),
         undefined=jinja2.StrictUndefined,
         keep_trailing_newline=True,
+        # a template is loaded once per environment, not looked at again at every page; a render
+        # that reuses the environment (`sopgen serve`) empties its cache first (an edited template
+        # is then read afresh, and compiled again only when its text changed: the bytecode
+        # cache is keyed by the text)
+        auto_reload=False,
         trim_blocks=True,
         lstrip_blocks=True,
         # Markdown output escapes through explicit filters; the print templates (*.html.j2) autoescape
