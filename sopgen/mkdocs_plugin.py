@@ -94,6 +94,8 @@ class SopgenPlugin(BasePlugin[SopgenConfig]):
         """While a build writes its site folder: the lock that keeps other builds out (see outputs.lock)."""
         self.server: Any = None
         self.history: Any = None
+        self.steps: Optional[StepHistory] = None
+        """What each version of an SOP changed (for the training pages), kept across serve rebuilds."""
         self.env: Any = None
         self.env_key: Any = None
         self.read_cache: dict[Any, Any] = {}
@@ -210,7 +212,7 @@ class SopgenPlugin(BasePlugin[SopgenConfig]):
             self.site = render(catalog, self._environment(project), today=self.today, pdfs=self.pdfs,
                                cache=self.page_cache_md if self.command == "serve" else None,
                                color=brand(catalog, theme=config.theme, docs_dir=Path(config.docs_dir)).color,
-                               changes=StepHistory(project))
+                               changes=self._step_history(project))
         except TemplateFailed as exc:
             raise _Broken(f"sopgen: {exc}", [str(exc)]) from None
         for path in [p for p in self.page_cache_md if p not in self.site.pages]:
@@ -352,6 +354,13 @@ class SopgenPlugin(BasePlugin[SopgenConfig]):
         self.search_entries = {url: e for url, e in self.search_entries.items() if url in current}
         data["docs"] = [entry for url in self.page_urls for entry in self.search_entries.get(url, [])]
         index.write_text(json.dumps(data, separators=(",", ":"), default=str), encoding="utf-8")
+
+    def _step_history(self, project: Path) -> StepHistory:
+        """What each version of an SOP changed, kept across serve rebuilds (it reads git again
+        only for an SOP whose revisions changed)."""
+        if self.steps is None or self.steps.root != project:
+            self.steps = StepHistory(project)
+        return self.steps
 
     def _environment(self, project: Path) -> Any:
         """The Jinja environment, kept across serve rebuilds so templates compile once (render

@@ -29,12 +29,16 @@ class StepHistory:
 
     def __init__(self, root: Path) -> None:
         self.root = Path(root)
-        self._known: dict[str, list[VersionChange]] = {}
+        self._known: dict[tuple[object, ...], list[VersionChange]] = {}
 
     def __call__(self, task: TaskEntry) -> list[VersionChange]:
-        if task.id not in self._known:
-            self._known[task.id] = self._read(task)
-        return self._known[task.id]
+        # keyed by the SOP's revisions as well, so that one kept across `sopgen serve`'s rebuilds
+        # reads git again only for an SOP that a new commit changed
+        revisions = task.history.revisions if task.history is not None else []
+        key = (task.id, *((r.commit, r.subject) for r in revisions))
+        if key not in self._known:
+            self._known[key] = self._read(task)
+        return self._known[key]
 
     def _read(self, task: TaskEntry) -> list[VersionChange]:
         history = task.history
