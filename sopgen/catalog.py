@@ -352,6 +352,7 @@ class Catalog:
         self.broken: set[tuple[str, str]] = set()
         """(folder, id) of files that exist but could not be read: references to them are not "unknown"."""
 
+    @cached_property
     def unnamed(self) -> Optional[Callable[[str], str]]:
         """What keeps the people of private training records (``publish_people: false``) out
         of text that comes from elsewhere, such as a commit's author and message, which the

@@ -299,9 +299,15 @@ def attach(catalog, history: History) -> None:  # noqa: ANN001 - Catalog, kept i
     catalog.history = history
     from .catalog import unnamed_revision
 
-    unnamed = catalog.unnamed()  # private training records: no person named by a revision either
+    unnamed = catalog.unnamed  # private training records: no person named by a revision either
+    hidden: dict[Revision, Revision] = {}  # a commit that changed many files is redacted once
     for entry in list(catalog.roles.values()) + list(catalog.tasks.values()):
         found = history.of(entry.source.rel)
-        entry.history = found if unnamed is None else FileHistory(
-            [unnamed_revision(r, unnamed) for r in found.revisions], found.modified, found.paths)
+        if unnamed is None:
+            entry.history = found
+            continue
+        for revision in found.revisions:
+            if revision not in hidden:
+                hidden[revision] = unnamed_revision(revision, unnamed)
+        entry.history = FileHistory([hidden[r] for r in found.revisions], found.modified, found.paths)
 

@@ -462,7 +462,7 @@ def changelog(catalog: Catalog) -> list[dict[str, Any]]:
         return []
     by_path: dict[str, Any] = {e.source.rel: e for e in [*catalog.roles.values(), *catalog.tasks.values()]}
     records = _people_folder(catalog)
-    unnamed = catalog.unnamed()
+    unnamed = catalog.unnamed
     out = []
     for change in catalog.history.changes:
         touched = [*change.files, *change.gone]
