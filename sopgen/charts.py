@@ -168,6 +168,16 @@ class Scale:
         return self.start + (value - self.low) * (self.end - self.start) / (self.high - self.low)
 
 
+def _heading(title: str) -> tuple[list[str], float]:
+    """The chart's title drawn at its top (a reader sees what is drawn), and where below it to go on."""
+    body: list[str] = []
+    y = PAD
+    for text in lines(one_line(title), WIDTH - 2 * PAD):
+        y += LINE
+        body.append(element("text", text, x=_n(PAD), y=_n(y - 4), font_size=_n(FONT * 1.1), font_weight="bold"))
+    return body, y
+
+
 # -- bar chart ------------------------------------------------------------------------------------
 
 @dataclass(frozen=True)
@@ -219,11 +229,7 @@ def bar_chart(bars: Sequence[Bar], *, ident: str, title: str, summary: str, colo
     scale = Scale(low, high, start, end)
     zero = scale(0)
 
-    body: list[str] = []
-    y = PAD
-    for text in lines(one_line(title), WIDTH - 2 * PAD):  # the title shows too: a reader sees what is drawn
-        y += LINE
-        body.append(element("text", text, x=_n(PAD), y=_n(y - 4), font_size=_n(FONT * 1.1), font_weight="bold"))
+    body, y = _heading(title)
     y += GAP / 2
     for bar in bars:
         label = lines(one_line(bar.label), WIDTH - 2 * PAD)
@@ -353,11 +359,7 @@ def line_chart(points: Sequence[Point], *, ident: str, title: str, summary: str,
     left, right = PAD + 50, WIDTH - PAD - 50  # room for a label centred on the first and last point
     xscale = Scale(first.toordinal(), last.toordinal(), left, right)
 
-    body: list[str] = []
-    y = PAD
-    for text in lines(one_line(title), WIDTH - 2 * PAD):
-        y += LINE
-        body.append(element("text", text, x=_n(PAD), y=_n(y - 4), font_size=_n(FONT * 1.1), font_weight="bold"))
+    body, y = _heading(title)
     # the key: the band's swatch and the target in words
     band_fill, band_edge = mix(color, BACKGROUND, 0.85), MUTED
     y += LINE

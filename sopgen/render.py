@@ -221,6 +221,7 @@ def render(catalog: Catalog, env: jinja2.Environment, *, today: date,
         env.cache.clear()
     shared = context(catalog, today)
     shared["pdfs"] = pdfs or {}
+    color = color or brand(catalog).color
     site = Site()
 
     def page(path: str, template: str, title: str, kind: str, source: Optional[Path] = None,
@@ -255,7 +256,7 @@ def render(catalog: Catalog, env: jinja2.Environment, *, today: date,
     if "delegation" in reference_pages(catalog):
         page("delegation.md", "delegation.md.j2", "Delegation", "delegation",
              totals=catalog.delegation_totals(),
-             chart=value_freed_chart(catalog, shared["money"], color or brand(catalog).color))
+             chart=value_freed_chart(catalog, shared["money"], color))
     page("reviews.md", "reviews.md.j2", "Reviews", "reviews", reviews=review_groups(catalog, today))
     page("changelog.md", "changelog.md.j2", "Changelog", "changelog", changes=changelog(catalog),
          history_note=catalog.history.note if catalog.history else "Version history is not available.")
@@ -271,7 +272,7 @@ def render(catalog: Catalog, env: jinja2.Environment, *, today: date,
                  benchmarks=[{"mark": mark, "value": shown(mark.latest.value, mark.benchmark.unit) if mark.latest else None}
                              for mark in status.benchmarks],
                  results=person_results(person),
-                 charts=result_charts(status, color or brand(catalog).color))
+                 charts=result_charts(status, color))
 
     site.files[CSS] = ASSETS / "sopgen.css"
     site.css.append(CSS)

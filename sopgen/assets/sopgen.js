@@ -278,13 +278,13 @@
   }
 
   function init() {
-    dropOldTicks();
     initAccessibility();
     initChecklists();
     initOnboarding();
     initQuizzes();
   }
 
+  dropOldTicks();  /* once a page load: nothing writes the old keys, so one pass is enough */
   if (window.document$ && typeof window.document$.subscribe === "function") {
     window.document$.subscribe(init);  /* Material: every page, instant navigation included */
   } else if (document.readyState === "loading") {
