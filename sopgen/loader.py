@@ -198,7 +198,13 @@ def _yaml_files(folder: Path) -> list[Path]:
 
 def _read(catalog: Catalog, file: Path, model: type[BaseModel],
           cache: Optional[ReadCache]) -> tuple[Source | None, Any]:
-    if cache is None or not _inside(file, catalog.sops):
+    if not _inside(file, catalog.sops):
+        # a link committed to the repository must not publish (or quote in errors) a file of the machine
+        rel = file.relative_to(catalog.root).as_posix()
+        catalog.problems.append(Problem(rel, 1, 1, "", "the file is a link to a file outside sops/, "
+                                                       "which sopgen does not read; put the file itself here"))
+        return None, None
+    if cache is None:
         return _read_now(catalog, file, model)
     try:
         raw = read_bytes(file)
@@ -235,11 +241,6 @@ def _real(folder: Path) -> Path:
 def _read_now(catalog: Catalog, file: Path, model: type[BaseModel],
               raw: Optional[bytes] = None) -> tuple[Source | None, Any]:
     rel = file.relative_to(catalog.root).as_posix()
-    if not _inside(file, catalog.sops):
-        # a link committed to the repository must not publish (or quote in errors) a file of the machine
-        catalog.problems.append(Problem(rel, 1, 1, "", "the file is a link to a file outside sops/, "
-                                                       "which sopgen does not read; put the file itself here"))
-        return None, None
     doc, problems = load_file(file, rel) if raw is None else load_bytes(raw, rel)
     catalog.problems.extend(problems)
     if doc is None:

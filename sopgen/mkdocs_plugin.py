@@ -414,9 +414,9 @@ class SopgenPlugin(BasePlugin[SopgenConfig]):
         # the theme's templates too are compiled once, not at every build or serve rebuild
         env.bytecode_cache = env.bytecode_cache or bytecode_cache()
         if self.command == "serve":  # every file of the site as it is now, to remove what vanished
-            outputs = {f.dest_uri for f in files}
-            self.outputs_gone = sorted(self.outputs - outputs)
-            self.outputs = outputs
+            dests = {f.dest_uri for f in files}
+            self.outputs_gone = sorted(self.outputs - dests)
+            self.outputs = dests
             self.page_urls = [_address(f.url) for f in files.documentation_pages()]
         return env
 

@@ -123,25 +123,31 @@ def check_output(config_file: Path, target: Optional[Path] = None, *, what: str 
     ``mkdocs.yml`` names, as an output folder of this project (see :func:`outputs.refusal`)."""
     source = ""
     if target is None:
-        target, shown = site_dir_of(config_file), str(_raw_config(config_file).get("site_dir", "site"))
+        target, shown = site_dir_of(config_file), _site_dir_as_written(config_file)
         source = f"site_dir in {config_file.name}"
-    project = config_file.parent.resolve()
-    kept = outputs.kept_folders(project, sops_dir=str(plugin_options(config_file).get("sops_dir", "sops")),
-                                docs_dir=str(_raw_config(config_file).get("docs_dir", "docs")))
-    outputs.check(target, project=project, kept=kept, what=what, shown=shown or str(target), example=example,
-                  source=source, replaces=replaces)
+    outputs.check(target, project=config_file.parent.resolve(), kept=_kept(config_file), what=what,
+                  shown=shown or str(target), example=example, source=source, replaces=replaces)
 
 
 def check_private_file(config_file: Path, target: Path, *, what: str, shown: str) -> None:
     """Refuse a private file (the owner's report) in the project's folders of work, and in the
     site folder too: whatever lies there is served to the staff."""
-    project = config_file.parent.resolve()
-    kept = outputs.kept_folders(project, sops_dir=str(plugin_options(config_file).get("sops_dir", "sops")),
-                                docs_dir=str(_raw_config(config_file).get("docs_dir", "docs")))
-    site = str(_raw_config(config_file).get("site_dir", "site")).rstrip("/\\")
+    kept = _kept(config_file)
+    site = _site_dir_as_written(config_file).rstrip("/\\")
     kept[f"site folder ({site}/)"] = site_dir_of(config_file)
-    outputs.check(target.parent, project=project, kept=kept, what=what, shown=shown, example="reports",
-                  replaces=False)
+    outputs.check(target.parent, project=config_file.parent.resolve(), kept=kept, what=what, shown=shown,
+                  example="reports", replaces=False)
+
+
+def _kept(config_file: Path) -> dict[str, Path]:
+    """The project's folders of work (:func:`outputs.kept_folders`), as ``mkdocs.yml`` names them."""
+    return outputs.kept_folders(config_file.parent.resolve(),
+                                sops_dir=str(plugin_options(config_file).get("sops_dir", "sops")),
+                                docs_dir=str(_raw_config(config_file).get("docs_dir", "docs")))
+
+
+def _site_dir_as_written(config_file: Path) -> str:
+    return str(_raw_config(config_file).get("site_dir", "site"))
 
 
 def brand_of(config_file: Path, catalog: Catalog) -> Brand:
@@ -214,9 +220,9 @@ def build(
         except BaseException as exc:
             if isinstance(exc, Abort):  # MkDocs logged the reason already; say what it means
                 raise BuildFailed("the build failed; the previous site was left as it was") from None
-            if isinstance(exc, OSError) and outputs.failure(exc, final, "the site"):
-                raise BuildFailed(f"{outputs.failure(exc, final, 'the site')}; the previous site was left "
-                                  "as it was") from None
+            said = outputs.failure(exc, final, "the site") if isinstance(exc, OSError) else None
+            if said:
+                raise BuildFailed(f"{said}; the previous site was left as it was") from None
             if isinstance(exc, (MkDocsException, OSError)):
                 raise BuildFailed(str(exc) or type(exc).__name__) from None
             if isinstance(exc, Exception):  # a hook's or another plugin's own error

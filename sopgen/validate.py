@@ -185,6 +185,8 @@ def _person(catalog: Catalog, person: PersonEntry) -> Iterator[Problem]:
         yield from _ref(catalog, person, ("trainer",), data.trainer, "person")
     started = f"{data.started:%Y-%m-%d}"
     signed: dict[tuple[str, date], int] = {}
+    # a shallow clone counts only the commits it has: a version beyond them may still have been
+    complete = catalog.history is not None and catalog.history.note is None
     for i, record in enumerate(data.trained):
         yield from _ref(catalog, person, ("trained", i, "sop"), record.sop, "task")
         if record.by:
@@ -197,8 +199,6 @@ def _person(catalog: Catalog, person: PersonEntry) -> Iterator[Problem]:
                                               f"(also trained[{signed[record.sop, record.on]}]); remove one")
         signed.setdefault((record.sop, record.on), i)
         task = catalog.tasks.get(record.sop)
-        # a shallow clone counts only the commits it has: a version beyond them may still have been
-        complete = catalog.history is not None and catalog.history.note is None
         versions = task.history.version if complete and task is not None and task.history is not None else 0
         if record.version is not None and versions and record.version > versions:
             yield doc.problem(("trained", i, "version"), f"'{record.sop}' never had version {record.version}: "
