@@ -207,7 +207,8 @@ def load_bytes(raw: bytes, display: str) -> tuple[Document | None, list[Problem]
 
 def load_text(text: str, display: str) -> tuple[Document | None, list[Problem]]:
     """Parse one YAML document held in ``text``."""
-    if len(text) > _SHALLOW_ENOUGH and sum(map(text.count, "[{-:?")) > _SHALLOW_ENOUGH:
+    measured = len(text) > _SHALLOW_ENOUGH and sum(map(text.count, "[{-:?")) > _SHALLOW_ENOUGH
+    if measured:
         too_deep = _too_deep(text, display)
         if too_deep:
             return None, [too_deep]
@@ -216,8 +217,10 @@ def load_text(text: str, display: str) -> tuple[Document | None, list[Problem]]:
         node = composer.get_single_node()
     except yaml.YAMLError as exc:
         # a parser's own nesting limit (libyaml's, since PyYAML 6.0.4) must not decide the
-        # message: whatever stopped it, a document deeper than ours is refused as such
-        return None, [_too_deep(text, display, _PureParser) or _syntax_problem(exc, display)]
+        # message: whatever stopped it, a document deeper than ours is refused as such (unless
+        # it was measured above already)
+        too_deep = None if measured else _too_deep(text, display, _PureParser)
+        return None, [too_deep or _syntax_problem(exc, display)]
     finally:
         composer.dispose()
     doc = Document(display, None)
