@@ -14,7 +14,7 @@ import re
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
-from typing import Any, Optional
+from typing import Any, Callable, Optional
 
 import jinja2
 import markdown
@@ -91,6 +91,43 @@ class _Converter:
         return re.sub(r'\bid="([^"]+)"', lambda m: f'id="{prefix}--{m.group(1)}"', html)
 
 
+class Printer:
+    """What every print document shares: chapters rendered from the site's templates, their
+    Markdown made HTML and given the pages' last look (see pagecheck.py), and the document around
+    them in the business's look."""
+
+    def __init__(self, catalog: Catalog, env: jinja2.Environment, shared: dict[str, Any],
+                 link: Callable[[Any], str], *, chapter_what: str = "PDF chapter {title}") -> None:
+        self.catalog, self.env, self.shared, self.link = catalog, env, shared, link
+        self.chapter_what = chapter_what
+        """How an error names a chapter (``{title}`` is its title)."""
+        self.convert = _Converter()
+
+    def html(self, text: str, level: int, prefix: str) -> str:
+        html = self.convert(text, baselevel=level, prefix=prefix)
+        return html if self.catalog.organization.allow_html else neutralise(html)[0]
+
+    def chapter(self, template: str, anchor: str, title: str, level: int, kind: str, **extra: Any) -> Chapter:
+        values = dict(self.shared, page_path="", page_title=title, link=self.link, pdf=True, pdfs={}, **extra)
+        text = render_template(self.env, template, values, root=self.catalog.root,
+                               what=self.chapter_what.format(title=title))
+        return Chapter(anchor, title, level, self.html(text, level, anchor), kind)
+
+    def delegation(self, look: Brand) -> Chapter:
+        return self.chapter("delegation.md.j2", "delegation", "Delegation", 1, "reference",
+                            totals=self.catalog.delegation_totals(),
+                            chart=value_freed_chart(self.catalog, self.shared["money"], look.color))
+
+    def document(self, template: str, *, what: str, page_size: str, look: Brand, **values: Any) -> str:
+        self.env.filters["markdown"] = lambda text: Markup(self.html(str(text or ""), 3, "md"))
+        html = render_template(
+            self.env, template,
+            dict(self.shared, page_size=page_size, stylesheet=Markup(print_css(page_size)), flatten=_flatten,
+                 brand=look, **values),
+            root=self.catalog.root, what=what)
+        return _unlink_missing(html)
+
+
 def handbook_html(
     catalog: Catalog,
     env: jinja2.Environment,
@@ -105,7 +142,7 @@ def handbook_html(
     business's ``look`` (by default the one organization.yml gives, see :mod:`sopgen.branding`)."""
     shared = context(catalog, today)
     roles = [role] if role is not None else pdf_roles(catalog)
-    convert = _Converter()
+    look = look or brand(catalog)
     included: dict[str, str] = {}  # page path → anchor, for links between chapters
 
     def plan(r: RoleEntry) -> None:
@@ -121,21 +158,14 @@ def handbook_html(
         for path, _title in reference_pages(catalog).values():
             included[path] = path[:-3]
 
-    def to_html(text: str, level: int, prefix: str) -> str:
-        html = convert(text, baselevel=level, prefix=prefix)
-        # as on the site's pages (see pagecheck.py)
-        return html if catalog.organization.allow_html else neutralise(html)[0]
-
     def link(target: Any) -> str:
         path = path_of(target)
         if path.startswith("assets/sops/"):
             return (catalog.sops / path[len("assets/sops/"):]).relative_to(catalog.root).as_posix()
         return f"#{included[path]}" if path in included else f"#missing:{path}"
 
-    def chapter(template: str, anchor: str, title: str, level: int, kind: str, **extra: Any) -> Chapter:
-        values = dict(shared, page_path="", page_title=title, link=link, pdf=True, pdfs={}, **extra)
-        text = render_template(env, template, values, root=catalog.root, what=f"PDF chapter {title}")
-        return Chapter(anchor, title, level, to_html(text, level, anchor), kind)
+    printer = Printer(catalog, env, shared, link)
+    chapter = printer.chapter
 
     def role_chapters(r: RoleEntry, *, nested: bool) -> list[Chapter]:
         """The manual heads the role's part; in the whole handbook the rest nests under it."""
@@ -163,20 +193,13 @@ def handbook_html(
         chapters = [c for r in roles for c in role_chapters(r, nested=True)]
         chapters.append(chapter("tools.md.j2", "tools", "Tools", 1, "reference", tools=tool_index(catalog)))
         if "delegation" in reference_pages(catalog):
-            chapters.append(chapter("delegation.md.j2", "delegation", "Delegation", 1, "reference",
-                                    totals=catalog.delegation_totals(),
-                                    chart=value_freed_chart(catalog, shared["money"], (look or brand(catalog)).color)))
+            chapters.append(printer.delegation(look))
         chapters.append(chapter("reviews.md.j2", "reviews", "Reviews", 1, "reference",
                                 reviews=review_groups(catalog, today)))
         title = "Operations handbook"
 
-    env.filters["markdown"] = lambda text: Markup(to_html(str(text or ""), 3, "md"))
-    html = render_template(
-        env, "pdf/handbook.html.j2",
-        dict(shared, title=title, role=role, chapters=chapters, version=version, page_size=page_size,
-             stylesheet=Markup(print_css(page_size)), flatten=_flatten, brand=look or brand(catalog)),
-        root=catalog.root, what="PDF document")
-    return _unlink_missing(html)
+    return printer.document("pdf/handbook.html.j2", what="PDF document", page_size=page_size, look=look,
+                            title=title, role=role, chapters=chapters, version=version)
 
 
 def _in_learning_order(role: RoleEntry) -> list[TaskEntry]:

@@ -17,14 +17,12 @@ from datetime import date
 from typing import Optional
 
 import jinja2
-from markupsafe import Markup
 
 from .branding import Brand, brand
 from .catalog import Catalog
 from .filters import Money
-from .pagecheck import neutralise
-from .printing import Chapter, _Converter, _flatten, _unlink_missing, print_css
-from .render import context, render_template, review_groups, value_freed_chart
+from .printing import Chapter, Printer
+from .render import context, review_groups
 from .trainrecord import matrix_html
 from .training import PersonStatus
 
@@ -39,35 +37,20 @@ def report_html(catalog: Catalog, env: jinja2.Environment, *, today: date, versi
     that are overdue or due."""
     shared = context(catalog, today)
     shared["money"] = Money(catalog.organization.currency)
-    convert = _Converter()
-
-    def to_html(text: str, level: int, prefix: str) -> str:
-        html = convert(text, baselevel=level, prefix=prefix)
-        return html if catalog.organization.allow_html else neutralise(html)[0]
-
-    def chapter(template: str, anchor: str, title: str, **extra: object) -> Chapter:
-        # links to the site's pages become plain text: the report stands alone
-        values = dict(shared, page_path="", page_title=title, link=lambda target: "#missing:", pdf=True,
-                      pdfs={}, **extra)
-        text = render_template(env, template, values, root=catalog.root, what=f"owner's report, {title}")
-        return Chapter(anchor, title, 1, to_html(text, 1, anchor), "reference")
-
+    look = look or brand(catalog)
+    # links to the site's pages become plain text: the report stands alone
+    printer = Printer(catalog, env, shared, lambda target: "#missing:", chapter_what="owner's report, {title}")
     totals = catalog.delegation_totals()
     reviews = review_groups(catalog, today)
     chapters = [
-        chapter("delegation.md.j2", "delegation", "Delegation", totals=totals,
-                chart=value_freed_chart(catalog, shared["money"], (look or brand(catalog)).color)),
-        chapter("reviews.md.j2", "reviews", "Reviews", reviews=reviews),
+        printer.delegation(look),
+        printer.chapter("reviews.md.j2", "reviews", "Reviews", 1, "reference", reviews=reviews),
     ]
     if training:
         chapters.insert(1, Chapter("training", "Training", 1, matrix_html(catalog, env, training, today=today),
                                    "reference"))
-    env.filters["markdown"] = lambda text: Markup(to_html(str(text or ""), 3, "md"))
-    html = render_template(
-        env, REPORT_TEMPLATE,
-        dict(shared, title="Owner's report", role=None, chapters=chapters, version=version, page_size=page_size,
-             stylesheet=Markup(print_css(page_size)), flatten=_flatten, brand=look or brand(catalog),
-             totals=totals, reviews=reviews, training=list(training),
-             training_counts={state: sum(len(t.with_state(state)) for t in training) for state in ("relearn", "overdue")}),
-        root=catalog.root, what="the owner's report")
-    return _unlink_missing(html)
+    return printer.document(
+        REPORT_TEMPLATE, what="the owner's report", page_size=page_size, look=look,
+        title="Owner's report", role=None, chapters=chapters, version=version,
+        totals=totals, reviews=reviews, training=list(training),
+        training_counts={state: sum(len(t.with_state(state)) for t in training) for state in ("relearn", "overdue")})
