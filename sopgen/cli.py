@@ -29,6 +29,10 @@ from .validate import REVIEW_OVERDUE, errors_in, validate
 CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
 
 
+DATE = click.DateTime(["%Y-%m-%d"])
+"""A day as options take it: YYYY-MM-DD."""
+
+
 def config_option(func: Callable[..., Any]) -> Callable[..., Any]:
     return click.option(
         "-f", "--config-file", type=click.Path(dir_okay=False), default=None,
@@ -452,7 +456,7 @@ def _within(value: str) -> int:
 @click.option("--within", default="30d", show_default=True, metavar="TIME",
               help="What counts as due soon: 30d, 2 weeks, 1 month.")
 @click.option("--check", is_flag=True, help="Exit with 1 when an SOP is overdue (for a scheduled CI job).")
-@click.option("--today", "today_", type=click.DateTime(["%Y-%m-%d"]), default=None, metavar="YYYY-MM-DD",
+@click.option("--today", "today_", type=DATE, default=None, metavar="YYYY-MM-DD",
               help="Pretend today is this date (to plan ahead). Default: today.")
 def review(config_file: Optional[str], within: str, check: bool, today_: Any) -> None:
     """List the SOPs whose review is overdue, due soon or never done, by maintainer.

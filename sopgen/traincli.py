@@ -12,13 +12,11 @@ from typing import Any, Optional, Union
 
 import click
 
-from .cli import Failed, _load_checked, _stop_on_errors, config_option
+from .cli import DATE, Failed, _load_checked, _stop_on_errors, config_option
 from .console import say
 from .records import append_record
 from .stepdiff import step_line
 from .training import PersonStatus, SopStatus, shown, team_status
-
-DATE = click.DateTime(["%Y-%m-%d"])
 
 
 @click.group()
