@@ -10,6 +10,7 @@ module does not import WeasyPrint (see :mod:`sopgen.pdf`).
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass, field
 from datetime import date
@@ -224,6 +225,7 @@ def _unlink_missing(html: str) -> str:
     return re.sub(r'<a href="#missing:[^"]*"[^>]*>(.*?)</a>', r"\1", html, flags=re.S)
 
 
+@functools.lru_cache(maxsize=4)
 def print_css(page_size: str) -> str:
     """sopgen's print stylesheet, for ``page_size`` (A4 or Letter)."""
     css = (Path(__file__).parent / "assets" / "print.css").read_text(encoding="utf-8")
