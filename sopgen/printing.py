@@ -1,62 +1,48 @@
-"""Print HTML for the PDF handbooks, from the same catalog and page templates.
+"""The data of the PDF handbooks: what ``templates/pdf/handbook.typ`` lays out.
 
-``handbook_html(...)`` renders the chapters of a handbook (a role's manual,
-onboarding guide, SOPs and checklists; or all of them, for the whole
-business) with the page templates the site uses, turns their Markdown into
-HTML, and puts them into ``pdf/handbook.html.j2`` with a cover and a table of
-contents. Links between chapters become anchors inside the document. This
-module does not import WeasyPrint (see :mod:`sopgen.pdf`).
+``handbook(...)`` turns the catalog into one JSON-able dict per handbook (a
+role's manual, onboarding guide, SOPs and checklists; or all of them, for the
+whole business) and the list of project files it shows (step images, the
+logo). Plain text stays plain strings, which a Typst template shows as text
+and never evaluates; Markdown fields become Typst markup through
+:class:`sopgen.typstmarkup.Converter`, which walks the same Python-Markdown
+parse as the site and escapes every piece of user text. A link to a page that
+is in the document becomes a link to its label; any other becomes plain text.
+This module does not import the PDF engine (see :mod:`sopgen.pdf`).
 """
 
 from __future__ import annotations
 
-import functools
-import re
-from dataclasses import dataclass, field
+import posixpath
 from datetime import date
-from pathlib import Path
-from typing import Any, Callable, Optional
-
-import jinja2
-import markdown
-from markupsafe import Markup
+from typing import Any, Optional, Union
 
 from .branding import Brand, brand
 from .catalog import Catalog, RoleEntry, TaskEntry
+from .filters import Money, duration, hours, isodate, plural
 from .ordering import learning_order
-from .pagecheck import neutralise
 from .render import (
-    EXTENSIONS,
-    reference_pages,
+    FREQUENCY_TITLES,
     _checklist_groups,
     _phases,
-    render_template,
     checklists_path,
     onboarding_path,
     path_of,
+    context,
+    reference_pages,
+    review_groups,
     role_path,
     sop_path,
-    context,
-    review_groups,
     tool_index,
     value_freed_chart,
 )
+from .typstmarkup import Converter
 
 PAGE_SIZES = ("A4", "Letter")
 HANDBOOK = "handbook"
 """The name of the PDF of the whole business: ``/pdf/handbook.pdf``."""
-
-
-@dataclass
-class Chapter:
-    """One part of a handbook: its anchor, title, bookmark level and HTML."""
-
-    anchor: str
-    title: str
-    level: int
-    html: str = ""
-    kind: str = ""
-    children: list[Chapter] = field(default_factory=list)
+TEMPLATE = "handbook.typ"
+REVISIONS_SHOWN = 10
 
 
 def pdf_roles(catalog: Catalog) -> list[RoleEntry]:
@@ -74,133 +60,325 @@ def pdf_path(name: str) -> str:
     return f"pdf/{name}.pdf"
 
 
-class _Converter:
-    """Markdown → HTML with the site's extensions; one instance per heading level."""
-
-    def __init__(self) -> None:
-        self._by_level: dict[int, markdown.Markdown] = {}
-
-    def __call__(self, text: str, *, baselevel: int, prefix: str) -> str:
-        md = self._by_level.get(baselevel)
-        if md is None:
-            configs = {name: dict(options) for name, options in EXTENSIONS.items()}
-            configs["toc"] = {"baselevel": baselevel, "permalink": False}
-            md = markdown.Markdown(extensions=list(EXTENSIONS), extension_configs=configs)
-            self._by_level[baselevel] = md
-        html = md.reset().convert(text)
-        # heading ids repeat across chapters ("steps"): make them unique per chapter
-        return re.sub(r'\bid="([^"]+)"', lambda m: f'id="{prefix}--{m.group(1)}"', html)
+Target = Union[str, RoleEntry, TaskEntry]
 
 
-class Printer:
-    """What every print document shares: chapters rendered from the site's templates, their
-    Markdown made HTML and given the pages' last look (see pagecheck.py), and the document around
-    them in the business's look."""
+class Printed:
+    """What a print document is made of besides its layout: Markdown made Typst markup, links
+    between the parts it holds, and the project files it shows."""
 
-    def __init__(self, catalog: Catalog, env: jinja2.Environment, shared: dict[str, Any],
-                 link: Callable[[Any], str], *, chapter_what: str = "PDF chapter {title}") -> None:
-        self.catalog, self.env, self.shared, self.link = catalog, env, shared, link
-        self.chapter_what = chapter_what
-        """How an error names a chapter (``{title}`` is its title)."""
-        self.convert = _Converter()
+    def __init__(self, catalog: Catalog, labels: Optional[dict[str, str]] = None) -> None:
+        self.catalog = catalog
+        self.labels = labels if labels is not None else {}
+        """Page path (as on the site) → the label of its part in this document."""
+        self.files: list[str] = []
+        """Project files the document shows (posix paths relative to the project folder)."""
+        self._convert = Converter(link=self._link, image=self._image,
+                                  allow_html=catalog.organization.allow_html)
 
-    def html(self, text: str, level: int, prefix: str) -> str:
-        html = self.convert(text, baselevel=level, prefix=prefix)
-        return html if self.catalog.organization.allow_html else neutralise(html)[0]
+    def md(self, text: Any, level: int = 3) -> Optional[str]:
+        """A Markdown field as Typst markup (``None`` when empty); its headings start at ``level``."""
+        if text is None or not str(text).strip():
+            return None
+        return self._convert(str(text), heading_level=level)
 
-    def chapter(self, template: str, anchor: str, title: str, level: int, kind: str, **extra: Any) -> Chapter:
-        values = dict(self.shared, page_path="", page_title=title, link=self.link, pdf=True, pdfs={}, **extra)
-        text = render_template(self.env, template, values, root=self.catalog.root,
-                               what=self.chapter_what.format(title=title))
-        return Chapter(anchor, title, level, self.html(text, level, anchor), kind)
+    def ref(self, target: Target, title: str) -> dict[str, Any]:
+        """A title that links to ``target``'s part of the document when the document has it."""
+        return {"text": title, "label": self.labels.get(path_of(target))}
 
-    def delegation(self, look: Brand) -> Chapter:
-        return self.chapter("delegation.md.j2", "delegation", "Delegation", 1, "reference",
-                            totals=self.catalog.delegation_totals(),
-                            chart=value_freed_chart(self.catalog, self.shared["money"], look.color))
+    def file(self, path: str) -> Optional[str]:
+        """``path`` (relative to the project) as the document reads it, or ``None`` if it is not a file there."""
+        full = (self.catalog.root / path).resolve()
+        if not full.is_file() or not full.is_relative_to(self.catalog.root.resolve()):
+            return None
+        rel = full.relative_to(self.catalog.root.resolve()).as_posix()
+        if rel not in self.files:
+            self.files.append(rel)
+        return "/" + rel
 
-    def document(self, template: str, *, what: str, page_size: str, look: Brand, **values: Any) -> str:
-        self.env.filters["markdown"] = lambda text: Markup(self.html(str(text or ""), 3, "md"))
-        html = render_template(
-            self.env, template,
-            dict(self.shared, page_size=page_size, stylesheet=Markup(print_css(page_size)), flatten=_flatten,
-                 brand=look, **values),
-            root=self.catalog.root, what=what)
-        return _unlink_missing(html)
+    def _link(self, href: str) -> Optional[str]:
+        if href.startswith(("http://", "https://", "mailto:")):
+            return href
+        page = posixpath.normpath(href.split("#", 1)[0]).lstrip("./")
+        label = self.labels.get(page)
+        return label
+
+    def _image(self, src: str) -> Optional[str]:
+        if "://" in src or src.startswith(("/", "data:")):
+            return None
+        return self.file(posixpath.join(self.catalog.sops.relative_to(self.catalog.root).as_posix(), src))
 
 
-def handbook_html(
-    catalog: Catalog,
-    env: jinja2.Environment,
-    *,
-    role: Optional[RoleEntry],
-    today: date,
-    version: str,
-    page_size: str = "A4",
-    look: Optional[Brand] = None,
-) -> str:
-    """The print HTML of one role's handbook, or of the whole business (``role=None``), in the
-    business's ``look`` (by default the one organization.yml gives, see :mod:`sopgen.branding`)."""
-    shared = context(catalog, today)
+def base(catalog: Catalog, *, title: str, today: date, version: str, page_size: str, look: Brand,
+         printed: Printed) -> dict[str, Any]:
+    """What every print document's data starts with (README.md, "PDF templates")."""
+    return {
+        "title": title,
+        "organization": {"name": catalog.organization.name},
+        "brand": {"color": look.color, "logo": printed.file(look.logo) if look.logo else None},
+        "page_size": page_size,
+        "version": version,
+        "date": isodate(today),
+        "lang": "en",
+    }
+
+
+def handbook(catalog: Catalog, *, role: Optional[RoleEntry], today: date, version: str,
+             page_size: str = "A4", look: Optional[Brand] = None) -> tuple[dict[str, Any], list[str]]:
+    """The data of one role's handbook, or of the whole business (``role=None``), in the
+    business's ``look`` (by default organization.yml's), and the project files it shows."""
     roles = [role] if role is not None else pdf_roles(catalog)
     look = look or brand(catalog)
-    included: dict[str, str] = {}  # page path → anchor, for links between chapters
-
-    def plan(r: RoleEntry) -> None:
-        included[role_path(r)] = f"role-{r.id}"
-        included[onboarding_path(r)] = f"onboarding-{r.id}"
-        included[checklists_path(r)] = f"checklists-{r.id}"
-        for t in r.active_tasks:
-            included[sop_path(t)] = f"sop-{t.id}"
-
+    labels: dict[str, str] = {}
     for r in roles:
-        plan(r)
-    if role is None:
-        for path, _title in reference_pages(catalog).values():
-            included[path] = path[:-3]
-
-    def link(target: Any) -> str:
-        path = path_of(target)
-        if path.startswith("assets/sops/"):
-            return (catalog.sops / path[len("assets/sops/"):]).relative_to(catalog.root).as_posix()
-        return f"#{included[path]}" if path in included else f"#missing:{path}"
-
-    printer = Printer(catalog, env, shared, link)
-    chapter = printer.chapter
-
-    def role_chapters(r: RoleEntry, *, nested: bool) -> list[Chapter]:
-        """The manual heads the role's part; in the whole handbook the rest nests under it."""
+        labels[role_path(r)] = f"role-{r.id}"
+        labels[onboarding_path(r)] = f"onboarding-{r.id}"
+        labels[checklists_path(r)] = f"checklists-{r.id}"
+        for t in r.active_tasks:
+            labels[sop_path(t)] = f"sop-{t.id}"
+    references = reference_pages(catalog) if role is None else {}
+    for path, _title in references.values():
+        labels[path] = path[:-3]
+    printed = Printed(catalog, labels)
+    chapters: list[dict[str, Any]] = []
+    answers: list[dict[str, Any]] = []
+    nested = role is None
+    for r in roles:
         level = 2 if nested else 1
-        manual = chapter("role.md.j2", f"role-{r.id}", r.title, 1, "manual", role=r)
-        sops = Chapter(f"procedures-{r.id}", "Procedures", level, kind="part")
-        sops.children = [chapter("sop.md.j2", f"sop-{t.id}", t.title, level + 1, "sop", task=t)
-                         for t in _in_learning_order(r)]
-        rest = [
-            chapter("onboarding.md.j2", f"onboarding-{r.id}", f"Onboarding: {r.title}", level, "onboarding",
-                    role=r, phases=_phases(r)),
-            sops,
-            chapter("checklists.md.j2", f"checklists-{r.id}", f"Checklists: {r.title}", level, "checklists",
-                    role=r, groups=_checklist_groups(r)),
-        ]
-        if nested:
-            manual.children = rest
-            return [manual]
-        return [manual, *rest]
-
+        chapters.append(_manual(printed, r, today))
+        chapters.append(_onboarding(printed, r, level))
+        sops = _in_learning_order(r)
+        chapters.append({"kind": "part", "label": f"procedures-{r.id}", "title": "Procedures", "level": level,
+                         "role": r.title, "sops": [printed.ref(t, t.title) for t in sops]})
+        for t in sops:
+            chapters.append(_sop(printed, t, level + 1))
+            if t.quiz:
+                answers.append({"sop": printed.ref(t, t.title), "answers": [
+                    {"letter": _letter(q.answer), "choice": q.choices[q.answer]} for q in t.quiz]})
+        chapters.append(_checklists(printed, r, level))
+    if role is None:
+        chapters.append(_tools(printed))
+        if "delegation" in references:
+            chapters.append(delegation(printed, look, money_of(catalog, today)))
+        chapters.append(_reviews(printed, today))
     if role is not None:
-        chapters = role_chapters(role, nested=False)
         title = f"{role.title} handbook"
+        facts = [["Date", isodate(today)], ["Version", version], ["Procedures", f"{len(role.active_tasks)} in force"]]
     else:
-        chapters = [c for r in roles for c in role_chapters(r, nested=True)]
-        chapters.append(chapter("tools.md.j2", "tools", "Tools", 1, "reference", tools=tool_index(catalog)))
-        if "delegation" in reference_pages(catalog):
-            chapters.append(printer.delegation(look))
-        chapters.append(chapter("reviews.md.j2", "reviews", "Reviews", 1, "reference",
-                                reviews=review_groups(catalog, today)))
         title = "Operations handbook"
+        facts = [["Date", isodate(today)], ["Version", version], ["Roles", str(len(catalog.ordered_roles))],
+                 ["Procedures", f"{len(catalog.active_tasks)} in force"]]
+    data = base(catalog, title=title, today=today, version=version, page_size=page_size, look=look, printed=printed)
+    data.update(
+        kind="role" if role is not None else "business",
+        summary=printed.md(role.summary) if role is not None else None,
+        summary_text=None if role is not None else "Every role, its procedures, onboarding and checklists.",
+        cover_facts=facts,
+        cover_note="A printed copy is a snapshot: the procedures in force are those of the handbook site. "
+                   "Check the version above against it.",
+        chapters=chapters,
+        answers=answers,
+    )
+    return data, printed.files
 
-    return printer.document("pdf/handbook.html.j2", what="PDF document", page_size=page_size, look=look,
-                            title=title, role=role, chapters=chapters, version=version)
+
+def _letter(index: int) -> str:
+    """A quiz choice's label, as on the site: A, B, C… (past Z, its number)."""
+    return "ABCDEFGHIJKLMNOPQRSTUVWXYZ"[index] if index < 26 else str(index + 1)
+
+
+def _revisions(history: Any, path: str) -> Optional[dict[str, Any]]:
+    if not history or not history.revisions:
+        return None
+    shown = history.revisions[:REVISIONS_SHOWN]
+    more = len(history.revisions) - len(shown)
+    return {
+        "rows": [{"version": str(history.version - i), "date": isodate(rev.date), "change": rev.subject,
+                  "by": rev.author} for i, rev in enumerate(shown)],
+        "more": f"And {more} earlier revisions: git log --follow {path} lists them all." if more > 0 else None,
+    }
+
+
+def money_of(catalog: Catalog, today: date) -> Money:
+    """How the staff's handbooks show money: as it is, or withheld (``publish_money: false``)."""
+    return context(catalog, today)["money"]
+
+
+def _manual(printed: Printed, role: RoleEntry, today: date) -> dict[str, Any]:
+    money = money_of(printed.catalog, today)
+    org = printed.catalog.organization
+    facts: list[list[Any]] = []
+    if role.engagement:
+        facts.append(["Engagement", role.engagement])
+    if role.reports_to:
+        facts.append(["Reports to", printed.ref(role.reports_to, role.reports_to.title)])
+    if role.rate and org.publish_money:
+        facts.append(["Rate", f"{money(role.rate)} an hour"])
+    facts.append(["SOPs", f"{len(role.active_tasks)} in force · {hours(role.weekly_hours)} a week"])
+    if org.publish_money:
+        if role.value_freed:
+            facts.append(["Frees the owner", f"{money(role.value_freed)} a week"])
+        elif role.frees_nothing and not role.is_owner:
+            facts.append(["Frees the owner", "nothing (the owner would not do this work)"])
+    training = role.training
+    return {
+        "kind": "manual", "label": f"role-{role.id}", "title": role.title, "level": 1,
+        "facts": facts,
+        "summary": printed.md(role.summary, 2),
+        "responsibilities": [printed.md(x) for x in role.responsibilities],
+        "skills": [printed.md(x) for x in role.skills],
+        "tools": [{"name": t.name, "url": t.url, "purpose": printed.md(t.purpose), "access": printed.md(t.access)}
+                  for t in role.data.tools],
+        "training": None if not training else {
+            "method": printed.md(training.method, 3),
+            "recordings": [{"title": rec.title, "url": rec.url,
+                            "minutes": f"{rec.minutes:g} min" if rec.minutes else None}
+                           for rec in training.recordings]},
+        "benchmarks": _benchmarks(role.benchmarks),
+        "procedures": [{"sop": printed.ref(t, t.title), "frequency": _frequency(t),
+                        "duration": duration(t.duration),
+                        "hours": "—" if t.status == "retired" else hours(t.weekly_hours), "status": t.status}
+                       for t in role.tasks],
+        "reports": [printed.ref(other, other.title) for other in role.reports],
+        "revisions": _revisions(role.history, role.source.rel),
+    }
+
+
+def _frequency(task: TaskEntry) -> str:
+    return FREQUENCY_TITLES[task.frequency] if task.frequency else "—"
+
+
+def _benchmarks(items: Any) -> list[dict[str, str]]:
+    return [{"objective": b.objective, "measure": b.measure, "target": b.target, "by": b.by or ""} for b in items]
+
+
+def _onboarding(printed: Printed, role: RoleEntry, level: int) -> dict[str, Any]:
+    phases = []
+    for phase in _phases(role):
+        phases.append({
+            "title": phase["phase"],
+            "goals": [printed.md(goal) for goal in phase["goals"]],
+            "sops": [{"sop": printed.ref(t, t.title),
+                      "detail": f"{_frequency(t).lower()}, {duration(t.duration)} a run",
+                      "after": [printed.ref(p, p.title) for p in t.prerequisites]}
+                     for t in phase["tasks"]],
+        })
+    return {"kind": "onboarding", "label": f"onboarding-{role.id}", "title": f"Onboarding: {role.title}",
+            "level": level, "role": printed.ref(role, role.title), "phases": phases,
+            "source": role.source.rel}
+
+
+def _steps(printed: Printed, steps: Any, level: int) -> list[dict[str, Any]]:
+    out = []
+    for n, step in enumerate(steps, 1):
+        image = None
+        if step.image:
+            path = printed.file(posixpath.join(printed.catalog.sops.relative_to(printed.catalog.root).as_posix(),
+                                               step.image))
+            if path:
+                image = {"path": path, "alt": f"Step {n}: {' '.join(str(step.do).split())[:80]}"}
+        out.append({
+            "do": printed.md(step.do, level), "details": printed.md(step.details, level),
+            "image": image, "video": step.video,
+            "why": printed.md(step.why, level), "tip": printed.md(step.tip, level),
+            "warning": printed.md(step.warning, level),
+            "steps": _steps(printed, step.steps, level),
+        })
+    return out
+
+
+def _checklist(printed: Printed, task: TaskEntry) -> list[Optional[str]]:
+    """A task's checklist: its own items (plain text), or each step's ``do``."""
+    if task.checklist:
+        return [printed.md(_plain_markdown(item)) for item in task.checklist]
+    return [printed.md(" ".join(str(step.do).split())) for step in task.steps]
+
+
+def _plain_markdown(text: str) -> str:
+    """Plain text as Markdown that says exactly it (a checklist item is plain text)."""
+    from .filters import text as md_text
+
+    return md_text(text)
+
+
+def _sop(printed: Printed, task: TaskEntry, level: int) -> dict[str, Any]:
+    facts: list[list[Any]] = []
+    facts.append(["Role", printed.ref(task.role, task.role.title) if task.role else str(task.data.role)])
+    if task.frequency or task.trigger:
+        facts.append(["Frequency", " · ".join(x for x in (_frequency(task) if task.frequency else "",
+                                                          task.trigger or "") if x)])
+    if task.duration or task.weekly_hours:
+        parts = []
+        if task.duration:
+            parts.append(f"{duration(task.duration)} a run")
+        if task.weekly_hours and task.status != "retired":
+            parts.append(f"{hours(task.weekly_hours)} a week")
+        facts.append(["Duration", " · ".join(parts)])
+    if task.data.tools:
+        facts.append(["Tools", ", ".join(task.data.tools)])
+    facts.append(["Maintainer", printed.ref(task.maintainer, task.maintainer.title) if task.maintainer else "—"])
+    if task.history and task.history.version:
+        facts.append(["Version", f"{task.history.version}{' + uncommitted changes' if task.history.modified else ''}"
+                                 f" · in force since {isodate(task.history.effective)}"])
+    facts.append(["Next review", f"{isodate(task.next_review)} (reviewed {isodate(task.reviewed)})"
+                  if task.next_review else "never reviewed"])
+    if task.tags:
+        facts.append(["Tags", " · ".join(task.tags)])
+    return {
+        "kind": "sop", "label": f"sop-{task.id}", "title": task.title, "level": level,
+        "status": task.status,
+        "maintainer": task.maintainer.title if task.maintainer else None,
+        "facts": facts,
+        "purpose": printed.md(task.purpose, level + 2),
+        "prerequisites": [printed.ref(p, p.title) for p in task.prerequisites],
+        "steps": _steps(printed, task.steps, level + 2),
+        "done_when": [printed.md(x) for x in task.done_when],
+        "checklist": _checklist(printed, task) if task.status != "retired" else [],
+        "benchmarks": _benchmarks(task.benchmarks),
+        "quiz": [{"question": q.question, "choices": [{"letter": _letter(i), "text": c}
+                                                      for i, c in enumerate(q.choices)]} for q in task.quiz],
+        "revisions": _revisions(task.history, task.source.rel),
+        "needed_for": [printed.ref(t, t.title) for t in task.required_by],
+    }
+
+
+def _checklists(printed: Printed, role: RoleEntry, level: int) -> dict[str, Any]:
+    return {
+        "kind": "checklists", "label": f"checklists-{role.id}", "title": f"Checklists: {role.title}",
+        "level": level,
+        "groups": [{"title": title, "sops": [{"sop": printed.ref(t, t.title), "draft": t.status == "draft",
+                                              "trigger": t.trigger, "items": _checklist(printed, t)}
+                                             for t in tasks]}
+                   for title, tasks in _checklist_groups(role)],
+    }
+
+
+def _tools(printed: Printed) -> dict[str, Any]:
+    return {
+        "kind": "tools", "label": "tools", "title": "Tools", "level": 1,
+        "tools": [{"name": tool["name"], "url": tool["url"], "purpose": printed.md(tool["purpose"]),
+                   "uses": [{"role": printed.ref(use["role"], use["role"].title),
+                             "access": printed.md(use["access"])} for use in tool["roles"]],
+                   "sops": [printed.ref(t, t.title) for t in tool["tasks"]]}
+                  for tool in tool_index(printed.catalog)],
+    }
+
+
+REVIEW_SECTIONS = (("overdue", "Overdue", "danger"), ("due-soon", "Due in the next 30 days", "warning"),
+                   ("never", "Never reviewed", "info"), ("current", "Up to date", "success"))
+
+
+def _reviews(printed: Printed, today: date) -> dict[str, Any]:
+    groups = review_groups(printed.catalog, today)
+    return {
+        "kind": "reviews", "label": "reviews", "title": "Reviews", "level": 1,
+        "every": str(printed.catalog.organization.review_every), "on": isodate(today),
+        "sections": [{"title": title, "kind": kind, "sops": [
+            {"sop": printed.ref(t, t.title), "role": t.role.title if t.role else "",
+             "maintainer": t.maintainer.title if t.maintainer else "—",
+             "reviewed": isodate(t.reviewed), "next": isodate(t.next_review)} for t in groups[key]]}
+            for key, title, kind in REVIEW_SECTIONS],
+    }
 
 
 def _in_learning_order(role: RoleEntry) -> list[TaskEntry]:
@@ -212,21 +390,63 @@ def _in_learning_order(role: RoleEntry) -> list[TaskEntry]:
     return learning_order(list(dict.fromkeys(seen + rest)))
 
 
-def _flatten(chapters: list[Chapter]) -> list[Chapter]:
-    out: list[Chapter] = []
-    for c in chapters:
-        out.append(c)
-        out += _flatten(c.children)
-    return out
+def delegation(printed: Printed, look: Brand, money: Money) -> dict[str, Any]:
+    """The chapter *Delegation*: what each delegated task costs in the owner's time, what it costs
+    to delegate, and the value freed; with ``money`` as the document shows it."""
+    catalog = printed.catalog
+    totals, owner = catalog.delegation_totals(), catalog.owner
+    not_freeing = totals["not_freeing"]
 
+    def row(values: list[Any]) -> list[str]:
+        return [str(v) for v in values]
 
-def _unlink_missing(html: str) -> str:
-    """Links to chapters that are not in this handbook become plain text."""
-    return re.sub(r'<a href="#missing:[^"]*"[^>]*>(.*?)</a>', r"\1", html, flags=re.S)
-
-
-@functools.lru_cache(maxsize=4)
-def print_css(page_size: str) -> str:
-    """sopgen's print stylesheet, for ``page_size`` (A4 or Letter)."""
-    css = (Path(__file__).parent / "assets" / "print.css").read_text(encoding="utf-8")
-    return css.replace("size: A4;", f"size: {page_size};")
+    roles = []
+    for role in catalog.ordered_roles:
+        if role.is_owner:
+            continue
+        tasks = []
+        for task in role.active_tasks:
+            if task.frees_owner:
+                tasks.append([printed.ref(task, task.title), hours(task.weekly_hours), money(task.owner_cost),
+                              money(task.delegate_cost), money(task.value_freed), money(task.value_freed, per=52)])
+            else:
+                tasks.append([printed.ref(task, task.title), hours(task.weekly_hours), "—", money(task.delegate_cost),
+                              "— (the owner would not do this)", "—"])
+        roles.append({
+            "role": printed.ref(role, role.title),
+            "rate": f"Rate: {money(role.rate)} an hour." if role.rate else
+                    f"No rate set: add rate: to {role.source.rel} to see what delegating costs.",
+            "frees_nothing": role.frees_nothing,
+            "tasks": tasks,
+            "total": row([hours(role.weekly_hours), money(role.owner_cost), money(role.delegate_cost),
+                          "— (the owner would not do this)" if role.frees_nothing else money(role.value_freed),
+                          "—" if role.frees_nothing else money(role.value_freed, per=52)]),
+        })
+    chart = str(value_freed_chart(catalog, money, look.color))
+    unpriced = totals["unpriced"]
+    return {
+        "kind": "delegation", "label": "delegation", "title": "Delegation", "level": 1,
+        "owner": owner.title if owner else None,
+        "owner_rate": money(owner.rate) if owner and owner.rate else None,
+        "totals": None if not totals["value_freed"] else {
+            "week": row([hours(totals["weekly_hours"]), money(totals["owner_cost"]), money(totals["delegate_cost"]),
+                         money(totals["value_freed"])]),
+            "year": row([hours(totals["weekly_hours"] * 52), money(totals["owner_cost"], per=52),
+                         money(totals["delegate_cost"], per=52), money(totals["value_freed"], per=52)]),
+        },
+        "chart": chart or None,
+        "not_freeing": None if not not_freeing["tasks"] else (
+            f"Besides, {hours(not_freeing['weekly_hours'])} a week of work the owner would not do herself "
+            f"({plural(len(not_freeing['tasks']), 'task')}) costs {money(not_freeing['delegate_cost'])} a week to "
+            f"delegate ({money(not_freeing['delegate_cost'], per=52)} a year). It frees nothing, so it is not in "
+            "the figures above."),
+        "unpriced": None if not (owner and unpriced) else {
+            "title": f"{plural(len(unpriced), 'delegated task')} left out of these figures: no rate",
+            "text": f"{', '.join(r.title for r in totals['unpriced_roles'])} "
+                    f"{'has' if len(totals['unpriced_roles']) == 1 else 'have'} no rate, so what the work costs is "
+                    f"unknown. Add rate: to {', '.join(r.source.rel for r in totals['unpriced_roles'])} to count it."},
+        "roles": roles,
+        "kept": None if not (owner and owner.active_tasks) else {
+            "title": f"Kept by {owner.title}",
+            "tasks": [[printed.ref(t, t.title), f"{hours(t.weekly_hours)} a week"] for t in owner.active_tasks]},
+    }
