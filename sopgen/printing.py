@@ -150,8 +150,8 @@ def handbook(catalog: Catalog, *, role: Optional[RoleEntry], today: date, versio
         sops = _in_learning_order(r)
         chapters.append({"kind": "part", "label": f"procedures-{r.id}", "title": "Procedures", "level": level,
                          "role": r.title, "sops": [printed.ref(t, t.title) for t in sops]})
-        for t in sops:
-            chapters.append(_sop(printed, t, level + 1))
+        for n, t in enumerate(sops):
+            chapters.append(_sop(printed, t, level + 1, first=n == 0))
             if t.quiz:
                 answers.append({"sop": printed.ref(t, t.title), "answers": [
                     {"letter": _letter(q.answer), "choice": q.choices[q.answer]} for q in t.quiz]})
@@ -301,7 +301,8 @@ def _plain_markdown(text: str) -> str:
     return md_text(text)
 
 
-def _sop(printed: Printed, task: TaskEntry, level: int) -> dict[str, Any]:
+def _sop(printed: Printed, task: TaskEntry, level: int, *, first: bool = False) -> dict[str, Any]:
+    """An SOP's part; the ``first`` of a role's procedures follows their heading on its page."""
     facts: list[list[Any]] = []
     facts.append(["Role", printed.ref(task.role, task.role.title) if task.role else str(task.data.role)])
     if task.frequency or task.trigger:
@@ -325,7 +326,7 @@ def _sop(printed: Printed, task: TaskEntry, level: int) -> dict[str, Any]:
     if task.tags:
         facts.append(["Tags", " · ".join(task.tags)])
     return {
-        "kind": "sop", "label": f"sop-{task.id}", "title": task.title, "level": level,
+        "kind": "sop", "label": f"sop-{task.id}", "title": task.title, "level": level, "first": first,
         "status": task.status,
         "maintainer": task.maintainer.title if task.maintainer else None,
         "facts": facts,

@@ -31,10 +31,15 @@ class Candidate:
     note: str = ""
 
 
+TEMPLATE_SUFFIXES = (".j2", ".typ")
+
+
 def default_names() -> list[str]:
-    """Every default template, as the name an override uses (``sop.md.j2``, ``pdf/handbook.html.j2``)."""
+    """Every default template, as the name an override uses: the pages' Jinja templates
+    (``sop.md.j2``) and the PDFs' Typst ones (``pdf/handbook.typ``)."""
     root = default_templates()
-    return sorted(p.relative_to(root).as_posix() for p in root.rglob("*.j2") if p.is_file())
+    return sorted(p.relative_to(root).as_posix() for p in root.rglob("*")
+                  if p.is_file() and p.suffix in TEMPLATE_SUFFIXES)
 
 
 def check_name(name: str) -> str:
