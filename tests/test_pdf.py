@@ -1,21 +1,17 @@
-"""PDF handbooks, read back with pypdf: pages, bookmarks, text, table of contents, boxes."""
+"""PDF handbooks, read back with pypdf: pages, bookmarks, text, table of contents, boxes, tags."""
 
 from __future__ import annotations
 
 import re
-from datetime import date
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
 from pypdf import PdfReader
 
-from conftest import REPO, build_tree, run
+from conftest import REPO, run
 from sopgen.cli import main
 from sopgen.loader import load
-from sopgen.pdf import project_fetcher
-from sopgen.printing import handbook_html
-from sopgen.templating import environment
 
 
 @pytest.fixture(scope="module")
@@ -56,12 +52,40 @@ def outline(reader: PdfReader) -> list[tuple[int, str, int]]:
     return found
 
 
+def headings(reader: PdfReader) -> list[tuple[int, str]]:
+    """(level, title) of every heading of the tagged PDF's structure tree (/H1…/H6), in order."""
+    found: list[tuple[int, str]] = []
+
+    def walk(node):
+        node = node.get_object()
+        if isinstance(node, list):
+            for child in node:
+                walk(child)
+        elif isinstance(node, dict):
+            kind = str(node.get("/S", ""))
+            if re.fullmatch(r"/H[1-6]", kind):
+                found.append((int(kind[2]), str(node["/T"])))
+            if "/K" in node:
+                walk(node["/K"])
+
+    walk(reader.trailer["/Root"]["/StructTreeRoot"])
+    return found
+
+
 def plain(markdown: str) -> str:
     return " ".join(re.sub(r"[*`_]", "", markdown).split())
 
 
 def text_of(reader: PdfReader, first: int, last: int) -> str:
     return " ".join(" ".join(reader.pages[i - 1].extract_text().split()) for i in range(first, last + 1))
+
+
+def sop_pages(reader: PdfReader, title: str) -> tuple[int, int]:
+    """The first and last page of an SOP's part of a role's handbook."""
+    marks = [(t, p) for d, t, p in outline(reader) if d == 1 or (d == 0 and t.startswith("Checklists"))]
+    titles = [t for t, _ in marks]
+    start = dict(marks)[title]
+    return start, marks[titles.index(title) + 1][1]
 
 
 def test_pages_and_cover(bookkeeper: PdfReader, pdfs: Path) -> None:
@@ -72,36 +96,48 @@ def test_pages_and_cover(bookkeeper: PdfReader, pdfs: Path) -> None:
     assert "Bookkeeper handbook" in cover
     assert re.search(r"Date \d{4}-\d{2}-\d{2}", cover) and "Version" in cover
     assert bookkeeper.metadata.title == "Harbor Lane Consulting: Bookkeeper handbook"
+    assert "Page" not in cover, "the cover has no running header or footer"
 
 
-def test_bookmarks_equal_the_section_titles(bookkeeper: PdfReader, catalog) -> None:
-    html = handbook_html(catalog, environment(REPO), role=catalog.roles["bookkeeper"], today=date.today(),
-                         version="x")
-    headings = [re.sub(r"<[^>]+>", "", h).strip() for h in re.findall(r"<h[1-3][^>]*>(.*?)</h[1-3]>", html, re.S)]
-    headings = [h.replace("&amp;", "&") for h in headings if h != "Bookkeeper handbook"]  # the cover title
-    assert [title for _, title, _ in outline(bookkeeper)] == headings
-    top = [title for depth, title, _ in outline(bookkeeper) if depth == 0]
-    assert top == ["Contents", "Bookkeeper", "Onboarding: Bookkeeper", "Procedures", "Checklists: Bookkeeper"]
-    sops = [title for depth, title, _ in outline(bookkeeper) if depth == 1]
-    assert "Send client invoices" in sops and "Send invoices from the Google Docs template" not in sops
+def test_bookmarks_equal_the_headings(bookkeeper: PdfReader, catalog) -> None:
+    marks = outline(bookkeeper)
+    assert [(depth + 1, title) for depth, title, _ in marks] == headings(bookkeeper)
+    top = [title for depth, title, _ in marks if depth == 0]
+    assert top == ["Contents", "Bookkeeper", "Onboarding: Bookkeeper", "Procedures", "Checklists: Bookkeeper",
+                   "Answer key"]
+    sops = [title for depth, title, _ in marks if depth == 1]
+    role = catalog.roles["bookkeeper"]
+    assert {t.title for t in role.active_tasks} <= set(sops)
+    assert "Send invoices from the Google Docs template" not in sops, "a retired SOP is left out"
+    first, _ = sop_pages(bookkeeper, "Send client invoices")
+    sections = [title for depth, title, page in marks if depth == 2 and page >= first][:4]
+    assert sections == ["Purpose", "Steps", "Done when", "Checklist"]
+
+
+def test_the_whole_handbook_nests_each_role(pdfs: Path, catalog) -> None:
+    marks = outline(PdfReader(pdfs / "handbook.pdf"))
+    top = [title for depth, title, _ in marks if depth == 0]
+    assert top == ["Contents", *[r.title for r in catalog.ordered_roles if r.active_tasks],
+                   "Tools", "Delegation", "Reviews", "Answer key"]
+    under = [title for depth, title, _ in marks if depth == 1]
+    assert "Onboarding: Bookkeeper" in under and "Checklists: Webmaster" in under
 
 
 def test_every_step_of_a_sample_sop_is_in_the_text(bookkeeper: PdfReader, catalog) -> None:
-    marks = [(t, p) for d, t, p in outline(bookkeeper) if d == 1]
-    titles = [t for t, _ in marks]
-    start = dict(marks)["Send client invoices"]
-    end = marks[titles.index("Send client invoices") + 1][1]
-    text = text_of(bookkeeper, start, end)
+    text = text_of(bookkeeper, *sop_pages(bookkeeper, "Send client invoices"))
     task = catalog.tasks["send-client-invoices"]
     for step in task.steps:
         assert plain(step.do) in text, step.do
         for sub in step.steps:
             assert plain(sub.do)[:60] in text, sub.do
+    assert "a. In Harvest" in text, "sub-steps are lettered, as on the site"
+    assert "**" not in text and "\\" not in text, "Markdown is typeset, not shown"
 
 
 def test_contents_page_numbers_point_at_the_sections(bookkeeper: PdfReader) -> None:
     contents = bookkeeper.pages[1].extract_text()
-    listed = {m.group(1).strip(): int(m.group(2)) for m in re.finditer(r"^(.+?)\s*\.{3,}\s*(\d+)\s*$", contents, re.M)}
+    listed = {m.group(1).strip(): int(m.group(2))
+              for m in re.finditer(r"^(.+?)\s*(?:\.\s*){3,}(\d+)\s*$", contents, re.M)}
     assert len(listed) >= 8
     pages = {title: page for depth, title, page in outline(bookkeeper) if depth <= 1}
     for title, number in listed.items():
@@ -111,7 +147,8 @@ def test_contents_page_numbers_point_at_the_sections(bookkeeper: PdfReader) -> N
 
 def test_checklist_pages_have_a_box_per_item_and_a_signoff(bookkeeper: PdfReader, catalog) -> None:
     first = next(p for d, t, p in outline(bookkeeper) if t == "Checklists: Bookkeeper")
-    text = text_of(bookkeeper, first, len(bookkeeper.pages))
+    last = next(p for d, t, p in outline(bookkeeper) if t == "Answer key") - 1
+    text = text_of(bookkeeper, first, last)
     tasks = [t for t in catalog.roles["bookkeeper"].tasks if t.status != "retired"]
     items = sum(len(t.checklist) or len(t.steps) for t in tasks)
     assert text.count("☐") == items
@@ -119,19 +156,52 @@ def test_checklist_pages_have_a_box_per_item_and_a_signoff(bookkeeper: PdfReader
     assert "Date" in text and "Signature" in text
 
 
+def test_quiz_answers_are_in_a_key_at_the_end_only(bookkeeper: PdfReader, catalog) -> None:
+    task = catalog.tasks["send-client-invoices"]
+    question = task.quiz[0]
+    right = question.choices[question.answer]
+    body = text_of(bookkeeper, *sop_pages(bookkeeper, task.title))
+    assert question.question in body and "answer key" in body
+    assert "Answer" not in body.replace("answer key", "")
+    marks = outline(bookkeeper)
+    key_page = next(p for d, t, p in marks if t == "Answer key")
+    assert key_page > max(p for d, t, p in marks if d == 1), "the key comes after every SOP"
+    key = text_of(bookkeeper, key_page, len(bookkeeper.pages))
+    letter = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"[question.answer]
+    assert f"1. {letter}. {right}" in key
+
+
+def test_no_page_holds_a_heading_alone(bookkeeper: PdfReader) -> None:
+    """A part's heading ("Procedures") or a section's ("Revision history") is never the last thing
+    on its page: it is kept with what follows."""
+    marks = outline(bookkeeper)
+    for depth, title, page in marks:
+        lines = [line for line in bookkeeper.pages[page - 1].extract_text().splitlines()
+                 if line.strip() and not line.startswith(("Harbor Lane Consulting", "Bookkeeper handbook"))]
+        body = [line for line in lines if not re.search(r"Page \d+ of \d+", line)]
+        assert body[-1].strip() != title, f"{title!r} ends page {page}"
+    procedures = next(p for d, t, p in marks if t == "Procedures")
+    assert next(p for d, t, p in marks if d == 1) == procedures, "the first SOP starts on the Procedures page"
+
+
 def test_running_header_and_page_numbers(bookkeeper: PdfReader) -> None:
-    page = next(p for d, t, p in outline(bookkeeper) if t == "Send client invoices")
+    page = next(p for d, t, p in outline(bookkeeper) if t == "Follow up on overdue payments")
     text = bookkeeper.pages[page].extract_text()  # the page after the SOP's first
-    assert "Send client invoices" in text
+    assert "Follow up on overdue payments" in text.splitlines()[0] + text.splitlines()[1]
     assert f"Page {page + 1} of {len(bookkeeper.pages)}" in text
 
 
 def test_internal_links_resolve(bookkeeper: PdfReader) -> None:
-    names = bookkeeper.named_destinations
     links = [a.get_object() for page in bookkeeper.pages for a in page.get("/Annots", [])]
-    internal = [a["/Dest"] for a in links if "/Dest" in a]
+    internal = [a for a in links if "/Dest" in a or a.get("/A", {}).get("/S") == "/GoTo"]
     assert len(internal) > 20
-    assert all(str(dest) in names for dest in internal)
+    for annotation in internal:
+        destination = annotation.get("/Dest") or annotation["/A"]["/D"]
+        if isinstance(destination, str) or hasattr(destination, "decode"):
+            assert str(destination) in bookkeeper.named_destinations
+        else:
+            assert destination[0].get_object() in [p.get_object() for p in bookkeeper.pages] or \
+                bookkeeper.get_destination_page_number(destination) >= 0
 
 
 def test_fonts_and_images_are_embedded(bookkeeper: PdfReader) -> None:
@@ -142,9 +212,42 @@ def test_fonts_and_images_are_embedded(bookkeeper: PdfReader) -> None:
             descriptor = font.get("/FontDescriptor") or font["/DescendantFonts"][0].get_object()["/FontDescriptor"]
             fonts[font["/BaseFont"]] = any(k in descriptor.get_object() for k in ("/FontFile", "/FontFile2", "/FontFile3"))
     assert fonts and all(fonts.values()), fonts
-    page = next(p for d, t, p in outline(bookkeeper) if t == "Send client invoices")
-    xobjects = [bookkeeper.pages[i].get("/Resources", {}).get("/XObject") for i in range(page - 1, page + 2)]
+    assert any("Roboto" in name for name in fonts), "the bundled typeface, not the machine's"
+    first, last = sop_pages(bookkeeper, "Send client invoices")
+    xobjects = [bookkeeper.pages[i - 1].get("/Resources", {}).get("/XObject") for i in range(first, last + 1)]
     assert any(xobjects), "the invoice illustration is embedded"
+
+
+def test_tagged_pdf_ua(bookkeeper: PdfReader) -> None:
+    root = bookkeeper.trailer["/Root"]
+    assert root["/MarkInfo"]["/Marked"] is True or root["/MarkInfo"]["/Marked"] == True  # noqa: E712
+    assert root["/Lang"] == "en"
+    assert "/StructTreeRoot" in root
+    metadata = root["/Metadata"].get_object().get_data().decode()
+    assert "pdfuaid:part" in metadata and ">1<" in metadata.replace(" ", "") or 'pdfuaid:part="1"' in metadata
+    figures = []
+
+    def walk(node):
+        node = node.get_object()
+        if isinstance(node, list):
+            for child in node:
+                walk(child)
+        elif isinstance(node, dict):
+            if node.get("/S") == "/Figure":
+                figures.append(node)
+            if "/K" in node:
+                walk(node["/K"])
+
+    walk(root["/StructTreeRoot"])
+    assert figures and all(str(f.get("/Alt", "")).strip() for f in figures), "every image has alt text"
+
+
+def test_a_rebuild_is_byte_identical(base_project: Path, tmp_path: Path) -> None:
+    one, two = tmp_path / "one", tmp_path / "two"
+    for out in (one, two):
+        result = run(base_project, "pdf", "--role", "bookkeeper", "-o", str(out))
+        assert result.exit_code == 0, result.output
+    assert (one / "bookkeeper.pdf").read_bytes() == (two / "bookkeeper.pdf").read_bytes()
 
 
 def test_letter_page_size(tmp_path: Path, base_project: Path) -> None:
@@ -154,30 +257,23 @@ def test_letter_page_size(tmp_path: Path, base_project: Path) -> None:
     assert (round(box.width), round(box.height)) == (612, 792)
 
 
-def test_fetcher_reads_only_project_files(tmp_path: Path) -> None:
-    build_tree(tmp_path, {"sops/media/a.svg": "<svg xmlns='http://www.w3.org/2000/svg'/>"})
-    fetch = project_fetcher(tmp_path)
-    assert fetch((tmp_path / "sops/media/a.svg").as_uri()).read().startswith(b"<svg")
-    for url in ["file:///etc/passwd", (tmp_path / "sops/../../x").as_uri(), "https://example.com/a.png",
-                "http://127.0.0.1/x"]:
-        with pytest.raises(ValueError):
-            fetch(url)
-
-
 def test_an_sop_cannot_pull_outside_files_into_a_pdf(base_project: Path, tmp_path: Path) -> None:
     secret = tmp_path / "secret.txt"
     secret.write_text("TOP-SECRET-VALUE")
-    organization = base_project / "sops/organization.yml"  # HTML allowed: the fetcher is the last line of defence
+    (tmp_path / "secret.svg").write_text("<svg xmlns='http://www.w3.org/2000/svg'><text>TOP-SECRET-VALUE</text></svg>")
+    organization = base_project / "sops/organization.yml"  # HTML allowed: the engine is the last line of defence
     organization.write_text(organization.read_text() + "allow_html: true\n")
     task = base_project / "sops/tasks/send-invoices.yml"
     task.write_text(task.read_text().replace(
         "- do: Send the invoices.",
-        f"- do: Send the invoices.\n    details: '<object data=\"{secret.as_uri()}\"></object> ![x]({secret.as_uri()})'"))
+        f"- do: Send the invoices.\n    details: '<object data=\"{secret.as_uri()}\"></object> ![x]({secret.as_uri()})"
+        " ![y](../../secret.svg) #read(\"/etc/passwd\") `#read(\"{secret}\")`'"))
     result = run(base_project, "pdf", "--role", "bookkeeper", "-o", str(tmp_path / "out"))
     assert result.exit_code == 0, result.output
-    assert "outside the project" in result.output
     reader = PdfReader(tmp_path / "out/bookkeeper.pdf")
-    assert "TOP-SECRET-VALUE" not in " ".join(p.extract_text() for p in reader.pages)
+    text = " ".join(p.extract_text() for p in reader.pages)
+    assert "TOP-SECRET-VALUE" not in text and "root:x:0" not in text
+    assert '#read("/etc/passwd")' in " ".join(text.split()), "Typst code in a field is shown, never run"
 
 
 def test_site_pages_link_to_their_pdfs(base_project: Path) -> None:
@@ -190,14 +286,11 @@ def test_site_pages_link_to_their_pdfs(base_project: Path) -> None:
     assert not (site / "pdf/owner.pdf").exists(), "a role without SOPs gets no handbook"
 
 
-def test_without_weasyprint_only_pdf_work_fails(base_project: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    import sys
+def test_no_weasyprint_and_no_system_library_is_needed() -> None:
+    from importlib.metadata import requires
 
-    monkeypatch.setitem(sys.modules, "weasyprint", None)  # import weasyprint → ImportError
-    result = run(base_project, "pdf", "-o", str(base_project / "out"))
-    assert result.exit_code == 1
-    assert "PDF handbooks need WeasyPrint" in result.output and "Traceback" not in result.output
-    assert run(base_project, "build", "--no-pdf", "-d", str(base_project / "site")).exit_code == 0
+    needed = " ".join(requires("sopgen") or []).lower()
+    assert "weasyprint" not in needed and "typst" in needed
 
 
 def test_unknown_role_is_a_usage_error(base_project: Path) -> None:
