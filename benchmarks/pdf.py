@@ -14,8 +14,9 @@ own command, ``sopgen pdf -o DIR -f PROJECT/mkdocs.yml -q -j N``, timed by the w
 
 For each size it prints the PDFs written, their pages (counted with pypdf), seconds, pages per
 second and the ratio of the two throughputs, with the issue's target (at least 10 times at 1,000
-tasks). Then the example's full ``sopgen build`` (site and all PDFs) with each engine, best of 3
-after a warm-up (target: under 2 s with Typst), and this checkout's PDFs one process at a time
+tasks). Then the example's full ``sopgen build`` (site and all PDFs) by each engine, in a clone of
+the engine's own commit, best of 3 after a warm-up (target: under 2 s with Typst), with the
+checkout's site alone (``--no-pdf``) for scale; and this checkout's PDFs one process at a time
 (``-j 1``) against ``-j N`` at the largest size, which says whether the processes still pay.
 
 Progress goes to standard error, the results to standard output.
@@ -33,7 +34,7 @@ import tempfile
 import time
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Optional
+from typing import Iterator, Optional
 
 try:
     import tomllib
@@ -83,30 +84,52 @@ def is_weasyprint_engine(pyproject: str, pdf_module: str) -> bool:
     return lists_weasyprint(pyproject) and imports_weasyprint(pdf_module)
 
 
-def _blob(repo: Path, blob: str) -> str:
-    return "" if blob.endswith(" missing") else git(repo, "cat-file", "blob", blob)
+ENGINE_FILES = ("pyproject.toml", "sopgen/pdf.py")
+
+
+def weasyprint_commits(repo: Path, revs: list[str]) -> Iterator[tuple[str, bool]]:
+    """Each commit, and whether it made its PDFs with WeasyPrint. One ``git cat-file`` names the
+    files' blobs at every commit, and each distinct pair is read once: a long history costs little."""
+    blobs = subprocess.run(["git", "-C", str(repo), "cat-file", "--batch-check=%(objectname)"], check=True,
+                           input="".join(f"{rev}:{path}\n" for rev in revs for path in ENGINE_FILES),
+                           capture_output=True, text=True).stdout.splitlines()
+
+    def read(blob: str) -> str:
+        return "" if blob.endswith(" missing") else git(repo, "cat-file", "blob", blob)
+
+    seen: dict[tuple[str, ...], bool] = {}
+    for i, rev in enumerate(revs):
+        pair = tuple(blobs[len(ENGINE_FILES) * i: len(ENGINE_FILES) * (i + 1)])
+        if pair not in seen:
+            seen[pair] = is_weasyprint_engine(*map(read, pair))
+        yield rev, seen[pair]
+
+
+WEASYPRINT_ENGINE = "pyproject.toml depending on weasyprint, sopgen/pdf.py importing it"
 
 
 def find_baseline(repo: Path) -> str:
     """The newest commit on HEAD's first-parent line (the main line, not a merged branch's own
-    commits) that made its PDFs with WeasyPrint.
-
-    One ``git cat-file`` names the two files' blobs at every commit; each distinct pair is read
-    once, so a long history costs little."""
+    commits) that made its PDFs with WeasyPrint."""
     revs = git(repo, "rev-list", "--first-parent", "HEAD").split()
-    paths = ("pyproject.toml", "sopgen/pdf.py")
-    blobs = subprocess.run(["git", "-C", str(repo), "cat-file", "--batch-check=%(objectname)"], check=True,
-                           input="".join(f"{rev}:{path}\n" for rev in revs for path in paths),
-                           capture_output=True, text=True).stdout.splitlines()
-    seen: dict[tuple[str, ...], bool] = {}
-    for i, rev in enumerate(revs):
-        pair = tuple(blobs[len(paths) * i: len(paths) * (i + 1)])
-        if pair not in seen:
-            seen[pair] = is_weasyprint_engine(*(_blob(repo, blob) for blob in pair))
-        if seen[pair]:
+    for rev, weasyprint in weasyprint_commits(repo, revs):
+        if weasyprint:
             return rev
-    raise SystemExit("no commit of this repository makes its PDFs with WeasyPrint (pyproject.toml depending "
-                     "on weasyprint, sopgen/pdf.py importing it): name one with --baseline REV")
+    raise SystemExit(f"no commit of this repository makes its PDFs with WeasyPrint ({WEASYPRINT_ENGINE}): "
+                     "name one with --baseline REV")
+
+
+def check_named_baseline(repo: Path, name: str) -> str:
+    """The commit that ``--baseline`` names, if it made its PDFs with WeasyPrint."""
+    found = subprocess.run(["git", "-C", str(repo), "rev-parse", "--verify", "--quiet", f"{name}^{{commit}}"],
+                           capture_output=True, text=True)
+    if found.returncode != 0:
+        raise SystemExit(f"--baseline {name}: no such commit")
+    rev = found.stdout.strip()
+    if not next(weasyprint_commits(repo, [rev]))[1]:
+        raise SystemExit(f"--baseline {name}: commit {rev[:7]} does not make its PDFs with WeasyPrint "
+                         f"({WEASYPRINT_ENGINE})")
+    return rev
 
 
 # --- the WeasyPrint engine: its venv ------------------------------------------------------------
@@ -229,9 +252,24 @@ def build_pdfs(engine: Engine, tasks: int, project: Path, out: Path, jobs: int, 
     return Run(tasks, engine.label, pdfs, pages, seconds, jobs)
 
 
+EXAMPLE = ("mkdocs.yml", "sops", "docs")
+"""The example project's sources in the repository (its templates/ are sopgen's own)."""
+
+
+def clone_example(rev: str, into: Path) -> Path:
+    """A clone of the repository at ``rev``: the example with its git history, which the build reads
+    (revisions, sign-offs), and nothing written in the checkout. Each engine builds the example of
+    its own commit: the repository's templates/ are that commit's default templates, which another
+    commit's sopgen would take for the project's overrides."""
+    shutil.rmtree(into, ignore_errors=True)
+    git(REPO, "clone", "--quiet", "--no-checkout", str(REPO), str(into))
+    git(into, "checkout", "--quiet", "--detach", git(REPO, "rev-parse", rev))
+    return into
+
+
 def build_example(engine: Engine, example: Path, site: Path, work: Path, *options: str) -> float:
     """Best of ROUNDS full builds of the example (site and every PDF), after one not counted."""
-    say(f"  the example: {engine.label}, sopgen build {' '.join(options)}, a warm-up and {ROUNDS} rounds")
+    say(f"  the example: {engine.label}, {' '.join(('sopgen build', *options))}, a warm-up and {ROUNDS} rounds")
     command = ("build", "-q", *options, "-f", str(example / "mkdocs.yml"), "-d", str(site))
     engine.sopgen(*command, cwd=work)
     return min(engine.sopgen(*command, cwd=work) for _ in range(ROUNDS))
@@ -264,7 +302,7 @@ def report(runs: list[tuple[Run, Run]], example: Optional[tuple[float, float, fl
         before, after, site = example
         lines += ["", f"the example's sopgen build (site and all PDFs), best of {ROUNDS} after a warm-up:",
                   f"  {old:{width}} {before:6.2f} s",
-                  f"  {new:{width}} {after:6.2f} s  ({before / after:.1f}× faster); "
+                  f"  {new:{width}} {after:6.2f} s  ({before / after:.1f}× as fast); "
                   f"target: < {TARGET_EXAMPLE_SECONDS:.0f} s: {verdict(after < TARGET_EXAMPLE_SECONDS)}",
                   f"  {'of which the site alone':{width}} {site:6.2f} s  ({new}, sopgen build --no-pdf)"]
     if serial:
@@ -281,7 +319,8 @@ def main(argv: Optional[list[str]] = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--tasks", type=int, nargs="+", default=[300, TARGET_TASKS], metavar="N",
                         help="Sizes of the generated projects (default: 300 1000).")
-    parser.add_argument("--roles", type=int, default=None, help="Roles of the generated projects (default: the generator's).")
+    parser.add_argument("--roles", type=int, default=None,
+                        help="Roles of the generated projects (default: the generator's).")
     parser.add_argument("-j", "--jobs", type=int, default=os.cpu_count() or 1,
                         help="Processes of each sopgen pdf, the same for both engines (default: one per core).")
     parser.add_argument("--baseline", metavar="REV", default=None,
@@ -291,7 +330,7 @@ def main(argv: Optional[list[str]] = None) -> None:
     parser.add_argument("--keep", type=Path, default=None, help="Work in this folder and keep it (projects, PDFs).")
     args = parser.parse_args(argv)
 
-    rev = git(REPO, "rev-parse", "--verify", f"{args.baseline}^{{commit}}") if args.baseline else find_baseline(REPO)
+    rev = check_named_baseline(REPO, args.baseline) if args.baseline else find_baseline(REPO)
     tree = install_baseline(REPO, rev, cache_folder())
     check_baseline(tree)
     head = git(REPO, "rev-parse", "--short", "HEAD")
@@ -322,18 +361,19 @@ def main(argv: Optional[list[str]] = None) -> None:
             one = build_pdfs(new, largest, work / f"corpus-{largest}", work / f"pdf-{largest}-serial", 1, work)
             serial = (one, next(after for _, after in runs if after.tasks == largest))
         example = None
-        if args.example:  # a clone of HEAD: the example with its git history, and nothing written in the checkout
-            clone = work / "example"
-            shutil.rmtree(clone, ignore_errors=True)
-            git(REPO, "clone", "--quiet", "--no-checkout", str(REPO), str(clone))
-            git(clone, "checkout", "--quiet", "--detach", git(REPO, "rev-parse", "HEAD"))
-            example = (build_example(old, clone, work / "site-weasyprint", work),
-                       build_example(new, clone, work / "site-checkout", work),
-                       build_example(new, clone, work / "site-checkout", work, "--no-pdf"))
+        if args.example:
+            before = clone_example(rev, work / "example-weasyprint")
+            after = clone_example("HEAD", work / "example-checkout")
+            example = (build_example(old, before, work / "site-weasyprint", work),
+                       build_example(new, after, work / "site-checkout", work),
+                       build_example(new, after, work / "site-checkout", work, "--no-pdf"))
 
     print(f"PDF benchmark, {time.strftime('%Y-%m-%d')}: {os.cpu_count()} cores, sopgen pdf -j {args.jobs}, "
           f"Python {sys.version.split()[0]}")
     print(report(runs, example, serial, old=old.label, new=new.label))
+    if args.example and git(REPO, "diff", "--stat", rev, "HEAD", "--", *EXAMPLE):
+        print(f"note: the example's sources changed between {rev[:7]} and HEAD (git diff {rev[:7]} HEAD -- "
+              f"{' '.join(EXAMPLE)}): each engine built its own commit's")
     for before, after in runs:
         if before.pdfs != after.pdfs:
             print(f"note: at {before.tasks:,} tasks the engines wrote {before.pdfs} and {after.pdfs} PDFs")

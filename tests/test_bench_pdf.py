@@ -79,6 +79,16 @@ def test_no_weasyprint_commit_says_how_to_name_one(repo: Path) -> None:
         bench.find_baseline(repo)
 
 
+def test_a_named_baseline_must_be_a_weasyprint_commit(repo: Path) -> None:
+    first = commit(repo, "WeasyPrint engine", {"pyproject.toml": WEASYPRINT_DEPS, "sopgen/pdf.py": WEASYPRINT_PDF})
+    commit(repo, "Typst engine", {"pyproject.toml": TYPST_DEPS, "sopgen/pdf.py": TYPST_PDF})
+    assert bench.check_named_baseline(repo, "HEAD~1") == first
+    with pytest.raises(SystemExit, match=r"--baseline HEAD: commit \w{7} does not make its PDFs with WeasyPrint"):
+        bench.check_named_baseline(repo, "HEAD")
+    with pytest.raises(SystemExit, match="--baseline nowhere: no such commit"):
+        bench.check_named_baseline(repo, "nowhere")
+
+
 @pytest.mark.parametrize(("dependency", "listed"), [
     ("weasyprint>=66", True), ("WeasyPrint[extra] >= 60", True), ("weasyprint", True),
     ("weasyprint-fonts>=1", False), ("typst>=0.15", False),
@@ -102,8 +112,9 @@ def test_the_report_judges_the_throughput_at_1000_tasks() -> None:
     assert "target: ≥ 10× at 1,000 tasks: not met (8.0×)" in text
     assert "target: < 2 s: met" in text
     faster = [(run(1000, old, 5000, 250.0), run(1000, new, 5000, 20.0))]
-    assert "target: ≥ 10× at 1,000 tasks: met (12.5×)" in bench.report(faster, (8.0, 2.5, 1.2), None, old=old, new=new)
-    assert "target: < 2 s: not met" in bench.report(faster, (8.0, 2.5, 1.2), None, old=old, new=new)
+    text = bench.report(faster, (8.0, 2.5, 1.2), None, old=old, new=new)
+    assert "target: ≥ 10× at 1,000 tasks: met (12.5×)" in text
+    assert "target: < 2 s: not met" in text
     assert "not measured" in bench.report(runs[:1], None, None, old=old, new=new)
 
 
