@@ -124,3 +124,25 @@ def test_the_report_compares_one_process_with_several() -> None:
     text = bench.report([(bench.Run(1000, "WeasyPrint", 21, 5000, 250.0, 2), two)], None, (one, two),
                         old="WeasyPrint", new=new)
     assert text.splitlines()[-1] == f"{new}, 1,000 tasks: -j 1 40.0 s, -j 2 25.0 s: 1.60× faster in parallel"
+
+
+def fake_venv(tree: Path, script: str) -> Path:
+    python = tree / ".venv" / "bin" / "python"
+    python.parent.mkdir(parents=True)
+    python.write_text(f"#!/bin/sh\n{script}\n")
+    python.chmod(0o755)
+    return tree
+
+
+def test_missing_system_libraries_name_the_packages_to_install(tmp_path: Path) -> None:
+    tree = fake_venv(tmp_path, "echo \"OSError: cannot load library 'libpango-1.0-0'\" >&2; exit 1")
+    with pytest.raises(SystemExit, match=r"(?s)libpango-1.0-0'.*apt-get install libpango-1.0-0 libpangoft2-1.0-0"):
+        bench.check_baseline(tree)
+
+
+def test_a_baseline_venv_importing_another_sopgen_is_refused(tmp_path: Path) -> None:
+    tree = fake_venv(tmp_path / "tree", f"echo {REPO / 'sopgen' / '__init__.py'}")
+    with pytest.raises(SystemExit, match="imports sopgen from .* not "):
+        bench.check_baseline(tree)
+    fake_venv(tmp_path / "good", f"echo {tmp_path / 'good' / 'sopgen' / '__init__.py'}")
+    bench.check_baseline(tmp_path / "good")
