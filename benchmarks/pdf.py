@@ -196,7 +196,7 @@ def clean_env(**extra: str) -> dict[str, str]:
 @dataclass
 class Engine:
     name: str      # "WeasyPrint", "Typst"
-    source: str    # where it comes from: "6c72d76", "this checkout"
+    source: str    # where it comes from: "6c72d76", "checkout 8c01147"
     python: Path
     env: dict[str, str]
 
