@@ -1,0 +1,421 @@
+"""Markdown fields as Typst markup (sopgen/typstmarkup.py), typeset by Typst and read back.
+
+Every case is compiled by the typst package, in one document per batch (a case
+per page), and checked twice: the text a reader gets out of the PDF (pypdf),
+and the content Typst built (``typst.query`` of a ``metadata`` holding the
+evaluated markup) for what the text alone cannot say: that a list is a list, a
+heading is not outlined, a hostile string stayed text.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import re
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Iterator, Optional
+from xml.etree.ElementTree import Element, SubElement
+
+import pypdf
+import pytest
+import typst
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from sopgen.typstmarkup import Converter, escape, string
+
+# what the templates pass in the eval scope, reduced to text a test can read
+PREAMBLE = """\
+#set page(width: 18cm, height: auto, margin: 1cm)
+#set par(justify: false)
+#set text(hyphenate: false)
+#let admonition(kind, title, body) = block[ADMONITION #kind | #title | #body]
+#let figure-image(path, alt) = box[IMAGE #path | #alt]
+#let scope = (admonition: admonition, figure-image: figure-image)
+#block[]<sop-send-client-invoices>
+"""
+CASE = """\
+#pagebreak()
+#metadata(eval({markup}, mode: "markup", scope: scope))<case>
+#eval({markup}, mode: "markup", scope: scope)
+"""
+PROPERTY = settings(max_examples=100, deadline=None, derandomize=True, database=None,
+                    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+
+
+@dataclass
+class Shown:
+    """One case as typeset: the reader's text (whitespace made single spaces) and Typst's content."""
+
+    markup: str
+    text: str
+    tree: Any
+
+    def find(self, func: str) -> list[dict[str, Any]]:
+        return list(_find(self.tree, func))
+
+
+def typeset(markups: list[str]) -> list[Shown]:
+    """Compile ``markups`` (each evaluated as the templates do) in one PDF, a page each."""
+    source = PREAMBLE + "".join(CASE.format(markup=string(m)) for m in markups)
+    with tempfile.TemporaryDirectory() as folder:
+        main = Path(folder) / "main.typ"
+        main.write_text(source, encoding="utf-8")
+        compiler = typst.Compiler(str(main), root=folder, ignore_system_fonts=True)
+        pdf = compiler.compile()
+        trees = json.loads(compiler.query("<case>", field="value"))
+    pages = pypdf.PdfReader(io.BytesIO(pdf)).pages[1:]
+    assert len(pages) == len(markups) == len(trees)
+    return [Shown(m, " ".join((page.extract_text() or "").split()), tree)
+            for m, page, tree in zip(markups, pages, trees)]
+
+
+def _find(node: Any, func: str) -> Iterator[dict[str, Any]]:
+    if isinstance(node, dict):
+        if node.get("func") == func:
+            yield node
+        for value in node.values():
+            yield from _find(value, func)
+    elif isinstance(node, list):
+        for value in node:
+            yield from _find(value, func)
+
+
+def plain(node: Any) -> str:
+    """The text of Typst content, with any element but text, spaces and escapes named in ‹›."""
+    if node is None:
+        return ""
+    if isinstance(node, str):
+        return node
+    func = node["func"]
+    if func in ("text", "symbol"):
+        return node["text"]
+    if func == "space":
+        return " "
+    if func == "sequence":
+        return "".join(plain(child) for child in node["children"])
+    return f"‹{func}›"
+
+
+def label_or_url(href: str) -> Optional[str]:
+    if href.startswith("../sops/"):
+        return "sop-" + href.split("/")[-1].removesuffix(".md")
+    return href if href.startswith(("http:", "https:", "mailto:")) else None
+
+
+def media(src: str) -> Optional[str]:
+    return "/sops/" + src if src.startswith("media/") else None
+
+
+CONVERT = Converter(link=label_or_url, image=media)
+CONVERT_HTML = Converter(link=label_or_url, image=media, allow_html=True)
+
+CASES: dict[str, tuple[str, Converter]] = {
+    "emphasis": ("Send *every* invoice **today**, ***both***, intra*word*s.", CONVERT),
+    "code span": ('Type `#read("/etc/passwd")` then `*a* [b]`.', CONVERT),
+    "fenced code": ('```python\nprint("#x", \'$y$\')\n    indented = ["]"]\n```', CONVERT),
+    "indented code": ("Before:\n\n    <b>x</b> & y\n    #eval(1)\n\nAfter.", CONVERT),
+    "code in a list": ("1. Run:\n\n    ```sh\n    echo \"*done*\"\n    ```\n\n2. Check.", CONVERT),
+    "links": ("[the portal](https://bank.example/?a=1&b=2), [the SOP](../sops/send-client-invoices.md), "
+              "[a page](notes.md), <https://x.example/a_b>, <ana@example.com> and [](https://e.example).",
+              CONVERT),
+    "images": ('![The "Send" button](media/send.png) and ![](media/chart.png "Monthly chart") and '
+               "![gone](https://tracker.example/p.png) and ![](other/x.png)", CONVERT),
+    "unordered list": ("- first\n- second\n    - nested *one*\n    - nested two\n- third", CONVERT),
+    "ordered list": ("3. third\n4. fourth\n5. fifth", CONVERT),
+    "loose list": ("1. one\n\n    more of one\n\n2. two", CONVERT),
+    "task list": ("- [ ] open the bank portal\n- [x] download the statement\n- [X] file it", CONVERT),
+    "table": ("| Who | What | Hours |\n|:----|:----:|------:|\n| Ana | *invoices* | 4 |\n| Bo | `#x` |  |",
+              CONVERT),
+    "blockquote": ("> The client is *always* told.\n>\n> Second paragraph.", CONVERT),
+    "admonition": ('!!! warning "Check the total"\n    Never send an invoice **twice**.', CONVERT),
+    "admonition alias": ("!!! hint\n    Use the template.", CONVERT),
+    "admonition untitled": ('!!! note ""\n    No title here.', CONVERT),
+    "details": ('??? tip "More about *refunds*"\n    Refunds go through the portal.\n\n'
+                "???+ danger\n    Open one.", CONVERT),
+    "headings": ("# First\n\nText.\n\n## Second {#custom .wide}\n\n###### Sixth", CONVERT),
+    "rule": ("Above\n\n---\n\nBelow", CONVERT),
+    "line break": ("Line one  \nline two", CONVERT),
+    "attributes": ("A paragraph.\n{: .lead title=x }\n\n![Chart](media/c.png){ width=300 }", CONVERT),
+    "entities": ("&amp; &copy; &#35;1 &lt;b&gt; &nbsp;x AT&T", CONVERT),
+    "line starts": ("Step one\n- not a list\n+ nor this\n= nor a heading\n/ term: nor a term\n"
+                    "1984. a year\n// no comment\n/* nor this", CONVERT),
+    "hostile inline": ('Run #read("/etc/passwd") and #eval("1") ] \\ <x> @x $x$ ~ --- \'q\' "q" '
+                       "#let a = 1 and #{1+1} and \\u{41}.", CONVERT),
+    "raw html escaped": ("Some <b>bold</b> text\n\n<div>A block</div>", CONVERT),
+    "raw html allowed": ("Some <b>bold</b> <span class=\"x\">text</span>\n\n"
+                         "<p>Para one</p><p>Para <i>two</i></p>\n\n"
+                         "<script>alert('x')</script>\n\n<!-- a comment -->\n\n"
+                         '<img src="https://tracker.example/p.png" alt="pixel">\n\nEnd.', CONVERT_HTML),
+    "md in html": ('<div markdown>\n*inside* a div\n\n- item\n</div>', CONVERT_HTML),
+    "empty": ("", CONVERT),
+    "blank": ("  \n\n  ", CONVERT),
+}
+
+
+@pytest.fixture(scope="module")
+def shown() -> dict[str, Shown]:
+    names = list(CASES)
+    markups = [CASES[name][1](CASES[name][0]) for name in names]
+    return dict(zip(names, typeset(markups)))
+
+
+def test_emphasis(shown: dict[str, Shown]) -> None:
+    case = shown["emphasis"]
+    assert case.text == "Send every invoice today, both, intrawords."
+    assert [plain(e["body"]) for e in case.find("emph")] == ["every", "both", "word"]
+    assert [plain(e["body"]) for e in case.find("strong")] == ["today", "‹emph›"]
+
+
+def test_code_span_is_raw_text(shown: dict[str, Shown]) -> None:
+    case = shown["code span"]
+    assert case.text == 'Type #read("/etc/passwd") then *a* [b].'
+    assert [e["text"] for e in case.find("raw")] == ['#read("/etc/passwd")', "*a* [b]"]
+
+
+def test_fenced_code_keeps_its_lines_and_language(shown: dict[str, Shown]) -> None:
+    [raw] = shown["fenced code"].find("raw")
+    assert raw["block"] is True and raw["lang"] == "python"
+    assert raw["text"] == 'print("#x", \'$y$\')\n    indented = ["]"]'
+
+
+def test_indented_code(shown: dict[str, Shown]) -> None:
+    case = shown["indented code"]
+    [raw] = case.find("raw")
+    assert raw["block"] is True and raw["text"] == "<b>x</b> & y\n#eval(1)"
+    assert case.text == "Before: <b>x</b> & y #eval(1) After."
+
+
+def test_code_block_in_a_list_item(shown: dict[str, Shown]) -> None:
+    case = shown["code in a list"]
+    [enum] = case.find("enum")
+    assert len(enum["children"]) == 2
+    [raw] = case.find("raw")
+    assert raw["text"] == 'echo "*done*"' and raw["lang"] == "sh"
+    assert case.text == '1. Run: echo "*done*" 2. Check.'
+
+
+def test_links(shown: dict[str, Shown]) -> None:
+    case = shown["links"]
+    dests = [(e["dest"], plain(e["body"]) if "body" in e else None) for e in case.find("link")]
+    assert dests == [
+        ("https://bank.example/?a=1&b=2", "the portal"),
+        ("<sop-send-client-invoices>", "the SOP"),
+        ("https://x.example/a_b", "https://x.example/a_b"),
+        ("mailto:ana@example.com", "ana@example.com"),
+        ("https://e.example", "https://e.example"),
+    ]
+    assert case.text == ("the portal, the SOP, a page, https://x.example/a_b, ana@example.com and "
+                         "https://e.example.")
+
+
+def test_images_have_alt_text_and_only_project_files(shown: dict[str, Shown]) -> None:
+    case = shown["images"]
+    assert case.text == ('IMAGE /sops/media/send.png | The "Send" button and '
+                         "IMAGE /sops/media/chart.png | Monthly chart and gone and")
+    assert case.markup.count("#figure-image(") == 2
+    assert "tracker" not in case.markup
+
+
+def test_unordered_and_nested_lists(shown: dict[str, Shown]) -> None:
+    case = shown["unordered list"]
+    outer, inner = case.find("list")
+    assert len(outer["children"]) == 3 and len(inner["children"]) == 2
+    assert plain(inner["children"][0]["body"]) == "nested ‹emph›"
+    assert case.text == "• first • second ‣ nested one ‣ nested two • third"
+
+
+def test_ordered_list_numbers_as_on_the_site(shown: dict[str, Shown]) -> None:
+    # the site's Markdown (no sane_lists) numbers every list from 1, whatever its first number
+    assert shown["ordered list"].text == "1. third 2. fourth 3. fifth"
+
+
+def test_ordered_list_keeps_a_start_the_parse_gives() -> None:
+    field = Element("div")
+    ol = SubElement(field, "ol", start="3")
+    for text in ("third", "fourth"):
+        SubElement(ol, "li").text = text
+    [case] = typeset([CONVERT.blocks(field)])
+    [enum] = case.find("enum")
+    assert enum["start"] == 3
+    assert case.text == "3. third 4. fourth"
+
+
+def test_loose_list_is_not_tight(shown: dict[str, Shown]) -> None:
+    case = shown["loose list"]
+    [enum] = case.find("enum")
+    assert enum["tight"] is False
+    assert case.text == "1. one more of one 2. two"
+
+
+def test_task_list_shows_boxes(shown: dict[str, Shown]) -> None:
+    case = shown["task list"]
+    assert case.text == "☐ open the bank portal ☑ download the statement ☑ file it"
+
+
+def test_table_with_alignment(shown: dict[str, Shown]) -> None:
+    case = shown["table"]
+    [table] = case.find("table")
+    assert len(table["columns"]) == 3
+    assert table["align"] == ["left", "center", "right"]
+    [header] = case.find("header")
+    assert len(header["children"]) == 3
+    assert len(case.find("cell")) == 9
+    assert case.text == "Who What Hours Ana invoices 4 Bo #x"
+
+
+def test_blockquote(shown: dict[str, Shown]) -> None:
+    case = shown["blockquote"]
+    [quote] = case.find("quote")
+    assert quote["block"] is True
+    assert case.text == "The client is always told. Second paragraph."
+
+
+def test_admonition(shown: dict[str, Shown]) -> None:
+    assert shown["admonition"].text == "ADMONITION warning | Check the total | Never send an invoice twice."
+    assert shown["admonition alias"].text == "ADMONITION tip | Hint | Use the template."
+    assert shown["admonition untitled"].text == "ADMONITION note | | No title here."
+    assert '#admonition("note", none, ' in shown["admonition untitled"].markup
+
+
+def test_details_are_admonitions_shown_open(shown: dict[str, Shown]) -> None:
+    case = shown["details"]
+    assert case.text == ("ADMONITION tip | More about refunds | Refunds go through the portal. "
+                         "ADMONITION danger | Danger | Open one.")
+
+
+def test_headings_are_neither_outlined_nor_bookmarked(shown: dict[str, Shown]) -> None:
+    case = shown["headings"]
+    headings = [(h["level"], plain(h["body"]), h["outlined"], h["bookmarked"]) for h in case.find("heading")]
+    assert headings == [(3, "First", False, False), (4, "Second", False, False), (8, "Sixth", False, False)]
+    assert case.text == "First Text. Second Sixth"
+
+
+def test_heading_level_follows_the_field() -> None:
+    assert CONVERT("# Top", heading_level=1).startswith("#heading(level: 1,")
+    assert CONVERT("## Sub", heading_level=2).startswith("#heading(level: 3,")
+
+
+def test_rule_and_line_break(shown: dict[str, Shown]) -> None:
+    assert shown["rule"].text == "Above Below"
+    assert len(shown["rule"].find("line")) == 1
+    assert shown["line break"].text == "Line one line two"
+    assert len(shown["line break"].find("linebreak")) == 1
+
+
+def test_attributes_are_ignored(shown: dict[str, Shown]) -> None:
+    assert shown["attributes"].text == "A paragraph. IMAGE /sops/media/c.png | Chart"
+
+
+def test_entities_become_characters(shown: dict[str, Shown]) -> None:
+    assert shown["entities"].text == "& © #1 <b> x AT&T"
+
+
+def test_line_starts_stay_text(shown: dict[str, Shown]) -> None:
+    case = shown["line starts"]
+    assert plain(case.tree) == ("Step one - not a list + nor this = nor a heading / term: nor a term "
+                                "1984. a year // no comment /* nor this")
+
+
+def test_hostile_markdown_text_stays_text(shown: dict[str, Shown]) -> None:
+    case = shown["hostile inline"]
+    assert plain(case.tree) == ('Run #read("/etc/passwd") and #eval("1") ] \\ <x> @x $x$ ~ --- \'q\' "q" '
+                                "#let a = 1 and #{1+1} and \\u{41}.")
+    assert "root:" not in case.text
+
+
+def test_raw_html_shows_as_written_unless_allowed(shown: dict[str, Shown]) -> None:
+    assert shown["raw html escaped"].text == "Some <b>bold</b> text <div>A block</div>"
+
+
+def test_allowed_raw_html_shows_its_text_only(shown: dict[str, Shown]) -> None:
+    case = shown["raw html allowed"]
+    assert case.text == "Some bold text Para one Para two End."
+    for leak in ("\x02", "\x03", "wzxhzdk", "klzzwxh", "alert", "comment", "pixel", "tracker"):
+        assert leak not in case.markup
+
+
+def test_markdown_in_html_shows_its_content(shown: dict[str, Shown]) -> None:
+    case = shown["md in html"]
+    assert case.text == "inside a div • item"
+    assert len(case.find("emph")) == 1
+
+
+def test_nothing_gives_nothing(shown: dict[str, Shown]) -> None:
+    assert shown["empty"].markup == shown["blank"].markup == ""
+
+
+# -- escape and string -----------------------------------------------------------------------
+
+HOSTILE = [
+    '#read("/etc/passwd")', '#eval("1")', "]", "[", "\\", "<x>", "@x", "$x$", "// c", "/* c", "*/", "= h",
+    "- l", "+ l", "1. x", "/ term: d", "~", "---", "--", "...", "-?", "-1", "'", '"', "`", "```raw```",
+    "#let x = 1", "#{1+1}", "\\u{41}", "*strong*", "_emph_", "https://x.example/a", "a\n\n= h\n- l",
+    "#set page(width: 1cm)", "#import \"x.typ\": *", "\\\n", "x\\", "#", "#x.y", "trailing #",
+]
+
+
+def show_strings(texts: list[str]) -> tuple[list[str], list[str]]:
+    """Each of ``texts`` escaped and shown as markup, and quoted and read back in code mode."""
+    source = "".join(f"#metadata(eval({string(escape(t))}, mode: \"markup\"))<markup>\n"
+                     f"#metadata({string(t)})<string>\n" for t in texts)
+    with tempfile.TemporaryDirectory() as folder:
+        main = Path(folder) / "main.typ"
+        main.write_text(source, encoding="utf-8")
+        compiler = typst.Compiler(str(main), root=folder, ignore_system_fonts=True)
+        markup = [plain(tree) for tree in json.loads(compiler.query("<markup>", field="value"))]
+        strings = json.loads(compiler.query("<string>", field="value"))
+    return markup, strings
+
+
+def normalised(text: str) -> str:
+    """What markup shows of ``text``: spaces and line breaks as one space, no control characters."""
+    text = re.sub("[\x00-\x08\x0e-\x1f\x7f-\x84\x86-\x9f]", "", text)
+    return re.sub("[ \t\n\r\x0b\x0c\x85\u2028\u2029]+", " ", text)
+
+
+def test_hostile_strings_show_as_text() -> None:
+    markup, strings = show_strings(HOSTILE)
+    assert markup == [normalised(t) for t in HOSTILE]
+    assert strings == HOSTILE
+
+
+def test_hostile_strings_in_a_pdf_read_as_written() -> None:
+    shown = typeset([escape(t) for t in HOSTILE])
+    assert [case.text for case in shown] == [" ".join(t.split()) for t in HOSTILE]
+
+
+typst_text = st.lists(st.one_of(
+    st.characters(codec="utf-8", exclude_categories=("Cs",)),
+    st.sampled_from(list("\\#*_`$<>@=-+/~[]\"'.:;()\n\t{}\r\x00\u2028") + [
+        "//", "/*", "*/", "---", "...", "-?", "1.", "\\u{41}", "#let", "#read(", "https://"]),
+)).map("".join)
+
+
+@PROPERTY
+@given(st.lists(typst_text, min_size=1, max_size=30))
+def test_any_text_shows_exactly(texts: list[str]) -> None:
+    markup, strings = show_strings(texts)
+    assert markup == [normalised(t) for t in texts]
+    assert strings == texts
+
+
+markdown_text = st.lists(st.one_of(
+    st.sampled_from(list("ab #*_`[]()!<>-+=/\\\n:.&;|~$@'\"{}1") + [
+        "```", "    ", "!!! note", "??? tip", "- [ ] ", "- [x] ", "&amp;", "&#35;", "<b>", "</b>", "\n\n",
+        "|---|", "| a |", "<div markdown>", "</div>", "[a](http://x)", "![i](media/x.png)",
+        "<!--", "-->", "{: .c }", "1. ", "> ", "#read(\"x\")", "<a@b.c>", "  \n"]),
+    st.characters(codec="utf-8", exclude_categories=("Cs", "Cc")),
+), max_size=40).map("".join)
+
+
+@PROPERTY
+@given(st.lists(markdown_text, min_size=1, max_size=20), st.booleans())
+def test_any_markdown_compiles_without_leaking(texts: list[str], allow_html: bool) -> None:
+    convert = CONVERT_HTML if allow_html else CONVERT
+    markups = [convert(t) for t in texts]
+    for m in markups:
+        assert not re.search("[\x02\x03]|wzxhzdk|klzzwxh", m)
+    typeset(markups)  # Typst accepts every one
