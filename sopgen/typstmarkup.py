@@ -69,6 +69,9 @@ ADMONITION_KINDS = {
 }
 """Material's other names for its admonition types, and the type each one is: the markup
 passes the type (``!!! hint`` → ``"tip"``), and a kind of the project's own as written."""
+MAX_NESTING = 6
+"""The most lists, quotes, admonitions and tables a field's Markdown nests as such; what is
+deeper shows as paragraphs of its text (Typst stops at some twenty nested quotes)."""
 _SCHEME = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.-]*:")
 _EXTERNAL = ("http:", "https:", "mailto:")
 _INLINE = frozenset({
@@ -131,6 +134,7 @@ class Converter:
                  image: Callable[[str], Optional[str]] = no_image, allow_html: bool = False) -> None:
         self.link, self.image, self.allow_html = link, image, allow_html
         self.heading_level = 3
+        self._depth = 0
         self._md: Optional[markdown.Markdown] = None
         self._out = ""
 
@@ -138,7 +142,7 @@ class Converter:
         """``text`` (Markdown) as Typst markup; a Markdown ``#`` heading becomes a heading of
         ``heading_level``, ``##`` the level below it, and so on, none outlined or bookmarked."""
         md = self._parser()
-        self.heading_level, self._out = heading_level, ""
+        self.heading_level, self._out, self._depth = heading_level, "", 0
         md.reset()
         md.convert(text)  # the tree goes to _Walk (below), which sets self._out
         return self._out
@@ -208,21 +212,66 @@ class Converter:
         if len(tag) == 2 and tag[0] == "h" and tag[1] in "123456":
             level = max(1, self.heading_level + int(tag[1]) - 1)
             return True, f"#heading(level: {level}, outlined: false, bookmarked: false)[{self.inline(el)}];"
-        if tag in ("ul", "ol"):
-            return True, self._list(el)
         if tag == "pre":
             code = el.find("code")
             text = "".join((code if code is not None else el).itertext())
             return True, _raw_block(html.unescape(text).rstrip("\n"), "")
-        if tag == "blockquote":
-            return True, f"#quote(block: true)[{self.blocks(el)}];"
         if tag == "hr":
             return True, "#line(length: 100%);"
+        if self._depth >= MAX_NESTING:
+            return True, self._flat(el)
+        self._depth += 1
+        try:
+            return True, self._container(el)
+        finally:
+            self._depth -= 1
+
+    def _container(self, el: Element) -> str:
+        tag = el.tag
+        if tag in ("ul", "ol"):
+            return self._list(el)
+        if tag == "blockquote":
+            return f"#quote(block: true)[{self.blocks(el)}];"
         if tag == "table":
-            return True, self._table(el)
+            return self._table(el)
         if tag == "details" or (tag == "div" and "admonition" in _classes(el)):
-            return True, self._admonition(el)
-        return True, self.blocks(el)  # md_in_html's <div markdown> and other containers: their content
+            return self._admonition(el)
+        return self.blocks(el)  # md_in_html's <div markdown> and other containers: their content
+
+    def _flat(self, root: Element) -> str:
+        """What is nested deeper than :data:`MAX_NESTING`, as paragraphs of its text.
+
+        Typst refuses content nested some twenty quotes or thirty lists deep, and a handbook
+        must not fail on one field; walked without recursion, for Python's sake too.
+        """
+        paragraphs: list[str] = []
+        run: list[str] = []
+        stack: list[tuple[Element, bool]] = [(root, False)]
+        while stack:
+            el, done = stack.pop()
+            block = el.tag not in _INLINE
+            if done:
+                if block:
+                    _flush(run, paragraphs)
+                if el is not root:
+                    run += [m for _, m in self._text(el.tail)]
+                continue
+            if el.tag in _SILENT or _is_permalink(el):
+                stack.append((el, True))
+                continue
+            if block:
+                _flush(run, paragraphs)
+            if el.tag == "img":
+                run.append(self._image(el))
+            elif el.tag == "code":
+                run.append(escape(html.unescape(_resolved(el.text or ""))))
+            else:
+                run += [m for _, m in self._text(el.text)]
+            stack.append((el, True))
+            if el.tag not in ("img", "code"):
+                stack += [(child, False) for child in reversed(el)]
+        _flush(run, paragraphs)
+        return "\n\n".join(paragraphs)
 
     def _link(self, el: Element) -> str:
         content = self.inline(el)

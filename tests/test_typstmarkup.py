@@ -24,7 +24,7 @@ import typst
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from sopgen.typstmarkup import Converter, escape, string
+from sopgen.typstmarkup import MAX_NESTING, Converter, escape, string
 
 # what the templates pass in the eval scope, reduced to text a test can read
 PREAMBLE = """\
@@ -150,6 +150,10 @@ CASES: dict[str, tuple[str, Converter]] = {
                          "<script>alert('x')</script>\n\n<!-- a comment -->\n\n"
                          '<img src="https://tracker.example/p.png" alt="pixel">\n\nEnd.', CONVERT_HTML),
     "md in html": ('<div markdown>\n*inside* a div\n\n- item\n</div>', CONVERT_HTML),
+    "deep quotes": ("> " * 30 + "deep *down*", CONVERT),
+    "deep lists": ("".join("    " * i + f"- level {i}\n" for i in range(40)), CONVERT),
+    "deep admonitions": ("".join("    " * i + f'!!! note "N{i}"\n' for i in range(40)) + "    " * 40 + "end\n",
+                         CONVERT),
     "empty": ("", CONVERT),
     "blank": ("  \n\n  ", CONVERT),
 }
@@ -341,6 +345,16 @@ def test_markdown_in_html_shows_its_content(shown: dict[str, Shown]) -> None:
     case = shown["md in html"]
     assert case.text == "inside a div • item"
     assert len(case.find("emph")) == 1
+
+
+def test_deep_nesting_still_typesets_every_word(shown: dict[str, Shown]) -> None:
+    # Typst refuses some twenty nested quotes or thirty nested lists: deeper than six, text only
+    assert shown["deep quotes"].text == "deep down"
+    assert len(shown["deep quotes"].find("quote")) == MAX_NESTING
+    assert re.findall(r"level (\d+)", shown["deep lists"].text) == [str(i) for i in range(40)]
+    assert len(shown["deep lists"].find("list")) == MAX_NESTING
+    assert shown["deep admonitions"].text.endswith("N38 N39 end")
+    assert all(f"N{i} " in shown["deep admonitions"].text for i in range(40))
 
 
 def test_nothing_gives_nothing(shown: dict[str, Shown]) -> None:
