@@ -198,7 +198,7 @@ class Converter:
         if tag in ("em", "i"):
             return False, f"#emph[{self.inline(el)}];"
         if tag == "code":
-            return False, f"#raw({string(html.unescape(_resolved(el.text or '')))});"
+            return False, f"#raw({string(_NEWLINES.sub(' ', _code_text(el.text or '')))});"
         if tag == "br":
             return False, "#linebreak();"
         if tag == "a":
@@ -215,7 +215,7 @@ class Converter:
         if tag == "pre":
             code = el.find("code")
             text = "".join((code if code is not None else el).itertext())
-            return True, _raw_block(html.unescape(text).rstrip("\n"), "")
+            return True, _raw_block(_code_text(text).rstrip("\n"), "")
         if tag == "hr":
             return True, "#line(length: 100%);"
         if self._depth >= MAX_NESTING:
@@ -264,7 +264,7 @@ class Converter:
             if el.tag == "img":
                 run.append(self._image(el))
             elif el.tag == "code":
-                run.append(escape(html.unescape(_resolved(el.text or ""))))
+                run.append(escape(_code_text(el.text or "")))
             else:
                 run += [m for _, m in self._text(el.text)]
             stack.append((el, True))
@@ -275,9 +275,9 @@ class Converter:
 
     def _link(self, el: Element) -> str:
         content = self.inline(el)
-        href = html.unescape(_resolved(el.get("href", "")))
+        href = _resolved(el.get("href", ""))
         target = self.link(href) if href else None
-        if target is None:
+        if not target:
             return content
         if not content:
             content = escape(href.split(":", 1)[1] if href.lower().startswith("mailto:") else href)
@@ -286,8 +286,8 @@ class Converter:
         return f"#link(label({string(target)}))[{content}];"
 
     def _image(self, el: Element) -> str:
-        src = html.unescape(_resolved(el.get("src", "")))
-        alt = " ".join(html.unescape(_resolved(el.get("alt") or el.get("title") or "")).split())
+        src = _resolved(el.get("src", ""))
+        alt = " ".join(_unentity(_resolved(el.get("alt") or el.get("title") or "")).split())
         path = self.image(src) if src else None
         if path is None:
             return escape(alt)
@@ -406,6 +406,16 @@ def _resolved(text: str) -> str:
         return text
     text = _SUBSTITUTED.sub(lambda m: html.unescape("&" + m.group(1)), text)
     return text.replace(AMP_SUBSTITUTE, "&")
+
+
+def _code_text(text: str) -> str:
+    """A code span's or indented block's text as written (Python-Markdown keeps ``&``, ``<``, ``>`` as entities)."""
+    return text.replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")
+
+
+def _unentity(text: str) -> str:
+    """``text`` with the entities written in it (``&amp;``, ``&#35;``) as characters; a bare ``&`` stays."""
+    return _ENTITY.sub(lambda m: html.unescape(m.group(0)), text)
 
 
 def _keeping_source(formatter: Callable[..., Optional[str]]) -> Callable[..., Optional[str]]:

@@ -114,15 +114,17 @@ CONVERT_HTML = Converter(link=label_or_url, image=media, allow_html=True)
 
 CASES: dict[str, tuple[str, Converter]] = {
     "emphasis": ("Send *every* invoice **today**, ***both***, intra*word*s.", CONVERT),
-    "code span": ('Type `#read("/etc/passwd")` then `*a* [b]`.', CONVERT),
+    "code span": ('Type `#read("/etc/passwd")` then `*a* [b]` and `&amp; <i>`, ``a `tick` across\nlines``.',
+                  CONVERT),
     "fenced code": ('```python\nprint("#x", \'$y$\')\n    indented = ["]"]\n```', CONVERT),
     "indented code": ("Before:\n\n    <b>x</b> & y\n    #eval(1)\n\nAfter.", CONVERT),
     "code in a list": ("1. Run:\n\n    ```sh\n    echo \"*done*\"\n    ```\n\n2. Check.", CONVERT),
     "links": ("[the portal](https://bank.example/?a=1&b=2), [the SOP](../sops/send-client-invoices.md), "
-              "[a page](notes.md), <https://x.example/a_b>, <ana@example.com> and [](https://e.example).",
-              CONVERT),
+              "[a page](notes.md), <https://x.example/a_b>, <ana@example.com>, [](https://e.example) and "
+              "[a reference][r].\n\n[r]: https://r.example/?a=1&copy=2", CONVERT),
     "images": ('![The "Send" button](media/send.png) and ![](media/chart.png "Monthly chart") and '
-               "![gone](https://tracker.example/p.png) and ![](other/x.png)", CONVERT),
+               "![gone](https://tracker.example/p.png) and ![](other/x.png) and ![](media/plain.png) and "
+               "![Tom &amp; Jerry&copy=](media/t.png)", CONVERT),
     "unordered list": ("- first\n- second\n    - nested *one*\n    - nested two\n- third", CONVERT),
     "ordered list": ("3. third\n4. fourth\n5. fifth", CONVERT),
     "loose list": ("1. one\n\n    more of one\n\n2. two", CONVERT),
@@ -142,6 +144,7 @@ CASES: dict[str, tuple[str, Converter]] = {
     "entities": ("&amp; &copy; &#35;1 &lt;b&gt; &nbsp;x AT&T", CONVERT),
     "line starts": ("Step one\n- not a list\n+ nor this\n= nor a heading\n/ term: nor a term\n"
                     "1984. a year\n// no comment\n/* nor this", CONVERT),
+    "backslash escapes": ("\\*not emphasis\\* \\# \\[x\\] \\`y\\` 1\\. z", CONVERT),
     "hostile inline": ('Run #read("/etc/passwd") and #eval("1") ] \\ <x> @x $x$ ~ --- \'q\' "q" '
                        "#let a = 1 and #{1+1} and \\u{41}.", CONVERT),
     "raw html escaped": ("Some <b>bold</b> text\n\n<div>A block</div>", CONVERT),
@@ -175,8 +178,9 @@ def test_emphasis(shown: dict[str, Shown]) -> None:
 
 def test_code_span_is_raw_text(shown: dict[str, Shown]) -> None:
     case = shown["code span"]
-    assert case.text == 'Type #read("/etc/passwd") then *a* [b].'
-    assert [e["text"] for e in case.find("raw")] == ['#read("/etc/passwd")', "*a* [b]"]
+    assert case.text == 'Type #read("/etc/passwd") then *a* [b] and &amp; <i>, a `tick` across lines.'
+    assert [e["text"] for e in case.find("raw")] == ['#read("/etc/passwd")', "*a* [b]", "&amp; <i>",
+                                                     "a `tick` across lines"]
 
 
 def test_fenced_code_keeps_its_lines_and_language(shown: dict[str, Shown]) -> None:
@@ -210,16 +214,18 @@ def test_links(shown: dict[str, Shown]) -> None:
         ("https://x.example/a_b", "https://x.example/a_b"),
         ("mailto:ana@example.com", "ana@example.com"),
         ("https://e.example", "https://e.example"),
+        ("https://r.example/?a=1&copy=2", "a reference"),
     ]
-    assert case.text == ("the portal, the SOP, a page, https://x.example/a_b, ana@example.com and "
-                         "https://e.example.")
+    assert case.text == ("the portal, the SOP, a page, https://x.example/a_b, ana@example.com, "
+                         "https://e.example and a reference.")
 
 
 def test_images_have_alt_text_and_only_project_files(shown: dict[str, Shown]) -> None:
     case = shown["images"]
     assert case.text == ('IMAGE /sops/media/send.png | The "Send" button and '
-                         "IMAGE /sops/media/chart.png | Monthly chart and gone and")
-    assert case.markup.count("#figure-image(") == 2
+                         "IMAGE /sops/media/chart.png | Monthly chart and gone and and "
+                         "IMAGE /sops/media/plain.png | plain.png and IMAGE /sops/media/t.png | Tom & Jerry&copy=")
+    assert case.markup.count("#figure-image(") == 4
     assert "tracker" not in case.markup
 
 
@@ -321,6 +327,10 @@ def test_line_starts_stay_text(shown: dict[str, Shown]) -> None:
     case = shown["line starts"]
     assert plain(case.tree) == ("Step one - not a list + nor this = nor a heading / term: nor a term "
                                 "1984. a year // no comment /* nor this")
+
+
+def test_markdown_escapes_show_the_character(shown: dict[str, Shown]) -> None:
+    assert plain(shown["backslash escapes"].tree) == "*not emphasis* # [x] `y` 1. z"
 
 
 def test_hostile_markdown_text_stays_text(shown: dict[str, Shown]) -> None:
