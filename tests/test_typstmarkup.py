@@ -114,6 +114,7 @@ CONVERT_HTML = Converter(link=label_or_url, image=media, allow_html=True)
 
 CASES: dict[str, tuple[str, Converter]] = {
     "emphasis": ("Send *every* invoice **today**, ***both***, intra*word*s.", CONVERT),
+    "after a call": ("**a**;b, `c`(d), *e*.f, **g**[h], *i*.len(), ![x](media/x.png)(y)", CONVERT),
     "code span": ('Type `#read("/etc/passwd")` then `*a* [b]` and `&amp; <i>`, ``a `tick` across\nlines``.',
                   CONVERT),
     "fenced code": ('```python\nprint("#x", \'$y$\')\n    indented = ["]"]\n```', CONVERT),
@@ -174,6 +175,11 @@ def test_emphasis(shown: dict[str, Shown]) -> None:
     assert case.text == "Send every invoice today, both, intrawords."
     assert [plain(e["body"]) for e in case.find("emph")] == ["every", "both", "word"]
     assert [plain(e["body"]) for e in case.find("strong")] == ["today", "‹emph›"]
+
+
+def test_text_after_a_call_stays_text(shown: dict[str, Shown]) -> None:
+    # a call in markup goes on with what touches it ('.f', '(d)', '[h]'): each call is ended with ';'
+    assert shown["after a call"].text == "a;b, c(d), e.f, g[h], i.len(), IMAGE /sops/media/x.png | x(y)"
 
 
 def test_code_span_is_raw_text(shown: dict[str, Shown]) -> None:
@@ -443,3 +449,16 @@ def test_any_markdown_compiles_without_leaking(texts: list[str], allow_html: boo
     for m in markups:
         assert not re.search("[\x02\x03]|wzxhzdk|klzzwxh", m)
     typeset(markups)  # Typst accepts every one
+
+
+def test_the_converter_imports_no_engine_and_does_no_io() -> None:
+    import ast
+
+    import sopgen.typstmarkup as module
+
+    tree = ast.parse(Path(module.__file__).read_text(encoding="utf-8"))
+    imported = {node.module or "" for node in ast.walk(tree) if isinstance(node, ast.ImportFrom)}
+    imported |= {alias.name for node in ast.walk(tree) if isinstance(node, ast.Import) for alias in node.names}
+    allowed = {"__future__", "html", "html.parser", "posixpath", "re", "typing", "xml.etree.ElementTree", "markdown",
+               "markdown.treeprocessors", "markdown.util", "pymdownx.superfences", "render"}
+    assert imported <= allowed
