@@ -433,10 +433,14 @@ def test_any_text_shows_exactly(texts: list[str]) -> None:
 
 
 markdown_text = st.lists(st.one_of(
-    st.sampled_from(list("ab #*_`[]()!<>-+=/\\\n:.&;|~$@'\"{}1") + [
-        "```", "    ", "!!! note", "??? tip", "- [ ] ", "- [x] ", "&amp;", "&#35;", "<b>", "</b>", "\n\n",
-        "|---|", "| a |", "<div markdown>", "</div>", "[a](http://x)", "![i](media/x.png)",
-        "<!--", "-->", "{: .c }", "1. ", "> ", "#read(\"x\")", "<a@b.c>", "  \n"]),
+    st.sampled_from(list("ab #*_`[]()!<>-+=/\\\n:.&;|~$@'\"{}1\t") + [
+        "\n\n", "\n    ", "\n        ", "    ", "  \n", "```", "```python\n", "\n```\n", "~~~", "***", "___", "---",
+        "===", "!!! note", '!!! warning "t"', "??? tip", "???+ note", "- [ ] ", "- [x] ", "1. ", "* ", "+ ", "> ", "# ",
+        "## ", "| a | b |", "| --- | :-: |", "|---|", "&amp;", "&#35;", "&#x27;", "&bogus;", "<b>", "</b>", "<br>",
+        "<!--", "-->", "<p>", "</p>", "<div markdown>", "</div>", "<details markdown>", "<summary>S</summary>",
+        "</details>", "<span markdown>", "</span>", '<img src="x" alt="y">', "{: .c }", "{ #id .c }",
+        "[a](http://x)", "[l](../sops/send-client-invoices.md)", "[l](javascript:alert(1))", "![i](media/x.png)",
+        "<https://x.y/a>", "<a@b.c>", '#read("x")', "[^1]"]),
     st.characters(codec="utf-8", exclude_categories=("Cs", "Cc")),
 ), max_size=40).map("".join)
 
