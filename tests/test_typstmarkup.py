@@ -440,8 +440,8 @@ markdown_text = st.lists(st.one_of(
         "<!--", "-->", "<p>", "</p>", "<div markdown>", "</div>", "<details markdown>", "<summary>S</summary>",
         "</details>", "<span markdown>", "</span>", '<img src="x" alt="y">', "{: .c }", "{ #id .c }",
         "[a](http://x)", "[l](../sops/send-client-invoices.md)", "[l](javascript:alert(1))", "![i](media/x.png)",
-        "<https://x.y/a>", "<a@b.c>", '#read("x")', "[^1]"]),
-    st.characters(codec="utf-8", exclude_categories=("Cs", "Cc")),
+        "<https://x.y/a>", "<a@b.c>", '#read("x")', "[^1]", "\x02wzxhzdk:0\x03", "\x02amp\x03"]),
+    st.characters(codec="utf-8", exclude_categories=("Cs",)),
 ), max_size=40).map("".join)
 
 
@@ -450,8 +450,9 @@ markdown_text = st.lists(st.one_of(
 def test_any_markdown_compiles_without_leaking(texts: list[str], allow_html: bool) -> None:
     convert = CONVERT_HTML if allow_html else CONVERT
     markups = [convert(t) for t in texts]
-    for m in markups:
-        assert not re.search("[\x02\x03]|wzxhzdk|klzzwxh", m)
+    for text, m in zip(texts, markups):  # Python-Markdown's placeholders never show
+        assert "\x02" not in m and "\x03" not in m
+        assert all(word in text for word in ("wzxhzdk", "klzzwxh") if word in m)
     typeset(markups)  # Typst accepts every one
 
 
