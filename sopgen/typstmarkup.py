@@ -135,14 +135,22 @@ class Converter:
         self.link, self.image, self.allow_html = link, image, allow_html
         self.heading_level = 3
         self._depth = 0
+        self._open: list[int] = []
+        """The levels (as written) of the headings the text so far leaves open."""
         self._md: Optional[markdown.Markdown] = None
         self._out = ""
 
     def __call__(self, text: str, *, heading_level: int = 3) -> str:
-        """``text`` (Markdown) as Typst markup; a Markdown ``#`` heading becomes a heading of
-        ``heading_level``, ``##`` the level below it, and so on, none outlined or bookmarked."""
+        """``text`` (Markdown) as Typst markup.
+
+        Headings are neither outlined nor bookmarked, and never skip a level (PDF/UA-1 refuses
+        that): the field's first heading is of ``heading_level`` (pass the level below the
+        heading the field stands under), and a later one is one level below the nearest earlier
+        heading written with fewer ``#``, or of ``heading_level`` when there is none
+        (``#`` then ``###`` gives ``heading_level`` then ``heading_level + 1``).
+        """
         md = self._parser()
-        self.heading_level, self._out, self._depth = heading_level, "", 0
+        self.heading_level, self._out, self._depth, self._open = heading_level, "", 0, []
         md.reset()
         md.convert(text)  # the tree goes to _Walk (below), which sets self._out
         return self._out
@@ -210,8 +218,7 @@ class Converter:
         if tag == "p":
             return True, self.blocks(el)
         if len(tag) == 2 and tag[0] == "h" and tag[1] in "123456":
-            level = max(1, self.heading_level + int(tag[1]) - 1)
-            return True, f"#heading(level: {level}, outlined: false, bookmarked: false)[{self.inline(el)}];"
+            return True, self._heading(el, int(tag[1]))
         if tag == "pre":
             code = el.find("code")
             text = "".join((code if code is not None else el).itertext())
@@ -272,6 +279,15 @@ class Converter:
                 stack += [(child, False) for child in reversed(el)]
         _flush(run, paragraphs)
         return "\n\n".join(paragraphs)
+
+    def _heading(self, el: Element, written: int) -> str:
+        # PDF/UA-1 refuses a heading more than one level below the one before it: the field's first
+        # heading takes heading_level, and each next one the level of its rank among those open
+        while self._open and self._open[-1] >= written:
+            self._open.pop()
+        self._open.append(written)
+        level = max(1, self.heading_level + len(self._open) - 1)
+        return f"#heading(level: {level}, outlined: false, bookmarked: false)[{self.inline(el)}];"
 
     def _link(self, el: Element) -> str:
         content = self.inline(el)

@@ -9,6 +9,7 @@ heading is not outlined, a hostile string stayed text.
 
 from __future__ import annotations
 
+import base64
 import io
 import json
 import re
@@ -305,13 +306,40 @@ def test_details_are_admonitions_shown_open(shown: dict[str, Shown]) -> None:
 def test_headings_are_neither_outlined_nor_bookmarked(shown: dict[str, Shown]) -> None:
     case = shown["headings"]
     headings = [(h["level"], plain(h["body"]), h["outlined"], h["bookmarked"]) for h in case.find("heading")]
-    assert headings == [(3, "First", False, False), (4, "Second", False, False), (8, "Sixth", False, False)]
+    assert headings == [(3, "First", False, False), (4, "Second", False, False), (5, "Sixth", False, False)]
     assert case.text == "First Text. Second Sixth"
 
 
-def test_heading_level_follows_the_field() -> None:
-    assert CONVERT("# Top", heading_level=1).startswith("#heading(level: 1,")
-    assert CONVERT("## Sub", heading_level=2).startswith("#heading(level: 3,")
+def test_heading_levels_start_at_the_fields_and_never_skip() -> None:
+    # PDF/UA-1 (and Typst with it) refuses a heading more than one level below the one before
+    def levels(text: str, level: int) -> list[int]:
+        return [int(n) for n in re.findall(r"#heading\(level: (\d+),", CONVERT(text, heading_level=level))]
+
+    assert levels("# Top", 1) == [1]
+    assert levels("### Sub", 2) == [2]
+    assert levels("# A\n\n### C\n\n###### F\n\n## B\n\n# A2", 3) == [3, 4, 5, 4, 3]
+    assert levels("#### a\n\n## b\n\n### c", 3) == [3, 3, 4]
+    assert levels("!!! note\n    # In a box\n\n    ### Deeper", 2) == [2, 3]
+
+
+def test_every_construct_typesets_as_tagged_pdf_ua_1(tmp_path: Path) -> None:
+    # what the handbook asks of Typst: PDF/UA-1, so headings in order and every image with alt text
+    png = base64.b64decode("iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==")
+    media = tmp_path / "sops" / "media"
+    media.mkdir(parents=True)
+    for name in ("send", "chart", "plain", "t", "x", "c"):
+        (media / f"{name}.png").write_bytes(png)
+    source = ['#set document(title: "Handbook")',
+              "#let admonition(kind, title, body) = block[#strong[#kind #title] #body]",
+              "#let figure-image(path, alt) = image(path, alt: alt, width: 1cm)",
+              "#let scope = (admonition: admonition, figure-image: figure-image)",
+              "= Procedures", "#block[]<sop-send-client-invoices>"]
+    for name, (text, convert) in CASES.items():
+        source += [f"== {escape(name)}", f'#eval({string(convert(text, heading_level=3))}, mode: "markup", scope: scope)']
+    (tmp_path / "main.typ").write_text("\n".join(source), encoding="utf-8")
+    pdf = typst.compile(str(tmp_path / "main.typ"), root=str(tmp_path), ignore_system_fonts=True,
+                        pdf_standards=["ua-1"])
+    assert pdf.startswith(b"%PDF")
 
 
 def test_rule_and_line_break(shown: dict[str, Shown]) -> None:
