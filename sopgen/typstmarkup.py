@@ -253,6 +253,15 @@ class Converter:
         """
         paragraphs: list[str] = []
         run: list[str] = []
+
+        def add(pieces: list[Piece]) -> None:
+            for is_block, markup in pieces:
+                if is_block:
+                    _flush(run, paragraphs)
+                    paragraphs.append(markup)
+                else:
+                    run.append(markup)
+
         stack: list[tuple[Element, bool]] = [(root, False)]
         while stack:
             el, done = stack.pop()
@@ -261,7 +270,7 @@ class Converter:
                 if block:
                     _flush(run, paragraphs)
                 if el is not root:
-                    run += [m for _, m in self._text(el.tail)]
+                    add(self._text(el.tail))
                 continue
             if el.tag in _SILENT or _is_permalink(el):
                 stack.append((el, True))
@@ -273,7 +282,7 @@ class Converter:
             elif el.tag == "code":
                 run.append(escape(_code_text(el.text or "")))
             else:
-                run += [m for _, m in self._text(el.text)]
+                add(self._text(el.text))
             stack.append((el, True))
             if el.tag not in ("img", "code"):
                 stack += [(child, False) for child in reversed(el)]

@@ -157,6 +157,8 @@ CASES: dict[str, tuple[str, Converter]] = {
     "md in html": ('<div markdown>\n*inside* a div\n\n- item\n</div>', CONVERT_HTML),
     "deep quotes": ("> " * 30 + "deep *down*", CONVERT),
     "deep lists": ("".join("    " * i + f"- level {i}\n" for i in range(40)), CONVERT),
+    "deep code": ("> " * 10 + "deep\n" + "> " * 10 + "\n" + "> " * 10 + "```\n" + "> " * 10 + "#code\n" + "> " * 10
+                  + "```\n" + "> " * 10 + "\n" + "> " * 10 + "`span` after", CONVERT),
     "deep admonitions": ("".join("    " * i + f'!!! note "N{i}"\n' for i in range(40)) + "    " * 40 + "end\n",
                          CONVERT),
     "empty": ("", CONVERT),
@@ -397,6 +399,8 @@ def test_deep_nesting_still_typesets_every_word(shown: dict[str, Shown]) -> None
     assert len(shown["deep quotes"].find("quote")) == MAX_NESTING
     assert re.findall(r"level (\d+)", shown["deep lists"].text) == [str(i) for i in range(40)]
     assert len(shown["deep lists"].find("list")) == MAX_NESTING
+    assert shown["deep code"].text == "deep #code span after"
+    assert [raw["text"] for raw in shown["deep code"].find("raw")] == ["#code"]
     assert shown["deep admonitions"].text.endswith("N38 N39 end")
     assert all(f"N{i} " in shown["deep admonitions"].text for i in range(40))
 
