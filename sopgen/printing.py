@@ -171,7 +171,7 @@ def handbook(catalog: Catalog, *, role: Optional[RoleEntry], today: date, versio
     data = base(catalog, title=title, today=today, version=version, page_size=page_size, look=look, printed=printed)
     data.update(
         kind="role" if role is not None else "business",
-        summary=printed.md(role.summary) if role is not None else None,
+        summary=printed.md(role.summary, 1) if role is not None else None,
         summary_text=None if role is not None else "Every role, its procedures, onboarding and checklists.",
         cover_facts=facts,
         cover_note="A printed copy is a snapshot: the procedures in force are those of the handbook site. "
