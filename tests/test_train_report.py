@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import BASE, build_tree, run
+from conftest import BASE, REPO, build_tree, run
 from test_history_git import TASK, commit, edit, project
 from test_train_cli import EXAMPLE_TODAY
 
@@ -86,7 +86,7 @@ def test_a_record_shows_who_signed_what_and_what_must_be_signed_again(repo: Path
     # one box to sign, for the SOP to re-learn only; the current one has none
     assert "Send client invoices send-invoices · version in force: v2" in to_sign
     assert "Signed off on v1 on 2026-01-06 by Bo Ray; since then its steps changed: " \
-           "v2, 2026-01-10: Invoices go by email (1 step changed) It must be signed again, on v2." in to_sign
+           "• v2, 2026-01-10: Invoices go by email (1 step changed) It must be signed again, on v2." in to_sign
     assert "Reconcile" not in to_sign
     assert to_sign.count("Trainee signature: Ann Lee Date Trainer signature: Bo Ray Date") == 1
     assert ("Benchmarks Agreed on 2026-01-06 as realistic and doable. Benchmark Target Deadline Results "
@@ -116,8 +116,6 @@ def test_an_open_sop_and_benchmarks_not_agreed_get_signature_lines(repo: Path, t
 
 
 def test_the_example_record_of_someone_mid_onboarding(tmp_path: Path) -> None:
-    from conftest import REPO
-
     out = tmp_path / "dana.pdf"
     result = run(REPO, "train", "report", "dana-whitfield", "-o", str(out), "--today", EXAMPLE_TODAY)
     assert result.exit_code == 0, result.output
@@ -174,15 +172,18 @@ def test_a_record_is_never_written_where_staff_or_sources_are(repo: Path, where:
 
 
 def test_the_record_template_is_overridden_by_file_name(repo: Path, tmp_path: Path) -> None:
-    build_tree(repo, {"templates/pdf/training-record.html.j2": (
-        '{% extends "default:pdf/training-record.html.j2" %}\n'
-        '{% block closing %}<p>Filed by the office manager.</p>{% endblock %}\n')})
-    listed = run(repo, "templates", "list")
-    assert "pdf/training-record.html.j2  (overridden by templates/pdf/training-record.html.j2)" in listed.output
+    """A project's templates/pdf/training-record.typ replaces sopgen's: here, sopgen's own with its
+    closing note rewritten, as someone who copied it to change one line would have it."""
+    default = (REPO / "templates/pdf/training-record.typ").read_text(encoding="utf-8")
+    closing = default[default.index("#block(breakable: false, text(size: 8.5pt"):]
+    build_tree(repo, {"templates/pdf/training-record.typ": default.replace(
+        closing, "#block[Filed by the office manager.]\n")})
     out = tmp_path / "ann.pdf"
-    assert run(repo, "train", "report", "ann", "-o", str(out), "--today", "2026-02-10").exit_code == 0
+    result = run(repo, "train", "report", "ann", "-o", str(out), "--today", "2026-02-10")
+    assert result.exit_code == 0, result.output
     text = " ".join(pages_of(out))
     assert "Filed by the office manager." in text and "A signature on this sheet counts" not in text
+    assert "Training record: Ann Lee" in text  # the rest is sopgen's, as it was
 
 
 # -- the owner's report: the training matrix ----------------------------------------------------
@@ -194,11 +195,11 @@ def test_owner_report_has_the_training_matrix(repo: Path, tmp_path: Path, monkey
     assert result.exit_code == 0, result.output
     pages = pages_of(out)
     assert "Training 1 to re-learn, 1 overdue" in pages[0]
-    training = next(p for p in pages if p.startswith("Training Who is signed off"))
+    training = next(p for p in pages if "Training Who is signed off" in p)
     assert ("People Person Role Started Signed off, current Must re-learn Overdue Not yet due "
             "Ann Lee Bookkeeper 2026-01-05 1 of 2 1 0 0 Bo Ray Owner 2025-01-01 0 of 0 0 0 0 "
             "Cy Park Bookkeeper 2026-02-01 0 of 2 0 1 1") in training
-    assert ("Who must re-learn what Ann Lee: Send client invoices send-invoices, signed off on v1 (2026-01-06), "
+    assert ("Who must re-learn what • Ann Lee: Send client invoices send-invoices, signed off on v1 (2026-01-06), "
             "now v2; its steps changed in v2 (2026-01-10, “Invoices go by email”).") in training
     assert ("Bookkeeper SOP Ann Lee Cy Park Send client invoices must re-learn (v1 → v2) overdue (due 2026-02-08) "
             "Reconcile the bank account signed off v1, current to learn "
