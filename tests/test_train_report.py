@@ -3,6 +3,7 @@ training matrix, opened as a reader would: the PDF's text page by page, and its 
 
 from __future__ import annotations
 
+import json
 import re
 import shutil
 from pathlib import Path
@@ -229,3 +230,135 @@ def test_the_record_charts_numeric_results_under_their_benchmark(repo: Path, tmp
     assert chart < text.index("target: at least 95%", chart) < text.index("by day 30: 2026-02-03", chart)
     assert "90% (misses the target)" in text[chart:] and "97%" in text[chart:]
     assert "2026-01-20" in text[chart:] and "2026-02-03" in text[chart:]
+
+
+# -- the data the templates receive (sopgen.trainrecord, sopgen.report) --------------------------
+
+def _catalog(root: Path):
+    from sopgen.history import attach, read_history
+    from sopgen.loader import load
+
+    catalog = load(root)
+    attach(catalog, read_history(root))
+    return catalog
+
+
+def _record(root: Path, person: str, today: str) -> dict:
+    from datetime import date
+
+    from sopgen.stephistory import StepHistory
+    from sopgen.trainrecord import record
+    from sopgen.training import person_status
+
+    catalog = _catalog(root)
+    status = person_status(catalog.people[person], today=date.fromisoformat(today), changes=StepHistory(root))
+    data, files = record(catalog, status, today=date.fromisoformat(today), version="abc")
+    json.dumps(data)  # what the template reads is JSON
+    assert files == []  # the base project has no logo
+    return data
+
+
+def _report(root: Path, today: str, *, people: bool = True) -> dict:
+    from datetime import date
+
+    from sopgen.report import report
+    from sopgen.stephistory import StepHistory
+    from sopgen.training import team_status
+
+    catalog = _catalog(root)
+    day = date.fromisoformat(today)
+    training = team_status(list(catalog.people.values()), today=day, changes=StepHistory(root)) if people else []
+    data, _files = report(catalog, today=day, version="abc", training=training)
+    json.dumps(data)
+    return data
+
+
+def test_the_record_data_lists_to_sign_only_what_is_not_signed_off_and_current(repo: Path) -> None:
+    ann = _record(repo, "ann", "2026-02-10")
+    assert ann["title"] == "Training record: Ann Lee" and ann["facts"][0] == ["Person", "Ann Lee", "ann"]
+    assert [(s["id"], s["version"], s["signed"], s["by"], s["state_text"]) for s in ann["sops"]] == [
+        ("send-invoices", "v2", "v1, 2026-01-06", "Bo Ray", "Must re-learn: v2 is in force, to sign again"),
+        ("reconcile-bank", "v1", "v1, 2026-01-07", "Bo Ray", "Signed off, current")]
+    assert [s["id"] for s in ann["to_sign"]] == ["send-invoices"]
+    assert ann["to_sign"][0]["relearn"] == {
+        "signed": "Signed off on v1 on 2026-01-06 by Bo Ray; since then its steps changed:",
+        "changes": ["v2, 2026-01-10: Invoices go by email (1 step changed)"],
+        "again": "It must be signed again, on v2."}
+    assert ann["trainer_line"] == "Trainer signature: Bo Ray"
+    # before Week 1's date an open SOP is due by it, after it overdue; with no phase, just to learn
+    early = _record(repo, "cy", "2026-02-03")
+    assert [s["state_text"] for s in early["to_sign"]] == ["To learn: Week 1, by 2026-02-08", "To learn"]
+    late = _record(repo, "cy", "2026-02-10")
+    assert [(s["state"], s["state_text"], s["relearn"]) for s in late["to_sign"]] == [
+        ("overdue", "Overdue: Week 1, due 2026-02-08", None), ("open", "To learn", None)]
+    assert late["trainer_line"] == "Trainer signature"  # no trainer named: a line to fill in
+
+
+def test_the_record_data_of_someone_who_left_has_nothing_to_sign(repo: Path) -> None:
+    edit(repo / "sops/people/cy.yml", "started:", "status: left\nstarted:")
+    cy = _record(repo, "cy", "2026-02-10")
+    assert cy["to_sign"] == [] and not cy["benchmarks"]["to_agree"]
+    assert ["Status", "Has left; the record is kept"] in cy["facts"]
+    assert {s["state_text"] for s in cy["sops"]} == {"Not signed off"}
+
+
+def test_the_record_data_has_the_benchmarks_their_results_and_a_described_chart(repo: Path) -> None:
+    benchmarks = _record(repo, "ann", "2026-02-10")["benchmarks"]
+    assert benchmarks["agreed"] == "Agreed on 2026-01-06 as realistic and doable." and not benchmarks["to_agree"]
+    [row] = benchmarks["rows"]
+    assert (row["objective"], row["target"], row["deadline"], row["by"]) == (
+        "Invoices out within 2 business days", "95%", "2026-02-03", "day 30")
+    assert [r["text"] for r in row["results"]] == ["90% on 2026-01-20, not met", "97% on 2026-02-03, met"]
+    assert row["chart"].startswith("<svg")
+    # PDF/UA: the image's alternative text says what the chart shows, every figure in words
+    alt = row["chart_alt"]
+    assert alt.startswith("Invoices out within 2 business days. ")
+    assert "95%" in alt and "90%" in alt and "97%" in alt and "2026-01-20" in alt
+    cy = _record(repo, "cy", "2026-02-10")["benchmarks"]
+    assert cy["agreed"] == "Not agreed on yet." and cy["to_agree"]
+    assert cy["rows"][0]["results"] == [] and cy["rows"][0]["chart"] is None
+
+
+def test_the_report_data_has_the_training_matrix_from_the_statuses(repo: Path) -> None:
+    data = _report(repo, "2026-02-10")
+    assert [c["kind"] for c in data["chapters"]] == ["delegation", "training", "reviews"]
+    assert ["Training", "1 to re-learn, 1 overdue"] in data["cover_facts"]
+    training = data["chapters"][1]
+    assert [(p["name"], p["current"], p["relearn"], p["overdue"], p["later"]) for p in training["people"]] == [
+        ("Ann Lee", "1 of 2", "1", "0", "0"), ("Bo Ray", "0 of 0", "0", "0", "0"), ("Cy Park", "0 of 2", "0", "1", "1")]
+    [relearn] = training["relearn"]
+    assert (relearn["person"], relearn["sop"]["text"], relearn["id"]) == ("Ann Lee", "Send client invoices",
+                                                                         "send-invoices")
+    assert relearn["text"] == ("signed off on v1 (2026-01-06), now v2; its steps changed in "
+                               "v2 (2026-01-10, “Invoices go by email”).")
+    [group] = training["groups"]  # the owner's role has no SOPs: no matrix of its own
+    assert group["role"]["text"] == "Bookkeeper" and group["people"] == ["Ann Lee", "Cy Park"]
+    assert [(r["id"], [(c["state"], c["text"]) for c in r["cells"]]) for r in group["rows"]] == [
+        ("send-invoices", [("relearn", "must re-learn (v1 → v2)"), ("overdue", "overdue (due 2026-02-08)")]),
+        ("reconcile-bank", [("current", "signed off v1, current"), ("open", "to learn")])]
+    assert group["counts"] == ["1 of 2", "0 of 2"]
+    early = _report(repo, "2026-02-03")["chapters"][1]["groups"][0]["rows"][0]["cells"][1]
+    assert early == {"state": "due", "text": "not yet due (2026-02-08)"}
+
+
+def test_the_report_data_without_anyone_in_training_has_no_training_chapter(repo: Path) -> None:
+    data = _report(repo, "2026-02-10", people=False)
+    assert [c["kind"] for c in data["chapters"]] == ["delegation", "reviews"]
+    assert not [fact for fact in data["cover_facts"] if fact[0] == "Training"]
+
+
+def test_the_report_data_has_the_money_the_site_withholds(tmp_path: Path) -> None:
+    from test_site import _clinic
+
+    project = _clinic(tmp_path, **{
+        "sops/organization.yml": "name: Smile Clinic\nowner: dentist\ncurrency: EUR\npublish_money: false\n"})
+    data = _report(project, "2026-02-10", people=False)
+    assert ["Delegating frees", "€2,090 a week"] in data["cover_facts"]
+    delegation = data["chapters"][0]
+    assert delegation["owner_rate"] == "€320" and delegation["chart"].startswith("<svg")
+    assistant = next(r for r in delegation["roles"] if r["role"]["text"] == "Dental assistant")
+    assert assistant["rate"] == "Rate: €25 an hour."
+    assert [t[0]["text"] for t in assistant["tasks"]] == ["Order supplies", "Sterilise instruments"]
+    assert assistant["tasks"][0][1:] == ["2 h", "€640", "€50", "€590", "€30,680"]
+    # the report links nowhere: none of its SOPs is in it
+    assert {t[0]["label"] for r in delegation["roles"] for t in r["tasks"]} == {None}
