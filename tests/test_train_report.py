@@ -100,6 +100,9 @@ def test_a_record_shows_who_signed_what_and_what_must_be_signed_again(repo: Path
         assert re.search(r"Page \d of \d", page)
     assert bookmarks(out) == ["Training record: Ann Lee", ["Procedures", "To sign", ["Send client invoices"],
                                                            "Benchmarks"]]
+    from pypdf import PdfReader
+
+    assert PdfReader(out).metadata.title == "Base Consulting: Training record: Ann Lee"
 
 
 def test_an_open_sop_and_benchmarks_not_agreed_get_signature_lines(repo: Path, tmp_path: Path) -> None:
@@ -154,6 +157,28 @@ def test_a_record_outside_git_with_markup_in_its_text(tmp_path: Path) -> None:
     assert "Reconcile the bank account reconcile-bank <i>fine</i> {% raw %} — 2026-01-06 — Signed off, current" in text
     assert "Handbook version not under version control" in text
     assert "Send client invoices send-invoices · version in force: — · To learn: Week 1, by 2026-01-12" in text
+
+
+def test_typst_syntax_in_a_name_a_note_and_a_title_shows_as_written(tmp_path: Path) -> None:
+    """The PDFs are Typst documents: text that is Typst code in a person's name, a sign-off's note or an
+    SOP's title is shown, never run (it could read a file, or break the page)."""
+    root = tmp_path / "plain"
+    shutil.copytree(BASE, root)
+    edit(root / "sops/tasks/reconcile-bank.yml", "title: Reconcile the bank account",
+         'title: "Reconcile #emph[the] bank $x$"')
+    build_tree(root, {"sops/people/zoe.yml": ('name: "Zoë #strong[Ünal] @ann <me>"\nrole: bookkeeper\n'
+                                              'started: 2026-01-05\ntrained:\n  - sop: reconcile-bank\n'
+                                              '    on: 2026-01-06\n    note: \'#read("/etc/passwd") ] \\ /* // x\'\n')})
+    out = tmp_path / "zoe.pdf"
+    result = run(root, "train", "report", "zoe", "-o", str(out), "--today", "2026-01-07")
+    assert result.exit_code == 0, result.output
+    text = " ".join(pages_of(out))
+    assert "Training record: Zoë #strong[Ünal] @ann <me>" in text
+    assert 'Reconcile #emph[the] bank $x$ reconcile-bank #read("/etc/passwd") ] \\ /* // x' in text
+    owner = tmp_path / "owner.pdf"
+    assert run(root, "report", "-o", str(owner)).exit_code == 0
+    report = " ".join(pages_of(owner))
+    assert "Zoë #strong[Ünal] @ann <me>" in report and "Reconcile #emph[the] bank $x$" in report
 
 
 def test_an_unknown_person_is_refused_with_a_suggestion(repo: Path, tmp_path: Path) -> None:
