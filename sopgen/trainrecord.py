@@ -14,7 +14,8 @@ so that they read without colour. Data only; :mod:`sopgen.pdf` makes the PDF.
 
 from __future__ import annotations
 
-import xml.etree.ElementTree as ElementTree
+import html
+import re
 from collections.abc import Sequence
 from datetime import date
 from typing import Any, Optional
@@ -148,11 +149,13 @@ def _benchmarks(status: PersonStatus, look: Brand) -> dict[str, Any]:
     }
 
 
+_NAMED = re.compile(r"<(title|desc)\b[^>]*>([^<]*)</\1>")
+
+
 def chart_alt(svg: str) -> str:
-    """A chart's alternative text: its ``<title>`` and its ``<desc>``, which states every figure."""
-    tree = ElementTree.fromstring(svg)
-    said = [" ".join("".join(el.itertext()).split()) for el in tree
-            if el.tag.rsplit("}", 1)[-1] in ("title", "desc")]
+    """A chart's alternative text: its ``<title>`` and its ``<desc>``, which states every figure
+    (:mod:`sopgen.charts` escapes their text, so neither holds a ``<``)."""
+    said = [" ".join(html.unescape(text).split()) for _tag, text in _NAMED.findall(svg)]
     return ". ".join(x.rstrip(".") for x in said if x) + "."
 
 

@@ -387,3 +387,16 @@ def test_the_report_data_has_the_money_the_site_withholds(tmp_path: Path) -> Non
     assert assistant["tasks"][0][1:] == ["2 h", "€640", "€50", "€590", "€30,680"]
     # the report links nowhere: none of its SOPs is in it
     assert {t[0]["label"] for r in delegation["roles"] for t in r["tasks"]} == {None}
+
+
+def test_a_charts_alternative_text_is_its_title_and_description_as_text() -> None:
+    from datetime import date
+
+    from sopgen.charts import Point, Target, line_chart
+    from sopgen.trainrecord import chart_alt
+
+    svg = str(line_chart([Point(date(2026, 1, 20), 90.0, "90%", False)], ident="r", title='Tom & "Jerry" <b>',
+                         summary="Zoë's results", target=Target(95, None, "at least 95%"), color="#336699"))
+    alt = chart_alt(svg)
+    assert alt.startswith('Tom & "Jerry" <b>. ') and "&amp;" not in alt and "&#" not in alt
+    assert "at least 95%" in alt and "90%" in alt and "2026-01-20" in alt
