@@ -647,12 +647,13 @@ def write_private_pdf(config: Path, catalog: Any, *, output: str, what: str, nam
     """Write a PDF for the owner's eyes (her report, a training record) to ``output``, refused in the
     sources, docs/, templates/, .git/ and the site folder; ``data(version, page_size, look)`` makes
     the data of ``template`` and the project files it shows."""
-    from . import pdf as pdfs
     from .outputs import writing
     from .sitebuild import brand_of, check_private_file, plugin_options
 
     target = Path(output).absolute()
     check_private_file(config, target, what=what, shown=output)
+    from . import pdf as pdfs  # the engine, once the target is known to be allowed
+
     values, files = data(pdfs.source_version(catalog.root), str(plugin_options(config).get("pdf_page_size", "A4")),
                          brand_of(config, catalog))
     job = pdfs.PdfJob(name, template, values, target, catalog.root, files=files,
