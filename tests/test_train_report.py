@@ -243,6 +243,21 @@ def test_owner_report_without_people_has_no_training_chapter(tmp_path: Path) -> 
     assert "re-learn" not in " ".join(pages_of(out))
 
 
+def test_a_role_with_many_people_gets_its_matrix_in_tables_of_four(repo: Path, tmp_path: Path,
+                                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    """Six people side by side would leave each a column too narrow for "overdue (due 2026-02-08)"."""
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1770681600")  # 2026-02-10
+    build_tree(repo, {f"sops/people/p{n}.yml": f"name: Person {n}\nrole: bookkeeper\nstarted: 2026-01-26\n"
+                      for n in range(1, 5)})
+    out = tmp_path / "owner.pdf"
+    assert run(repo, "report", "-o", str(out)).exit_code == 0
+    text = " ".join(pages_of(out))
+    first = text.index("Bookkeeper SOP Ann Lee Cy Park Person 1 Person 2 Send client invoices")
+    second = text.index("SOP Person 3 Person 4 Send client invoices overdue (due 2026-02-02) "
+                        "overdue (due 2026-02-02) Reconcile", first)
+    assert text.count("Signed off and current", first) == 2 and "0 of 2 0 of 2" in text[second:]
+
+
 def test_the_record_charts_numeric_results_under_their_benchmark(repo: Path, tmp_path: Path) -> None:
     out = tmp_path / "ann.pdf"
     result = run(repo, "train", "report", "ann", "-o", str(out), "--today", "2026-02-10")
