@@ -415,3 +415,13 @@ def test_a_charts_alternative_text_is_its_title_and_description_as_text() -> Non
     alt = chart_alt(svg)
     assert alt.startswith('Tom & "Jerry" <b>. ') and "&amp;" not in alt and "&#" not in alt
     assert "at least 95%" in alt and "90%" in alt and "2026-01-20" in alt
+
+
+def test_the_report_and_a_record_of_the_same_commit_are_the_same_bytes(repo: Path, tmp_path: Path) -> None:
+    for args in (("report",), ("train", "report", "ann", "--today", "2026-02-10")):
+        made = []
+        for n in (1, 2):
+            out = tmp_path / f"{n}.pdf"
+            assert run(repo, *args, "-o", str(out)).exit_code == 0
+            made.append(out.read_bytes())
+        assert made[0] == made[1], args
