@@ -38,39 +38,33 @@ def record(catalog: Catalog, status: PersonStatus, *, today: date, version: str,
     person = status.person
     look = look or brand(catalog)
     printed = Printed(catalog)
-    names = _Names(catalog)
-    trainer = names(person.data.trainer) if person.data.trainer else None
+    trainer = _name(catalog, person.data.trainer) if person.data.trainer else None
     sops = in_learning_order(status.sops)
     to_sign = [s for s in sops if s.state != "current"] if person.active else []
-    facts = [["Person", person.name, person.id], ["Role", _role_title(person)], ["Started", isodate(person.data.started)],
-             ["Trainer", trainer or "—"],
+    facts = [["Person", person.name, person.id], ["Role", _role_title(person)],
+             ["Started", isodate(person.data.started)], ["Trainer", trainer or "—"],
              ["Procedures", f"{len(status.with_state('current'))} of {len(status.sops)} signed off and current"]]
     if not person.active:
         facts.append(["Status", "Has left; the record is kept"])
     facts += [["Printed", isodate(today)], ["Handbook version", version]]
-    data = base(catalog, title=f"Training record: {person.name}", today=today, version=version, page_size=page_size, look=look,
-                printed=printed)
+    data = base(catalog, title=f"Training record: {person.name}", today=today, version=version,
+                page_size=page_size, look=look, printed=printed)
     data.update(
         person={"name": person.name, "id": person.id, "active": person.active, "source": person.source.rel},
         facts=facts,
-        sops=[_sop_row(s, person, names) for s in sops],
-        to_sign=[_to_sign(s, person, names) for s in to_sign],
+        sops=[_sop_row(catalog, s, person) for s in sops],
+        to_sign=[_to_sign(catalog, s, person) for s in to_sign],
         trainer_line=f"Trainer signature: {trainer}" if trainer else "Trainer signature",
         benchmarks=_benchmarks(status, look),
     )
     return data, printed.files
 
 
-class _Names:
+def _name(catalog: Catalog, ident: Optional[str]) -> str:
     """A person's name from their id, as the record says it (the id itself when unknown)."""
-
-    def __init__(self, catalog: Catalog) -> None:
-        self.people = catalog.people
-
-    def __call__(self, ident: Optional[str]) -> str:
-        if not ident:
-            return "—"
-        return self.people[ident].name if ident in self.people else ident
+    if not ident:
+        return "—"
+    return catalog.people[ident].name if ident in catalog.people else ident
 
 
 def _role_title(person: PersonEntry) -> str:
@@ -96,21 +90,21 @@ def state_words(s: SopStatus, *, active: bool = True) -> str:
     return f"To learn: {s.phase}" if s.phase else "To learn"
 
 
-def _sop_row(s: SopStatus, person: PersonEntry, names: _Names) -> dict[str, Any]:
+def _sop_row(catalog: Catalog, s: SopStatus, person: PersonEntry) -> dict[str, Any]:
     signed = s.signed
     return {
         "title": s.task.title, "id": s.task.id, "note": signed.note if signed and signed.note else None,
         "version": _version(s.version),
         "signed": "—" if not signed else (f"v{s.learned}, " if s.learned else "") + isodate(signed.on),
-        "by": names(signed.by) if signed else "—",
+        "by": _name(catalog, signed.by) if signed else "—",
         "state": s.state, "state_text": state_words(s, active=person.active),
     }
 
 
-def _to_sign(s: SopStatus, person: PersonEntry, names: _Names) -> dict[str, Any]:
+def _to_sign(catalog: Catalog, s: SopStatus, person: PersonEntry) -> dict[str, Any]:
     relearn = None
     if s.state == "relearn" and s.signed:
-        by = f" by {names(s.signed.by)}" if s.signed.by else ""
+        by = f" by {_name(catalog, s.signed.by)}" if s.signed.by else ""
         relearn = {
             "signed": f"Signed off on v{s.learned} on {isodate(s.signed.on)}{by}; since then its steps changed:",
             "changes": [f"v{c.version}, {isodate(c.day)}: {c.subject} ({plural(len(c.steps), 'step')} changed)"
@@ -201,12 +195,16 @@ def matrix(printed: Printed, training: Sequence[PersonStatus], *, today: date) -
                     "relearn": str(len(t.with_state("relearn"))), "overdue": str(len(t.with_state("overdue"))),
                     "later": str(len(t.with_state("due", "open")))} for t in training],
         "relearn": [{"person": t.person.name, "sop": printed.ref(s.task, s.task.title), "id": s.task.id,
-                     "text": f"signed off on v{s.learned} ({isodate(s.signed.on) if s.signed else '—'}), "
-                             f"now v{s.version}; its steps changed in "
-                             + ", ".join(f"v{c.version} ({isodate(c.day)}, “{c.subject}”)" for c in s.changes) + "."}
-                    for t in training for s in t.with_state("relearn")],
+                     "text": _relearn(s)} for t in training for s in t.with_state("relearn")],
         "groups": groups,
     }
+
+
+def _relearn(s: SopStatus) -> str:
+    """What an SOP to re-learn was signed off on, and what changed its steps since."""
+    changes = ", ".join(f"v{c.version} ({isodate(c.day)}, “{c.subject}”)" for c in s.changes)
+    signed = isodate(s.signed.on) if s.signed else "—"
+    return f"signed off on v{s.learned} ({signed}), now v{s.version}; its steps changed in {changes}."
 
 
 def in_learning_order(sops: list[SopStatus]) -> list[SopStatus]:
