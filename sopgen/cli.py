@@ -623,17 +623,15 @@ def report_command(config_file: Optional[str], output: str, page_size: Optional[
     which keeps them off the site and the staff's handbooks. It is written only where
     -o says, never into the site, which staff are served.
     """
-    from .report import report_html
-    from .templating import environment
+    from .report import TEMPLATE, report
 
     config, catalog, problems = _load_checked(config_file, with_history=True)
     _stop_on_errors(problems, warnings=not quiet, outcome="no report was made")
     today = reference_time(catalog.history).date()
     write_private_pdf(
-        config, catalog, output=output, what="the owner's report", name="owner", quiet=quiet,
-        html=lambda version, size, look: report_html(catalog, environment(catalog.root), today=today,
-                                                     version=version, page_size=page_size or size, look=look,
-                                                     training=_training(config, catalog, today)))
+        config, catalog, output=output, what="the owner's report", name="owner", template=TEMPLATE, quiet=quiet,
+        data=lambda version, size, look: report(catalog, today=today, version=version, page_size=page_size or size,
+                                                look=look, training=_training(config, catalog, today)))
 
 
 def _training(config: Path, catalog: Any, today: date) -> list[Any]:
@@ -644,21 +642,24 @@ def _training(config: Path, catalog: Any, today: date) -> list[Any]:
     return team_status(list(catalog.people.values()), today=today, changes=StepHistory(config.parent))
 
 
-def write_private_pdf(config: Path, catalog: Any, *, output: str, what: str, name: str, quiet: bool,
-                      html: Callable[[str, str, Any], str]) -> None:
+def write_private_pdf(config: Path, catalog: Any, *, output: str, what: str, name: str, template: str, quiet: bool,
+                      data: Callable[[str, str, Any], tuple[dict[str, Any], list[str]]]) -> None:
     """Write a PDF for the owner's eyes (her report, a training record) to ``output``, refused in the
-    sources, docs/, templates/, .git/ and the site folder; ``html(version, page_size, look)`` makes it."""
-    from . import pdf as pdfs
+    sources, docs/, templates/, .git/ and the site folder; ``data(version, page_size, look)`` makes
+    the data of ``template`` and the project files it shows."""
     from .outputs import writing
     from .sitebuild import brand_of, check_private_file, plugin_options
 
     target = Path(output).absolute()
     check_private_file(config, target, what=what, shown=output)
-    pdfs.check_weasyprint()
-    document = html(pdfs.source_version(catalog.root), str(plugin_options(config).get("pdf_page_size", "A4")),
-                    brand_of(config, catalog))
+    from . import pdf as pdfs  # the engine, once the target is known to be allowed
+
+    values, files = data(pdfs.source_version(catalog.root), str(plugin_options(config).get("pdf_page_size", "A4")),
+                         brand_of(config, catalog))
+    job = pdfs.PdfJob(name, template, values, target, catalog.root, files=files,
+                      timestamp=int(reference_time(catalog.history).timestamp()))
     with writing(target.parent, what):
-        result = pdfs.render(pdfs.PdfJob(name, document, target, catalog.root))
+        result = pdfs.render(job)
     for warning in dict.fromkeys(result.warnings):
         click.echo(f"warning: {target.name}: {warning}", err=True)
     if not quiet:

@@ -4,53 +4,57 @@ Pay and money are the owner's business. With ``publish_money: false`` they stay
 off the site and the staff's handbooks (see :func:`sopgen.render.reference_pages`
 and :class:`sopgen.filters.Withheld`); this report is where she reads them: what
 delegating costs and frees, role by role and task by task; who is trained on
-what (the training matrix, made by :func:`sopgen.trainrecord.matrix_html`, whatever
-``publish_people`` says); and which SOPs are overdue for review. It is print HTML in the handbooks' look, made from the same
-page templates; :mod:`sopgen.pdf` turns it into a PDF. This module does not
-import WeasyPrint.
+what (the training matrix, :func:`sopgen.trainrecord.matrix`, whatever
+``publish_people`` says); and which SOPs are overdue or due for review. This
+module makes the report's data, which ``templates/pdf/report.typ`` lays out
+with the handbook's pieces; :mod:`sopgen.pdf` makes the PDF.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import date
-from typing import Optional
-
-import jinja2
+from typing import Any, Optional
 
 from .branding import Brand, brand
 from .catalog import Catalog
-from .filters import Money
-from .printing import Chapter, Printer
-from .render import context, review_groups
-from .trainrecord import matrix_html
+from .filters import Money, isodate
+from .printing import REVIEW_SECTIONS, Printed, _reviews, base, delegation
+from .trainrecord import matrix
 from .training import PersonStatus
 
-REPORT_TEMPLATE = "pdf/report.html.j2"
+TEMPLATE = "report.typ"
 
 
-def report_html(catalog: Catalog, env: jinja2.Environment, *, today: date, version: str,
-                page_size: str = "A4", look: Optional[Brand] = None, training: Sequence[PersonStatus] = ()) -> str:
-    """The print HTML of the owner's report: delegation with money, whatever ``publish_money``
-    says (it is the owner's own copy); the training matrix of ``training`` (each active person's
-    status, see :func:`sopgen.training.team_status`), if anyone is in training; then the reviews
-    that are overdue or due."""
-    shared = context(catalog, today)
-    shared["money"] = Money(catalog.organization.currency)
+def report(catalog: Catalog, *, today: date, version: str, page_size: str = "A4", look: Optional[Brand] = None,
+           training: Sequence[PersonStatus] = ()) -> tuple[dict[str, Any], list[str]]:
+    """The data of the owner's report, and the project files it shows: delegation with money,
+    whatever ``publish_money`` says (it is the owner's own copy); the training matrix of
+    ``training`` (each active person's status, see :func:`sopgen.training.team_status`), if anyone
+    is in training; then the reviews (overdue, due soon, never reviewed, up to date)."""
     look = look or brand(catalog)
-    # links to the site's pages become plain text: the report stands alone
-    printer = Printer(catalog, env, shared, lambda target: "#missing:", chapter_what="owner's report, {title}")
+    money = Money(catalog.organization.currency)
+    printed = Printed(catalog)  # no SOP is in the report: titles are plain text, never links
     totals = catalog.delegation_totals()
-    reviews = review_groups(catalog, today)
-    chapters = [
-        printer.delegation(look),
-        printer.chapter("reviews.md.j2", "reviews", "Reviews", 1, "reference", reviews=reviews),
-    ]
+    reviews = _reviews(printed, today)
+    chapters = [delegation(printed, look, money)]
     if training:
-        chapters.insert(1, Chapter("training", "Training", 1, matrix_html(catalog, env, training, today=today),
-                                   "reference"))
-    return printer.document(
-        REPORT_TEMPLATE, what="the owner's report", page_size=page_size, look=look,
-        title="Owner's report", role=None, chapters=chapters, version=version,
-        totals=totals, reviews=reviews, training=list(training),
-        training_counts={state: sum(len(t.with_state(state)) for t in training) for state in ("relearn", "overdue")})
+        chapters.append(matrix(printed, training, today=today))
+    chapters.append(reviews)
+    overdue = reviews["sections"][[key for key, _title, _kind in REVIEW_SECTIONS].index("overdue")]
+    facts = [["Date", isodate(today)], ["Version", version],
+             ["Delegating frees", f"{money(totals['value_freed'])} a week" if totals["value_freed"] else "unknown"]]
+    if training:
+        relearn = sum(len(t.with_state("relearn")) for t in training)
+        late = sum(len(t.with_state("overdue")) for t in training)
+        facts.append(["Training", f"{relearn} to re-learn, {late} overdue"])
+    facts.append(["Overdue reviews", str(len(overdue["sops"]))])
+    data = base(catalog, title="Owner's report", today=today, version=version, page_size=page_size, look=look,
+                printed=printed)
+    data.update(
+        summary="Private: pay, what delegating costs and frees, who is trained on what, and the SOPs due for "
+                "review. For the owner, not for the staff's handbook.",
+        cover_facts=facts,
+        chapters=chapters,
+    )
+    return data, printed.files

@@ -234,8 +234,7 @@ def train_report(person: str, output: str, page_size: Optional[str], today_: Any
     """
     from .cli import write_private_pdf
     from .stephistory import StepHistory
-    from .templating import environment
-    from .trainrecord import record_html
+    from .trainrecord import TEMPLATE, record
     from .training import person_status
 
     today = today_.date() if today_ else date.today()
@@ -244,9 +243,9 @@ def train_report(person: str, output: str, page_size: Optional[str], today_: Any
     entry = _person(catalog, person)
     status = person_status(entry, today=today, changes=StepHistory(config.parent))
     write_private_pdf(
-        config, catalog, output=output, what="the training record", name=person, quiet=quiet,
-        html=lambda version, size, look: record_html(catalog, environment(catalog.root), status, today=today,
-                                                     version=version, page_size=page_size or size, look=look))
+        config, catalog, output=output, what="the training record", name=person, template=TEMPLATE, quiet=quiet,
+        data=lambda version, size, look: record(catalog, status, today=today, version=version,
+                                                page_size=page_size or size, look=look))
 
 
 def _day(on: Any, entry: Any) -> date:

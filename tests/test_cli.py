@@ -203,5 +203,4 @@ def test_shell_completion(monkeypatch: pytest.MonkeyPatch) -> None:
     assert commands.output.splitlines() == ["plain,templates"]
     names = CliRunner().invoke(main, [], prog_name="sopgen", env={
         "_SOPGEN_COMPLETE": "bash_complete", "COMP_WORDS": "sopgen templates eject pdf/", "COMP_CWORD": "3"})
-    assert names.output.splitlines() == ["plain,pdf/handbook.html.j2", "plain,pdf/report.html.j2",
-                                         "plain,pdf/training-matrix.html.j2", "plain,pdf/training-record.html.j2"]
+    assert names.output.splitlines() == ["plain,pdf/handbook.html.j2"]
