@@ -654,7 +654,6 @@ def write_private_pdf(config: Path, catalog: Any, *, output: str, what: str, nam
 
     target = Path(output).absolute()
     check_private_file(config, target, what=what, shown=output)
-    pdfs.check_weasyprint()
     document = html(pdfs.source_version(catalog.root), str(plugin_options(config).get("pdf_page_size", "A4")),
                     brand_of(config, catalog))
     with writing(target.parent, what):
