@@ -295,7 +295,8 @@ def _link(source: Path, dest: Path) -> None:
         shutil.copyfile(source, dest)
 
 
-_STRING_PACKAGE = re.compile(r'"(?:@|\\u\{0*40\})[^"\n]*"')
+_STRING_PACKAGE = re.compile(r'"(?:@|\\u\{0*40\})[\w.-]+/[\w.-]+:[^"\n]*"')
+"""A package in a string: ``"@preview/cetz:0.3.0"`` (``@`` escaped too)."""
 
 
 def refuse_packages(staging: Path, origins: dict[str, str]) -> None:

@@ -152,6 +152,11 @@ def test_packages_are_refused_before_anything_is_downloaded(project: Path, tmp_p
     assert not (tmp_path / "cache").exists()
 
 
+def test_a_string_with_an_at_sign_is_no_package(project: Path) -> None:
+    build_tree(project, {"templates/pdf/show.typ": SHOW + '#("@" + "team") #"@ours" #"name@example.com"\n'})
+    assert "@team @ours name@example.com" in text_of(render(job(project)).target)
+
+
 def test_the_machine_s_own_packages_are_not_used(project: Path, tmp_path: Path,
                                                 monkeypatch: pytest.MonkeyPatch) -> None:
     """An import the scan cannot see (a computed name) finds no package: Typst's package folders
