@@ -9,8 +9,10 @@ what the document may read:
     sops/media/x.png, ...        the project files the job lists, at their project-relative paths
 
 Typst reads nothing outside its root, so a template reads nothing else of the
-machine, and it gets no packages (their ``@preview/...`` imports would download
-from the network). Fonts are sopgen's bundled ones (``sopgen/fonts``) and
+machine. It gets no packages either: Typst would download an ``@preview/...``
+one, and typst-py has no switch to stop that, so a template naming a package is
+refused before Typst runs, and Typst's package folders are empty ones (a name
+computed out of sight of that check would still reach Typst's downloader). Fonts are sopgen's bundled ones (``sopgen/fonts``) and
 Typst's embedded ones, never the machine's, so another machine gives the same
 bytes; the one exception is a font for Chinese, Japanese or Korean text, taken
 from the machine when a document holds such text (bundling one would add 20 MB).
@@ -188,7 +190,7 @@ def render(job: PdfJob) -> PdfResult:
             made.mkdir()
         origins, warnings = _stage(job, root, text)
         places = _Places(origins, Path(folder))
-        refuse_packages(root, origins)
+        _refuse_packages(root, origins)
         inputs = {}
         font = cjk_font(str(job.data.get("lang", ""))) if CJK.search(text) else None
         if font:
@@ -204,13 +206,12 @@ def render(job: PdfJob) -> PdfResult:
             raise TemplateFailed("\n".join(dict.fromkeys(places.explained(exc.diagnostic, "error")))) from None
         for note in notes:
             warnings += places.explained(note.diagnostic, "warning")
-    if missing:
-        cjk = "".join(CJK.findall(missing))
-        if cjk:
-            warnings.append(NO_CJK_FONT)
-        if len(cjk) < len(missing):
-            warnings.append(f"no font shows {' '.join(c for c in missing if c not in cjk)}: they print as "
-                            "empty boxes, and this PDF is not PDF/UA-1")
+    cjk = "" if font else "".join(CJK.findall(missing))
+    if cjk:
+        warnings.append(NO_CJK_FONT)
+    if any(c not in cjk for c in missing):
+        warnings.append(f"no font shows {' '.join(c for c in missing if c not in cjk)}: they print as "
+                        "empty boxes, and this PDF is not PDF/UA-1")
     _write(job.target, pdf)
     return PdfResult(job.name, job.target, page_count(pdf), time.perf_counter() - started,
                      list(dict.fromkeys(warnings)))
@@ -299,7 +300,7 @@ _STRING_PACKAGE = re.compile(r'"(?:@|\\u\{0*40\})[\w.-]+/[\w.-]+:[^"\n]*"')
 """A package in a string: ``"@preview/cetz:0.3.0"`` (``@`` escaped too)."""
 
 
-def refuse_packages(staging: Path, origins: dict[str, str]) -> None:
+def _refuse_packages(staging: Path, origins: dict[str, str]) -> None:
     """Refuse templates that import a Typst package (``"@preview/cetz:0.3.0"``): Typst would
     download it. The package folders given to Typst are empty, so nothing of the machine's is
     used either."""

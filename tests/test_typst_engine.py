@@ -117,9 +117,11 @@ def test_files_outside_the_project_are_left_out(project: Path) -> None:
     secret = project.parent / "secret.txt"
     (project / "sops/media/link.txt").symlink_to(secret)
     build_tree(project, {".git/config": "[core]"})
+    (project / "templates/pdf/secret.typ").symlink_to(secret)
     outside = ["../secret.txt", str(secret), "sops/media/link.txt", ".git/config", "sops/../../secret.txt"]
     result = render(job(project, files=["sops/media/note.txt", *outside]))
-    assert result.warnings == [f"{name} is outside the project, so the PDF leaves it out" for name in outside]
+    assert result.warnings == [f"{name} is outside the project, so the PDF leaves it out" for name in outside] + \
+        ["templates/pdf/secret.typ is a link to a file outside the project, which the PDF does not read"]
     assert SECRET not in text_of(result.target)
 
 
@@ -256,6 +258,8 @@ def test_a_cjk_font_found_on_the_machine_is_given_to_the_template(project: Path,
              for f in p["/Resources"]["/Font"].values()}
     assert any(f.endswith("+DejaVuSans") for f in fonts), fonts
     assert "DejaVu Sans" in text_of(result.target)
+    assert result.warnings == [f"no font shows {CJK_TEXT[0]}: they print as empty boxes, and this PDF is not "
+                               "PDF/UA-1"], "a font was found: the character is one it lacks, no advice to install"
 
 
 def test_no_cjk_font_is_looked_for_without_cjk_text(project: Path, monkeypatch: pytest.MonkeyPatch) -> None:
