@@ -189,7 +189,7 @@ def render(job: PdfJob) -> PdfResult:
         for made in (root, fonts, packages):  # packages: empty, so no package of the machine is used
             made.mkdir()
         origins, warnings = _stage(job, root, text)
-        places = _Places(origins, Path(folder))
+        places = _Places(origins, Path(folder), origins[f"{TEMPLATES}/{job.template}"])
         _refuse_packages(root, origins)
         inputs = {}
         font = cjk_font(str(job.data.get("lang", ""))) if CJK.search(text) else None
@@ -340,8 +340,9 @@ def _blocks(diagnostic: str, kind: str) -> list[dict[str, Any]]:
 class _Places:
     """Typst's report in the user's words: each file as the user knows it, never the staging folder."""
 
-    def __init__(self, origins: dict[str, str], folder: Path) -> None:
+    def __init__(self, origins: dict[str, str], folder: Path, main: str) -> None:
         self.origins = origins
+        self.main = main  # what a diagnostic without a place concerns: the document (no title…)
         self.folder = folder
         self.root = folder / "root"
 
@@ -349,12 +350,12 @@ class _Places:
         """``templates/pdf/x.typ:3:5: message (hint: …); calling `f` at templates/pdf/y.typ:9:2``"""
         lines = []
         for block in _blocks(diagnostic, kind):
-            text = f"{self.where(block['where'])}: {block['message']}" if block["where"] else block["message"]
+            text = f"{self.where(block['where']) if block['where'] else self.main}: {block['message']}"
             text += "".join(f" (hint: {hint})" for hint in block["hints"])
             text += "".join(f"; {message.replace('while ', '')} at {self.where(where)}"
                             for message, where in block["trace"] if where)
             lines.append(self.scrubbed(text))
-        return lines or [self.scrubbed(diagnostic.strip())]
+        return lines or [self.scrubbed(f"{self.main}: {diagnostic.strip()}")]
 
     def where(self, place: tuple[str, int, int]) -> str:
         path, line, col = place  # Typst's path is relative to the working folder

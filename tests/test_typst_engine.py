@@ -215,6 +215,14 @@ def test_an_image_without_alt_text_is_a_clear_error(project: Path) -> None:
                                 "(hint: make sure your images and equations have alt text)"
 
 
+def test_a_document_without_a_title_is_a_clear_error(project: Path) -> None:
+    build_tree(project, {"templates/pdf/show.typ": SHOW.replace("#set document(title: data.title)", "")})
+    with pytest.raises(TemplateFailed) as failed:
+        render(job(project))
+    assert str(failed.value) == "templates/pdf/show.typ: PDF/UA-1 error: missing document title " \
+                                "(hint: set the title with `set document(title: [...])`)"
+
+
 def test_the_same_job_twice_gives_the_same_bytes(project: Path) -> None:
     first = render(job(project, name="one", files=["sops/media/dot.png"])).target.read_bytes()
     second = render(job(project, name="two", files=["sops/media/dot.png"])).target.read_bytes()
