@@ -135,8 +135,9 @@ def test_a_template_reads_nothing_outside_its_folder(project: Path, reading: str
         render(job(project, files=["sops/media/link.txt"]))
     message = str(failed.value)
     assert re.match(r"templates/pdf/show\.typ:7:\d+: (file not found|path .* would escape the project root)", message)
-    assert SECRET not in message and "root:" not in message
+    assert SECRET not in message and "root:x:" not in message
     assert "sopgen-pdf-" not in message and str(project.parent / "tmp") not in message
+    assert not list((project.parent / "tmp").iterdir()), "the staging folder is removed after a failure too"
 
 
 @pytest.mark.parametrize("spec", ['"@preview/anything:0.1.0"', '"\\u{40}preview/anything:0.1.0"',
