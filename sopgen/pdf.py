@@ -263,10 +263,12 @@ def _stage(job: PdfJob, staging: Path, data: str) -> tuple[dict[str, str], list[
                 if source is None:
                     warnings.append(f"{rel} is a link to a file outside the project, which the PDF does not read")
                     continue
+                if not source.is_file():  # a named pipe, a broken link: nothing a template can read
+                    continue
                 _copy(source, staging / rel)
                 origins[rel] = rel
     (staging / TEMPLATES).mkdir(parents=True, exist_ok=True)
-    (staging / TEMPLATES / DATA).write_text(data, encoding="utf-8")
+    (staging / TEMPLATES / DATA).write_text(data, encoding="utf-8", errors="replace")  # a lone surrogate: ?
     if f"{TEMPLATES}/{job.template}" not in origins:
         raise TemplateFailed(f"{TEMPLATES}/{job.template}: no such template, in the project or in sopgen")
     return origins, warnings

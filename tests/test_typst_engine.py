@@ -108,6 +108,16 @@ def test_project_templates_override_sopgen_s_by_file_name(project: Path, tmp_pat
     assert "Hello from the project The end of the project" in text_of(render(job(project, "main.typ")).target)
 
 
+def test_what_is_no_regular_file_in_the_template_folder_is_passed_over(project: Path) -> None:
+    os.mkfifo(project / "templates/pdf/pipe.typ")  # copying it would wait for a writer for ever
+    (project / "templates/pdf/gone.typ").symlink_to(project / "templates/pdf/nothing-here.typ")
+    assert render(job(project)).warnings == []
+
+
+def test_text_that_is_no_unicode_is_shown_replaced(project: Path) -> None:
+    assert "a?b" in text_of(render(job(project, lines=["a\ud800b"])).target)
+
+
 def test_an_unknown_template_is_a_clear_error(project: Path) -> None:
     with pytest.raises(TemplateFailed, match=r"^templates/pdf/nothing\.typ: no such template"):
         render(job(project, "nothing.typ"))
