@@ -32,11 +32,14 @@ import tempfile
 import time
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path, PurePosixPath
 from typing import Any, Callable, Optional
 
 import typst
 
+from .branding import Brand
+from .catalog import Catalog
 from .errors import TemplateFailed
 from .templating import default_templates, search_path
 
@@ -98,6 +101,24 @@ def source_version(root: Path) -> str:
     except GitUnavailable:
         return "not under version control"
     return out.text.strip() if out.ok and out.text.strip() else "not under version control"
+
+
+def plan(catalog: Catalog, out_dir: Path, *, roles: Optional[list[str]] = None, today: date,
+         page_size: str = "A4", version: Optional[str] = None, look: Optional[Brand] = None) -> list[PdfJob]:
+    """The handbooks to make (every role with SOPs in force and the whole business, or ``roles``),
+    dated by the build (:func:`sopgen.history.reference_time`) so that a rebuild gives the same bytes."""
+    from .history import reference_time
+    from .printing import HANDBOOK, TEMPLATE, handbook, handbook_names, pdf_path
+
+    version = version or source_version(catalog.root)
+    timestamp = int(reference_time(catalog.history).timestamp())
+    jobs = []
+    for name in roles if roles is not None else handbook_names(catalog):
+        data, files = handbook(catalog, role=None if name == HANDBOOK else catalog.roles[name], today=today,
+                               version=version, page_size=page_size, look=look)
+        jobs.append(PdfJob(name, TEMPLATE, data, out_dir / Path(pdf_path(name)).name, catalog.root, files=files,
+                           timestamp=timestamp))
+    return jobs
 
 
 def build(jobs: list[PdfJob], *, processes: Optional[int] = None,
