@@ -561,7 +561,7 @@ class Progress:
 @click.option("--page-size", type=click.Choice(["A4", "Letter"]), default=None,
               help="Paper size. Default: the plugin's pdf_page_size option (A4).")
 @click.option("-j", "--jobs", type=click.IntRange(1, 64), default=None,
-              help="Handbooks rendered at once, in separate processes. Default: one per CPU core.")
+              help="Handbooks rendered at once (each on a core of its own). Default: one per CPU core.")
 @click.option("-q", "--quiet", is_flag=True, help="Print errors only.")
 def pdf_command(config_file: Optional[str], roles: tuple[str, ...], output: Optional[str],
                 page_size: Optional[str], jobs: Optional[int], quiet: bool) -> None:

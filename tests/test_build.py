@@ -59,7 +59,8 @@ def test_quiet_build_prints_nothing_on_success(base_project: Path) -> None:
     ({"hooks.py": "def on_post_page(output, page, config):\n    raise RuntimeError('hook broke')\n",
       "mkdocs.yml": "site_name: Base\ntheme: material\nplugins: [search, sopgen]\nhooks: [hooks.py]\n"},
      ["--no-pdf"], "hook broke"),
-    ({"templates/pdf/handbook.html.j2": "<html>{{ not_a_name }}</html>\n"}, ["--pdf"], "'not_a_name' is undefined"),
+    ({"templates/pdf/handbook.typ": '#let data = json("data.json")\n#data.not_a_name\n'}, ["--pdf"],
+     'templates/pdf/handbook.typ:2:7: dictionary does not contain key "not_a_name"'),
 ], ids=["templates", "mkdocs", "pdf"])
 def test_a_failure_at_any_phase_keeps_the_previous_site(base_project: Path, files: dict[str, str], args: list[str],
                                                        message: str) -> None:

@@ -14,6 +14,7 @@ from click.testing import CliRunner
 from conftest import build_tree, run
 from sopgen import __version__
 from sopgen.cli import main
+from sopgen.templatetools import default_names
 
 
 def test_version() -> None:
@@ -203,4 +204,5 @@ def test_shell_completion(monkeypatch: pytest.MonkeyPatch) -> None:
     assert commands.output.splitlines() == ["plain,templates"]
     names = CliRunner().invoke(main, [], prog_name="sopgen", env={
         "_SOPGEN_COMPLETE": "bash_complete", "COMP_WORDS": "sopgen templates eject pdf/", "COMP_CWORD": "3"})
-    assert names.output.splitlines() == ["plain,pdf/handbook.html.j2"]
+    assert names.output.splitlines() == [f"plain,{name}" for name in default_names() if name.startswith("pdf/")]
+    assert "plain,pdf/handbook.typ" in names.output.splitlines()

@@ -22,7 +22,7 @@ def test_list_marks_the_overridden_templates(base_project: Path) -> None:
     assert result.exit_code == 0, result.output
     lines = result.output.splitlines()
     assert "role.md.j2  (overridden by templates/role.md.j2)" in lines
-    assert "sop.md.j2" in lines and "pdf/handbook.html.j2" in lines and "new/task.yml.j2" in lines
+    assert "sop.md.j2" in lines and "pdf/handbook.typ" in lines and "new/task.yml.j2" in lines
     assert len(lines) == len(default_names())
 
 
@@ -38,11 +38,16 @@ def test_explain_shows_the_search_path_and_the_winner(base_project: Path) -> Non
     assert after[1].startswith("2.   found: ")
 
 
-def test_eject_copies_the_default_and_the_build_uses_it(base_project: Path) -> None:
-    result = run(base_project, "templates", "eject", "pdf/handbook.html.j2")
-    assert result.exit_code == 0 and result.output == "created templates/pdf/handbook.html.j2\n"
-    copy = base_project / "templates/pdf/handbook.html.j2"
-    assert copy.read_bytes() == (default_templates() / "pdf/handbook.html.j2").read_bytes()
+def test_eject_copies_the_default_and_the_build_uses_it(base_project: Path, tmp_path: Path) -> None:
+    result = run(base_project, "templates", "eject", "pdf/handbook.typ")
+    assert result.exit_code == 0 and result.output == "created templates/pdf/handbook.typ\n"
+    copy = base_project / "templates/pdf/handbook.typ"
+    assert copy.read_bytes() == (default_templates() / "pdf/handbook.typ").read_bytes()
+    copy.write_text(copy.read_text().replace("#cover(data,", "Ejected and adapted.\n#cover(data,"))
+    assert run(base_project, "pdf", "--role", "bookkeeper", "-o", str(tmp_path)).exit_code == 0
+    from pypdf import PdfReader
+
+    assert "Ejected and adapted." in PdfReader(tmp_path / "bookkeeper.pdf").pages[0].extract_text()
 
     assert run(base_project, "templates", "eject", "sop.md.j2").exit_code == 0
     sop = base_project / "templates/sop.md.j2"
@@ -119,10 +124,26 @@ def used(template: str) -> set[str]:
     return meta.find_undeclared_variables(tree) - set(env.globals) - imported
 
 
-@pytest.mark.parametrize("template", default_names())
+@pytest.mark.parametrize("template", [name for name in default_names() if name.endswith(".j2")])
 def test_every_name_a_template_uses_is_documented(template: str) -> None:
     missing = used(template) - documented(template)
     assert not missing, f"{template} uses {sorted(missing)}: document them in README.md, 'What templates receive'"
+
+
+def pdf_data_keys(template: str) -> set[str]:
+    """The data keys a PDF template reads: ``data.x``, and ``c.x``, ``s.x``… of the parts of it."""
+    source = (default_templates() / template).read_text(encoding="utf-8")
+    source = re.sub(r'//[^\n]*|"[^"\n]*"', "", source)  # comments and strings ("data.json")
+    return set(re.findall(r"\b(?:data|c|s|t|r|p|q|a|x|u|b|ch|row|cell|phase|group|person|sop|chapter|mark)"
+                          r"\.([a-z_]+)\b", source)) - {"at", "len", "map", "slice", "join", "first", "last",
+                                                     "flatten", "filter", "enumerate", "rev", "sum"}
+
+
+@pytest.mark.parametrize("template", [name for name in default_names() if name.endswith(".typ")])
+def test_every_data_key_a_pdf_template_reads_is_documented(template: str) -> None:
+    section = README[README.index("### PDF templates"):README.index("## Hosting the handbook")]
+    missing = {key for key in pdf_data_keys(template) if f"`{key}`" not in section}
+    assert not missing, f"{template} reads {sorted(missing)}: document them in README.md, 'PDF templates'"
 
 
 def test_the_check_sees_a_name_that_is_not_documented() -> None:

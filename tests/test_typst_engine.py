@@ -328,10 +328,18 @@ def test_characters_no_font_shows_are_named_and_the_pdf_is_still_made(project: P
     assert b"/StructTreeRoot" in data and b"pdfuaid:part" not in data
 
 
-def test_build_makes_every_pdf_in_parallel_after_typst_ran_here(project: Path) -> None:
-    """Typst has compiled in this process (a child forked from it could hang on Typst's locks):
-    the workers start clean, and every PDF is made."""
+def test_build_makes_every_pdf_at_once_in_this_process(project: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Typst has compiled in this process already; the build compiles its PDFs at once in threads
+    of it (no process of its own outlives a build killed outright), and makes every one."""
     render(job(project, name="before"))
+    where: set[tuple[int, str]] = set()
+    rendering = pdf.render
+
+    def render_here(one: pdf.PdfJob) -> pdf.PdfResult:
+        where.add((os.getpid(), threading.current_thread().name))
+        return rendering(one)
+
+    monkeypatch.setattr(pdf, "render", render_here)
     done: list[str] = []
     jobs = [job(project, name=f"doc{i}", lines=["line"] * (10 * i + 1)) for i in range(4)]
     finished: list[list[pdf.PdfResult]] = []
@@ -344,6 +352,7 @@ def test_build_makes_every_pdf_in_parallel_after_typst_ran_here(project: Path) -
     assert sorted(done) == sorted(r.name for r in results) == ["doc0", "doc1", "doc2", "doc3"]
     assert all(r.target.is_file() and r.pages >= 1 for r in results)
     assert not multiprocessing.active_children()
+    assert {pid for pid, _ in where} == {os.getpid()} and len(where) == 2, "two threads of this process"
 
 
 def test_build_starts_with_the_biggest_document(project: Path) -> None:
@@ -363,46 +372,3 @@ def test_no_weasyprint_is_left() -> None:
     source = Path(pdf.__file__).read_text()
     assert "weasyprint" not in source.lower() and not hasattr(pdf, "check_weasyprint")
     assert os.path.basename(pdf.FONTS) == "fonts" and (pdf.FONTS / "Roboto-Regular.ttf").is_file()
-
-
-@pytest.mark.parametrize("how", ["pdeathsig", "watching thread"])
-def test_the_build_s_workers_end_when_it_is_killed(how: str) -> None:
-    """As tests/test_pdf.py's test of ``_end_with``, with the pool ``build`` itself uses, whose
-    workers are children of a fork server rather than of the build."""
-    import signal
-    import subprocess
-    import sys
-    import time
-
-    script = f"""
-import os, time
-from sopgen import pdf
-if {how == "watching thread"!r}:
-    pdf._PR_SET_PDEATHSIG = 0  # an option prctl refuses: only the thread is left
-with pdf._pool(2) as pool:
-    futures = [pool.submit(time.sleep, 120) for _ in range(2)]
-    time.sleep(2)
-    print(" ".join(str(p) for p in pool._processes), flush=True)
-    time.sleep(120)
-"""
-    build = subprocess.Popen([sys.executable, "-c", script], stdout=subprocess.PIPE, text=True)
-    workers = [int(pid) for pid in build.stdout.readline().split()]
-    assert len(workers) == 2
-    build.send_signal(signal.SIGKILL)
-    build.wait()
-    deadline = time.monotonic() + 5
-    alive = workers
-    while alive and time.monotonic() < deadline:
-        time.sleep(0.1)
-        alive = [pid for pid in workers if _runs(pid)]
-    for pid in alive:
-        os.kill(pid, signal.SIGKILL)
-    assert not alive, f"workers {alive} outlived their build"
-
-
-def _runs(pid: int) -> bool:
-    try:
-        stat = Path(f"/proc/{pid}/stat").read_text()
-    except OSError:
-        return False
-    return stat[stat.rindex(")") + 2] != "Z"
