@@ -106,14 +106,15 @@ def plan(catalog: Catalog, out_dir: Path, *, roles: Optional[list[str]] = None, 
     """The handbooks to make (every role with SOPs in force and the whole business, or ``roles``),
     dated by the build (:func:`sopgen.history.reference_time`) so that a rebuild gives the same bytes."""
     from .history import reference_time
-    from .printing import HANDBOOK, TEMPLATE, handbook, handbook_names, pdf_path
+    from .printing import HANDBOOK, TEMPLATE, converter_for, handbook, handbook_names, pdf_path
 
     version = version or source_version(catalog.root)
     timestamp = int(reference_time(catalog.history).timestamp())
+    converter = converter_for(catalog)
     jobs = []
     for name in roles if roles is not None else handbook_names(catalog):
         data, files = handbook(catalog, role=None if name == HANDBOOK else catalog.roles[name], today=today,
-                               version=version, page_size=page_size, look=look)
+                               version=version, page_size=page_size, look=look, converter=converter)
         jobs.append(PdfJob(name, TEMPLATE, data, out_dir / Path(pdf_path(name)).name, catalog.root, files=files,
                            timestamp=timestamp))
     return jobs

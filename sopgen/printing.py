@@ -63,23 +63,30 @@ def pdf_path(name: str) -> str:
 Target = Union[str, RoleEntry, TaskEntry]
 
 
+def converter_for(catalog: Catalog) -> Converter:
+    """The Markdown converter of ``catalog``'s documents; one serves every document of a build
+    (:class:`Printed` points its links and images at its own document)."""
+    return Converter(allow_html=catalog.organization.allow_html)
+
+
 class Printed:
     """What a print document is made of besides its layout: Markdown made Typst markup, links
     between the parts it holds, and the project files it shows."""
 
-    def __init__(self, catalog: Catalog, labels: Optional[dict[str, str]] = None) -> None:
+    def __init__(self, catalog: Catalog, labels: Optional[dict[str, str]] = None, *,
+                 converter: Optional[Converter] = None) -> None:
         self.catalog = catalog
         self.labels = labels if labels is not None else {}
         """Page path (as on the site) → the label of its part in this document."""
         self.files: list[str] = []
         """Project files the document shows (posix paths relative to the project folder)."""
-        self._convert = Converter(link=self._link, image=self._image,
-                                  allow_html=catalog.organization.allow_html)
+        self._convert = converter or converter_for(catalog)
 
     def md(self, text: Any, level: int = 3) -> Optional[str]:
         """A Markdown field as Typst markup (``None`` when empty); its headings start at ``level``."""
         if text is None or not str(text).strip():
             return None
+        self._convert.link, self._convert.image = self._link, self._image  # this document's, as it may be shared
         return self._convert(str(text), heading_level=level)
 
     def ref(self, target: Target, title: str) -> dict[str, Any]:
@@ -124,9 +131,11 @@ def base(catalog: Catalog, *, title: str, today: date, version: str, page_size: 
 
 
 def handbook(catalog: Catalog, *, role: Optional[RoleEntry], today: date, version: str,
-             page_size: str = "A4", look: Optional[Brand] = None) -> tuple[dict[str, Any], list[str]]:
+             page_size: str = "A4", look: Optional[Brand] = None,
+             converter: Optional[Converter] = None) -> tuple[dict[str, Any], list[str]]:
     """The data of one role's handbook, or of the whole business (``role=None``), in the
-    business's ``look`` (by default organization.yml's), and the project files it shows."""
+    business's ``look`` (by default organization.yml's), and the project files it shows.
+    Handbooks made with the same ``converter`` (:func:`converter_for`) convert a text once."""
     roles = [role] if role is not None else pdf_roles(catalog)
     look = look or brand(catalog)
     labels: dict[str, str] = {}
@@ -139,7 +148,7 @@ def handbook(catalog: Catalog, *, role: Optional[RoleEntry], today: date, versio
     references = reference_pages(catalog) if role is None else {}
     for path, _title in references.values():
         labels[path] = path[:-3]
-    printed = Printed(catalog, labels)
+    printed = Printed(catalog, labels, converter=converter)
     chapters: list[dict[str, Any]] = []
     answers: list[dict[str, Any]] = []
     nested = role is None

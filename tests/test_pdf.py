@@ -306,3 +306,18 @@ def test_pdfs_are_off_under_serve_and_with_no_pdf(catalog) -> None:
     plugin.pdf_enabled = None
     plugin.on_startup(command="serve", dirty=False)
     assert plugin._pdfs(catalog) == {}
+
+
+def test_one_converter_serves_every_handbook_and_links_each_its_own_way(catalog) -> None:
+    """A build converts a text once for all its handbooks, except a text with a link (or an image),
+    whose markup depends on what the document holds."""
+    from sopgen.printing import Printed, converter_for
+
+    converter = converter_for(catalog)
+    text = "See [the inbox SOP](../sops/triage-inbox.md) **first**."
+    whole = Printed(catalog, {"sops/triage-inbox.md": "sop-triage-inbox"}, converter=converter)
+    assert '#link(label("sop-triage-inbox"))' in whole.md(text)
+    alone = Printed(catalog, {}, converter=converter)
+    assert "#link" not in alone.md(text) and "the inbox SOP" in alone.md(text)
+    assert '#link(label("sop-triage-inbox"))' in whole.md(text)
+    assert alone.md("Only **bold** here.") is alone.md("Only **bold** here."), "kept, not made again"

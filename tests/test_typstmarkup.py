@@ -499,3 +499,28 @@ def test_the_converter_imports_no_engine_and_does_no_io() -> None:
     allowed = {"__future__", "html", "html.parser", "posixpath", "re", "typing", "xml.etree.ElementTree", "markdown",
                "markdown.treeprocessors", "markdown.util", "pymdownx.superfences", "render"}
     assert imported <= allowed
+
+
+plain_text = st.lists(st.one_of(
+    st.characters(codec="utf-8", exclude_categories=("Cs", "Cc")),
+    st.sampled_from([" ", "-", "+", "=", "1.", "2)", "---", "  ", ".", ":", "'", '"', "(", ")", "%", "/", "?", "@",
+                     "$", "—", "…", "1. a", " 12. b", "\t"]),
+), max_size=30).map("".join)
+
+
+@PROPERTY
+@given(plain_text)
+def test_plain_text_skips_the_parse_and_says_the_same(text: str) -> None:
+    """Text with nothing Markdown would change takes the short way, and gets what the parse gives."""
+    from sopgen.typstmarkup import _PLAIN
+
+    if _PLAIN.fullmatch(text):
+        assert CONVERT(text) == CONVERT.parsed(text), "the short way differs from the parse"
+
+
+def test_the_short_way_is_taken_for_a_plain_sentence_only() -> None:
+    from sopgen.typstmarkup import _PLAIN
+
+    assert _PLAIN.fullmatch("Check hours against each engagement letter (and the cap): 1.5 h, 50% max.")
+    for text in ["- item", "1. first", "    code", "a *b*", "[x](y)", "a & b", "---", "x\ny", "snake_case", "a <b>"]:
+        assert not _PLAIN.fullmatch(text), text
