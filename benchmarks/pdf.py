@@ -77,14 +77,26 @@ def imports_weasyprint(source: str) -> bool:
     return re.search(r"^\s*(import|from)\s+weasyprint\b", source, re.MULTILINE) is not None
 
 
-def is_weasyprint_engine(pyproject: str, pdf_module: str) -> bool:
-    """Whether a tree made its PDFs with WeasyPrint: it depends on it and its PDF module uses it.
-    The dependency alone is not enough: the engine may have changed a few commits before the
-    dependency went."""
-    return lists_weasyprint(pyproject) and imports_weasyprint(pdf_module)
+def is_weasyprint_engine(pyproject: str, pdf_module: str, printing_module: str = "") -> bool:
+    """Whether a tree made its PDFs with WeasyPrint: it depends on it, its PDF module uses it, and
+    what that module takes from ``sopgen/printing.py`` is there. The dependency alone is not
+    enough: the engine may have changed a few commits before the dependency went; nor are the
+    two: the print data may have changed a few commits before the engine did."""
+    return (lists_weasyprint(pyproject) and imports_weasyprint(pdf_module)
+            and all(defines(printing_module, name) for name in imported_from_printing(pdf_module)))
 
 
-ENGINE_FILES = ("pyproject.toml", "sopgen/pdf.py")
+def imported_from_printing(source: str) -> list[str]:
+    """The names a module imports with ``from .printing import ...``."""
+    found = re.search(r"^from \.printing import \(?([\w\s,]+?)\)?$", source, re.MULTILINE)
+    return [name.strip() for name in found.group(1).split(",") if name.strip()] if found else []
+
+
+def defines(source: str, name: str) -> bool:
+    return re.search(rf"^(def|class) {name}\b|^{name}\s*[:=]", source, re.MULTILINE) is not None
+
+
+ENGINE_FILES = ("pyproject.toml", "sopgen/pdf.py", "sopgen/printing.py")
 
 
 def weasyprint_commits(repo: Path, revs: list[str]) -> Iterator[tuple[str, bool]]:
@@ -105,7 +117,8 @@ def weasyprint_commits(repo: Path, revs: list[str]) -> Iterator[tuple[str, bool]
         yield rev, seen[pair]
 
 
-WEASYPRINT_ENGINE = "pyproject.toml depending on weasyprint, sopgen/pdf.py importing it"
+WEASYPRINT_ENGINE = ("pyproject.toml depending on weasyprint, sopgen/pdf.py importing it, and what it takes "
+                     "from sopgen/printing.py there")
 
 
 def find_baseline(repo: Path) -> str:

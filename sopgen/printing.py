@@ -156,7 +156,7 @@ def handbook(catalog: Catalog, *, role: Optional[RoleEntry], today: date, versio
         level = 2 if nested else 1
         chapters.append(_manual(printed, r, today))
         chapters.append(_onboarding(printed, r, level))
-        sops = _in_learning_order(r)
+        sops = in_learning_order(r)
         chapters.append({"kind": "part", "label": f"procedures-{r.id}", "title": "Procedures", "level": level,
                          "role": r.title, "sops": [printed.ref(t, t.title) for t in sops]})
         for n, t in enumerate(sops):
@@ -169,7 +169,7 @@ def handbook(catalog: Catalog, *, role: Optional[RoleEntry], today: date, versio
         chapters.append(_tools(printed))
         if "delegation" in references:
             chapters.append(delegation(printed, look, money_of(catalog, today)))
-        chapters.append(_reviews(printed, today))
+        chapters.append(reviews_chapter(printed, today))
     if role is not None:
         title = f"{role.title} handbook"
         facts = [["Date", isodate(today)], ["Version", version], ["Procedures", f"{len(role.active_tasks)} in force"]]
@@ -378,7 +378,7 @@ REVIEW_SECTIONS = (("overdue", "Overdue", "danger"), ("due-soon", "Due in the ne
                    ("never", "Never reviewed", "info"), ("current", "Up to date", "success"))
 
 
-def _reviews(printed: Printed, today: date) -> dict[str, Any]:
+def reviews_chapter(printed: Printed, today: date) -> dict[str, Any]:
     groups = review_groups(printed.catalog, today)
     return {
         "kind": "reviews", "label": "reviews", "title": "Reviews", "level": 1,
@@ -391,7 +391,7 @@ def _reviews(printed: Printed, today: date) -> dict[str, Any]:
     }
 
 
-def _in_learning_order(role: RoleEntry) -> list[TaskEntry]:
+def in_learning_order(role: RoleEntry) -> list[TaskEntry]:
     """A role's SOPs in force, in onboarding order first, then by title."""
     seen: list[TaskEntry] = []
     for phase in role.onboarding:

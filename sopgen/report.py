@@ -19,7 +19,7 @@ from typing import Any, Optional
 from .branding import Brand, brand
 from .catalog import Catalog
 from .filters import Money, isodate
-from .printing import REVIEW_SECTIONS, Printed, _reviews, base, delegation
+from .printing import REVIEW_SECTIONS, Printed, reviews_chapter, base, delegation
 from .trainrecord import matrix
 from .training import PersonStatus
 
@@ -36,7 +36,7 @@ def report(catalog: Catalog, *, today: date, version: str, page_size: str = "A4"
     money = Money(catalog.organization.currency)
     printed = Printed(catalog)  # no SOP is in the report: titles are plain text, never links
     totals = catalog.delegation_totals()
-    reviews = _reviews(printed, today)
+    reviews = reviews_chapter(printed, today)
     chapters = [delegation(printed, look, money)]
     if training:
         chapters.append(matrix(printed, training, today=today))

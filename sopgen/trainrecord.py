@@ -24,7 +24,8 @@ from .branding import Brand, brand
 from .catalog import Catalog, PersonEntry
 from .filters import isodate, plural
 from .model import Result
-from .printing import Printed, _in_learning_order, base
+from .printing import Printed, base
+from .printing import in_learning_order as handbook_order
 from .render import result_charts
 from .training import PersonStatus, SopStatus, shown
 
@@ -211,5 +212,5 @@ def in_learning_order(sops: list[SopStatus]) -> list[SopStatus]:
     """``sops`` (of one role) in the order the handbook teaches them: onboarding first, then prerequisites."""
     if not sops or sops[0].task.role is None:
         return sops
-    rank = {task.id: i for i, task in enumerate(_in_learning_order(sops[0].task.role))}
+    rank = {task.id: i for i, task in enumerate(handbook_order(sops[0].task.role))}
     return sorted(sops, key=lambda s: rank.get(s.task.id, len(rank)))

@@ -56,6 +56,16 @@ def test_the_baseline_is_the_last_commit_whose_engine_was_weasyprint(repo: Path)
     assert bench.find_baseline(repo) == last
 
 
+def test_a_commit_whose_print_data_already_changed_is_no_baseline(repo: Path) -> None:
+    """The print module can change before the engine: pdf.py still imports WeasyPrint, but what it
+    takes from printing.py is gone, so that commit cannot make a PDF at all."""
+    engine = WEASYPRINT_PDF + "from .printing import HANDBOOK, handbook_html\n"
+    last = commit(repo, "WeasyPrint engine", {"pyproject.toml": WEASYPRINT_DEPS, "sopgen/pdf.py": engine,
+                                              "sopgen/printing.py": "HANDBOOK = 'h'\ndef handbook_html():\n    pass\n"})
+    commit(repo, "print data for Typst", {"sopgen/printing.py": "HANDBOOK = 'h'\ndef handbook():\n    pass\n"})
+    assert bench.find_baseline(repo) == last
+
+
 def test_a_checkout_still_on_weasyprint_is_its_own_baseline(repo: Path) -> None:
     commit(repo, "WeasyPrint engine", {"pyproject.toml": WEASYPRINT_DEPS, "sopgen/pdf.py": WEASYPRINT_PDF})
     head = commit(repo, "later", {"README.md": "later"})

@@ -236,12 +236,26 @@ def test_tagged_pdf_ua(bookkeeper: PdfReader) -> None:
     assert figures and all(str(f.get("/Alt", "")).strip() for f in figures), "every image has alt text"
 
 
-def test_a_rebuild_is_byte_identical(base_project: Path, tmp_path: Path) -> None:
-    one, two = tmp_path / "one", tmp_path / "two"
-    for out in (one, two):
-        result = run(base_project, "pdf", "--role", "bookkeeper", "-o", str(out))
+def test_a_rebuild_of_the_same_commit_is_byte_identical(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Dated by the commit, not the clock: two builds a second apart give the same bytes; and
+    SOURCE_DATE_EPOCH, when set, dates them instead."""
+    import time
+
+    from test_history_git import no_epoch, project
+
+    no_epoch(monkeypatch)
+    repo = project(tmp_path / "repo")  # one commit, made 2026-01-05T09:00:00Z
+    made = []
+    for n in range(2):
+        result = run(repo, "pdf", "--role", "bookkeeper", "-o", str(tmp_path / f"out{n}"))
         assert result.exit_code == 0, result.output
-    assert (one / "bookkeeper.pdf").read_bytes() == (two / "bookkeeper.pdf").read_bytes()
+        made.append((tmp_path / f"out{n}/bookkeeper.pdf").read_bytes())
+        time.sleep(1.1)
+    assert made[0] == made[1]
+    assert PdfReader(tmp_path / "out0/bookkeeper.pdf").metadata["/CreationDate"].startswith("D:20260105090000")
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1767225600")  # 2026-01-01T00:00:00Z
+    assert run(repo, "pdf", "--role", "bookkeeper", "-o", str(tmp_path / "epoch")).exit_code == 0
+    assert PdfReader(tmp_path / "epoch/bookkeeper.pdf").metadata["/CreationDate"].startswith("D:20260101000000")
 
 
 def test_letter_page_size(tmp_path: Path, base_project: Path) -> None:
