@@ -335,3 +335,18 @@ def test_one_converter_serves_every_handbook_and_links_each_its_own_way(catalog)
     assert "#link" not in alone.md(text) and "the inbox SOP" in alone.md(text)
     assert '#link(label("sop-triage-inbox"))' in whole.md(text)
     assert alone.md("Only **bold** here.") is alone.md("Only **bold** here."), "kept, not made again"
+
+
+def test_cjk_text_without_a_font_for_it_warns_once_and_still_makes_every_handbook(
+        base_project: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from sopgen import pdf
+
+    monkeypatch.setattr(pdf, "installed_cjk_fonts", lambda: {})  # whatever this machine has
+    for name in ("send-invoices", "reconcile-bank"):
+        task = base_project / f"sops/tasks/{name}.yml"
+        task.write_text(task.read_text().replace("- do: ", "- do: 請求書を送る。", 1))
+    result = run(base_project, "pdf", "-o", str(tmp_path))
+    assert result.exit_code == 0, result.output
+    assert result.output.count("Chinese, Japanese or Korean text") == 1, result.output
+    assert "apt-get install fonts-noto-cjk" in result.output
+    assert {p.name for p in tmp_path.glob("*.pdf")} == {"bookkeeper.pdf", "handbook.pdf"}

@@ -268,8 +268,7 @@ def test_a_cjk_font_found_on_the_machine_is_given_to_the_template(project: Path,
                                                                  monkeypatch: pytest.MonkeyPatch) -> None:
     # no CJK font is installed here: DejaVu Sans stands in for one, to show the file and family reach Typst
     files = sorted({f.path for f in typst.Fonts(include_embedded_fonts=False).fonts() if f.family == "DejaVu Sans"})
-    if not files:
-        pytest.skip("DejaVu Sans is not installed")
+    assert files, "DejaVu Sans is not installed: scripts/test installs it (Debian's fonts-dejavu-core)"
     monkeypatch.setattr(pdf, "installed_cjk_fonts", lambda: {"DejaVu Sans": files})
     build_tree(project, {"templates/pdf/show.typ": SHOW + "#sys.inputs.fallback\n"})
     result = render(job(project, lines=["\u2620", CJK_TEXT[0]]))  # ☠: in DejaVu Sans, not in Roboto
