@@ -146,7 +146,7 @@ def still_running(processes: dict[int, str]) -> list[int]:
 def test_sigkill_at_random_moments_leaves_the_old_site_byte_identical(base_project: Path, tmp_path: Path) -> None:
     """Killed at any moment, a build leaves either the old site, byte for byte, or (killed after
     the exchange, while it deletes the old one) the whole new site: never a mix, never none.
-    And no process it started outlives it: PDF workers end with their build."""
+    And no process it started outlives it (PDFs are made in threads of the build itself)."""
     site = base_project / "out"
     command = [sys.executable, "-m", "sopgen", "build", "-q", "--pdf", "-f", str(base_project / "mkdocs.yml"),
                "-d", str(site)]
@@ -168,7 +168,7 @@ def test_sigkill_at_random_moments_leaves_the_old_site_byte_identical(base_proje
     assert new != old
     put_back_the_old_site()
     rng = random.Random(7)
-    killed = finished = with_children = 0
+    killed = finished = 0
     survivors: list[int] = []
     while killed < 20:
         proc = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
@@ -176,7 +176,6 @@ def test_sigkill_at_random_moments_leaves_the_old_site_byte_identical(base_proje
         children = descendants(proc.pid)
         proc.send_signal(signal.SIGKILL)
         proc.wait()
-        with_children += bool(children)
         deadline = time.monotonic() + 10
         while still_running(children) and time.monotonic() < deadline:
             time.sleep(0.1)
@@ -192,7 +191,6 @@ def test_sigkill_at_random_moments_leaves_the_old_site_byte_identical(base_proje
         killed += 1
         assert now == old, f"the site changed after kill {killed}"
     assert not survivors, f"{len(survivors)} processes outlived the build that started them"
-    assert with_children, "no kill came while the build had processes of its own running"
     subprocess.run(command, check=True, env=env)  # what a kill leaves behind never stops the next build
     assert tree_hash(site) == new
     assert not list(base_project.glob(".out.sopgen-*"))
