@@ -16,8 +16,8 @@ For each size it prints the PDFs written, their pages (counted with pypdf), seco
 second and the ratio of the two throughputs, with the issue's target (at least 10 times at 1,000
 tasks). Then the example's full ``sopgen build`` (site and all PDFs) by each engine, in a clone of
 the engine's own commit, best of 3 after a warm-up (target: under 2 s with Typst), with the
-checkout's site alone (``--no-pdf``) for scale; and this checkout's PDFs one process at a time
-(``-j 1``) against ``-j N`` at the largest size, which says whether the processes still pay.
+checkout's site alone (``--no-pdf``) for scale; and this checkout's PDFs one handbook at a time
+(``-j 1``) against ``-j N`` at the largest size, which says whether compiling several at once still pays.
 
 Progress goes to standard error, the results to standard output.
 """
