@@ -68,11 +68,16 @@ def md_inline(value: Any) -> str:
 _MD_LINK = re.compile(r"!?\[([^\]]*)\]\([^)]*\)")
 
 
-def md_plain(value: Any) -> str:
-    """A Markdown field as plain text on one line (image descriptions, tooltips)."""
+def plain_words(value: Any) -> str:
+    """The words of a Markdown field on one line, its markup left out (links as their text)."""
     line = _MD_LINK.sub(r"\1", " ".join(md(value).split()))
     line = re.sub(r"<[^>]+>", "", line)
-    return text(re.sub(r"[*_`]+", "", line))
+    return re.sub(r"[*_`]+", "", line)
+
+
+def md_plain(value: Any) -> str:
+    """A Markdown field as plain text on one line (image descriptions, tooltips)."""
+    return text(plain_words(value))
 
 
 def url(value: Any) -> str:

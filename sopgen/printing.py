@@ -19,7 +19,7 @@ from typing import Any, Optional, Union
 
 from .branding import Brand, brand
 from .catalog import Catalog, RoleEntry, TaskEntry
-from .filters import Money, duration, hours, isodate, plural
+from .filters import Money, duration, hours, isodate, plain_words, plural
 from .ordering import learning_order
 from .render import (
     FREQUENCY_TITLES,
@@ -36,7 +36,7 @@ from .render import (
     tool_index,
     value_freed_chart,
 )
-from .typstmarkup import Converter
+from .typstmarkup import Converter, escape
 
 PAGE_SIZES = ("A4", "Letter")
 HANDBOOK = "handbook"
@@ -110,10 +110,14 @@ class Printed:
         label = self.labels.get(page)
         return label
 
+    def source_file(self, path: str) -> Optional[str]:
+        """``path`` under the sources (``media/x.png``, as fields name images) as the document reads it."""
+        return self.file(posixpath.join(self.catalog.sops.relative_to(self.catalog.root).as_posix(), path))
+
     def _image(self, src: str) -> Optional[str]:
         if "://" in src or src.startswith(("/", "data:")):
             return None
-        return self.file(posixpath.join(self.catalog.sops.relative_to(self.catalog.root).as_posix(), src))
+        return self.source_file(src)
 
 
 def base(catalog: Catalog, *, title: str, today: date, version: str, page_size: str, look: Brand,
@@ -281,11 +285,9 @@ def _steps(printed: Printed, steps: Any, level: int) -> list[dict[str, Any]]:
     out = []
     for n, step in enumerate(steps, 1):
         image = None
-        if step.image:
-            path = printed.file(posixpath.join(printed.catalog.sops.relative_to(printed.catalog.root).as_posix(),
-                                               step.image))
-            if path:
-                image = {"path": path, "alt": f"Step {n}: {' '.join(str(step.do).split())[:80]}"}
+        path = printed.source_file(step.image) if step.image else None
+        if path:
+            image = {"path": path, "alt": f"Step {n}: {_truncated(plain_words(step.do), 80)}"}
         out.append({
             "do": printed.md(step.do, level), "details": printed.md(step.details, level),
             "image": image, "video": step.video,
@@ -297,17 +299,15 @@ def _steps(printed: Printed, steps: Any, level: int) -> list[dict[str, Any]]:
 
 
 def _checklist(printed: Printed, task: TaskEntry) -> list[Optional[str]]:
-    """A task's checklist: its own items (plain text), or each step's ``do``."""
+    """A task's checklist: its own items (plain text, shown as written), or each step's ``do``."""
     if task.checklist:
-        return [printed.md(_plain_markdown(item)) for item in task.checklist]
+        return [escape(" ".join(item.split())) for item in task.checklist]
     return [printed.md(" ".join(str(step.do).split())) for step in task.steps]
 
 
-def _plain_markdown(text: str) -> str:
-    """Plain text as Markdown that says exactly it (a checklist item is plain text)."""
-    from .filters import text as md_text
-
-    return md_text(text)
+def _truncated(text: str, length: int) -> str:
+    """``text`` cut at a word to at most ``length`` characters, with "..." when cut (Jinja's ``truncate``)."""
+    return text if len(text) <= length else text[:length - 3].rsplit(" ", 1)[0] + "..."
 
 
 def _sop(printed: Printed, task: TaskEntry, level: int, *, first: bool = False) -> dict[str, Any]:
