@@ -187,7 +187,7 @@ def render(job: PdfJob) -> PdfResult:
         try:
             pdf, notes, missing = _compile(compiler, job.timestamp)
         except typst.TypstError as exc:
-            raise TemplateFailed("\n".join(dict.fromkeys(places.explained(exc.diagnostic, "error")))) from None
+            raise TemplateFailed(_first_errors(places.explained(exc.diagnostic, "error"))) from None
         for note in notes:
             warnings += places.explained(note.diagnostic, "warning")
     cjk = "" if font else "".join(CJK.findall(missing))
@@ -256,6 +256,20 @@ def _stage(job: PdfJob, staging: Path, data: str) -> tuple[dict[str, str], list[
     if f"{TEMPLATES}/{job.template}" not in origins:
         raise TemplateFailed(f"{TEMPLATES}/{job.template}: no such template, in the project or in sopgen")
     return origins, warnings
+
+
+SHOWN_ERRORS = 3
+"""Typst's errors said of a template; those after them are most often the first one's echoes (an
+unclosed bracket makes every later line an error)."""
+
+
+def _first_errors(errors: list[str]) -> str:
+    errors = list(dict.fromkeys(errors))
+    more = len(errors) - SHOWN_ERRORS
+    if more <= 0:
+        return "\n".join(errors)
+    return "\n".join(errors[:SHOWN_ERRORS] + [f"(and {more} more, most likely caused by the first: fix it and "
+                                                "build again)"])
 
 
 def _project_file(root: Path, name: str) -> tuple[Optional[Path], Optional[PurePosixPath]]:

@@ -20,7 +20,7 @@ from pypdf import PdfReader
 from conftest import build_tree
 from sopgen import pdf, templating
 from sopgen.errors import SopgenError, TemplateFailed
-from sopgen.pdf import NO_CJK_FONT, PdfJob, build, page_count, render
+from sopgen.pdf import NO_CJK_FONT, SHOWN_ERRORS, PdfJob, build, page_count, render
 
 SHOW = """\
 #let data = json("data.json")
@@ -371,3 +371,13 @@ def test_no_weasyprint_is_left() -> None:
     source = Path(pdf.__file__).read_text()
     assert "weasyprint" not in source.lower() and not hasattr(pdf, "check_weasyprint")
     assert os.path.basename(pdf.FONTS) == "fonts" and (pdf.FONTS / "Roboto-Regular.ttf").is_file()
+
+
+def test_an_unclosed_bracket_is_said_once_not_for_every_line_after_it(project: Path) -> None:
+    build_tree(project, {"templates/pdf/bad.typ": "#let f(x) = (x\n" + "#let y = 1\n" * 30 + "Text.\n"})
+    with pytest.raises(TemplateFailed) as failed:
+        render(job(project, "bad.typ"))
+    lines = str(failed.value).splitlines()
+    assert lines[0].startswith("templates/pdf/bad.typ:1:") and "unclosed delimiter" in lines[0]
+    assert len(lines) == SHOWN_ERRORS + 1
+    assert re.fullmatch(r"\(and \d+ more, most likely caused by the first: fix it and build again\)", lines[-1])
