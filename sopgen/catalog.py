@@ -6,7 +6,7 @@ is ``task.role.id``) and ``task.prerequisites`` are task entries; any other
 attribute is the model's field (``task.title``, ``task.steps``). The raw ids as
 written stay on ``entry.data``.
 
-The delegation arithmetic (FORMAT.md): weekly hours = runs per week ×
+The delegation arithmetic (README.md, "The delegation arithmetic"): weekly hours = runs per week ×
 duration, or ``hours_per_week``; the owner's cost = hours × the owner's rate;
 delegating = hours × the performer's rate (a range stays a range); value freed
 = the difference. Work the owner would never do herself (``frees_owner: false`` on

@@ -27,7 +27,7 @@ from .stepdiff import StepChange, normalize, step_diff, step_line
 __all__ = ["ChangesError", "catalog_at", "compare", "describe_rev", "renamed_tasks", "select_role",
            "step_diff", "to_markdown", "FieldChange", "RoleChanges", "StepChange", "TaskChange"]
 
-TASK_FIELDS = {  # in the order of FORMAT.md
+TASK_FIELDS = {  # in the order of README.md's table of a task's fields
     "purpose": "Purpose", "status": "Status", "frequency": "Frequency", "duration": "Duration",
     "trigger": "Trigger", "prerequisites": "Prerequisites", "tools": "Tools",
     "checklist": "Checklist", "done_when": "Definition of done",
@@ -165,7 +165,7 @@ def _task_changes(before: TaskEntry | None, after: TaskEntry | None) -> list[tup
 
 
 def _field_changes(before: TaskEntry, after: TaskEntry) -> list[FieldChange]:
-    """The fields that changed, other than steps, in the order of FORMAT.md."""
+    """The fields that changed, other than steps, in the order of README.md's table of a task's fields."""
     out: list[FieldChange] = []
     for name in TASK_FIELDS:
         if name == "prerequisites":  # by title: a prerequisite renamed but not retitled is the same

@@ -1,8 +1,8 @@
 """What a Markdown field may carry: no raw HTML, no script in attributes, no script links.
 
 A handbook site is built from many people's files and opened by staff who are
-logged in to other intranet pages, so by default a Markdown field (FORMAT.md's
-*md* fields) may not carry:
+logged in to other intranet pages, so by default a Markdown field (README.md, "The source format")
+may not carry:
 
 * raw HTML: tags, comments, processing instructions (``<script>``, ``<img onerror=…>``, ``<!-- -->``);
 * attributes set with attr_list (``{onclick="…"}``, ``{href="javascript:…"}``,

@@ -2,7 +2,7 @@
 
 Every field carries a description: it becomes the JSON Schema that editors
 use for completion, and the format reference in the docs. Field names are a
-contract with users (see FORMAT.md): add, never rename.
+contract with users (README.md, "The source format"): add, never rename.
 
 The models check the shape of one file. Checks that need the whole project
 (references, cycles, images, review dates) live in :mod:`sopgen.validate`.

@@ -5,7 +5,7 @@ files to copy (step images, sopgen's stylesheet) and the navigation, before
 anything is written. This module does not import MkDocs: the plugin, ``sopgen
 render`` and the PDF writer are adapters over it.
 
-The addresses are those of FORMAT.md (with MkDocs' directory URLs):
+The addresses are those of README.md's "What you get" (with MkDocs' directory URLs):
 ``index.md`` → ``/``, ``roles/<id>/index.md`` → ``/roles/<id>/``,
 ``sops/<id>.md`` → ``/sops/<id>/``, and so on.
 """

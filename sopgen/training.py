@@ -4,7 +4,7 @@ Plain functions over the catalog and what git says about each SOP's versions
 (:class:`VersionChange`, gathered by :mod:`sopgen.stephistory`): nothing here
 reads a file or runs git.
 
-The rules (FORMAT.md, *people/<id>.yml*): an SOP's version is the number of
+The rules (README.md, "Training records" and ``sops/people/<id>.yml``): an SOP's version is the number of
 commits that changed its file. A person signed off on version v must re-learn
 it when a later commit changed its steps, unless that commit's message carries
 the trailer ``Retrain: no``; a commit that touches no step never counts.

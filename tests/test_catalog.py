@@ -1,4 +1,4 @@
-"""The catalog: relations and the delegation arithmetic of FORMAT.md."""
+"""The catalog: relations and the delegation arithmetic of README.md."""
 
 from __future__ import annotations
 

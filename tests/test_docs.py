@@ -82,3 +82,14 @@ def test_every_yaml_and_json_example_in_the_readme_parses(lang: str) -> None:
             json.loads(block)
         else:
             yaml.safe_load(block)
+
+
+def test_the_code_points_at_documents_the_repository_has() -> None:
+    """A docstring or comment that sends the reader to a file of the repository names one that is there
+    (the format contract is README.md's "The source format", not a document of its own)."""
+    named = set()
+    for path in [*(REPO / "sopgen").rglob("*.py"), *(REPO / "tests").glob("*.py"), *(REPO / "templates").rglob("*.*")]:
+        named |= {(path.relative_to(REPO).as_posix(), name)
+                  for name in re.findall(r"\b([A-Z][A-Z_]*\.md)\b", path.read_text(encoding="utf-8"))}
+    missing = sorted(f"{where} names {name}" for where, name in named if not (REPO / name).is_file())
+    assert not missing, missing

@@ -7,7 +7,7 @@ onboarding phase that lists its tasks out of prerequisite order, all four
 review states). Their pages are compared with ``tests/golden/render/<project>/
 <page path>``; ``pytest --update-golden`` rewrites them (then read the diff).
 
-The escaping tests check the rules of FORMAT.md on the rendered Markdown:
+The escaping tests check the rules of README.md's source format on the rendered Markdown:
 plain-text fields are shown literally, Markdown fields are never templates,
 ``|`` cannot break a table.
 """

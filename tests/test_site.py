@@ -429,7 +429,7 @@ def test_escaping_through_a_real_build(tricky_site: Path) -> None:
 
 
 def test_plain_text_title_is_literal_in_the_navigation(tricky_site: Path) -> None:
-    # FORMAT.md: a <b> in a title is shown as the characters <b>, in the sidebar and header too
+    # README.md's source format: a <b> in a title is shown as the characters <b>, in the sidebar and header too
     offending = [p.relative_to(tricky_site).as_posix() for p in tricky_site.rglob("*.html")
                  if "<b>Bold</b>" in p.read_text(encoding="utf-8")]
     assert not offending

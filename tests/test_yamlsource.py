@@ -1,4 +1,4 @@
-"""One test per YAML rule of FORMAT.md, on the loader alone."""
+"""One test per YAML rule of README.md ("YAML rules"), on the loader alone."""
 
 from __future__ import annotations
 
