@@ -24,7 +24,10 @@ class ChangesError(SopgenError):
 
 
 @dataclass(frozen=True)
-class Revision:
+class NamedRevision:
+    """A revision the user names (``sopgen changes v1.0``), resolved to its commit and the project's place
+    in the repository; not a commit of a file's history (:class:`sopgen.history.Revision`)."""
+
     name: str
     """The revision as the user wrote it: ``v1.0``, ``HEAD~3``, a hash."""
     commit: str
@@ -41,13 +44,13 @@ def _git(root: Path, *args: str) -> Output:
         raise ChangesError(f"{exc}: `sopgen changes` needs git") from None
 
 
-def resolve(root: Path, rev: "str | Revision") -> Revision:
+def resolve(root: Path, rev: "str | NamedRevision") -> NamedRevision:
     """The commit ``rev`` names, and where the project is in its repository (one ``git rev-parse``).
 
-    A :class:`Revision` already resolved is returned as it is, so that a command that asks
+    A :class:`NamedRevision` already resolved is returned as it is, so that a command that asks
     several questions of one revision resolves it once.
     """
-    if isinstance(rev, Revision):
+    if isinstance(rev, NamedRevision):
         return rev
     done = _git(root, "rev-parse", "--show-toplevel", "--show-prefix", "--is-shallow-repository",
                 "--verify", "--quiet", f"{rev.lstrip('-')}^{{commit}}")  # never an option, even in old gits
@@ -62,10 +65,10 @@ def resolve(root: Path, rev: "str | Revision") -> Revision:
                    if lines[2] == "true" else "")
         raise ChangesError(f"'{rev}' is not a commit or tag of this repository: "
                            f"try `git tag` or `git log --oneline`{shallow}")
-    return Revision(name=rev, commit=lines[3], top=Path(lines[0]), prefix=lines[1])
+    return NamedRevision(name=rev, commit=lines[3], top=Path(lines[0]), prefix=lines[1])
 
 
-def catalog_at(root: Path, rev: "str | Revision", *, sops_dir: str = "sops") -> Catalog:
+def catalog_at(root: Path, rev: "str | NamedRevision", *, sops_dir: str = "sops") -> Catalog:
     """The project's sources as they were at ``rev``: one ``git archive``, then :func:`load`.
 
     A revision from before the sources folder existed gives an empty catalog.
@@ -94,7 +97,7 @@ class _Sources:
     """The submodule's folder in the project (``"sops/"``), or ``""``."""
 
 
-def _sources_at(revision: Revision, sops_dir: str) -> _Sources:
+def _sources_at(revision: NamedRevision, sops_dir: str) -> _Sources:
     """Follow a submodule that held the sources at ``revision`` (git's own tree has only its commit)."""
     inside = revision.prefix + PurePosixPath(sops_dir).as_posix()
     parts = PurePosixPath(inside).parts
@@ -117,7 +120,7 @@ def _gitlinks(top: Path, commit: str, *paths: str, recursive: bool = False) -> l
     return found
 
 
-def _extract_sources(revision: Revision, sops_dir: str, project: Path) -> None:
+def _extract_sources(revision: NamedRevision, sops_dir: str, project: Path) -> None:
     """Write the YAML files under ``sops_dir`` at ``revision`` into ``project``, streamed from ``git archive``."""
     _extract(_sources_at(revision, sops_dir), revision, project)
 
@@ -129,7 +132,7 @@ def _submodules_in(where: _Sources) -> list[_Sources]:
             if path.startswith(where.prefix)]
 
 
-def _extract(where: _Sources, revision: Revision, project: Path) -> None:
+def _extract(where: _Sources, revision: NamedRevision, project: Path) -> None:
     """Write the YAML files of one repository's sources (then of the submodules among them) into ``project``."""
     unreadable: tarfile.TarError | None = None
     with tempfile.TemporaryFile() as errors:
@@ -174,7 +177,7 @@ def _source_path(member: tarfile.TarInfo, prefix: str) -> PurePosixPath | None:
     return rel
 
 
-def renamed_tasks(root: Path, rev: "str | Revision", *, sops_dir: str = "sops") -> dict[str, str]:
+def renamed_tasks(root: Path, rev: "str | NamedRevision", *, sops_dir: str = "sops") -> dict[str, str]:
     """Old task id → new task id, for task files renamed between ``rev`` and the working tree.
 
     Git sees a rename when the new file is tracked (``git mv``, or ``git add``)
@@ -198,7 +201,7 @@ def renamed_tasks(root: Path, rev: "str | Revision", *, sops_dir: str = "sops") 
     return renames
 
 
-def describe_rev(root: Path, rev: "str | Revision") -> str:
+def describe_rev(root: Path, rev: "str | NamedRevision") -> str:
     """``rev`` as a reader sees it: ``v1.0 (3f2a9c1, 2026-10-01)``, the date of its commit."""
     revision = resolve(root, rev)
     name = revision.name
