@@ -8,10 +8,8 @@ types) are collected on the catalog; the checks across files are in
 
 from __future__ import annotations
 
-import contextlib
 import difflib
 import functools
-import gc
 import hashlib
 import os
 import re
@@ -54,25 +52,6 @@ def load(project_dir: Path, *, sops_dir: str = "sops", cache: Optional[ReadCache
     With a ``cache`` (a dict kept between calls, as `sopgen serve` does), a file whose
     bytes are unchanged is not parsed again.
     """
-    with _collector_paused():
-        return _load(project_dir, sops_dir, cache)
-
-
-@contextlib.contextmanager
-def _collector_paused() -> Iterator[None]:
-    """Python's cycle collector off while the sources are read. Reading keeps every document
-    alive, so each full collection walks all that was read before: at 10,000 tasks that was
-    half the loading time. What is read holds no cycles; the collector resumes after."""
-    was_on = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_on:
-            gc.enable()
-
-
-def _load(project_dir: Path, sops_dir: str, cache: Optional[ReadCache]) -> Catalog:
     project_dir = Path(project_dir).resolve()
     sops = project_dir / sops_dir
     if not sops.is_dir():
