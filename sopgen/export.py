@@ -23,7 +23,7 @@ from .catalog import Catalog
 from .errors import SopgenError
 from .outputs import exchange
 from .stephistory import StepHistory
-from .render import EXTENSIONS, FEATURES, UNSEARCHED, merge_nav, nav_title, render
+from .render import FEATURES, UNSEARCHED, markdown_extensions, merge_nav, nav_title, render
 from .templating import environment
 
 
@@ -213,14 +213,12 @@ def _without_sopgen(plugins: Any) -> Any:
 
 def _with_extensions(extensions: Any) -> list[Any]:
     if isinstance(extensions, dict):
-        items: list[Any] = [{k: v} if v else k for k, v in extensions.items()]
+        own = dict(extensions)
     else:
-        items = list(extensions or [])
-    names = {next(iter(e)) if isinstance(e, dict) else e for e in items}
-    for name, options in EXTENSIONS.items():
-        if name not in names:
-            items.append({name: options} if options else name)
-    return items
+        own = {}
+        for item in extensions or []:
+            own.update(item if isinstance(item, dict) else {item: None})
+    return [{name: options} if options else name for name, options in markdown_extensions(own).items()]
 
 
 def _with_features(theme: Any) -> Any:

@@ -40,7 +40,7 @@ from .printing import PAGE_SIZES, handbook_names, pdf_path
 from .loader import load
 from .pagecheck import neutralise
 from .stephistory import StepHistory
-from .render import ASSETS, EXTENSIONS, FEATURES, UNSEARCHED, Site, merge_nav, nav_title, render
+from .render import ASSETS, FEATURES, UNSEARCHED, Site, markdown_extensions, merge_nav, nav_title, render
 from .templating import bytecode_cache, environment
 from .history import LATEST_EPOCH, attach, read_history, reference_time, source_date_epoch
 from .validate import REVIEW_OVERDUE, validate
@@ -505,11 +505,12 @@ def _address(url: str) -> str:
 
 
 def _add_extensions(config: MkDocsConfig) -> None:
-    for name, options in EXTENSIONS.items():
+    own = {name: config.mdx_configs.get(name) for name in config.markdown_extensions}
+    for name, options in markdown_extensions(own).items():
         if name not in config.markdown_extensions:
             config.markdown_extensions.append(name)
-            if options:
-                config.mdx_configs[name] = options
+        if options:
+            config.mdx_configs[name] = options
 
 
 def _add_features(config: MkDocsConfig) -> None:
