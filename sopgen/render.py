@@ -15,6 +15,7 @@ from __future__ import annotations
 import difflib
 import hashlib
 import html
+import os
 import posixpath
 import re
 from dataclasses import dataclass, field
@@ -81,6 +82,13 @@ def markdown_extensions(own: dict[str, Any]) -> dict[str, Any]:
         if isinstance(mine, dict):  # options under a tag (`!ENV`) are the site's, whole
             merged[name] = {**options, **mine}
     return merged
+
+
+def source_in_docs(source: Path, *, docs_dir: Path) -> str:
+    """A generated page's source file as a path from the docs folder (``../sops/tasks/x.yml``):
+    what MkDocs joins to ``edit_uri``, so that "edit this page" opens the YAML, not Markdown that
+    is in no repository (the plugin and ``sopgen render`` both)."""
+    return Path(os.path.relpath(source, docs_dir)).as_posix()
 
 @dataclass
 class Page:

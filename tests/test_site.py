@@ -557,6 +557,54 @@ def test_a_sites_own_permalink_setting_wins_on_both_routes(base_project: Path, t
     assert _permalinks(rendered_site, "sops/send-invoices/") == []
 
 
+EDIT_CONFIGS = {
+    "edit_uri": ("edit_uri: edit/main/docs/", "edit/main"),
+    "GitHub's default": ("", "edit/master"),
+    "edit_uri_template": ("edit_uri_template: 'blob/main/docs/{path}'", "blob/main"),
+}
+
+
+@pytest.mark.parametrize(("edit", "prefix"), EDIT_CONFIGS.values(), ids=EDIT_CONFIGS.keys())
+def test_both_routes_link_edit_this_page_to_the_same_source(
+        base_project: Path, tmp_path: Path, edit: str, prefix: str) -> None:
+    build_tree(base_project, {
+        "mkdocs.yml": f"site_name: Corpus base\nrepo_url: https://github.com/acme/handbook\n{edit}\n"
+                      "theme: material\nplugins: [search, sopgen]\n",
+        "docs/how-we-work.md": "# How we work\n\nHand-written.\n"})
+    plugin_site, rendered_site = _both_routes(base_project, tmp_path)
+    expected = {
+        "sops/send-invoices/": "sops/tasks/send-invoices.yml",
+        "roles/bookkeeper/": "sops/roles/bookkeeper.yml",
+        "roles/bookkeeper/onboarding/": "sops/roles/bookkeeper.yml",
+        "": "sops/organization.yml",
+        "how-we-work/": "docs/how-we-work.md",  # a hand-written page: its own file
+        "tools/": None,  # no source file: no edit link
+    }
+    for address, source in expected.items():
+        links = re.findall(r'<a href="([^"]*)" title="Edit this page" class="md-content__button md-icon" rel="edit">',
+                           (plugin_site / address / "index.html").read_text(encoding="utf-8"))
+        assert links == ([f"https://github.com/acme/handbook/{prefix}/{source}"] if source else []), address
+        rendered = (rendered_site / address / "index.html").read_text(encoding="utf-8")
+        assert re.findall(r'<a href="([^"]*)"[^>]* rel="edit">', rendered) == links, address
+
+
+def test_a_rendered_project_keeps_the_projects_own_theme_overrides(base_project: Path, tmp_path: Path) -> None:
+    build_tree(base_project, {
+        "mkdocs.yml": """
+            site_name: Corpus base
+            repo_url: https://github.com/acme/handbook
+            edit_uri: edit/main/docs/
+            theme: {name: material, custom_dir: theme}
+            plugins: [search, sopgen]
+        """,
+        "theme/main.html": '{% extends "base.html" %}\n{% block footer %}<p>Our own footer</p>{% endblock %}\n'})
+    for site in _both_routes(base_project, tmp_path):
+        raw = (site / "sops/send-invoices/index.html").read_text(encoding="utf-8")
+        assert "<p>Our own footer</p>" in raw, site
+        assert re.findall(r'<a href="([^"]*)"[^>]* rel="edit">', raw) == [
+            "https://github.com/acme/handbook/edit/main/sops/tasks/send-invoices.yml"], site
+
+
 def test_an_extension_the_site_lists_bare_keeps_the_options_the_pages_need(base_project: Path, tmp_path: Path) -> None:
     # the checklist's ticks are drawn by tasklist's custom_checkbox, which a bare listing would drop
     (base_project / "mkdocs.yml").write_text(
