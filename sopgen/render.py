@@ -69,7 +69,6 @@ CSS = "assets/sopgen/sopgen.css"
 JS = "assets/sopgen/sopgen.js"
 
 
-
 def markdown_extensions(own: dict[str, Any]) -> dict[str, Any]:
     """A site's own Markdown extensions (name → options, in its order) with :data:`EXTENSIONS` added:
     an extension it lacks is appended, and one it lists gets the options the pages rely on that it
@@ -89,6 +88,7 @@ def source_in_docs(source: Path, *, docs_dir: Path) -> str:
     what MkDocs joins to ``edit_uri``, so that "edit this page" opens the YAML, not Markdown that
     is in no repository (the plugin and ``sopgen render`` both)."""
     return Path(os.path.relpath(source, docs_dir)).as_posix()
+
 
 @dataclass
 class Page:
