@@ -300,6 +300,10 @@ def test_render_then_plain_mkdocs(tmp_path: Path, example_site: Path) -> None:
     assert (built / "how-to-use/index.html").is_file()
     assert page(built, "delegation/").row("Send client invoices")[1:5] == ["4 h", "$1,000", "$100–$200", "$800–$900"]
     assert _searched_pages(built) == _searched_pages(example_site)
+    for address in ("sops/send-client-invoices/", "roles/bookkeeper/onboarding/", "how-to-use/"):
+        assert _permalinks(example_site, address), address
+        assert _heading_ids(built, address) == _heading_ids(example_site, address), address
+        assert _permalinks(built, address) == _permalinks(example_site, address), address
 
 
 def _searched_pages(site: Path) -> set[str]:
