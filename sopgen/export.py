@@ -3,7 +3,9 @@
 ``DIR/mkdocs.yml`` is the project's own configuration with the ``sopgen``
 plugin replaced by what it would have added (the navigation, Markdown
 extensions, theme features and stylesheet); ``DIR/docs/`` holds the
-project's hand-written pages and every generated page and image. Tags in
+project's hand-written pages and every generated page and image, and
+``DIR/overrides/`` the project's ``theme.custom_dir`` and, with edit links,
+the partial that points a generated page's at its YAML source. Tags in
 ``mkdocs.yml`` (``!ENV``, ``!!python/name:…``) are written back as they were.
 """
 
@@ -11,19 +13,23 @@ from __future__ import annotations
 
 import json
 import os
+import posixpath
 import secrets
 import shutil
 from datetime import date
 from pathlib import Path
-from typing import Any, Optional
+from typing import Any, Callable, Optional
+from urllib.parse import urljoin
 
 import yaml
+from mkdocs.config import base
+from mkdocs.config import config_options as c
 
 from .catalog import Catalog
 from .errors import SopgenError
 from .outputs import exchange
 from .stephistory import StepHistory
-from .render import EXTENSIONS, FEATURES, UNSEARCHED, merge_nav, nav_title, render
+from .render import FEATURES, UNSEARCHED, markdown_extensions, merge_nav, nav_title, render, source_in_docs
 from .templating import environment
 
 
@@ -75,6 +81,14 @@ STAGING = ".sopgen-new-"
 """Where a render is written inside its folder before it is put in place."""
 
 
+OVERRIDES = "overrides"
+"""The rendered project's ``theme.custom_dir``: the project's own, and the edit links' partial."""
+FOLDERS = ("docs", OVERRIDES)
+"""The folders a render writes whole, and replaces whole."""
+EDIT_LINKS = Path(__file__).parent / "assets" / "overrides" / "partials" / "actions.html"
+"""Material's (and Zensical's) partial with the edit link, reading a page's own ``edit_url``."""
+
+
 class NotARender(SopgenError):
     """A folder that ``sopgen render`` may not replace: it holds files render did not write."""
 
@@ -90,12 +104,12 @@ def check_target(target: Path, *, force: bool, shown: str) -> None:
                          "files it did not write; choose a new or empty folder")
     if not force:
         raise NotARender(f"{shown} holds an earlier render (use --force to replace it)")
-    docs = target / "docs"
-    strangers = sorted(p.relative_to(target).as_posix() for p in docs.rglob("*")
+    strangers = sorted(p.relative_to(target).as_posix() for folder in FOLDERS for p in (target / folder).rglob("*")
                        if not p.is_dir() and p.relative_to(target).as_posix() not in written)
     if strangers:
+        folder = strangers[0].split("/")[0]
         raise NotARender(f"{shown}/{strangers[0]} was not written by sopgen render, which never deletes files "
-                         f"it did not write; move it out of {shown}/docs/, or render into a new folder")
+                         f"it did not write; move it out of {shown}/{folder}/, or render into a new folder")
 
 
 def _written(folder: Path) -> Optional[set[str]]:
@@ -146,6 +160,8 @@ def _write(staging: Path, site: Any, raw: dict[str, Any], config_file: Path) -> 
     if own_docs.is_dir():
         shutil.copytree(own_docs, docs, dirs_exist_ok=True)
         handwritten = sorted(p.relative_to(docs).as_posix() for p in docs.rglob("*.md"))
+    theme = _with_features(raw.get("theme", "mkdocs"))
+    edit_url = _edit_urls(raw) if theme.get("name") == "material" else None
     written = 0
     for page in site.pages.values():
         path = docs / page.path
@@ -154,6 +170,9 @@ def _write(staging: Path, site: Any, raw: dict[str, Any], config_file: Path) -> 
         path.parent.mkdir(parents=True, exist_ok=True)
         # the title as escaped text, which themes put into <title> as HTML (see the plugin)
         search = "search:\n  exclude: true\n" if page.kind in UNSEARCHED else ""
+        if edit_url is not None:  # its YAML source, as in a plugin build (read by the overrides' partial)
+            url = edit_url(source_in_docs(page.source, docs_dir=own_docs.resolve())) if page.source else None
+            search += f"edit_url: {json.dumps(url)}\n"
         front = f"---\ntitle: {json.dumps(nav_title(page.title), ensure_ascii=False)}\n{search}---\n\n"
         path.write_text(front + page.markdown, encoding="utf-8")
         written += 1
@@ -171,7 +190,16 @@ def _write(staging: Path, site: Any, raw: dict[str, Any], config_file: Path) -> 
     config["docs_dir"] = "docs"
     config["plugins"] = _without_sopgen(raw.get("plugins"))
     config["markdown_extensions"] = _with_extensions(raw.get("markdown_extensions"))
-    config["theme"] = _with_features(raw.get("theme", "mkdocs"))
+    config["theme"] = theme
+    own_overrides = theme.get("custom_dir")
+    if isinstance(own_overrides, str) and (project / own_overrides).is_dir():
+        shutil.copytree(project / own_overrides, staging / OVERRIDES)
+        theme["custom_dir"] = OVERRIDES
+    partial = staging / OVERRIDES / EDIT_LINKS.relative_to(EDIT_LINKS.parents[1])
+    if edit_url is not None and not partial.exists():  # the project's own partial of that name wins
+        partial.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(EDIT_LINKS, partial)
+        theme["custom_dir"] = OVERRIDES
     if site.logo:
         config["theme"]["logo"] = site.logo
     config["extra_css"] = list(raw.get("extra_css") or []) + [c for c in site.css if c not in (raw.get("extra_css") or [])]
@@ -182,7 +210,8 @@ def _write(staging: Path, site: Any, raw: dict[str, Any], config_file: Path) -> 
               "# Builds with plain `mkdocs build` (or Zensical), without the sopgen plugin.\n")
     text = yaml.dump(config, Dumper=_Dumper, sort_keys=False, allow_unicode=True, width=100)
     (staging / "mkdocs.yml").write_text(header + text, encoding="utf-8")
-    files = ["mkdocs.yml"] + sorted(p.relative_to(staging).as_posix() for p in docs.rglob("*") if not p.is_dir())
+    files = ["mkdocs.yml"] + sorted(p.relative_to(staging).as_posix() for folder in FOLDERS
+                                    for p in (staging / folder).rglob("*") if not p.is_dir())
     (staging / MARKER).write_text(json.dumps({"files": files}, indent=0) + "\n", encoding="utf-8")
     return written + len(handwritten)
 
@@ -194,13 +223,41 @@ def _put_in_place(staging: Path, target: Path) -> None:
     both = sorted((_written(target) or set()) | (_written(staging) or set()))
     (staging / "both").write_text(json.dumps({"files": both}, indent=0) + "\n", encoding="utf-8")
     os.replace(staging / "both", target / MARKER)
-    docs, new_docs = target / "docs", staging / "docs"
-    if not (docs.exists() and exchange(new_docs, docs)):
-        if docs.exists():
-            docs.rename(staging / "old-docs")
-        new_docs.rename(docs)
+    for folder in FOLDERS:
+        old, new = target / folder, staging / folder
+        if not new.exists():  # overrides/ this render has none of (check_target made sure it holds only ours)
+            if old.exists():
+                old.rename(staging / f"old-{folder}")
+        elif not (old.exists() and exchange(new, old)):
+            if old.exists():
+                old.rename(staging / f"old-{folder}")
+            new.rename(old)
     os.replace(staging / "mkdocs.yml", target / "mkdocs.yml")
     os.replace(staging / MARKER, target / MARKER)
+
+
+def _edit_urls(raw: dict[str, Any]) -> Optional[Callable[[str], str]]:
+    """Where "edit this page" links for a file (its path from the docs folder) under the rules
+    of MkDocs, with its defaults: ``repo_url`` joined with ``edit_uri_template`` or ``edit_uri``;
+    None when the site has no edit links."""
+    class EditLinks(base.Config):
+        repo_url = c.Optional(c.URL())
+        edit_uri_template = c.Optional(c.EditURITemplate("edit_uri"))
+        edit_uri = c.Optional(c.EditURI("repo_url"))
+
+    config = EditLinks()
+    config.load_dict({k: raw[k] for k in ("repo_url", "edit_uri_template", "edit_uri") if k in raw})
+    failed, _ = config.validate()
+    template, edit_uri, repo_url = config.edit_uri_template, config.edit_uri, config.repo_url or ""
+    if failed or not (template or edit_uri):
+        return None  # MkDocs says why, building the rendered project
+
+    def url(path: str) -> str:
+        link = template.format(path, posixpath.splitext(path)[0]) if template else edit_uri + path
+        base_url = repo_url if link.startswith(("?", "#")) or repo_url.endswith("/") else repo_url + "/"
+        return urljoin(base_url if repo_url else "", link)
+
+    return url
 
 
 def _without_sopgen(plugins: Any) -> Any:
@@ -213,14 +270,12 @@ def _without_sopgen(plugins: Any) -> Any:
 
 def _with_extensions(extensions: Any) -> list[Any]:
     if isinstance(extensions, dict):
-        items: list[Any] = [{k: v} if v else k for k, v in extensions.items()]
+        own = dict(extensions)
     else:
-        items = list(extensions or [])
-    names = {next(iter(e)) if isinstance(e, dict) else e for e in items}
-    for name, options in EXTENSIONS.items():
-        if name not in names:
-            items.append({name: options} if options else name)
-    return items
+        own = {}
+        for item in extensions or []:
+            own.update(item if isinstance(item, dict) else {item: None})
+    return [{name: options} if options else name for name, options in markdown_extensions(own).items()]
 
 
 def _with_features(theme: Any) -> Any:

@@ -39,7 +39,8 @@ from .printing import PAGE_SIZES, handbook_names, pdf_path
 from .loader import load
 from .pagecheck import neutralise
 from .stephistory import StepHistory
-from .render import ASSETS, EXTENSIONS, FEATURES, UNSEARCHED, Site, merge_nav, nav_title, render
+from .render import (ASSETS, FEATURES, UNSEARCHED, Site, markdown_extensions, merge_nav, nav_title, render,
+                     source_in_docs)
 from .templating import bytecode_cache, environment
 from .history import LATEST_EPOCH, attach, read_history, reference_time, source_date_epoch
 from .validate import REVIEW_OVERDUE, validate
@@ -244,7 +245,7 @@ class SopgenPlugin(BasePlugin[SopgenConfig]):
                 continue
             file = self._page_file(config, page.path, page.markdown)
             if page.source is not None:
-                file.edit_uri = Path(os.path.relpath(page.source, docs_dir)).as_posix()
+                file.edit_uri = source_in_docs(page.source, docs_dir=docs_dir)
             files.append(file)
             own.append(page.path)
         for dest, source in self.site.files.items():
@@ -496,11 +497,12 @@ def _address(url: str) -> str:
 
 
 def _add_extensions(config: MkDocsConfig) -> None:
-    for name, options in EXTENSIONS.items():
+    own = {name: config.mdx_configs.get(name) for name in config.markdown_extensions}
+    for name, options in markdown_extensions(own).items():
         if name not in config.markdown_extensions:
             config.markdown_extensions.append(name)
-            if options:
-                config.mdx_configs[name] = options
+        if options:
+            config.mdx_configs[name] = options
 
 
 def _add_features(config: MkDocsConfig) -> None:

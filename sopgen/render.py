@@ -15,6 +15,7 @@ from __future__ import annotations
 import difflib
 import hashlib
 import html
+import os
 import posixpath
 import re
 from dataclasses import dataclass, field
@@ -53,7 +54,7 @@ EXTENSIONS: dict[str, dict[str, Any]] = {
     "pymdownx.superfences": {},
     "pymdownx.tasklist": {"custom_checkbox": True},
 }
-"""The Markdown extensions the templates need (added to a site's own)."""
+"""The Markdown extensions the templates need, with the options they rely on (see :func:`markdown_extensions`)."""
 FEATURES = ["navigation.indexes", "navigation.sections", "navigation.prune", "content.action.edit",
             "search.highlight"]
 """Material features the navigation relies on."""
@@ -66,6 +67,27 @@ NAV_LIST = 20
 ASSETS = Path(__file__).parent / "assets"
 CSS = "assets/sopgen/sopgen.css"
 JS = "assets/sopgen/sopgen.js"
+
+
+def markdown_extensions(own: dict[str, Any]) -> dict[str, Any]:
+    """A site's own Markdown extensions (name → options, in its order) with :data:`EXTENSIONS` added:
+    an extension it lacks is appended, and one it lists gets the options the pages rely on that it
+    leaves unset. So ``toc`` listed bare, or always present under MkDocs, still gives headings their
+    permalinks, and ``toc: {permalink: false}`` is the site's choice, kept. The one rule for the
+    plugin and for ``sopgen render``."""
+    merged = dict(own)
+    for name, options in EXTENSIONS.items():
+        mine = merged.get(name) or {}
+        if isinstance(mine, dict):  # options under a tag (`!ENV`) are the site's, whole
+            merged[name] = {**options, **mine}
+    return merged
+
+
+def source_in_docs(source: Path, *, docs_dir: Path) -> str:
+    """A generated page's source file as a path from the docs folder (``../sops/tasks/x.yml``):
+    what MkDocs joins to ``edit_uri``, so that "edit this page" opens the YAML, not Markdown that
+    is in no repository (the plugin and ``sopgen render`` both)."""
+    return Path(os.path.relpath(source, docs_dir)).as_posix()
 
 
 @dataclass

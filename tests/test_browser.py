@@ -215,7 +215,7 @@ def test_checklists_page_keeps_each_sop_apart(tab: Tab) -> None:
     assert ticked(containers.nth(0)) == [0, 1]
 
     # ticks are kept per SOP: the first SOP's own page shows the ticks given on the checklists page
-    first_title = containers.nth(0).locator("h3 a")
+    first_title = containers.nth(0).locator("h3 a:not(.headerlink)")  # the SOP's title, not its permalink
     first_href = first_title.get_attribute("href")
     first_title.click()
     tab.page.wait_for_url(re.compile(re.escape(first_href.replace("../", "").rstrip("/")) + r"/?(#.*)?$"))
@@ -645,9 +645,9 @@ def test_serve_shows_why_a_save_did_not_build(browser: object, tmp_path: Path) -
         expect(box).to_be_visible(timeout=30_000)
         expect(box).to_contain_text("this is the last good build")
         expect(box).to_contain_text("sops/tasks/send-invoices.yml:2:7: role: unknown role 'bookeeper'")
-        expect(page.locator("h1")).to_have_text("Send client invoices")
+        expect(page.locator("h1")).to_have_text("Send client invoices¶")  # the title, then its permalink
         task.write_text(good.replace("title: Send client invoices", "title: Send fixed invoices"))
-        expect(page.locator("h1")).to_have_text("Send fixed invoices", timeout=30_000)
+        expect(page.locator("h1")).to_have_text("Send fixed invoices¶", timeout=30_000)
         expect(page.locator(".sopgen-serve-problems")).to_have_count(0)
     finally:
         context.close()

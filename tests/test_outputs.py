@@ -237,6 +237,26 @@ def test_render_replaces_an_earlier_render_and_keeps_what_else_its_folder_holds(
     assert snapshot(out) == before
 
 
+def test_render_replaces_its_theme_overrides_and_never_deletes_one_it_did_not_write(project: Path, tmp_path: Path) -> None:
+    out = tmp_path / "export"
+    config = (project / "mkdocs.yml").read_text()
+    build_tree(project, {"mkdocs.yml": config + "repo_url: https://github.com/acme/handbook\n"})
+    assert run(project, "render", str(out)).exit_code == 0
+    assert (out / "overrides/partials/actions.html").is_file()  # the edit links' partial
+    assert "custom_dir: overrides" in (out / "mkdocs.yml").read_text()
+    build_tree(project, {"mkdocs.yml": config})  # no edit links: no partial
+    result = run(project, "render", str(out), "--force")
+    assert result.exit_code == 0, result.output
+    assert not (out / "overrides").exists() and "custom_dir" not in (out / "mkdocs.yml").read_text()
+    build_tree(out, {"overrides/main.html": "mine\n"})
+    before = snapshot(out)
+    result = run(project, "render", str(out), "--force")
+    assert result.exit_code == 1
+    assert f"{out}/overrides/main.html was not written by sopgen render" in result.output
+    assert f"move it out of {out}/overrides/" in result.output
+    assert snapshot(out) == before
+
+
 def test_a_failed_render_leaves_the_earlier_one(project: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     from sopgen import export
 

@@ -13,6 +13,7 @@ import re
 import shutil
 import subprocess
 import sys
+from html import unescape
 from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
@@ -299,6 +300,10 @@ def test_render_then_plain_mkdocs(tmp_path: Path, example_site: Path) -> None:
     assert (built / "how-to-use/index.html").is_file()
     assert page(built, "delegation/").row("Send client invoices")[1:5] == ["4 h", "$1,000", "$100–$200", "$800–$900"]
     assert _searched_pages(built) == _searched_pages(example_site)
+    for address in ("sops/send-client-invoices/", "roles/bookkeeper/onboarding/", "how-to-use/"):
+        assert _permalinks(example_site, address), address
+        assert _heading_ids(built, address) == _heading_ids(example_site, address), address
+        assert _permalinks(built, address) == _permalinks(example_site, address), address
 
 
 def _searched_pages(site: Path) -> set[str]:
@@ -483,6 +488,134 @@ def test_edit_links_point_at_the_yaml_source(base_project: Path) -> None:
         assert edits == [f"https://github.com/acme/handbook/edit/main/{yml}"], (address, edits)
     tools = (site / "tools/index.html").read_text(encoding="utf-8")
     assert "/edit/" not in tools  # no source file: no edit link to a page that does not exist
+
+
+# -- the same page by both routes: the plugin, and `sopgen render` built by plain MkDocs ----------
+
+def _both_routes(project: Path, tmp_path: Path) -> tuple[Path, Path]:
+    """The project's site built with the plugin (`sopgen build`), and from `sopgen render` by plain MkDocs."""
+    plugin_site = tmp_path / "plugin-site"
+    result = run(project, "build", *NO_PDF, "-d", str(plugin_site))
+    assert result.exit_code == 0, result.output
+    out = tmp_path / "rendered"
+    result = run(project, "render", str(out))
+    assert result.exit_code == 0, result.output
+    proc = subprocess.run([sys.executable, "-m", "mkdocs", "build", "--strict", "-f", str(out / "mkdocs.yml")],
+                          check=False, capture_output=True, text=True, env=MKDOCS_ENV, cwd=tmp_path, timeout=120)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    return plugin_site, out / "site"
+
+
+def _article(site: Path, address: str) -> str:
+    raw = (site / address / "index.html").read_text(encoding="utf-8")
+    return raw[raw.index("<article"):raw.index("</article>")]
+
+
+def _heading_ids(site: Path, address: str) -> list[str]:
+    return re.findall(r'<h[1-6] id="([^"]*)"', _article(site, address))
+
+
+def _permalinks(site: Path, address: str) -> list[tuple[str, str]]:
+    """Each heading's permalink anchor: where it points and what it shows."""
+    found = re.findall(r'<a class="headerlink" href="([^"]*)" title="[^"]*">([^<]*)</a>', _article(site, address))
+    return [(unescape(href), unescape(text)) for href, text in found]
+
+
+EXTENSION_CONFIGS = {
+    "none of its own": "",
+    "toc listed bare": "markdown_extensions: [toc]",
+    "toc with options of its own": "markdown_extensions:\n  - toc:\n      toc_depth: 3",
+    "extensions as a mapping": "markdown_extensions:\n  toc: {}\n  tables: {}",
+}
+
+
+@pytest.mark.parametrize("extensions", EXTENSION_CONFIGS.values(), ids=EXTENSION_CONFIGS.keys())
+def test_both_routes_give_every_heading_a_permalink(base_project: Path, tmp_path: Path, extensions: str) -> None:
+    (base_project / "mkdocs.yml").write_text(
+        f"site_name: Corpus base\ntheme: material\nplugins: [search, sopgen]\n{extensions}\n", encoding="utf-8")
+    plugin_site, rendered_site = _both_routes(base_project, tmp_path)
+    for address in ("sops/send-invoices/", "roles/bookkeeper/", "tools/"):
+        ids = _heading_ids(plugin_site, address)
+        assert {"purpose", "steps", "checklist"} <= set(ids) or address != "sops/send-invoices/", ids
+        assert _permalinks(plugin_site, address) == [(f"#{i}", "¶") for i in ids], address
+        assert _heading_ids(rendered_site, address) == ids, address
+        assert _permalinks(rendered_site, address) == _permalinks(plugin_site, address), address
+
+
+def test_a_sites_own_permalink_setting_wins_on_both_routes(base_project: Path, tmp_path: Path) -> None:
+    (base_project / "mkdocs.yml").write_text(
+        "site_name: Corpus base\ntheme: material\nplugins: [search, sopgen]\n"
+        "markdown_extensions:\n  - toc:\n      permalink: '#'\n", encoding="utf-8")
+    plugin_site, rendered_site = _both_routes(base_project, tmp_path)
+    ids = _heading_ids(plugin_site, "sops/send-invoices/")
+    assert _permalinks(plugin_site, "sops/send-invoices/") == [(f"#{i}", "#") for i in ids]
+    assert _permalinks(rendered_site, "sops/send-invoices/") == [(f"#{i}", "#") for i in ids]
+
+    (base_project / "mkdocs.yml").write_text(
+        "site_name: Corpus base\ntheme: material\nplugins: [search, sopgen]\n"
+        "markdown_extensions:\n  - toc:\n      permalink: false\n", encoding="utf-8")
+    shutil.rmtree(tmp_path / "plugin-site")
+    plugin_site, rendered_site = _both_routes(base_project, tmp_path / "off")
+    assert _heading_ids(plugin_site, "sops/send-invoices/") == ids
+    assert _permalinks(plugin_site, "sops/send-invoices/") == []
+    assert _permalinks(rendered_site, "sops/send-invoices/") == []
+
+
+EDIT_CONFIGS = {
+    "edit_uri": ("edit_uri: edit/main/docs/", "edit/main"),
+    "GitHub's default": ("", "edit/master"),
+    "edit_uri_template": ("edit_uri_template: 'blob/main/docs/{path}'", "blob/main"),
+}
+
+
+@pytest.mark.parametrize(("edit", "prefix"), EDIT_CONFIGS.values(), ids=EDIT_CONFIGS.keys())
+def test_both_routes_link_edit_this_page_to_the_same_source(
+        base_project: Path, tmp_path: Path, edit: str, prefix: str) -> None:
+    build_tree(base_project, {
+        "mkdocs.yml": f"site_name: Corpus base\nrepo_url: https://github.com/acme/handbook\n{edit}\n"
+                      "theme: material\nplugins: [search, sopgen]\n",
+        "docs/how-we-work.md": "# How we work\n\nHand-written.\n"})
+    plugin_site, rendered_site = _both_routes(base_project, tmp_path)
+    expected = {
+        "sops/send-invoices/": "sops/tasks/send-invoices.yml",
+        "roles/bookkeeper/": "sops/roles/bookkeeper.yml",
+        "roles/bookkeeper/onboarding/": "sops/roles/bookkeeper.yml",
+        "": "sops/organization.yml",
+        "how-we-work/": "docs/how-we-work.md",  # a hand-written page: its own file
+        "tools/": None,  # no source file: no edit link
+    }
+    for address, source in expected.items():
+        links = re.findall(r'<a href="([^"]*)" title="Edit this page" class="md-content__button md-icon" rel="edit">',
+                           (plugin_site / address / "index.html").read_text(encoding="utf-8"))
+        assert links == ([f"https://github.com/acme/handbook/{prefix}/{source}"] if source else []), address
+        rendered = (rendered_site / address / "index.html").read_text(encoding="utf-8")
+        assert re.findall(r'<a href="([^"]*)"[^>]* rel="edit">', rendered) == links, address
+
+
+def test_a_rendered_project_keeps_the_projects_own_theme_overrides(base_project: Path, tmp_path: Path) -> None:
+    build_tree(base_project, {
+        "mkdocs.yml": """
+            site_name: Corpus base
+            repo_url: https://github.com/acme/handbook
+            edit_uri: edit/main/docs/
+            theme: {name: material, custom_dir: theme}
+            plugins: [search, sopgen]
+        """,
+        "theme/main.html": '{% extends "base.html" %}\n{% block footer %}<p>Our own footer</p>{% endblock %}\n'})
+    for site in _both_routes(base_project, tmp_path):
+        raw = (site / "sops/send-invoices/index.html").read_text(encoding="utf-8")
+        assert "<p>Our own footer</p>" in raw, site
+        assert re.findall(r'<a href="([^"]*)"[^>]* rel="edit">', raw) == [
+            "https://github.com/acme/handbook/edit/main/sops/tasks/send-invoices.yml"], site
+
+
+def test_an_extension_the_site_lists_bare_keeps_the_options_the_pages_need(base_project: Path, tmp_path: Path) -> None:
+    # the checklist's ticks are drawn by tasklist's custom_checkbox, which a bare listing would drop
+    (base_project / "mkdocs.yml").write_text(
+        "site_name: Corpus base\ntheme: material\nplugins: [search, sopgen]\n"
+        "markdown_extensions: [pymdownx.tasklist]\n", encoding="utf-8")
+    for site in _both_routes(base_project, tmp_path):
+        assert '<span class="task-list-indicator"></span>' in _article(site, "sops/send-invoices/"), site
 
 
 def test_broken_yaml_names_file_line_and_column(base_project: Path) -> None:
