@@ -135,7 +135,7 @@ def test_in_force_since_is_the_commits_own_calendar_date(tmp_path: Path, stamp: 
     page = (site / "sops/send-invoices/index.html").read_text()
     assert f"in force since {day}" in page
     assert f"<td>{day}</td>" in page  # the revision table
-    assert f"<h2 id=\"{day}\">{day}</h2>" in (site / "changelog/index.html").read_text()
+    assert f'<h2 id="{day}">{day}<a class="headerlink" href="#{day}"' in (site / "changelog/index.html").read_text()
     assert f"Status on {day}" in (site / "reviews/index.html").read_text()
 
 

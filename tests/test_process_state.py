@@ -10,6 +10,7 @@ import shutil
 import subprocess
 import sys
 from pathlib import Path
+from typing import Iterator
 
 import pytest
 
@@ -44,10 +45,27 @@ def test_load_leaves_the_collector_as_the_caller_had_it(collector_calls: list[st
     enabled, frozen = gc.isenabled(), gc.get_freeze_count()
     load(BASE)
     assert collector_calls == []
-    assert (gc.isenabled(), gc.get_freeze_count()) == (enabled, frozen)
+    # nothing frozen since (objects frozen by earlier tests in this process may be freed meanwhile)
+    assert gc.isenabled() == enabled and gc.get_freeze_count() <= frozen
+
+
+@pytest.fixture
+def own_plugins() -> Iterator[None]:
+    """MkDocs keeps one instance of each plugin that has ``on_startup`` for the whole process (its
+    ``Plugins`` option's cache, meant for serve's rebuilds): a build made here as under serve would
+    hand its plugins' state (Material's search index, dirty) to the next build of this process."""
+    from mkdocs.config.defaults import MkDocsConfig
+
+    cache = MkDocsConfig.plugins.plugin_cache
+    kept = dict(cache)
+    cache.clear()
+    yield
+    cache.clear()
+    cache.update(kept)
 
 
 @pytest.mark.parametrize("command", ["build", "serve"])
+@pytest.mark.usefixtures("own_plugins")
 def test_the_plugin_leaves_the_collector_alone(tmp_path: Path, command: str, collector_calls: list[str]) -> None:
     """The plugin under `mkdocs build`, and under `mkdocs serve` (whose builds are dirty), neither
     freezes nor pauses the collector."""
@@ -65,7 +83,8 @@ def test_the_plugin_leaves_the_collector_alone(tmp_path: Path, command: str, col
         config.plugins.on_shutdown()
     assert (tmp_path / "site/sops/send-invoices/index.html").is_file()
     assert collector_calls == []
-    assert (gc.isenabled(), gc.get_freeze_count()) == (enabled, frozen)
+    # nothing frozen since (objects frozen by earlier tests in this process may be freed meanwhile)
+    assert gc.isenabled() == enabled and gc.get_freeze_count() <= frozen
 
 
 def test_the_cli_freezes_the_catalog_it_keeps(tmp_path: Path) -> None:
