@@ -81,6 +81,9 @@ def main() -> None:
     training site, PDF handbooks, checklists and onboarding guides. Start with
     'sopgen init DIR'; run a command with --help for its options.
     """
+    # Material's banner about MkDocs 2.0 is not the concern of someone running sopgen: the
+    # program says so for its own process (a library import would say it for its caller's)
+    os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
 
 
 def report(problems: list[Problem], *, fmt: str, strict: bool, counts: str, quiet: bool = False) -> bool:

@@ -30,9 +30,6 @@ from .branding import Brand, brand
 from .catalog import Catalog
 from .errors import Problem, SopgenError
 
-os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")  # Material's banner is not the user's concern here
-
-
 class BuildFailed(SopgenError):
     """MkDocs could not build the site (or warned, under --strict)."""
 

@@ -131,3 +131,18 @@ def test_serve_looks_for_changes_every_fifth_of_a_second_and_freezes_its_first_b
     finally:
         proc.terminate()
         proc.wait(timeout=20)
+
+
+def test_importing_the_package_sets_no_environment_variable() -> None:
+    """The environment is the program's: importing sopgen's modules (the plugin, under plain
+    `mkdocs build`) leaves it as it was; the sopgen command quiets Material's MkDocs 2.0 banner."""
+    code = ("import os, sys; before = dict(os.environ)\n"
+            "import sopgen.sitebuild, sopgen.mkdocs_plugin, sopgen.pdf, sopgen.export, sopgen.cli\n"
+            "sys.exit(sorted(set(os.environ.items()) ^ set(before.items())) != [])")
+    env = {k: v for k, v in __import__("os").environ.items() if k != "NO_MKDOCS_2_WARNING"}
+    assert subprocess.run([sys.executable, "-c", code], env=env, cwd=REPO).returncode == 0
+    shown = subprocess.run([sys.executable, "-c", "import os; from sopgen.cli import main\n"
+                            "try:\n    main(['schema', '--help'])\nexcept SystemExit:\n    pass\n"
+                            "print(os.environ.get('NO_MKDOCS_2_WARNING'))"],
+                           env=env, cwd=REPO, capture_output=True, text=True)
+    assert shown.stdout.splitlines()[-1] == "1"
