@@ -23,12 +23,12 @@ from .filters import Money, duration, hours, isodate, plain_words, plural
 from .ordering import learning_order
 from .render import (
     FREQUENCY_TITLES,
-    _checklist_groups,
-    _phases,
+    checklist_groups,
     checklists_path,
-    onboarding_path,
-    path_of,
     context,
+    onboarding_path,
+    onboarding_phases,
+    path_of,
     reference_pages,
     review_groups,
     role_path,
@@ -267,7 +267,7 @@ def _benchmarks(items: Any) -> list[dict[str, str]]:
 
 def _onboarding(printed: Printed, role: RoleEntry, level: int) -> dict[str, Any]:
     phases = []
-    for phase in _phases(role):
+    for phase in onboarding_phases(role):
         phases.append({
             "title": phase["phase"],
             "goals": [printed.md(goal) for goal in phase["goals"]],
@@ -359,7 +359,7 @@ def _checklists(printed: Printed, role: RoleEntry, level: int) -> dict[str, Any]
         "groups": [{"title": title, "sops": [{"sop": printed.ref(t, t.title), "draft": t.status == "draft",
                                               "trigger": t.trigger, "items": _checklist(printed, t)}
                                              for t in tasks]}
-                   for title, tasks in _checklist_groups(role)],
+                   for title, tasks in checklist_groups(role)],
     }
 
 

@@ -265,9 +265,9 @@ def render(catalog: Catalog, env: jinja2.Environment, *, today: date,
     for role in catalog.ordered_roles:
         page(role_path(role), "role.md.j2", role.title, "role", role.source.file, role=role)
         page(onboarding_path(role), "onboarding.md.j2", f"{role.title}: onboarding", "onboarding",
-             role.source.file, role=role, phases=_phases(role))
+             role.source.file, role=role, phases=onboarding_phases(role))
         page(checklists_path(role), "checklists.md.j2", f"{role.title}: checklists", "checklists",
-             role.source.file, role=role, groups=_checklist_groups(role))
+             role.source.file, role=role, groups=checklist_groups(role))
     if cache is not None:  # what every SOP page's cache key shares (serve only)
         context_key = (catalog.organization.model_dump_json(), templates_stamp(catalog.root),
                        tuple(sorted(shared["pdfs"])))
@@ -439,14 +439,14 @@ def _images(steps: Any) -> list[str]:
     return found
 
 
-def _phases(role: RoleEntry) -> list[dict[str, Any]]:
+def onboarding_phases(role: RoleEntry) -> list[dict[str, Any]]:
     """Onboarding phases, each with its SOPs in the order they can be learned."""
     ticks = onboarding_ticks(role)
     return [{"phase": p.phase, "goals": p.goals, "tasks": learning_order(p.tasks), "index": i, "ticks": ticks[i]}
             for i, p in enumerate(role.onboarding)]
 
 
-def _checklist_groups(role: RoleEntry) -> list[tuple[str, list[TaskEntry]]]:
+def checklist_groups(role: RoleEntry) -> list[tuple[str, list[TaskEntry]]]:
     """The role's SOPs in force, grouped by frequency (daily first); retired ones left out."""
     groups = []
     for freq in FREQUENCIES:
