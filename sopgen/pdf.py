@@ -80,6 +80,11 @@ class PdfJob:
     """The PDF's date, in Unix seconds (the commit's time, or SOURCE_DATE_EPOCH): the same job
     with the same timestamp gives the same bytes. ``None``: now, which changes the bytes."""
 
+    @functools.cached_property
+    def text(self) -> str:
+        """``data`` as the JSON the template reads (made once: the build also sizes jobs by it)."""
+        return json.dumps(self.data, ensure_ascii=False)
+
 
 @dataclass
 class PdfResult:
@@ -126,7 +131,7 @@ def build(jobs: list[PdfJob], *, processes: Optional[int] = None,
     if not jobs:
         return []
     workers = processes or min(len(jobs), os.cpu_count() or 1)
-    jobs = sorted(jobs, key=lambda j: len(json.dumps(j.data)), reverse=True)  # biggest first packs best
+    jobs = sorted(jobs, key=lambda j: len(j.text), reverse=True)  # biggest first packs best
     results: list[PdfResult] = []
     if workers <= 1:
         for job in jobs:
@@ -162,12 +167,12 @@ def _said_once(results: list[PdfResult]) -> list[PdfResult]:
 
 
 def render(job: PdfJob) -> PdfResult:
-    """Compile one PDF and write it to ``job.target`` (a worker process runs this).
+    """Compile one PDF and write it to ``job.target`` (a thread of the build runs this).
 
     Raises :class:`TemplateFailed` when the template fails, naming the template's file and line.
     """
     started = time.perf_counter()
-    text = json.dumps(job.data, ensure_ascii=False)
+    text = job.text
     with tempfile.TemporaryDirectory(prefix="sopgen-pdf-") as folder:
         root, fonts, packages = (Path(folder, name) for name in ("root", "fonts", "packages"))
         for made in (root, fonts, packages):  # packages: empty, so no package of the machine is used
