@@ -155,6 +155,12 @@ class Withheld(Money):
 
 
 @functools.lru_cache(maxsize=4096)
+def staff_money(organization: Any) -> Money:
+    """How pages and handbooks handed to staff show money: as it is, or withheld when the
+    organization's ``publish_money`` is false (the owner's report shows it whatever)."""
+    return Money(organization.currency) if organization.publish_money else Withheld(organization.currency)
+
+
 def _money(written: str, currency: str, locale: str = "en") -> str:
     """One amount, formatted (a site shows the same few amounts on many pages: Babel runs once each)."""
     from babel.numbers import format_currency, get_currency_symbol

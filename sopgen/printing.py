@@ -19,13 +19,12 @@ from typing import Any, Optional, Union
 
 from .branding import Brand, brand
 from .catalog import Catalog, RoleEntry, TaskEntry
-from .filters import Money, duration, hours, isodate, plain_words, plural
+from .filters import Money, duration, hours, isodate, plain_words, plural, staff_money
 from .ordering import learning_order
 from .render import (
     FREQUENCY_TITLES,
     checklist_groups,
     checklists_path,
-    context,
     onboarding_path,
     onboarding_phases,
     path_of,
@@ -36,7 +35,7 @@ from .render import (
     tool_index,
     value_freed_chart,
 )
-from .typstmarkup import Converter, escape
+from .typstmarkup import Converter, escape, external_link
 
 PAGE_SIZES = ("A4", "Letter")
 HANDBOOK = "handbook"
@@ -104,7 +103,7 @@ class Printed:
         return "/" + rel
 
     def _link(self, href: str) -> Optional[str]:
-        if href.startswith(("http://", "https://", "mailto:")):
+        if external_link(href):
             return href
         page = posixpath.normpath(href.split("#", 1)[0]).lstrip("./")
         label = self.labels.get(page)
@@ -158,7 +157,7 @@ def handbook(catalog: Catalog, *, role: Optional[RoleEntry], today: date, versio
     nested = role is None
     for r in roles:
         level = 2 if nested else 1
-        chapters.append(_manual(printed, r, today))
+        chapters.append(_manual(printed, r))
         chapters.append(_onboarding(printed, r, level))
         sops = in_learning_order(r)
         chapters.append({"kind": "part", "label": f"procedures-{r.id}", "title": "Procedures", "level": level,
@@ -172,7 +171,7 @@ def handbook(catalog: Catalog, *, role: Optional[RoleEntry], today: date, versio
     if role is None:
         chapters.append(_tools(printed))
         if "delegation" in references:
-            chapters.append(delegation(printed, look, money_of(catalog, today)))
+            chapters.append(delegation(printed, look, staff_money(catalog.organization)))
         chapters.append(reviews_chapter(printed, today))
     if role is not None:
         title = f"{role.title} handbook"
@@ -212,13 +211,8 @@ def _revisions(history: Any, path: str) -> Optional[dict[str, Any]]:
     }
 
 
-def money_of(catalog: Catalog, today: date) -> Money:
-    """How the staff's handbooks show money: as it is, or withheld (``publish_money: false``)."""
-    return context(catalog, today)["money"]
-
-
-def _manual(printed: Printed, role: RoleEntry, today: date) -> dict[str, Any]:
-    money = money_of(printed.catalog, today)
+def _manual(printed: Printed, role: RoleEntry) -> dict[str, Any]:
+    money = staff_money(printed.catalog.organization)
     org = printed.catalog.organization
     facts: list[list[Any]] = []
     if role.engagement:

@@ -33,7 +33,7 @@ from .branding import BRAND_CSS, brand, site_css
 from .catalog import DUE_SOON_DAYS, Catalog, PersonEntry, RoleEntry, TaskEntry, benchmarks_of, unnamed_revision
 from .charts import Bar, Point, Target, bar_chart, line_chart
 from .errors import TemplateFailed
-from .filters import Money, Withheld
+from .filters import Money, Withheld, staff_money
 from .templating import default_templates
 from .ordering import learning_order
 from .ticks import onboarding_ticks
@@ -214,7 +214,7 @@ def context(catalog: Catalog, today: date) -> dict[str, Any]:
         "roles": catalog.ordered_roles,
         "owner": catalog.owner,
         "today": today,
-        "money": Money(org.currency) if org.publish_money else Withheld(org.currency),
+        "money": staff_money(org),
         "frequencies": FREQUENCIES,
         "frequency_titles": FREQUENCY_TITLES,
         "pdfs": {},
