@@ -133,8 +133,15 @@ def element(tag: str, content: object = None, **attrs: object) -> str:
     return f"<{tag}{_attrs(**attrs)}>{escape(content)}</{tag}>"
 
 
+class Chart(Markup):
+    """An inline ``<svg>`` chart, with ``alt``: what it shows in words (its title and its
+    description, every figure stated), for a PDF's alternative text."""
+
+    alt: str = ""
+
+
 def document(body: Iterable[str], *, ident: str, title: str, description: str, height: float,
-             css_class: str = "sopgen-chart") -> Markup:
+             css_class: str = "sopgen-chart") -> Chart:
     """An inline ``<svg>`` of :data:`WIDTH` × ``height`` units that scales to the width of its
     container, named by ``title`` and described by ``description`` for screen readers.
     ``ident`` must be unique on the page (it prefixes the ids of the title and description)."""
@@ -144,8 +151,10 @@ def document(body: Iterable[str], *, ident: str, title: str, description: str, h
             f' width="100%" preserveAspectRatio="xMinYMin meet"'
             f' style="max-width: {WIDTH * 1.5:.0f}px; height: auto"'
             f' font-size="{FONT}" fill="{TEXT}">')
-    return Markup("\n".join([head, element("title", one_line(title), id=f"{ident}-title"),
-                             element("desc", one_line(description), id=f"{ident}-desc"), *body, "</svg>"]))
+    chart = Chart("\n".join([head, element("title", one_line(title), id=f"{ident}-title"),
+                              element("desc", one_line(description), id=f"{ident}-desc"), *body, "</svg>"]))
+    chart.alt = ". ".join(x.rstrip(".") for x in (one_line(title), one_line(description)) if x) + "."
+    return chart
 
 
 def _n(value: float) -> str:
@@ -206,7 +215,7 @@ LINE = FONT + 4
 GAP = 14
 
 
-def bar_chart(bars: Sequence[Bar], *, ident: str, title: str, summary: str, color: str) -> Markup:
+def bar_chart(bars: Sequence[Bar], *, ident: str, title: str, summary: str, color: str) -> Chart:
     """Horizontal bars from a zero axis, one row per :class:`Bar`, its label above and its figure
     beside it.
 
@@ -338,7 +347,7 @@ MARK = 5
 
 
 def line_chart(points: Sequence[Point], *, ident: str, title: str, summary: str, target: Target,
-               deadline: Optional[tuple[date, str]] = None, color: str) -> Markup:
+               deadline: Optional[tuple[date, str]] = None, color: str) -> Chart:
     """The points in date order joined by a line, each labelled with its figure, over a shaded
     band of the ``target`` (above ``low``, below ``high``, or between), with the ``deadline``
     (its day and how the benchmark says it, ``day 30``) as a dashed vertical line.

@@ -31,7 +31,7 @@ from markupsafe import Markup
 
 from .branding import BRAND_CSS, brand, site_css
 from .catalog import DUE_SOON_DAYS, Catalog, PersonEntry, RoleEntry, TaskEntry, benchmarks_of, unnamed_revision
-from .charts import Bar, Point, Target, bar_chart, line_chart
+from .charts import Bar, Chart, Point, Target, bar_chart, line_chart
 from .errors import TemplateFailed
 from .filters import Money, Withheld, staff_money
 from .templating import default_templates
@@ -627,7 +627,7 @@ def person_results(person: PersonEntry) -> list[dict[str, Any]]:
     return out
 
 
-def result_charts(status: PersonStatus, color: str) -> dict[str, Markup]:
+def result_charts(status: PersonStatus, color: str) -> dict[str, Chart]:
     """A line chart of the person's numeric results against its target, by benchmark key, for each
     benchmark of their role (in the role's order) that has ``min`` or ``max`` and at least one numeric
     result; results written as text ("4 of 5 days") are left to the table. For the person page and

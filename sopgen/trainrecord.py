@@ -14,8 +14,6 @@ so that they read without colour. Data only; :mod:`sopgen.pdf` makes the PDF.
 
 from __future__ import annotations
 
-import html
-import re
 from collections.abc import Sequence
 from datetime import date
 from typing import Any, Optional
@@ -135,23 +133,13 @@ def _benchmarks(status: PersonStatus, look: Brand) -> dict[str, Any]:
                          + {True: ", met", False: ", not met", None: ""}[bench.met(r.value)],
                          "note": r.note or None} for r in results.get(b.key, [])],
             "chart": str(chart) if chart else None,
-            "chart_alt": chart_alt(str(chart)) if chart else None,
+            "chart_alt": chart.alt if chart else None,
         })
     return {
         "rows": rows,
         "agreed": f"Agreed on {isodate(agreed)} as realistic and doable." if agreed else "Not agreed on yet.",
         "to_agree": bool(rows) and not agreed and person.active,
     }
-
-
-_NAMED = re.compile(r"<(title|desc)\b[^>]*>([^<]*)</\1>")
-
-
-def chart_alt(svg: str) -> str:
-    """A chart's alternative text: its ``<title>`` and its ``<desc>``, which states every figure
-    (:mod:`sopgen.charts` escapes their text, so neither holds a ``<``)."""
-    said = [" ".join(html.unescape(text).split()) for _tag, text in _NAMED.findall(svg)]
-    return ". ".join(x.rstrip(".") for x in said if x) + "."
 
 
 STATE_CELLS = {
