@@ -346,3 +346,21 @@ def test_cjk_text_without_a_font_for_it_warns_once_and_still_makes_every_handboo
     assert result.output.count("Chinese, Japanese or Korean text") == 1, result.output
     assert "apt-get install fonts-noto-cjk" in result.output
     assert {p.name for p in tmp_path.glob("*.pdf")} == {"bookkeeper.pdf", "handbook.pdf"}
+
+
+def test_a_project_and_an_image_with_accents_and_spaces_in_their_names(tmp_path: Path) -> None:
+    import shutil
+
+    from conftest import BASE
+
+    project = tmp_path / "Ünï cødé" / "projét"
+    shutil.copytree(BASE, project)
+    (project / "sops/media/réçu écran.svg").write_bytes((project / "sops/media/screen.svg").read_bytes())
+    task = project / "sops/tasks/send-invoices.yml"
+    task.write_text(task.read_text(encoding="utf-8").replace("media/screen.svg", "media/réçu écran.svg"),
+                    encoding="utf-8")
+    out = tmp_path / "sortie à part"
+    result = run(project, "pdf", "--role", "bookkeeper", "-o", str(out))
+    assert result.exit_code == 0, result.output
+    figures = [str(f.get("/Alt")) for f in structure(PdfReader(out / "bookkeeper.pdf"), "/Figure")]
+    assert "Step 1: Export the week's billable hours." in figures
