@@ -23,7 +23,7 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent))
 
-from sopgen.history import read_history  # noqa: E402
+from sopgen.history.log import read_history  # noqa: E402
 
 
 def fast_import_stream(project: Path, commits: int, seed: int = 7) -> bytes:

@@ -2,7 +2,7 @@
 
     python benchmarks/run.py [--quick]
 
-1. validate: load (with the collector tuned as the CLI does, ``sopgen.cli._loaded``) + validate
+1. validate: load (with the collector tuned as the CLI does, ``sopgen.cli.main._loaded``) + validate
    against a bare ``yaml.load(CSafeLoader)`` of the same files;
 2. build: ``sopgen build --no-pdf`` against plain ``mkdocs build`` of the same pages written by
    ``sopgen render`` (same theme and features, no plugin); target ≤ 1.10×;
@@ -63,7 +63,7 @@ def bench_validate(project: Path) -> tuple[float, float]:
     code = (
         "import glob, time, yaml, sys\n"
         "from pathlib import Path\n"
-        "import gc\nfrom sopgen.cli import _loaded\nfrom sopgen.validate import validate\n"
+        "import gc\nfrom sopgen.cli.main import _loaded\nfrom sopgen.core.validate import validate\n"
         f"files = sorted(glob.glob('{project}/sops/**/*.yml', recursive=True))\n"
         "best_floor = best = 1e9\n"
         "for _ in range(2):\n"
@@ -157,7 +157,7 @@ def bench_pdf(tasks: list[int]) -> str:
 
 
 def bench_memory(project: Path, work: Path) -> float:
-    code = ("import resource, sys\nfrom sopgen.cli import main\n"
+    code = ("import resource, sys\nfrom sopgen.cli.main import main\n"
             "try:\n    main([\"build\", \"-q\", \"--no-pdf\", \"-f\", sys.argv[1], \"-d\", sys.argv[2]])\n"
             "except SystemExit:\n    pass\n"
             "print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)\n")

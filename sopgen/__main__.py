@@ -1,5 +1,5 @@
 """``python -m sopgen``: the same as the ``sopgen`` command."""
 
-from .cli import main
+from .cli.main import main
 
 main()

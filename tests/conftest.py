@@ -11,7 +11,7 @@ from typing import Union
 import pytest
 from click.testing import CliRunner, Result
 
-from sopgen.cli import main
+from sopgen.cli.main import main
 
 HERE = Path(__file__).parent
 CORPUS = HERE / "corpus"

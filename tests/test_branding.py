@@ -10,9 +10,9 @@ import pypdf
 import pytest
 
 from conftest import build_tree, run
-from sopgen.loader import load
-from sopgen.printing import handbook
-from sopgen.sitebuild import brand_of
+from sopgen.core.loader import load
+from sopgen.print.handbook import handbook
+from sopgen.site.build import brand_of
 
 LOGO = "<svg xmlns='http://www.w3.org/2000/svg' width='40' height='20'><rect width='40' height='20' fill='#0b7285'/></svg>"
 

@@ -675,7 +675,7 @@ def unchecked_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]
         done_when: ["[Done](JaVaScRiPt:alert(7))"]
     """})
     with pytest.MonkeyPatch.context() as patch:
-        patch.setattr("sopgen.validate.findings", lambda text: [])
+        patch.setattr("sopgen.core.validate.findings", lambda text: [])
         result = run(project, "build", "--no-pdf")
     assert result.exit_code == 0, result.output
     server = serve(project / "site")

@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from conftest import BASE, build_tree, run, tree_hash
-from sopgen import sitebuild
+from sopgen.site import build as sitebuild
 
 
 @pytest.mark.parametrize("quiet", [[], ["-q"]], ids=["normal", "quiet"])

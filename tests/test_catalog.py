@@ -8,10 +8,10 @@ from pathlib import Path
 import pytest
 
 from conftest import build_tree
-from sopgen.catalog import Range
-from sopgen.loader import load
-from sopgen.model import Duration
-from sopgen.validate import validate
+from sopgen.core.catalog import Range
+from sopgen.core.loader import load
+from sopgen.core.model import Duration
+from sopgen.core.validate import validate
 
 SEED = {
     "mkdocs.yml": "site_name: Seed\n",

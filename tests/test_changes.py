@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from conftest import build_tree
-from sopgen.changes import (
+from sopgen.history.changes import (
     ChangesError,
     FieldChange,
     RoleChanges,
@@ -24,9 +24,9 @@ from sopgen.changes import (
     step_diff,
     to_markdown,
 )
-from sopgen.errors import SopgenError
-from sopgen.loader import load
-from sopgen.model import Step
+from sopgen.core.errors import SopgenError
+from sopgen.core.loader import load
+from sopgen.core.model import Step
 
 # -- a throw-away repository with a history ------------------------------------------------
 

@@ -16,14 +16,14 @@ from pathlib import Path
 import pytest
 from conftest import BASE, build_tree, run
 
-from sopgen.charts import (BACKGROUND, NON_TEXT_CONTRAST, WARNING, Bar, Point, Scale, Target, bar_chart, contrast,
+from sopgen.text.charts import (BACKGROUND, NON_TEXT_CONTRAST, WARNING, Bar, Point, Scale, Target, bar_chart, contrast,
                             line_chart, lines,
                            visible)
-from sopgen.filters import Money, Withheld
-from sopgen.loader import load
-from sopgen.pagecheck import neutralise
-from sopgen.render import value_freed_chart
-from sopgen.svgcheck import svg_problem
+from sopgen.text.filters import Money, Withheld
+from sopgen.core.loader import load
+from sopgen.site.pagecheck import neutralise
+from sopgen.site.pages import value_freed_chart
+from sopgen.core.svgcheck import svg_problem
 
 NS = {"s": "http://www.w3.org/2000/svg"}
 HOSTILE = "Cleaner </text><script>alert(1)</script> & \"Sons\" 'Ltd' <b>"

@@ -13,8 +13,8 @@ from click.testing import CliRunner
 
 from conftest import build_tree, run
 from sopgen import __version__
-from sopgen.cli import main
-from sopgen.templatetools import default_names
+from sopgen.cli.main import main
+from sopgen.cli.templates import default_names
 
 
 def test_version() -> None:

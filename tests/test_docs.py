@@ -9,9 +9,9 @@ from pydantic import BaseModel
 
 from conftest import REPO
 from test_cli import all_commands
-from sopgen import model
-from sopgen.cli import main
-from sopgen.reference import BEGIN, END, SECTIONS, reference
+from sopgen.core import model
+from sopgen.cli.main import main
+from sopgen.core.reference import BEGIN, END, SECTIONS, reference
 
 README = (REPO / "README.md").read_text(encoding="utf-8")
 
@@ -25,7 +25,7 @@ def test_readme_starts_with_the_build_and_test_commands() -> None:
 
 def test_readme_format_reference_is_generated_from_the_models() -> None:
     start, end = README.index(BEGIN), README.index(END) + len(END)
-    assert README[start:end] == reference(), "run: python -m sopgen.reference, and paste it into README.md"
+    assert README[start:end] == reference(), "run: python -m sopgen.core.reference, and paste it into README.md"
 
 
 @pytest.mark.parametrize("cls", [m for _, m in SECTIONS], ids=lambda m: m.__name__)
@@ -51,15 +51,15 @@ def test_every_default_template_is_documented() -> None:
 
 
 def test_readme_cli_reference_is_generated_from_the_commands() -> None:
-    from sopgen import clireference
+    from sopgen.cli import reference as clireference
 
     start, end = README.index(clireference.BEGIN), README.index(clireference.END) + len(clireference.END)
     assert README[start:end] == clireference.reference(main), \
-        "run: python -m sopgen.clireference, and paste it into README.md"
+        "run: python -m sopgen.cli.reference, and paste it into README.md"
 
 
 def test_cli_reference_has_every_command_and_option() -> None:
-    from sopgen.clireference import reference
+    from sopgen.cli.reference import reference
 
     text = reference(main)
     for path, command in all_commands():

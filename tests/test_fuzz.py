@@ -33,12 +33,12 @@ from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
 from conftest import BASE
-from sopgen.errors import Problem, SopgenError
-from sopgen.loader import load
-from sopgen.render import render
-from sopgen.templating import environment
-from sopgen.validate import errors_in, validate
-from sopgen.yamlsource import load_bytes
+from sopgen.core.errors import Problem, SopgenError
+from sopgen.core.loader import load
+from sopgen.site.pages import render
+from sopgen.text.templating import environment
+from sopgen.core.validate import errors_in, validate
+from sopgen.core.yamlsource import load_bytes
 
 TODAY = date(2026, 11, 25)
 SOURCES = sorted(p.relative_to(BASE).as_posix() for p in (BASE / "sops").rglob("*.yml"))

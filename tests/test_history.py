@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from conftest import BASE, run
-from sopgen.history import read_history
+from sopgen.history.log import read_history
 
 
 def git(repo: Path, *args: str, date: str = "2026-01-15T10:00:00+00:00", author: str = "Ada Admin") -> str:

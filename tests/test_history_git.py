@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 from conftest import BASE, run
-from sopgen.history import read_history, reference_time
+from sopgen.history.log import read_history, reference_time
 
 TASK = "sops/tasks/send-invoices.yml"
 
@@ -374,7 +374,7 @@ def test_sopgen_build_validates_on_the_builds_date(reviewed_early_2024: Path, tm
 
 
 def test_the_plugin_validates_on_the_builds_date(reviewed_early_2024: Path, tmp_path: Path) -> None:
-    from sopgen.sitebuild import build
+    from sopgen.site.build import build
 
     said: list[str] = []
     build(reviewed_early_2024 / "mkdocs.yml", site_dir=str(tmp_path / "site"), pdf=False, echo=said.append,
@@ -386,7 +386,7 @@ def test_the_plugin_validates_on_the_builds_date(reviewed_early_2024: Path, tmp_
 # -- `sopgen changes` over the same kinds of repositories ------------------------------------
 
 def test_changes_since_a_tag_when_sops_is_a_submodule(tmp_path: Path) -> None:
-    from sopgen.changes import catalog_at, describe_rev
+    from sopgen.history.changes import catalog_at, describe_rev
 
     root = sops_submodule(tmp_path, added="2024-03-01T08:00:00+14:00")
     git(root, "tag", "v1")
@@ -416,8 +416,8 @@ def test_changes_with_sources_in_a_folder_git_would_quote(tmp_path: Path) -> Non
 
 def test_under_serve_a_new_commit_moves_the_builds_date(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     # the plugin sets SOURCE_DATE_EPOCH for MkDocs at each build; the next rebuild must not take it for the user's
-    from sopgen.loader import load
-    from sopgen.mkdocs_plugin import SopgenPlugin
+    from sopgen.core.loader import load
+    from sopgen.site.plugin import SopgenPlugin
 
     no_epoch(monkeypatch)
     root = project(tmp_path / "repo")
@@ -459,7 +459,7 @@ def test_without_git_the_build_says_so_once(tmp_path: Path, monkeypatch: pytest.
 def test_git_that_does_not_answer_is_a_note_not_a_crash(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     import subprocess as sp
 
-    from sopgen import git as gitmodule
+    from sopgen.history import git as gitmodule
 
     root = project(tmp_path / "repo")
     real = sp.run

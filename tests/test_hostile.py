@@ -15,15 +15,15 @@ import markdown
 import pytest
 
 from conftest import build_tree, run
-from sopgen.errors import TemplateFailed
-from sopgen.loader import load
-from sopgen.mdcheck import findings, scheme
-from sopgen.pagecheck import neutralise
-from sopgen.svgcheck import svg_problem
-from sopgen.model import Step, Tool
-from sopgen.render import EXTENSIONS, render
-from sopgen.templating import environment
-from sopgen.validate import errors_in, validate
+from sopgen.core.errors import TemplateFailed
+from sopgen.core.loader import load
+from sopgen.core.mdcheck import findings, scheme
+from sopgen.site.pagecheck import neutralise
+from sopgen.core.svgcheck import svg_problem
+from sopgen.core.model import Step, Tool
+from sopgen.site.pages import EXTENSIONS, render
+from sopgen.text.templating import environment
+from sopgen.core.validate import errors_in, validate
 
 TODAY = date(2026, 11, 25)
 
@@ -470,7 +470,7 @@ def test_ordinary_pages_are_left_byte_for_byte(html: str) -> None:
 
 def test_what_validation_missed_never_reaches_the_site(base_project: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     # the last line of defence, seen alone: the field checks turned off, the pages are still clean
-    monkeypatch.setattr("sopgen.validate.findings", lambda text: [])
+    monkeypatch.setattr("sopgen.core.validate.findings", lambda text: [])
     task = base_project / "sops/tasks/send-invoices.yml"
     task.write_text(task.read_text()
                     .replace("purpose: Clients pay on time when invoices go out on time.",
@@ -589,7 +589,7 @@ def test_a_malformed_svg_is_named(base_project: Path) -> None:
 def test_a_pdf_never_links_where_a_page_may_not(base_project: Path) -> None:
     """What a check of the fields missed (the catalog is not validated here) cannot make a PDF
     link to a script or show raw HTML: the link stays its text, the tag is shown as written."""
-    from sopgen.printing import handbook
+    from sopgen.print.handbook import handbook
 
     task = base_project / "sops/tasks/send-invoices.yml"
     task.write_text(task.read_text().replace(

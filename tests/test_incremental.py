@@ -7,9 +7,9 @@ import time
 from datetime import date
 from pathlib import Path
 
-from sopgen.loader import load
-from sopgen.render import render
-from sopgen.templating import environment
+from sopgen.core.loader import load
+from sopgen.site.pages import render
+from sopgen.text.templating import environment
 
 
 def touch_later(path: Path, text: str) -> None:
@@ -96,7 +96,7 @@ def test_a_template_saved_with_the_same_size_and_time_renders_again(base_project
 
 
 def test_mkdocs_yml_saved_with_the_same_size_and_time_is_read_again(tmp_path: Path) -> None:
-    from sopgen.sitebuild import site_dir_of
+    from sopgen.site.build import site_dir_of
 
     config = tmp_path / "mkdocs.yml"
     config.write_text("site_name: Handbook\nsite_dir: public\nplugins: [search, sopgen]\n")

@@ -19,8 +19,8 @@ import pytest
 from click.testing import CliRunner
 
 from conftest import build_tree, run, tree_hash
-from sopgen import sitebuild
-from sopgen.cli import main
+from sopgen.site import build as sitebuild
+from sopgen.cli.main import main
 
 REFUSED = "refused to write the site into"
 
@@ -258,7 +258,7 @@ def test_render_replaces_its_theme_overrides_and_never_deletes_one_it_did_not_wr
 
 
 def test_a_failed_render_leaves_the_earlier_one(project: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    from sopgen import export
+    from sopgen.site import export
 
     out = tmp_path / "export"
     assert run(project, "render", str(out)).exit_code == 0
@@ -408,7 +408,7 @@ def test_a_full_disk_names_the_folder_and_keeps_the_old_site(base_project: Path,
 
 
 def test_a_full_disk_under_pdf(base_project: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    from sopgen import pdf
+    from sopgen.print import pdf
 
     def full(job: pdf.PdfJob) -> None:
         raise OSError(errno.ENOSPC, "No space left on device", str(job.target))
@@ -473,7 +473,7 @@ def test_any_command_that_cannot_write_says_where(base_project: Path) -> None:
 
 def test_a_render_killed_while_it_is_put_in_place_is_replaced_by_the_next(project: Path, tmp_path: Path,
                                                                          monkeypatch: pytest.MonkeyPatch) -> None:
-    from sopgen import export
+    from sopgen.site import export
 
     class Killed(BaseException):
         pass

@@ -10,8 +10,8 @@ from click.testing import CliRunner
 from pypdf import PdfReader
 
 from conftest import REPO, run
-from sopgen.cli import main
-from sopgen.loader import load
+from sopgen.cli.main import main
+from sopgen.core.loader import load
 
 
 @pytest.fixture(scope="module")
@@ -30,7 +30,7 @@ def bookkeeper(pdfs: Path) -> PdfReader:
 
 @pytest.fixture(scope="module")
 def catalog():
-    from sopgen.history import attach, read_history
+    from sopgen.history.log import attach, read_history
 
     catalog = load(REPO)
     attach(catalog, read_history(REPO))  # as the pdf command does
@@ -303,7 +303,7 @@ def test_unknown_role_is_a_usage_error(base_project: Path) -> None:
 
 
 def test_pdfs_are_off_under_serve_and_with_no_pdf(catalog) -> None:
-    from sopgen.mkdocs_plugin import SopgenPlugin
+    from sopgen.site.plugin import SopgenPlugin
 
     plugin = SopgenPlugin()
     errors, warnings = plugin.load_config({})
@@ -321,7 +321,7 @@ def test_pdfs_are_off_under_serve_and_with_no_pdf(catalog) -> None:
 def test_one_converter_serves_every_handbook_and_links_each_its_own_way(catalog) -> None:
     """A build converts a text once for all its handbooks, except a text with a link (or an image),
     whose markup depends on what the document holds."""
-    from sopgen.printing import Printed, converter_for
+    from sopgen.print.handbook import Printed, converter_for
 
     converter = converter_for(catalog)
     text = "See [the inbox SOP](../sops/triage-inbox.md) **first**."
@@ -335,7 +335,7 @@ def test_one_converter_serves_every_handbook_and_links_each_its_own_way(catalog)
 
 def test_cjk_text_without_a_font_for_it_warns_once_and_still_makes_every_handbook(
         base_project: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    from sopgen import pdf
+    from sopgen.print import pdf
 
     monkeypatch.setattr(pdf, "installed_cjk_fonts", lambda: {})  # whatever this machine has
     for name in ("send-invoices", "reconcile-bank"):

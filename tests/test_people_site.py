@@ -213,10 +213,10 @@ def test_person_page_charts_each_numeric_benchmark_against_its_target(example_si
     import xml.etree.ElementTree as ET
     from datetime import date
 
-    from sopgen.branding import brand
-    from sopgen.loader import load
-    from sopgen.render import result_charts, target_words
-    from sopgen.training import person_status, shown
+    from sopgen.core.branding import brand
+    from sopgen.core.loader import load
+    from sopgen.site.pages import result_charts, target_words
+    from sopgen.core.training import person_status, shown
 
     catalog = load(REPO)
     tomas = catalog.people["tomas-rivera"]

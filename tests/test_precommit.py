@@ -67,6 +67,6 @@ def test_try_repo_passes_then_fails_on_a_broken_task(tmp_path: Path) -> None:
 def run_init(project: Path) -> int:
     from click.testing import CliRunner
 
-    from sopgen.cli import main
+    from sopgen.cli.main import main
 
     return CliRunner().invoke(main, ["init", str(project)]).exit_code

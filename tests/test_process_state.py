@@ -17,7 +17,7 @@ import pytest
 from conftest import BASE, REPO, run
 from test_serve import free_port, wait_for, wait_until
 
-from sopgen.loader import load
+from sopgen.core.loader import load
 
 
 def test_no_module_of_the_package_imports_unittest() -> None:
@@ -137,11 +137,11 @@ def test_importing_the_package_sets_no_environment_variable() -> None:
     """The environment is the program's: importing sopgen's modules (the plugin, under plain
     `mkdocs build`) leaves it as it was; the sopgen command quiets Material's MkDocs 2.0 banner."""
     code = ("import os, sys; before = dict(os.environ)\n"
-            "import sopgen.sitebuild, sopgen.mkdocs_plugin, sopgen.pdf, sopgen.export, sopgen.cli\n"
+            "import sopgen.site.build, sopgen.site.plugin, sopgen.print.pdf, sopgen.site.export, sopgen.cli.main\n"
             "sys.exit(sorted(set(os.environ.items()) ^ set(before.items())) != [])")
     env = {k: v for k, v in __import__("os").environ.items() if k != "NO_MKDOCS_2_WARNING"}
     assert subprocess.run([sys.executable, "-c", code], env=env, cwd=REPO).returncode == 0
-    shown = subprocess.run([sys.executable, "-c", "import os; from sopgen.cli import main\n"
+    shown = subprocess.run([sys.executable, "-c", "import os; from sopgen.cli.main import main\n"
                             "try:\n    main(['schema', '--help'])\nexcept SystemExit:\n    pass\n"
                             "print(os.environ.get('NO_MKDOCS_2_WARNING'))"],
                            env=env, cwd=REPO, capture_output=True, text=True)

@@ -22,10 +22,10 @@ from pathlib import Path
 import pytest
 from conftest import BASE, HERE, build_tree
 
-from sopgen.loader import load
-from sopgen.render import NAV_LIST, Site, merge_nav, render
-from sopgen.templating import environment
-from sopgen.validate import errors_in, validate
+from sopgen.core.loader import load
+from sopgen.site.pages import NAV_LIST, Site, merge_nav, render
+from sopgen.text.templating import environment
+from sopgen.core.validate import errors_in, validate
 
 TODAY = date(2026, 11, 25)
 GOLDEN = HERE / "golden" / "render"
@@ -350,6 +350,6 @@ def test_many_roles_are_cut_into_alphabetical_runs(tmp_path: Path) -> None:
     ("Open the shared inbox.", "Ask the owner for the weekly report.", []),  # rewritten: the texts say it
 ])
 def test_changed_words_of_a_reworded_step(old: str, new: str, runs: list[tuple[str, str]]) -> None:
-    from sopgen.render import changed_words
+    from sopgen.site.pages import changed_words
 
     assert changed_words(old, new) == runs

@@ -74,7 +74,7 @@ def test_schema_needs_a_kind_or_write(base_project: Path) -> None:
 
 
 def test_negative_numbers_are_refused_by_the_schema_too() -> None:
-    from sopgen.schema import json_schema
+    from sopgen.core.schema import json_schema
 
     hours = json_schema("task")["properties"]["hours_per_week"]
     assert {"type": "number", "minimum": 0} in hours["anyOf"]
@@ -125,7 +125,7 @@ def test_the_base_files_pass_so_a_rejection_is_the_defect(tmp_path: Path, base_p
 def test_init_files_point_their_editor_at_the_schema_that_accepts_them(tmp_path: Path) -> None:
     from click.testing import CliRunner
 
-    from sopgen.cli import main
+    from sopgen.cli.main import main
 
     project = tmp_path / "handbook"
     assert CliRunner().invoke(main, ["init", str(project)]).exit_code == 0

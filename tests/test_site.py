@@ -24,7 +24,7 @@ import yaml
 from click.testing import CliRunner
 from conftest import BASE, REPO, build_tree, run, tree_hash
 
-from sopgen.cli import main
+from sopgen.cli.main import main
 
 SOPS = REPO / "sops"
 ROLE_IDS = sorted(p.stem for p in (SOPS / "roles").glob("*.yml"))

@@ -10,9 +10,9 @@ import pytest
 from jinja2 import meta, nodes
 
 from conftest import REPO, run
-from sopgen.templating import default_templates, environment
-from sopgen.errors import TemplateExists
-from sopgen.templatetools import default_names, eject, explain, listing
+from sopgen.text.templating import default_templates, environment
+from sopgen.core.errors import TemplateExists
+from sopgen.cli.templates import default_names, eject, explain, listing
 
 
 def test_list_marks_the_overridden_templates(base_project: Path) -> None:
@@ -54,8 +54,8 @@ def test_eject_copies_the_default_and_the_build_uses_it(base_project: Path, tmp_
     sop.write_text(sop.read_text() + "\nEjected and adapted.\n")
     from datetime import date
 
-    from sopgen.loader import load
-    from sopgen.render import render
+    from sopgen.core.loader import load
+    from sopgen.site.pages import render
 
     site = render(load(base_project), environment(base_project), today=date(2026, 11, 25))
     assert site.pages["sops/send-invoices.md"].markdown.rstrip().endswith("Ejected and adapted.")

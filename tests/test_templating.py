@@ -8,10 +8,10 @@ from pathlib import Path
 import pytest
 
 from conftest import run
-from sopgen.errors import TemplateFailed
-from sopgen.loader import load
-from sopgen.render import render
-from sopgen.templating import default_templates, environment, search_path
+from sopgen.core.errors import TemplateFailed
+from sopgen.core.loader import load
+from sopgen.site.pages import render
+from sopgen.text.templating import default_templates, environment, search_path
 
 
 def rendered(project: Path) -> dict[str, str]:

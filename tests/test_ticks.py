@@ -326,7 +326,7 @@ def test_ticks_stored_by_position_by_an_older_sopgen_are_dropped(tab: Tab) -> No
 # -- the keys and periods the pages carry ---------------------------------------------------
 
 def test_item_keys_follow_the_text_and_tell_repeats_apart() -> None:
-    from sopgen.ticks import keys
+    from sopgen.core.ticks import keys
 
     first = keys(["Send the invoices.", "Check the total", "Check the total"])
     assert len(set(first)) == 3
@@ -345,7 +345,7 @@ def test_item_keys_follow_the_text_and_tell_repeats_apart() -> None:
     ("3 times a week", "week"), ("2 times a month", "month"),
 ])
 def test_a_checklists_period_follows_its_sops_frequency(frequency: Optional[str], period: str) -> None:
-    from sopgen.ticks import period as period_of
+    from sopgen.core.ticks import period as period_of
 
     assert period_of(frequency) == period
 

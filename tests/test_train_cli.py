@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from conftest import build_tree, run
-from sopgen.loader import load
+from sopgen.core.loader import load
 from test_history_git import TASK, commit, edit, project
 
 COMMENTED = """\

@@ -272,11 +272,11 @@ def test_the_record_charts_numeric_results_under_their_benchmark(repo: Path, tmp
     assert "2026-01-20" in text[chart:] and "2026-02-03" in text[chart:]
 
 
-# -- the data the templates receive (sopgen.trainrecord, sopgen.report) --------------------------
+# -- the data the templates receive (sopgen.print.trainrecord, sopgen.print.report) --------------------------
 
 def _catalog(root: Path):
-    from sopgen.history import attach, read_history
-    from sopgen.loader import load
+    from sopgen.history.log import attach, read_history
+    from sopgen.core.loader import load
 
     catalog = load(root)
     attach(catalog, read_history(root))
@@ -286,9 +286,9 @@ def _catalog(root: Path):
 def _record(root: Path, person: str, today: str) -> dict:
     from datetime import date
 
-    from sopgen.stephistory import StepHistory
-    from sopgen.trainrecord import record
-    from sopgen.training import person_status
+    from sopgen.history.steps import StepHistory
+    from sopgen.print.trainrecord import record
+    from sopgen.core.training import person_status
 
     catalog = _catalog(root)
     status = person_status(catalog.people[person], today=date.fromisoformat(today), changes=StepHistory(root))
@@ -301,9 +301,9 @@ def _record(root: Path, person: str, today: str) -> dict:
 def _report(root: Path, today: str, *, people: bool = True) -> dict:
     from datetime import date
 
-    from sopgen.report import report
-    from sopgen.stephistory import StepHistory
-    from sopgen.training import team_status
+    from sopgen.print.report import report
+    from sopgen.history.steps import StepHistory
+    from sopgen.core.training import team_status
 
     catalog = _catalog(root)
     day = date.fromisoformat(today)
@@ -407,7 +407,7 @@ def test_the_report_data_has_the_money_the_site_withholds(tmp_path: Path) -> Non
 def test_a_charts_alternative_text_is_its_title_and_description_as_text() -> None:
     from datetime import date
 
-    from sopgen.charts import Point, Target, line_chart
+    from sopgen.text.charts import Point, Target, line_chart
 
     alt = line_chart([Point(date(2026, 1, 20), 90.0, "90%", False)], ident="r", title='Tom & "Jerry" <b>',
                      summary="Zoë's results", target=Target(95, None, "at least 95%"), color="#336699").alt

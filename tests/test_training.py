@@ -12,10 +12,10 @@ from pathlib import Path
 import pytest
 
 from conftest import build_tree, run
-from sopgen.history import attach, read_history
-from sopgen.loader import load
-from sopgen.stephistory import StepHistory
-from sopgen.training import PersonStatus, due_date, person_status
+from sopgen.history.log import attach, read_history
+from sopgen.core.loader import load
+from sopgen.history.steps import StepHistory
+from sopgen.core.training import PersonStatus, due_date, person_status
 from test_history_git import TASK, commit, edit, git, project
 
 ANN = """
@@ -171,7 +171,7 @@ def test_benchmark_deadlines_and_results(repo: Path) -> None:
 
 
 def test_people_who_left_are_not_listed(repo: Path) -> None:
-    from sopgen.training import team_status
+    from sopgen.core.training import team_status
 
     build_tree(repo, {"sops/people/bo.yml": "name: Bo\nrole: bookkeeper\nstarted: 2026-01-05\nstatus: left\n"})
     catalog = load(repo)

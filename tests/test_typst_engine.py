@@ -18,9 +18,10 @@ import typst
 from pypdf import PdfReader
 
 from conftest import build_tree
-from sopgen import pdf, templating
-from sopgen.errors import SopgenError, TemplateFailed
-from sopgen.pdf import NO_CJK_FONT, SHOWN_ERRORS, PdfJob, build, page_count, render
+from sopgen.print import pdf
+from sopgen.text import templating
+from sopgen.core.errors import SopgenError, TemplateFailed
+from sopgen.print.pdf import NO_CJK_FONT, SHOWN_ERRORS, PdfJob, build, page_count, render
 
 SHOW = """\
 #let data = json("data.json")

@@ -25,7 +25,7 @@ import typst
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from sopgen.typstmarkup import MAX_NESTING, Converter, escape, string
+from sopgen.print.markup import MAX_NESTING, Converter, escape, string
 
 # what the templates pass in the eval scope, reduced to text a test can read
 PREAMBLE = """\
@@ -491,7 +491,7 @@ def test_any_markdown_compiles_without_leaking(texts: list[str], allow_html: boo
 def test_the_converter_imports_no_engine_and_does_no_io() -> None:
     import ast
 
-    import sopgen.typstmarkup as module
+    import sopgen.print.markup as module
 
     tree = ast.parse(Path(module.__file__).read_text(encoding="utf-8"))
     imported = {node.module or "" for node in ast.walk(tree) if isinstance(node, ast.ImportFrom)}
@@ -512,14 +512,14 @@ plain_text = st.lists(st.one_of(
 @given(plain_text)
 def test_plain_text_skips_the_parse_and_says_the_same(text: str) -> None:
     """Text with nothing Markdown would change takes the short way, and gets what the parse gives."""
-    from sopgen.typstmarkup import _PLAIN
+    from sopgen.print.markup import _PLAIN
 
     if _PLAIN.fullmatch(text):
         assert CONVERT(text) == CONVERT.parsed(text), "the short way differs from the parse"
 
 
 def test_the_short_way_is_taken_for_a_plain_sentence_only() -> None:
-    from sopgen.typstmarkup import _PLAIN
+    from sopgen.print.markup import _PLAIN
 
     assert _PLAIN.fullmatch("Check hours against each engagement letter (and the cap): 1.5 h, 50% max.")
     for text in ["- item", "1. first", "    code", "a *b*", "[x](y)", "a & b", "---", "x\ny", "snake_case", "a <b>"]:

@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 
 from conftest import run
-from sopgen.model import Duration
+from sopgen.core.model import Duration
 
 TASK = "sops/tasks/send-invoices.yml"
 

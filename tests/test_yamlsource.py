@@ -6,8 +6,8 @@ import time
 
 import pytest
 
-from sopgen.yamlsource import MAX_DEPTH, MAX_FILE_BYTES, MAX_VALUES, load_bytes, load_file, load_text
-from sopgen import yamlsource
+from sopgen.core.yamlsource import MAX_DEPTH, MAX_FILE_BYTES, MAX_VALUES, load_bytes, load_file, load_text
+from sopgen.core import yamlsource
 
 
 def load_ok(text: str):

@@ -1,0 +1,1 @@
+"""The PDFs: handbook data, the Markdown-to-Typst converter and the Typst engine."""

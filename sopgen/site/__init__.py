@@ -1,0 +1,1 @@
+"""The training site: its pages and navigation, the build, serve, render and the engines' adapters."""

@@ -1,0 +1,1 @@
+"""What every output shares: templating, filters, escaping and charts."""

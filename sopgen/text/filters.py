@@ -1,0 +1,200 @@
+"""Jinja filters: how values become Markdown.
+
+Escaping is deliberate. Plain-text fields (titles, triggers, checklist items)
+go through ``text`` (or ``cell`` inside a table), which shows them literally:
+``<b>`` prints as the characters ``<b>``, ``{{ x }}`` as written, ``|`` cannot
+break a table. Markdown fields go through ``md``, which keeps them Markdown.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from dataclasses import dataclass
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Any, Optional
+
+from markupsafe import escape
+
+from ..core.catalog import Range, minor_digits
+from ..core.ticks import sop_ticks
+
+_INLINE_SPECIAL = re.compile(r"([\\`*_{}\[\]()!#])")  # Python-Markdown's escapable characters
+_LINE_START = re.compile(r"^(\s*)(\d+)?([-+.])")
+
+
+def text(value: Any) -> str:
+    """Plain text as literal inline Markdown: entities for HTML, backslashes for Markdown."""
+    if value is None:
+        return ""
+    s = " ".join(str(value).split())  # plain text is one line wherever it is shown
+    s = _INLINE_SPECIAL.sub(r"\\\1", s)
+    s = _LINE_START.sub(lambda m: f"{m.group(1)}{m.group(2) or ''}\\{m.group(3)}", s)  # "1. " or "- " starts a list
+    return s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("|", "&#124;")
+
+
+def cell(value: Any) -> str:
+    """Plain text for a table cell (``text`` already makes ``|`` harmless)."""
+    return text(value) or " "
+
+
+def md(value: Any) -> str:
+    """A Markdown field, trimmed; indent it with ``|indent(n)`` where it nests."""
+    if value is None:
+        return ""
+    return str(value).strip()
+
+
+_CODE_SPAN = re.compile(r"(`+)(.+?)\1")
+
+
+def md_inline(value: Any) -> str:
+    """A Markdown field on one line (for table cells and list items): paragraphs joined.
+
+    A ``|`` becomes an entity so it cannot split a table cell, except inside a
+    code span, where an entity would show literally (and tables leave it alone).
+    """
+    line = " ".join(md(value).split())
+    out, last = [], 0
+    for m in _CODE_SPAN.finditer(line):
+        out.append(line[last:m.start()].replace("|", "&#124;"))
+        out.append(m.group(0))
+        last = m.end()
+    out.append(line[last:].replace("|", "&#124;"))
+    return "".join(out)
+
+
+_MD_LINK = re.compile(r"!?\[([^\]]*)\]\([^)]*\)")
+
+
+def plain_words(value: Any) -> str:
+    """The words of a Markdown field on one line, its markup left out (links as their text)."""
+    line = _MD_LINK.sub(r"\1", " ".join(md(value).split()))
+    line = re.sub(r"<[^>]+>", "", line)
+    return re.sub(r"[*_`]+", "", line)
+
+
+def md_plain(value: Any) -> str:
+    """A Markdown field as plain text on one line (image descriptions, tooltips)."""
+    return text(plain_words(value))
+
+
+def url(value: Any) -> str:
+    """An address for a Markdown link: characters that would end or split it are percent-encoded."""
+    if value is None:
+        return ""
+    s = str(value).strip()
+    for char, code in (("%", "%25"), (" ", "%20"), ("|", "%7C"), ("(", "%28"), (")", "%29"),
+                       ("<", "%3C"), (">", "%3E"), ('"', "%22")):
+        if char == "%":
+            s = re.sub(r"%(?![0-9A-Fa-f]{2})", code, s)  # keep encodings already there
+        else:
+            s = s.replace(char, code)
+    return s
+
+
+def hours(value: Optional[float]) -> str:
+    """``4`` → ``4 h``; ``0.69`` → ``0.7 h``; ``0`` → ``0 h``."""
+    if value is None:
+        return "—"
+    if value >= 10:
+        shown = f"{value:,.0f}"
+    else:
+        shown = f"{value:.1f}".rstrip("0").rstrip(".")
+    if shown == "0" and value > 0:
+        shown = "< 0.1"
+    return f"{shown} h"
+
+
+def duration(value: Any) -> str:
+    """A Duration as people say it: ``1h30m`` → ``1 h 30 min``."""
+    if value is None:
+        return "—"
+    if value.minutes:
+        h, m = divmod(value.minutes, 60)
+        return " ".join(part for part in (f"{h} h" if h else "", f"{m} min" if m else "") if part)
+    return str(value)
+
+
+def isodate(value: Optional[date]) -> str:
+    """A date (or the date of a datetime) as YYYY-MM-DD."""
+    if value is None:
+        return "—"
+    return (value.date() if isinstance(value, datetime) else value).isoformat()
+
+
+@dataclass(frozen=True)
+class Money:
+    """Formats amounts in the organization's currency: ``$1,000``, ``$6.25``, ``$100–$200``.
+
+    Amounts arrive rounded (:func:`sopgen.core.catalog.round_money`); an amount is shown with
+    its minor units only when it has them, so ``$1,000`` and ``$12.50`` and ``¥1,250``.
+    Symbols and digits are CLDR's, through Babel.
+    """
+
+    currency: str
+
+    def one(self, amount: Decimal) -> str:
+        return _money(str(amount), self.currency)  # str: 12.5 and 12.50 are equal Decimals
+
+    def __call__(self, value: Optional[Range], *, per: int = 1) -> str:
+        if value is None:
+            return "—"
+        value = value * per
+        low, high = self.one(value.low), self.one(value.high)
+        return low if value.exact or low == high else f"{low}–{high}"
+
+
+class Withheld(Money):
+    """``money`` for pages and handbooks when ``publish_money`` is false: every amount is "—",
+    so that even a template that forgets to ask shows no figure."""
+
+    def one(self, amount: Decimal) -> str:
+        return "—"
+
+
+@functools.lru_cache(maxsize=4096)
+def staff_money(organization: Any) -> Money:
+    """How pages and handbooks handed to staff show money: as it is, or withheld when the
+    organization's ``publish_money`` is false (the owner's report shows it whatever)."""
+    return Money(organization.currency) if organization.publish_money else Withheld(organization.currency)
+
+
+def _money(written: str, currency: str, locale: str = "en") -> str:
+    """One amount, formatted (a site shows the same few amounts on many pages: Babel runs once each)."""
+    from babel.numbers import format_currency, get_currency_symbol
+
+    amount = Decimal(written)
+    sign = "−" if amount < 0 else ""
+    whole = amount == amount.to_integral_value()
+    symbol = get_currency_symbol(currency, locale=locale)
+    space = "\u00a0" if symbol[-1:].isalpha() else ""  # CLDR's currency spacing: CHF 1,000
+    places = 0 if whole else max(minor_digits(currency), -int(amount.as_tuple().exponent))
+    pattern = f"¤{space}#,##0" + (f".{'0' * places}" if places else "")
+    return sign + format_currency(abs(amount), currency, format=pattern, locale=locale, currency_digits=False)
+
+
+def plural(count: int, word: str, words: Optional[str] = None) -> str:
+    return f"{count:,} {word if count == 1 else (words or word + 's')}"
+
+
+def html_text(value: Any) -> str:
+    """Plain text inside raw HTML (quiz forms): escaped for HTML, on one line."""
+    return str(escape(" ".join(str(value or "").split())))
+
+
+FILTERS = {
+    "html": html_text,
+    "text": text,
+    "cell": cell,
+    "md": md,
+    "md_inline": md_inline,
+    "md_plain": md_plain,
+    "url": url,
+    "hours": hours,
+    "duration": duration,
+    "isodate": isodate,
+    "plural": plural,
+    "sop_ticks": sop_ticks,
+}
