@@ -22,7 +22,7 @@ from sopgen.text.charts import (BACKGROUND, NON_TEXT_CONTRAST, WARNING, Bar, Poi
 from sopgen.text.filters import Money, Withheld
 from sopgen.core.loader import load
 from sopgen.site.pagecheck import neutralise
-from sopgen.site.pages import value_freed_chart
+from sopgen.text.views import value_freed_chart
 from sopgen.core.svgcheck import svg_problem
 
 NS = {"s": "http://www.w3.org/2000/svg"}

@@ -21,7 +21,8 @@ from sopgen.core.mdcheck import findings, scheme
 from sopgen.site.pagecheck import neutralise
 from sopgen.core.svgcheck import svg_problem
 from sopgen.core.model import Step, Tool
-from sopgen.site.pages import EXTENSIONS, render
+from sopgen.site.pages import render
+from sopgen.core.markdown import EXTENSIONS
 from sopgen.text.templating import environment
 from sopgen.core.validate import errors_in, validate
 

@@ -215,7 +215,7 @@ def test_person_page_charts_each_numeric_benchmark_against_its_target(example_si
 
     from sopgen.core.branding import brand
     from sopgen.core.loader import load
-    from sopgen.site.pages import result_charts, target_words
+    from sopgen.text.progress import result_charts, target_words
     from sopgen.core.training import person_status, shown
 
     catalog = load(REPO)

@@ -23,7 +23,8 @@ import pytest
 from conftest import BASE, HERE, build_tree
 
 from sopgen.core.loader import load
-from sopgen.site.pages import NAV_LIST, Site, merge_nav, render
+from sopgen.site.pages import Site, render
+from sopgen.site.navigation import NAV_LIST, merge_nav
 from sopgen.text.templating import environment
 from sopgen.core.validate import errors_in, validate
 
@@ -350,6 +351,6 @@ def test_many_roles_are_cut_into_alphabetical_runs(tmp_path: Path) -> None:
     ("Open the shared inbox.", "Ask the owner for the weekly report.", []),  # rewritten: the texts say it
 ])
 def test_changed_words_of_a_reworded_step(old: str, new: str, runs: list[tuple[str, str]]) -> None:
-    from sopgen.site.pages import changed_words
+    from sopgen.text.progress import changed_words
 
     assert changed_words(old, new) == runs

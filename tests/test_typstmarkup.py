@@ -497,7 +497,7 @@ def test_the_converter_imports_no_engine_and_does_no_io() -> None:
     imported = {node.module or "" for node in ast.walk(tree) if isinstance(node, ast.ImportFrom)}
     imported |= {alias.name for node in ast.walk(tree) if isinstance(node, ast.Import) for alias in node.names}
     allowed = {"__future__", "html", "html.parser", "posixpath", "re", "typing", "xml.etree.ElementTree", "markdown",
-               "markdown.treeprocessors", "markdown.util", "pymdownx.superfences", "render"}
+               "markdown.treeprocessors", "markdown.util", "pymdownx.superfences", "core.markdown"}
     assert imported <= allowed
 
 

@@ -18,13 +18,13 @@ from typing import Any, Callable, Optional
 import click
 
 from .. import __version__
-from .console import say, show_problem
 from ..core.errors import Problem, SopgenError, summary
-from ..history.log import attach, read_history, reference_time
 from ..core.loader import find_config, load, slugify
 from ..core.model import ID_PATTERN, KINDS, taken_id
 from ..core.schema import SCHEMA_DIR, schema_ref, schema_text, write_schemas
 from ..core.validate import REVIEW_OVERDUE, errors_in, validate
+from ..history.log import attach, read_history, reference_time
+from .console import say, show_problem
 
 CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
 
@@ -351,7 +351,8 @@ def build(config_file: Optional[str], strict: bool, site_dir: Optional[str], pdf
     leaves the last good site in place.
     """
     from ..core.outputs import lock
-    from ..site.build import build as build_site, check_output, recover, site_dir_of
+    from ..site.build import build as build_site
+    from ..site.build import check_output, recover, site_dir_of
 
     config, catalog, problems = _load_checked(config_file, with_history=True)
     final = Path(site_dir).resolve() if site_dir else site_dir_of(config)
@@ -391,7 +392,8 @@ def serve(config_file: Optional[str], dev_addr: Optional[str], open_browser: boo
     Saving a file under sops/ or templates/ reloads the page in the browser.
     Stop with Ctrl+C.
     """
-    from ..site.build import check_output, serve as serve_site
+    from ..site.build import check_output
+    from ..site.build import serve as serve_site
 
     config = find_config(config_file)
     check_output(config)  # the site folder that `build` would refuse
@@ -416,9 +418,9 @@ def render_command(directory: str, config_file: Optional[str], force: bool) -> N
     DIRECTORY must be new, empty, or an earlier render: render never deletes
     a file it did not write.
     """
-    from ..site.export import check_target, export
     from ..core.outputs import lock, writing
     from ..site.build import check_output
+    from ..site.export import check_target, export
 
     config, catalog, problems = _load_checked(config_file, with_history=True)
     _stop_on_errors(problems, warnings=True, outcome="nothing was written")
@@ -488,7 +490,7 @@ def review(config_file: Optional[str], within: str, check: bool, today_: Any) ->
     own, or the organization's). Retired SOPs are left out.
     """
     from ..core.model import days_after
-    from ..site.pages import review_groups
+    from ..text.views import review_groups
 
     days = _within(within)
     today = today_.date() if today_ else date.today()
@@ -593,8 +595,8 @@ def pdf_command(config_file: Optional[str], roles: tuple[str, ...], output: Opti
     Each has a cover, a table of contents with page numbers, the role's manual,
     onboarding timeline, every SOP on its own page and checklists to sign.
     """
-    from ..print import pdf as pdfs
     from ..core.outputs import lock, writing
+    from ..print import pdf as pdfs
     from ..print.handbook import handbook_names
     from ..site.build import brand_of, check_output, plugin_options, site_dir_of
 
@@ -659,8 +661,8 @@ def report_command(config_file: Optional[str], output: str, page_size: Optional[
 
 def _training(config: Path, catalog: Any, today: date) -> list[Any]:
     """Where each active person stands on ``today`` (:func:`sopgen.core.training.team_status`)."""
-    from ..history.steps import StepHistory
     from ..core.training import team_status
+    from ..history.steps import StepHistory
 
     return team_status(list(catalog.people.values()), today=today, changes=StepHistory(config.parent))
 

@@ -12,11 +12,11 @@ from typing import Any, Optional, Union
 
 import click
 
-from .main import DATE, Failed, _load_checked, _stop_on_errors, config_option
-from .console import say
 from ..core.records import append_record
 from ..core.stepdiff import step_line
 from ..core.training import PersonStatus, SopStatus, shown, team_status
+from .console import say
+from .main import DATE, Failed, _load_checked, _stop_on_errors, config_option
 
 
 @click.group()
@@ -232,10 +232,10 @@ def train_report(person: str, output: str, page_size: Optional[str], today_: Any
     in force is named); the benchmarks agreed on, their deadlines and the
     results. Each page says when it was printed and the handbook's version.
     """
-    from .main import write_private_pdf
+    from ..core.training import person_status
     from ..history.steps import StepHistory
     from ..print.trainrecord import TEMPLATE, record
-    from ..core.training import person_status
+    from .main import write_private_pdf
 
     today = today_.date() if today_ else date.today()
     config, catalog, problems = _load_checked(config_file, with_history=True)

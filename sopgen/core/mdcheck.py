@@ -52,8 +52,7 @@ from markdown.preprocessors import Preprocessor
 from markdown.treeprocessors import Treeprocessor
 from markdown.util import AMP_SUBSTITUTE, HtmlStash
 
-from ..text.filters import md_inline
-from ..site.pages import EXTENSIONS
+from .markdown import EXTENSIONS, md_inline
 
 SAFE_SCHEMES = ("http", "https", "mailto", "tel")
 """Schemes a link or image in Markdown may use; an address without a scheme (relative, ``#anchor``) is fine too."""

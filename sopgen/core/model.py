@@ -15,8 +15,8 @@ import functools
 import math
 import re
 from dataclasses import dataclass
-from fractions import Fraction
 from datetime import date, timedelta
+from fractions import Fraction
 from typing import Annotated, Any, Iterator, Literal, Optional, Union, get_args
 
 from pydantic import (

@@ -21,8 +21,8 @@ from typing import Any, Literal
 
 from ..core.catalog import Catalog, TaskEntry
 from ..core.model import Duration
-from .revisions import ChangesError, catalog_at, describe_rev, renamed_tasks
 from ..core.stepdiff import StepChange, normalize, step_diff, step_line
+from .revisions import ChangesError, catalog_at, describe_rev, renamed_tasks
 
 __all__ = ["ChangesError", "catalog_at", "compare", "describe_rev", "renamed_tasks", "select_role",
            "step_diff", "to_markdown", "FieldChange", "RoleChanges", "StepChange", "TaskChange"]

@@ -15,8 +15,8 @@ from pathlib import Path, PurePosixPath
 
 from ..core.catalog import Catalog
 from ..core.errors import SopgenError
-from .git import GitUnavailable, Output, git, stream
 from ..core.loader import YAML_SUFFIXES, load
+from .git import GitUnavailable, Output, git, stream
 
 
 class ChangesError(SopgenError):

@@ -14,11 +14,11 @@ from pathlib import Path, PurePosixPath
 from typing import Optional
 
 from ..core.catalog import TaskEntry
-from .git import GitUnavailable, git
 from ..core.model import Step, Task
 from ..core.stepdiff import step_diff
 from ..core.training import VersionChange
 from ..core.yamlsource import load_bytes
+from .git import GitUnavailable, git
 
 RETRAIN = "Retrain"
 """The trailer that, set to ``no``, tells that a commit asks nobody to re-learn."""

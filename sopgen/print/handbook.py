@@ -17,21 +17,16 @@ import posixpath
 from datetime import date
 from typing import Any, Optional, Union
 
+from ..core.addresses import checklists_path, onboarding_path, path_of, reference_pages, role_path, sop_path
 from ..core.branding import Brand, brand
 from ..core.catalog import Catalog, RoleEntry, TaskEntry
-from ..text.filters import Money, duration, hours, isodate, plain_words, plural, staff_money
 from ..core.ordering import learning_order
-from ..site.pages import (
+from ..text.filters import Money, duration, hours, isodate, plain_words, plural, staff_money
+from ..text.views import (
     FREQUENCY_TITLES,
     checklist_groups,
-    checklists_path,
-    onboarding_path,
     onboarding_phases,
-    path_of,
-    reference_pages,
     review_groups,
-    role_path,
-    sop_path,
     tool_index,
     value_freed_chart,
 )

@@ -3,7 +3,7 @@
 A PDF template shows a Markdown field (a step's ``do``, a tip, a role's
 summary…) with ``eval(markup, mode: "markup", scope: (...))``. This module
 makes that markup: :class:`Converter` parses the field with Python-Markdown and
-the site's own extensions (:data:`sopgen.site.pages.EXTENSIONS`), so the page and
+the site's own extensions (:data:`sopgen.core.markdown.EXTENSIONS`), so the page and
 the paper can never disagree on what a field says, and writes the tree it builds
 as Typst, every piece of the author's text escaped (:func:`escape`) or quoted
 (:func:`string`): nothing an author writes is ever run as Typst code.
@@ -28,7 +28,7 @@ from markdown.treeprocessors import Treeprocessor
 from markdown.util import AMP_SUBSTITUTE, HTML_PLACEHOLDER_RE
 from pymdownx.superfences import SuperFencesCodeExtension
 
-from ..site.pages import EXTENSIONS
+from ..core.markdown import EXTENSIONS
 
 _SPECIAL = re.compile(r"""[\\#*_`$<>@=+\-/~\[\]"'.]""")
 """What Typst markup gives a meaning to: code, strong, emph, raw, math, labels, references,

@@ -1,7 +1,7 @@
 """The owner's private report (``sopgen report -o owner.pdf``): what is hers alone.
 
 Pay and money are the owner's business. With ``publish_money: false`` they stay
-off the site and the staff's handbooks (see :func:`sopgen.site.pages.reference_pages`
+off the site and the staff's handbooks (see :func:`sopgen.core.addresses.reference_pages`
 and :class:`sopgen.text.filters.Withheld`); this report is where she reads them: what
 delegating costs and frees, role by role and task by task; who is trained on
 what (the training matrix, :func:`sopgen.print.trainrecord.matrix`, whatever
@@ -18,10 +18,10 @@ from typing import Any, Optional
 
 from ..core.branding import Brand, brand
 from ..core.catalog import Catalog
-from ..text.filters import Money, isodate
-from .handbook import REVIEW_SECTIONS, Printed, reviews_chapter, base, delegation
-from .trainrecord import matrix
 from ..core.training import PersonStatus
+from ..text.filters import Money, isodate
+from .handbook import REVIEW_SECTIONS, Printed, base, delegation, reviews_chapter
+from .trainrecord import matrix
 
 TEMPLATE = "report.typ"
 

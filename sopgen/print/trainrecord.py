@@ -20,12 +20,12 @@ from typing import Any, Optional
 
 from ..core.branding import Brand, brand
 from ..core.catalog import Catalog, PersonEntry
-from ..text.filters import isodate, plural
 from ..core.model import Result
+from ..core.training import PersonStatus, SopStatus, shown
+from ..text.filters import isodate, plural
+from ..text.progress import result_charts
 from .handbook import Printed, base
 from .handbook import in_learning_order as handbook_order
-from ..site.pages import result_charts
-from ..core.training import PersonStatus, SopStatus, shown
 
 TEMPLATE = "training-record.typ"
 

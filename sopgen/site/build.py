@@ -30,6 +30,7 @@ from ..core.branding import Brand, brand
 from ..core.catalog import Catalog
 from ..core.errors import Problem, SopgenError
 
+
 class BuildFailed(SopgenError):
     """MkDocs could not build the site (or warned, under --strict)."""
 

@@ -27,10 +27,12 @@ from mkdocs.config import config_options as c
 
 from ..core.catalog import Catalog
 from ..core.errors import SopgenError
+from ..core.markdown import markdown_extensions
 from ..core.outputs import exchange
 from ..history.steps import StepHistory
-from .pages import FEATURES, UNSEARCHED, markdown_extensions, merge_nav, nav_title, render, source_in_docs
 from ..text.templating import environment
+from .navigation import merge_nav, nav_title
+from .pages import FEATURES, UNSEARCHED, render, source_in_docs
 
 
 class Tagged:

@@ -2,59 +2,62 @@
 
 ``render(catalog, env)`` returns a :class:`Site`: every page's Markdown, the
 files to copy (step images, sopgen's stylesheet) and the navigation, before
-anything is written. This module does not import MkDocs: the plugin, ``sopgen
-render`` and the PDF writer are adapters over it.
-
-The addresses are those of README.md's "What you get" (with MkDocs' directory URLs):
-``index.md`` → ``/``, ``roles/<id>/index.md`` → ``/roles/<id>/``,
-``sops/<id>.md`` → ``/sops/<id>/``, and so on.
+anything is written, at the addresses of :mod:`sopgen.core.addresses`. This
+module does not import MkDocs: the plugin and ``sopgen render`` are adapters over it.
 """
 
 from __future__ import annotations
 
-import difflib
 import hashlib
-import html
 import os
-import posixpath
-import re
 from dataclasses import dataclass, field
-from functools import lru_cache
 from datetime import date
 from pathlib import Path
-from typing import Any, Optional, Union
+from typing import Any, Optional
 
 import jinja2
 from pydantic import BaseModel
 
-from markupsafe import Markup
-
+from ..core.addresses import (
+    checklists_path,
+    home_path,
+    image_path,
+    onboarding_path,
+    path_of,
+    people_path,
+    person_path,
+    published_people,
+    reference_pages,
+    relative,
+    role_path,
+    sop_path,
+)
 from ..core.branding import BRAND_CSS, brand, site_css
-from ..core.catalog import DUE_SOON_DAYS, Catalog, PersonEntry, RoleEntry, TaskEntry, benchmarks_of, unnamed_revision
-from ..text.charts import Bar, Chart, Point, Target, bar_chart, line_chart
+from ..core.catalog import Catalog, TaskEntry
 from ..core.errors import TemplateFailed
-from ..text.filters import Money, Withheld, staff_money
+from ..core.training import Changes, person_status, shown
+from ..text.filters import staff_money
+from ..text.progress import (
+    person_phases,
+    person_relearn,
+    person_results,
+    person_signoffs,
+    result_charts,
+    training_matrix,
+)
 from ..text.templating import default_templates
-from ..core.ordering import learning_order
-from ..core.ticks import onboarding_ticks
-from ..core.training import Changes, PersonStatus, due_date, learned_version, person_status, shown
+from ..text.views import (
+    FREQUENCIES,
+    FREQUENCY_TITLES,
+    changelog,
+    checklist_groups,
+    onboarding_phases,
+    review_groups,
+    tool_index,
+    value_freed_chart,
+)
+from .navigation import navigation
 
-FREQUENCIES = ["daily", "weekly", "monthly", "quarterly", "yearly", "as-needed", None]
-FREQUENCY_TITLES = {
-    "daily": "Daily", "weekly": "Weekly", "monthly": "Monthly", "quarterly": "Quarterly",
-    "yearly": "Yearly", "as-needed": "As needed", None: "Unscheduled",
-}
-EXTENSIONS: dict[str, dict[str, Any]] = {
-    "admonition": {},
-    "attr_list": {},
-    "md_in_html": {},
-    "tables": {},
-    "toc": {"permalink": True},
-    "pymdownx.details": {},
-    "pymdownx.superfences": {},
-    "pymdownx.tasklist": {"custom_checkbox": True},
-}
-"""The Markdown extensions the templates need, with the options they rely on (see :func:`markdown_extensions`)."""
 FEATURES = ["navigation.indexes", "navigation.sections", "navigation.prune", "content.action.edit",
             "search.highlight"]
 """Material features the navigation relies on."""
@@ -62,25 +65,9 @@ UNSEARCHED = frozenset({"delegation", "reviews", "people"})
 """Page kinds left out of the search index: tables of every SOP of the business (the training
 matrix too), which would otherwise answer every search beside the SOP's own page (and cost every
 rebuild their indexing). A person's page is searched: staff look each other up by name."""
-NAV_LIST = 20
-"""The most entries a list in the navigation holds before it is grouped."""
 ASSETS = Path(__file__).parent / "assets"
 CSS = "assets/sopgen/sopgen.css"
 JS = "assets/sopgen/sopgen.js"
-
-
-def markdown_extensions(own: dict[str, Any]) -> dict[str, Any]:
-    """A site's own Markdown extensions (name → options, in its order) with :data:`EXTENSIONS` added:
-    an extension it lacks is appended, and one it lists gets the options the pages rely on that it
-    leaves unset. So ``toc`` listed bare, or always present under MkDocs, still gives headings their
-    permalinks, and ``toc: {permalink: false}`` is the site's choice, kept. The one rule for the
-    plugin and for ``sopgen render``."""
-    merged = dict(own)
-    for name, options in EXTENSIONS.items():
-        mine = merged.get(name) or {}
-        if isinstance(mine, dict):  # options under a tag (`!ENV`) are the site's, whole
-            merged[name] = {**options, **mine}
-    return merged
 
 
 def source_in_docs(source: Path, *, docs_dir: Path) -> str:
@@ -122,85 +109,6 @@ class Site:
 
 
 # -- addresses -------------------------------------------------------------------------
-
-def home_path() -> str:
-    return "index.md"
-
-
-def role_path(role: RoleEntry) -> str:
-    return f"roles/{role.id}/index.md"
-
-
-def onboarding_path(role: RoleEntry) -> str:
-    return f"roles/{role.id}/onboarding.md"
-
-
-def checklists_path(role: RoleEntry) -> str:
-    return f"roles/{role.id}/checklists.md"
-
-
-def sop_path(task: TaskEntry) -> str:
-    return f"sops/{task.id}.md"
-
-
-def people_path() -> str:
-    """The training matrix: ``/people/``."""
-    return "people/index.md"
-
-
-def person_path(person: PersonEntry) -> str:
-    """One person's training record: ``/people/<person>/``."""
-    return f"people/{person.id}.md"
-
-
-def image_path(image: str) -> str:
-    return f"assets/sops/{image}"
-
-
-REFERENCE = {"tools": ("tools.md", "Tools"), "delegation": ("delegation.md", "Delegation"),
-             "reviews": ("reviews.md", "Reviews"), "changelog": ("changelog.md", "Changelog")}
-CHANGELOG_LENGTH = 100
-"""How many commits the changelog page lists."""
-
-
-def reference_pages(catalog: Catalog) -> dict[str, tuple[str, str]]:
-    """The reference pages a project publishes, as :data:`REFERENCE`: the delegation page is all
-    money, so it is left out when ``publish_money`` is false."""
-    return {kind: page for kind, page in REFERENCE.items()
-            if kind != "delegation" or catalog.organization.publish_money}
-
-
-def published_people(catalog: Catalog) -> list[PersonEntry]:
-    """The people the site shows, by name: everyone with a file, when ``publish_people`` is true;
-    nobody otherwise, so that no page, search entry or PDF names a person."""
-    if not catalog.organization.publish_people:
-        return []
-    return sorted(catalog.people.values(), key=lambda p: (p.name.casefold(), p.id))
-
-
-def path_of(target: Union[str, RoleEntry, TaskEntry, PersonEntry]) -> str:
-    if isinstance(target, TaskEntry):
-        return sop_path(target)
-    if isinstance(target, RoleEntry):
-        return role_path(target)
-    if isinstance(target, PersonEntry):
-        return person_path(target)
-    if target == "people":
-        return people_path()
-    if target in REFERENCE:
-        return REFERENCE[target][0]
-    return target
-
-
-def relative(from_page: str, target: str) -> str:
-    """A Markdown link from one page to another page or file, as MkDocs resolves them."""
-    return _relative(posixpath.dirname(from_page) or ".", target)
-
-
-@lru_cache(maxsize=65536)
-def _relative(start: str, target: str) -> str:
-    # pages link to the same few hundred targets from the same few folders: compute each pair once
-    return posixpath.relpath(target, start)
 
 
 # -- rendering --------------------------------------------------------------------------
@@ -372,64 +280,6 @@ def templates_stamp(root: Path) -> tuple[Any, ...]:
                         for p in folder.rglob("*") if p.is_file()))
 
 
-def navigation(catalog: Catalog) -> list[Any]:
-    """Home · Roles: each role (manual, onboarding, checklists, SOPs) · Reference.
-
-    With ``navigation.prune`` a page carries the entries of the sections it is in and one link
-    per other section, so no list is let grow past NAV_LIST entries: the roles and a role's SOPs
-    are grouped beyond it. The navigation of a page then stays the same size however large the
-    handbook grows.
-    """
-    roles = []
-    for role in catalog.ordered_roles:
-        section: list[Any] = [role_path(role), {"Onboarding": onboarding_path(role)},
-                              {"Checklists": checklists_path(role)}]
-        if role.tasks:
-            section.append({"SOPs": _sops_nav(role)})
-        roles.append((role.title, section))
-    nav = [{"Home": home_path()}, {"Roles": _runs(roles)},
-           {"Reference": [{title: path} for path, title in reference_pages(catalog).values()]}]
-    people = published_people(catalog)
-    if catalog.organization.publish_people:  # the matrix is the section's own page; people who left are marked, as retired SOPs
-        nav.append({"People": [people_path(), *_runs(
-            [(p.name + ("" if p.active else " (left)"), person_path(p)) for p in people])]})
-    return nav
-
-
-def _sops_nav(role: RoleEntry) -> list[Any]:
-    """A role's SOPs; beyond NAV_LIST of them, grouped by frequency (and long groups in runs)."""
-    in_force = [t for t in role.tasks if t.status != "retired"]
-    retired = [t for t in role.tasks if t.status == "retired"]
-    if len(role.tasks) <= NAV_LIST:
-        return _runs([_sop_entry(t) for t in in_force + retired])
-    groups = [(FREQUENCY_TITLES[freq], [t for t in in_force if t.frequency == freq]) for freq in FREQUENCIES]
-    groups.append(("Retired", retired))
-    return [{title: _runs([_sop_entry(t) for t in tasks])} for title, tasks in groups if tasks]
-
-
-def _sop_entry(task: TaskEntry) -> tuple[str, str]:
-    return task.title + {"draft": " (draft)", "retired": " (retired)"}.get(task.status, ""), sop_path(task)
-
-
-def _runs(entries: list[tuple[str, Any]]) -> list[dict[str, Any]]:
-    """Navigation entries from (title, target) pairs; beyond NAV_LIST, cut into alphabetical runs
-    titled by their first and last entries' first words ("Audit – Prepare")."""
-    if len(entries) <= NAV_LIST:
-        return [{nav_title(title): target} for title, target in entries]
-    entries = sorted(entries, key=lambda entry: entry[0].casefold())
-    runs = [entries[i:i + NAV_LIST] for i in range(0, len(entries), NAV_LIST)]
-    return [{f"{_first_word(run[0][0])} – {_first_word(run[-1][0])}": _runs(run)} for run in runs]
-
-
-def _first_word(title: str) -> str:
-    return nav_title(title.split()[0]) if title.split() else ""
-
-
-def nav_title(text: str) -> str:
-    """A plain-text title for the navigation, which themes insert as HTML."""
-    return html.escape(" ".join(text.split()), quote=False)
-
-
 def _images(steps: Any) -> list[str]:
     found = []
     for step in steps:
@@ -439,288 +289,9 @@ def _images(steps: Any) -> list[str]:
     return found
 
 
-def onboarding_phases(role: RoleEntry) -> list[dict[str, Any]]:
-    """Onboarding phases, each with its SOPs in the order they can be learned."""
-    ticks = onboarding_ticks(role)
-    return [{"phase": p.phase, "goals": p.goals, "tasks": learning_order(p.tasks), "index": i, "ticks": ticks[i]}
-            for i, p in enumerate(role.onboarding)]
-
-
-def checklist_groups(role: RoleEntry) -> list[tuple[str, list[TaskEntry]]]:
-    """The role's SOPs in force, grouped by frequency (daily first); retired ones left out."""
-    groups = []
-    for freq in FREQUENCIES:
-        tasks = [t for t in role.tasks if t.status != "retired" and t.frequency == freq]
-        if tasks:
-            groups.append((FREQUENCY_TITLES[freq], tasks))
-    return groups
-
-
-def tool_index(catalog: Catalog) -> list[dict[str, Any]]:
-    """Every tool by name (case-insensitive), with the roles that list it and the SOPs that use it."""
-    tools: dict[str, dict[str, Any]] = {}
-    for role in catalog.ordered_roles:
-        for tool in role.data.tools:
-            entry = tools.setdefault(tool.name.strip().lower(), {
-                "name": tool.name, "url": tool.url, "purpose": tool.purpose, "roles": [], "tasks": []})
-            entry["url"] = entry["url"] or tool.url
-            entry["purpose"] = entry["purpose"] or tool.purpose
-            entry["roles"].append({"role": role, "access": tool.access, "purpose": tool.purpose})
-    for task in catalog.tasks.values():
-        if task.status == "retired":
-            continue
-        for name in task.data.tools:
-            entry = tools.get(name.strip().lower())
-            if entry is not None and task not in entry["tasks"]:
-                entry["tasks"].append(task)
-    return sorted(tools.values(), key=lambda t: t["name"].lower())
-
-
-def changelog(catalog: Catalog) -> list[dict[str, Any]]:
-    """The last commits that changed the procedures, with the roles and SOPs they changed.
-
-    Training records are not procedures: a commit that touched only files of ``people/`` (a
-    sign-off, whose message likely names the person) is left out, and so are those files."""
-    if catalog.history is None:
-        return []
-    by_path: dict[str, Any] = {e.source.rel: e for e in [*catalog.roles.values(), *catalog.tasks.values()]}
-    records = _people_folder(catalog)
-    unnamed = catalog.unnamed
-    out = []
-    for change in catalog.history.changes:
-        touched = [*change.files, *change.gone]
-        if touched and all(p.startswith(records) for p in touched):
-            continue
-        files = [p for p in change.files if not p.startswith(records)]
-        gone = [p for p in change.gone if p.endswith((".yml", ".yaml")) and not p.startswith(records)]
-        entries = [by_path[p] for p in files if p in by_path]
-        out.append({
-            "revision": change.revision if unnamed is None else unnamed_revision(change.revision, unnamed),
-            "tasks": sorted((e for e in entries if isinstance(e, TaskEntry)), key=lambda e: e.title),
-            "roles": sorted((e for e in entries if isinstance(e, RoleEntry)), key=lambda e: e.title),
-            "other": [p for p in files if p not in by_path],
-            "gone": gone,
-        })
-        if len(out) == CHANGELOG_LENGTH:
-            break
-    return out
-
-
-def _people_folder(catalog: Catalog) -> str:
-    """The training records' folder as the history gives paths: ``sops/people/``."""
-    try:
-        return (catalog.sops / "people").relative_to(catalog.root).as_posix() + "/"
-    except ValueError:
-        return "people/"
-
-
 # -- training records (only with publish_people) -------------------------------------------
 
 def _unchanged(task: TaskEntry) -> list[Any]:
     return []
 
 
-def training_matrix(catalog: Catalog, statuses: dict[str, PersonStatus]) -> list[dict[str, Any]]:
-    """The training matrix, one table per role that has active people: ``role``, its SOPs in
-    force (``tasks``, in the role's order) and ``people``: each active person's
-    :class:`PersonStatus` with ``cells``, the :class:`SopStatus` of each of those SOPs."""
-    tables = []
-    for role in catalog.ordered_roles:
-        team = [s for s in statuses.values() if s.person.role is role and s.person.active]
-        if not team:
-            continue
-        tasks = [t for t in role.tasks if t.status == "active"]
-        rows = [{"status": s, "person": s.person, "cells": {sop.task.id: sop for sop in s.sops}} for s in team]
-        tables.append({"role": role, "tasks": tasks, "people": rows})
-    return tables
-
-
-def person_phases(status: PersonStatus) -> list[dict[str, Any]]:
-    """The onboarding phases of the person's role with their due date (``None`` for a phase not
-    named ``Day N``/``Week N``/``Month N``), the :class:`SopStatus` of each of their SOPs, and
-    ``state``: done (every SOP signed off and current), relearn (signed off, one to re-learn),
-    overdue, open, or goals (a phase with no SOP)."""
-    role = status.person.role
-    if role is None:
-        return []
-    by_task = {sop.task.id: sop for sop in status.sops}
-    out = []
-    for phase in role.onboarding:
-        sops = [by_task[t.id] for t in phase.tasks if t.id in by_task]
-        states = {sop.state for sop in sops}
-        if not sops:
-            state = "goals"
-        elif states == {"current"}:
-            state = "done"
-        elif states <= {"current", "relearn"}:
-            state = "relearn"
-        elif "overdue" in states:
-            state = "overdue"
-        else:
-            state = "open"
-        out.append({"phase": phase.phase, "goals": phase.goals, "due": due_date(phase.phase, status.person.data.started),
-                    "sops": sops, "state": state})
-    return out
-
-
-def person_relearn(status: PersonStatus) -> list[dict[str, Any]]:
-    """What the person must re-learn: each SOP (``sop``, a :class:`SopStatus`) with the versions that
-    changed its steps (``versions``: each ``change`` and its ``steps``, each ``step`` with ``words``,
-    the runs of words that changed in a reworded step: (before, now), either may be empty)."""
-    return [{"sop": sop, "versions": [
-        {"change": change, "steps": [{"step": step, "words": changed_words(step.old, step.new)
-                                      if step.kind == "reworded" else []} for step in change.steps]}
-        for change in sop.changes]} for sop in status.with_state("relearn")]
-
-
-_MARKUP = re.compile(r"!?\[([^\]]*)\]\([^)]*\)|[*_`]+")
-CHANGED_RUNS = 4
-"""The most runs of changed words shown for one step: past that, the texts say it better."""
-JOINED_GAP = 2
-"""Changed runs this few unchanged words apart are shown as one."""
-
-
-def changed_words(old: Optional[str], new: Optional[str]) -> list[tuple[str, str]]:
-    """The runs of words that differ between two texts of a step, as plain text: ``[("with 🔴",
-    "starting with URGENT")]``; none when more than :data:`CHANGED_RUNS` runs, or most words, differ."""
-    def words(text: Optional[str]) -> list[str]:
-        return _MARKUP.sub(lambda m: m.group(1) or "", text or "").split()
-
-    before, now = words(old), words(new)
-    spans: list[list[int]] = []  # [i1, i2, j1, j2] of each changed run
-    for op, i1, i2, j1, j2 in difflib.SequenceMatcher(None, before, now, autojunk=False).get_opcodes():
-        if op == "equal":
-            continue
-        if spans and i1 - spans[-1][1] <= JOINED_GAP:  # "with 🔴" → "starting with URGENT", not two runs
-            spans[-1][1], spans[-1][3] = i2, j2
-        else:
-            spans.append([i1, i2, j1, j2])
-    changed = sum(i2 - i1 + j2 - j1 for i1, i2, j1, j2 in spans)
-    if len(spans) > CHANGED_RUNS or changed > 0.6 * (len(before) + len(now)):
-        return []  # rewritten rather than reworded: the two texts say it better
-    return [(" ".join(before[i1:i2]), " ".join(now[j1:j2])) for i1, i2, j1, j2 in spans]
-
-
-def person_signoffs(catalog: Catalog, person: PersonEntry) -> list[dict[str, Any]]:
-    """Every sign-off of the person, newest first: ``record`` (as written), ``task`` (or nothing,
-    for an SOP no longer in the project), ``version`` (given, or the one in force on its day) and
-    ``by`` (the person who signed them off, or nothing)."""
-    out = []
-    for record in sorted(person.data.trained, key=lambda r: r.on, reverse=True):
-        task = catalog.tasks.get(record.sop)
-        out.append({"record": record, "task": task, "version": learned_version(record, task) if task else record.version,
-                    "by": catalog.people.get(record.by or "")})
-    return out
-
-
-def person_results(person: PersonEntry) -> list[dict[str, Any]]:
-    """Every result of the person, newest first: ``on``, ``key``, ``benchmark`` (or nothing, for a
-    benchmark no longer in force), ``value`` as people write it, ``met`` (True, False, or None when
-    it cannot be told) and ``note``."""
-    known = benchmarks_of(person.role) if person.role is not None else {}
-    out = []
-    for result in sorted(person.data.results, key=lambda r: (r.on, r.benchmark), reverse=True):
-        benchmark = known.get(result.benchmark, (None, None))[0]
-        out.append({"on": result.on, "key": result.benchmark, "benchmark": benchmark,
-                    "value": shown(result.value, benchmark.unit if benchmark else None),
-                    "met": benchmark.met(result.value) if benchmark else None, "note": result.note})
-    return out
-
-
-def result_charts(status: PersonStatus, color: str) -> dict[str, Chart]:
-    """A line chart of the person's numeric results against its target, by benchmark key, for each
-    benchmark of their role (in the role's order) that has ``min`` or ``max`` and at least one numeric
-    result; results written as text ("4 of 5 days") are left to the table. For the person page and
-    the printed training record."""
-    person = status.person
-    charts = {}
-    for mark in status.benchmarks:
-        benchmark = mark.benchmark
-        if benchmark.min is None and benchmark.max is None:
-            continue
-        points = [Point(r.on, float(r.value), shown(r.value, benchmark.unit), benchmark.met(r.value))
-                  for r in person.data.results if r.benchmark == mark.key and not isinstance(r.value, str)]
-        if not points:
-            continue
-        charts[mark.key] = line_chart(
-            points, ident=f"results-{mark.key}", title=benchmark.objective, color=color,
-            summary=f"{person.name}'s results for {benchmark.objective}, by date",
-            target=Target(benchmark.min, benchmark.max, target_words(benchmark.min, benchmark.max, benchmark.unit)),
-            deadline=(mark.deadline, benchmark.by or "") if mark.deadline else None)
-    return charts
-
-
-def target_words(low: Optional[float], high: Optional[float], unit: Optional[str]) -> str:
-    """A benchmark's ``min``/``max`` in words: ``at least 95%``, ``at most 2 days``, ``90% to 100%``."""
-    if low is not None and high is not None:
-        return f"{shown(low, unit)} to {shown(high, unit)}"
-    return f"at least {shown(low, unit)}" if low is not None else f"at most {shown(high, unit)}"
-
-
-def value_freed_chart(catalog: Catalog, money: Money, color: str) -> Markup:
-    """The value freed a week by each delegated role, as a bar chart (inline SVG), for the
-    delegation page and the owner's report; empty when no role's figure is known, or when
-    ``money`` is :class:`Withheld` (the bars' lengths would tell the amounts).
-
-    Every role but the owner has a row, as on the delegation page: a role the owner would not
-    do the work of, one without SOPs in force, or one whose figure is unknown for want of a
-    rate is a row of words with no bar, so that no one reads a missing bar as zero.
-    """
-    roles = [r for r in catalog.ordered_roles if not r.is_owner]
-    if isinstance(money, Withheld) or not any(r.value_freed for r in roles if not r.frees_nothing):
-        return Markup("")
-    bars = []
-    for role in roles:
-        freed = role.value_freed
-        if role.frees_nothing:
-            bars.append(Bar(role.title, "frees nothing: the owner would not do this work"))
-        elif not role.active_tasks:
-            bars.append(Bar(role.title, "no SOPs in force"))
-        elif freed is None:
-            bars.append(Bar(role.title, "unknown: no rate"))
-        else:
-            note = "costs more than it frees" if freed.high < 0 else "may cost more than it frees" if freed.low < 0 else ""
-            bars.append(Bar(role.title, money(freed), float(freed.low), None if freed.exact else float(freed.high),
-                            note=note))
-    return bar_chart(bars, ident="value-freed-chart", title="Value freed a week, by role", color=color,
-                     summary="What delegating each role's work frees of the owner's time a week, "
-                             "less what it costs")
-
-
-def review_groups(catalog: Catalog, today: date, *, soon: int = DUE_SOON_DAYS) -> dict[str, list[TaskEntry]]:
-    """SOPs in force by review state (overdue, due-soon, never, current), by next review date."""
-    groups: dict[str, list[TaskEntry]] = {"overdue": [], "due-soon": [], "never": [], "current": []}
-    for task in sorted(catalog.tasks.values(), key=lambda t: (t.next_review or date.max, t.title)):
-        if task.status != "retired":
-            groups[task.review_state(today, soon=soon)].append(task)
-    return groups
-
-
-def merge_nav(user_nav: Optional[list[Any]], generated: list[Any], handwritten: list[str]) -> list[Any]:
-    """The user's nav when given (plus the generated sections it lacks), or ours with their pages after Home."""
-    if user_nav:
-        return list(user_nav) + _not_in(generated, _nav_paths(user_nav))
-    home, rest = generated[0], generated[1:]
-    pages = [p for p in handwritten if p != home_path()]
-    return [home, *pages, *rest]
-
-
-def _not_in(items: list[Any], mentioned: set[str]) -> list[Any]:
-    """The entries of ``items`` whose pages ``mentioned`` lacks; a section keeps its missing part."""
-    missing: list[Any] = []
-    for item in items:
-        paths = _nav_paths(item)
-        if not paths & mentioned:
-            missing.append(item)
-        elif not paths <= mentioned and isinstance(item, dict):
-            (title, children), = item.items()
-            if isinstance(children, list) and (rest := _not_in(children, mentioned)):
-                missing.append({title: rest})
-    return missing
-
-
-def _nav_paths(nav: Any) -> set[str]:
-    if isinstance(nav, str):
-        return {nav}
-    values = nav.values() if isinstance(nav, dict) else nav if isinstance(nav, list) else []
-    return set().union(set(), *(_nav_paths(v) for v in values))

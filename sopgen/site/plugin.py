@@ -35,15 +35,16 @@ from ..core import outputs
 from ..core.branding import brand
 from ..core.catalog import Catalog
 from ..core.errors import BadEnvironment, Problem, SopgenError, TemplateFailed, summary
-from ..print.handbook import PAGE_SIZES, handbook_names, pdf_path
 from ..core.loader import load
-from .pagecheck import neutralise
-from ..history.steps import StepHistory
-from .pages import (ASSETS, FEATURES, UNSEARCHED, Site, markdown_extensions, merge_nav, nav_title, render,
-                     source_in_docs)
-from ..text.templating import bytecode_cache, environment
-from ..history.log import LATEST_EPOCH, attach, read_history, reference_time, source_date_epoch
+from ..core.markdown import markdown_extensions
 from ..core.validate import REVIEW_OVERDUE, validate
+from ..history.log import LATEST_EPOCH, attach, read_history, reference_time, source_date_epoch
+from ..history.steps import StepHistory
+from ..print.handbook import PAGE_SIZES, handbook_names, pdf_path
+from ..text.templating import bytecode_cache, environment
+from .navigation import merge_nav, nav_title
+from .pagecheck import neutralise
+from .pages import ASSETS, FEATURES, UNSEARCHED, Site, render, source_in_docs
 
 log = logging.getLogger("mkdocs.plugins.sopgen")
 SERVE_JS = "assets/sopgen/serve.js"

@@ -18,6 +18,7 @@ from typing import Any, Optional
 from markupsafe import escape
 
 from ..core.catalog import Range, minor_digits
+from ..core.markdown import md, md_inline
 from ..core.ticks import sop_ticks
 
 _INLINE_SPECIAL = re.compile(r"([\\`*_{}\[\]()!#])")  # Python-Markdown's escapable characters
@@ -37,32 +38,6 @@ def text(value: Any) -> str:
 def cell(value: Any) -> str:
     """Plain text for a table cell (``text`` already makes ``|`` harmless)."""
     return text(value) or " "
-
-
-def md(value: Any) -> str:
-    """A Markdown field, trimmed; indent it with ``|indent(n)`` where it nests."""
-    if value is None:
-        return ""
-    return str(value).strip()
-
-
-_CODE_SPAN = re.compile(r"(`+)(.+?)\1")
-
-
-def md_inline(value: Any) -> str:
-    """A Markdown field on one line (for table cells and list items): paragraphs joined.
-
-    A ``|`` becomes an entity so it cannot split a table cell, except inside a
-    code span, where an entity would show literally (and tables leave it alone).
-    """
-    line = " ".join(md(value).split())
-    out, last = [], 0
-    for m in _CODE_SPAN.finditer(line):
-        out.append(line[last:m.start()].replace("|", "&#124;"))
-        out.append(m.group(0))
-        last = m.end()
-    out.append(line[last:].replace("|", "&#124;"))
-    return "".join(out)
 
 
 _MD_LINK = re.compile(r"!?\[([^\]]*)\]\([^)]*\)")

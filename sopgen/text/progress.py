@@ -1,0 +1,154 @@
+"""A person's training as the pages and the training record show it: the matrix, the phases,
+what to learn again and the words that changed, sign-offs, results and their charts.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from typing import Any, Optional
+
+from ..core.catalog import Catalog, PersonEntry, benchmarks_of
+from ..core.training import PersonStatus, due_date, learned_version, shown
+from .charts import Chart, Point, Target, line_chart
+
+
+def training_matrix(catalog: Catalog, statuses: dict[str, PersonStatus]) -> list[dict[str, Any]]:
+    """The training matrix, one table per role that has active people: ``role``, its SOPs in
+    force (``tasks``, in the role's order) and ``people``: each active person's
+    :class:`PersonStatus` with ``cells``, the :class:`SopStatus` of each of those SOPs."""
+    tables = []
+    for role in catalog.ordered_roles:
+        team = [s for s in statuses.values() if s.person.role is role and s.person.active]
+        if not team:
+            continue
+        tasks = [t for t in role.tasks if t.status == "active"]
+        rows = [{"status": s, "person": s.person, "cells": {sop.task.id: sop for sop in s.sops}} for s in team]
+        tables.append({"role": role, "tasks": tasks, "people": rows})
+    return tables
+
+
+def person_phases(status: PersonStatus) -> list[dict[str, Any]]:
+    """The onboarding phases of the person's role with their due date (``None`` for a phase not
+    named ``Day N``/``Week N``/``Month N``), the :class:`SopStatus` of each of their SOPs, and
+    ``state``: done (every SOP signed off and current), relearn (signed off, one to re-learn),
+    overdue, open, or goals (a phase with no SOP)."""
+    role = status.person.role
+    if role is None:
+        return []
+    by_task = {sop.task.id: sop for sop in status.sops}
+    out = []
+    for phase in role.onboarding:
+        sops = [by_task[t.id] for t in phase.tasks if t.id in by_task]
+        states = {sop.state for sop in sops}
+        if not sops:
+            state = "goals"
+        elif states == {"current"}:
+            state = "done"
+        elif states <= {"current", "relearn"}:
+            state = "relearn"
+        elif "overdue" in states:
+            state = "overdue"
+        else:
+            state = "open"
+        out.append({"phase": phase.phase, "goals": phase.goals, "due": due_date(phase.phase, status.person.data.started),
+                    "sops": sops, "state": state})
+    return out
+
+
+def person_relearn(status: PersonStatus) -> list[dict[str, Any]]:
+    """What the person must re-learn: each SOP (``sop``, a :class:`SopStatus`) with the versions that
+    changed its steps (``versions``: each ``change`` and its ``steps``, each ``step`` with ``words``,
+    the runs of words that changed in a reworded step: (before, now), either may be empty)."""
+    return [{"sop": sop, "versions": [
+        {"change": change, "steps": [{"step": step, "words": changed_words(step.old, step.new)
+                                      if step.kind == "reworded" else []} for step in change.steps]}
+        for change in sop.changes]} for sop in status.with_state("relearn")]
+
+
+_MARKUP = re.compile(r"!?\[([^\]]*)\]\([^)]*\)|[*_`]+")
+
+
+CHANGED_RUNS = 4
+"""The most runs of changed words shown for one step: past that, the texts say it better."""
+
+
+JOINED_GAP = 2
+"""Changed runs this few unchanged words apart are shown as one."""
+
+
+def changed_words(old: Optional[str], new: Optional[str]) -> list[tuple[str, str]]:
+    """The runs of words that differ between two texts of a step, as plain text: ``[("with 🔴",
+    "starting with URGENT")]``; none when more than :data:`CHANGED_RUNS` runs, or most words, differ."""
+    def words(text: Optional[str]) -> list[str]:
+        return _MARKUP.sub(lambda m: m.group(1) or "", text or "").split()
+
+    before, now = words(old), words(new)
+    spans: list[list[int]] = []  # [i1, i2, j1, j2] of each changed run
+    for op, i1, i2, j1, j2 in difflib.SequenceMatcher(None, before, now, autojunk=False).get_opcodes():
+        if op == "equal":
+            continue
+        if spans and i1 - spans[-1][1] <= JOINED_GAP:  # "with 🔴" → "starting with URGENT", not two runs
+            spans[-1][1], spans[-1][3] = i2, j2
+        else:
+            spans.append([i1, i2, j1, j2])
+    changed = sum(i2 - i1 + j2 - j1 for i1, i2, j1, j2 in spans)
+    if len(spans) > CHANGED_RUNS or changed > 0.6 * (len(before) + len(now)):
+        return []  # rewritten rather than reworded: the two texts say it better
+    return [(" ".join(before[i1:i2]), " ".join(now[j1:j2])) for i1, i2, j1, j2 in spans]
+
+
+def person_signoffs(catalog: Catalog, person: PersonEntry) -> list[dict[str, Any]]:
+    """Every sign-off of the person, newest first: ``record`` (as written), ``task`` (or nothing,
+    for an SOP no longer in the project), ``version`` (given, or the one in force on its day) and
+    ``by`` (the person who signed them off, or nothing)."""
+    out = []
+    for record in sorted(person.data.trained, key=lambda r: r.on, reverse=True):
+        task = catalog.tasks.get(record.sop)
+        out.append({"record": record, "task": task, "version": learned_version(record, task) if task else record.version,
+                    "by": catalog.people.get(record.by or "")})
+    return out
+
+
+def person_results(person: PersonEntry) -> list[dict[str, Any]]:
+    """Every result of the person, newest first: ``on``, ``key``, ``benchmark`` (or nothing, for a
+    benchmark no longer in force), ``value`` as people write it, ``met`` (True, False, or None when
+    it cannot be told) and ``note``."""
+    known = benchmarks_of(person.role) if person.role is not None else {}
+    out = []
+    for result in sorted(person.data.results, key=lambda r: (r.on, r.benchmark), reverse=True):
+        benchmark = known.get(result.benchmark, (None, None))[0]
+        out.append({"on": result.on, "key": result.benchmark, "benchmark": benchmark,
+                    "value": shown(result.value, benchmark.unit if benchmark else None),
+                    "met": benchmark.met(result.value) if benchmark else None, "note": result.note})
+    return out
+
+
+def result_charts(status: PersonStatus, color: str) -> dict[str, Chart]:
+    """A line chart of the person's numeric results against its target, by benchmark key, for each
+    benchmark of their role (in the role's order) that has ``min`` or ``max`` and at least one numeric
+    result; results written as text ("4 of 5 days") are left to the table. For the person page and
+    the printed training record."""
+    person = status.person
+    charts = {}
+    for mark in status.benchmarks:
+        benchmark = mark.benchmark
+        if benchmark.min is None and benchmark.max is None:
+            continue
+        points = [Point(r.on, float(r.value), shown(r.value, benchmark.unit), benchmark.met(r.value))
+                  for r in person.data.results if r.benchmark == mark.key and not isinstance(r.value, str)]
+        if not points:
+            continue
+        charts[mark.key] = line_chart(
+            points, ident=f"results-{mark.key}", title=benchmark.objective, color=color,
+            summary=f"{person.name}'s results for {benchmark.objective}, by date",
+            target=Target(benchmark.min, benchmark.max, target_words(benchmark.min, benchmark.max, benchmark.unit)),
+            deadline=(mark.deadline, benchmark.by or "") if mark.deadline else None)
+    return charts
+
+
+def target_words(low: Optional[float], high: Optional[float], unit: Optional[str]) -> str:
+    """A benchmark's ``min``/``max`` in words: ``at least 95%``, ``at most 2 days``, ``90% to 100%``."""
+    if low is not None and high is not None:
+        return f"{shown(low, unit)} to {shown(high, unit)}"
+    return f"at least {shown(low, unit)}" if low is not None else f"at most {shown(high, unit)}"

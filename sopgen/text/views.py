@@ -1,0 +1,139 @@
+"""What the pages and the PDFs show, shaped from the catalog: onboarding phases, checklists by
+frequency, the tool index, the changelog, the reviews due and the value-freed chart.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from markupsafe import Markup
+
+from ..core.addresses import CHANGELOG_LENGTH
+from ..core.catalog import DUE_SOON_DAYS, Catalog, RoleEntry, TaskEntry, unnamed_revision
+from ..core.ordering import learning_order
+from ..core.ticks import onboarding_ticks
+from .charts import Bar, bar_chart
+from .filters import Money, Withheld
+
+FREQUENCIES = ["daily", "weekly", "monthly", "quarterly", "yearly", "as-needed", None]
+
+
+FREQUENCY_TITLES = {
+    "daily": "Daily", "weekly": "Weekly", "monthly": "Monthly", "quarterly": "Quarterly",
+    "yearly": "Yearly", "as-needed": "As needed", None: "Unscheduled",
+}
+
+
+def onboarding_phases(role: RoleEntry) -> list[dict[str, Any]]:
+    """Onboarding phases, each with its SOPs in the order they can be learned."""
+    ticks = onboarding_ticks(role)
+    return [{"phase": p.phase, "goals": p.goals, "tasks": learning_order(p.tasks), "index": i, "ticks": ticks[i]}
+            for i, p in enumerate(role.onboarding)]
+
+
+def checklist_groups(role: RoleEntry) -> list[tuple[str, list[TaskEntry]]]:
+    """The role's SOPs in force, grouped by frequency (daily first); retired ones left out."""
+    groups = []
+    for freq in FREQUENCIES:
+        tasks = [t for t in role.tasks if t.status != "retired" and t.frequency == freq]
+        if tasks:
+            groups.append((FREQUENCY_TITLES[freq], tasks))
+    return groups
+
+
+def tool_index(catalog: Catalog) -> list[dict[str, Any]]:
+    """Every tool by name (case-insensitive), with the roles that list it and the SOPs that use it."""
+    tools: dict[str, dict[str, Any]] = {}
+    for role in catalog.ordered_roles:
+        for tool in role.data.tools:
+            entry = tools.setdefault(tool.name.strip().lower(), {
+                "name": tool.name, "url": tool.url, "purpose": tool.purpose, "roles": [], "tasks": []})
+            entry["url"] = entry["url"] or tool.url
+            entry["purpose"] = entry["purpose"] or tool.purpose
+            entry["roles"].append({"role": role, "access": tool.access, "purpose": tool.purpose})
+    for task in catalog.tasks.values():
+        if task.status == "retired":
+            continue
+        for name in task.data.tools:
+            entry = tools.get(name.strip().lower())
+            if entry is not None and task not in entry["tasks"]:
+                entry["tasks"].append(task)
+    return sorted(tools.values(), key=lambda t: t["name"].lower())
+
+
+def changelog(catalog: Catalog) -> list[dict[str, Any]]:
+    """The last commits that changed the procedures, with the roles and SOPs they changed.
+
+    Training records are not procedures: a commit that touched only files of ``people/`` (a
+    sign-off, whose message likely names the person) is left out, and so are those files."""
+    if catalog.history is None:
+        return []
+    by_path: dict[str, Any] = {e.source.rel: e for e in [*catalog.roles.values(), *catalog.tasks.values()]}
+    records = _people_folder(catalog)
+    unnamed = catalog.unnamed
+    out = []
+    for change in catalog.history.changes:
+        touched = [*change.files, *change.gone]
+        if touched and all(p.startswith(records) for p in touched):
+            continue
+        files = [p for p in change.files if not p.startswith(records)]
+        gone = [p for p in change.gone if p.endswith((".yml", ".yaml")) and not p.startswith(records)]
+        entries = [by_path[p] for p in files if p in by_path]
+        out.append({
+            "revision": change.revision if unnamed is None else unnamed_revision(change.revision, unnamed),
+            "tasks": sorted((e for e in entries if isinstance(e, TaskEntry)), key=lambda e: e.title),
+            "roles": sorted((e for e in entries if isinstance(e, RoleEntry)), key=lambda e: e.title),
+            "other": [p for p in files if p not in by_path],
+            "gone": gone,
+        })
+        if len(out) == CHANGELOG_LENGTH:
+            break
+    return out
+
+
+def _people_folder(catalog: Catalog) -> str:
+    """The training records' folder as the history gives paths: ``sops/people/``."""
+    try:
+        return (catalog.sops / "people").relative_to(catalog.root).as_posix() + "/"
+    except ValueError:
+        return "people/"
+
+
+def value_freed_chart(catalog: Catalog, money: Money, color: str) -> Markup:
+    """The value freed a week by each delegated role, as a bar chart (inline SVG), for the
+    delegation page and the owner's report; empty when no role's figure is known, or when
+    ``money`` is :class:`Withheld` (the bars' lengths would tell the amounts).
+
+    Every role but the owner has a row, as on the delegation page: a role the owner would not
+    do the work of, one without SOPs in force, or one whose figure is unknown for want of a
+    rate is a row of words with no bar, so that no one reads a missing bar as zero.
+    """
+    roles = [r for r in catalog.ordered_roles if not r.is_owner]
+    if isinstance(money, Withheld) or not any(r.value_freed for r in roles if not r.frees_nothing):
+        return Markup("")
+    bars = []
+    for role in roles:
+        freed = role.value_freed
+        if role.frees_nothing:
+            bars.append(Bar(role.title, "frees nothing: the owner would not do this work"))
+        elif not role.active_tasks:
+            bars.append(Bar(role.title, "no SOPs in force"))
+        elif freed is None:
+            bars.append(Bar(role.title, "unknown: no rate"))
+        else:
+            note = "costs more than it frees" if freed.high < 0 else "may cost more than it frees" if freed.low < 0 else ""
+            bars.append(Bar(role.title, money(freed), float(freed.low), None if freed.exact else float(freed.high),
+                            note=note))
+    return bar_chart(bars, ident="value-freed-chart", title="Value freed a week, by role", color=color,
+                     summary="What delegating each role's work frees of the owner's time a week, "
+                             "less what it costs")
+
+
+def review_groups(catalog: Catalog, today: date, *, soon: int = DUE_SOON_DAYS) -> dict[str, list[TaskEntry]]:
+    """SOPs in force by review state (overdue, due-soon, never, current), by next review date."""
+    groups: dict[str, list[TaskEntry]] = {"overdue": [], "due-soon": [], "never": [], "current": []}
+    for task in sorted(catalog.tasks.values(), key=lambda t: (t.next_review or date.max, t.title)):
+        if task.status != "retired":
+            groups[task.review_state(today, soon=soon)].append(task)
+    return groups
