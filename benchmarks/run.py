@@ -2,7 +2,7 @@
 
     python benchmarks/run.py [--quick]
 
-1. validate: load (with the collector tuned as the CLI does, ``sopgen.cli.main._loaded``) + validate
+1. validate: load (with the collector tuned as the CLI does, ``sopgen.cli.common.loaded``) + validate
    against a bare ``yaml.load(CSafeLoader)`` of the same files;
 2. build: ``sopgen build --no-pdf`` against plain ``mkdocs build`` of the same pages written by
    ``sopgen render`` (same theme and features, no plugin); target ≤ 1.10×;
@@ -63,7 +63,7 @@ def bench_validate(project: Path) -> tuple[float, float]:
     code = (
         "import glob, time, yaml, sys\n"
         "from pathlib import Path\n"
-        "import gc\nfrom sopgen.cli.main import _loaded\nfrom sopgen.core.validate import validate\n"
+        "import gc\nfrom sopgen.cli.common import loaded\nfrom sopgen.core.validate import validate\n"
         f"files = sorted(glob.glob('{project}/sops/**/*.yml', recursive=True))\n"
         "best_floor = best = 1e9\n"
         "for _ in range(2):\n"
@@ -71,7 +71,7 @@ def bench_validate(project: Path) -> tuple[float, float]:
         "    for f in files:\n"
         "        with open(f, 'rb') as fh: yaml.load(fh, Loader=yaml.CSafeLoader)\n"
         "    best_floor = min(best_floor, time.perf_counter() - t)\n"
-        "    t = time.perf_counter(); validate(_loaded(Path(sys.argv[1]), 'sops')); best = min(best, time.perf_counter() - t)\n"
+        "    t = time.perf_counter(); validate(loaded(Path(sys.argv[1]), 'sops')); best = min(best, time.perf_counter() - t)\n"
         "    gc.unfreeze()\n"
         "print(best, best_floor)\n"
     )

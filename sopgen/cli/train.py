@@ -15,8 +15,8 @@ import click
 from ..core.records import append_record
 from ..core.stepdiff import step_line
 from ..core.training import PersonStatus, SopStatus, shown, team_status
+from .common import DATE, Failed, config_option, load_checked, stop_on_errors
 from .console import say
-from .main import DATE, Failed, _load_checked, _stop_on_errors, config_option
 
 
 @click.group()
@@ -48,8 +48,8 @@ def train_status(person: Optional[str], config_file: Optional[str], check: bool,
     from ..history.steps import StepHistory
 
     today = today_.date() if today_ else date.today()
-    config, catalog, problems = _load_checked(config_file, with_history=True)
-    _stop_on_errors(problems)
+    config, catalog, problems = load_checked(config_file, with_history=True)
+    stop_on_errors(problems)
     people = list(catalog.people.values())
     if person is not None:
         people = [_person(catalog, person)]
@@ -137,8 +137,8 @@ def _hint(ident: str, known: Any, what: str) -> str:
 
 def _checked_project(config_file: Optional[str]) -> Any:
     """The catalog, once the project has no errors (a record is added to a project that reads)."""
-    _config, catalog, problems = _load_checked(config_file)
-    _stop_on_errors(problems, outcome="fix them before adding a record")
+    _config, catalog, problems = load_checked(config_file)
+    stop_on_errors(problems, outcome="fix them before adding a record")
     return catalog
 
 
@@ -235,11 +235,11 @@ def train_report(person: str, output: str, page_size: Optional[str], today_: Any
     from ..core.training import person_status
     from ..history.steps import StepHistory
     from ..print.trainrecord import TEMPLATE, record
-    from .main import write_private_pdf
+    from .common import write_private_pdf
 
     today = today_.date() if today_ else date.today()
-    config, catalog, problems = _load_checked(config_file, with_history=True)
-    _stop_on_errors(problems, warnings=not quiet, outcome="no training record was made")
+    config, catalog, problems = load_checked(config_file, with_history=True)
+    stop_on_errors(problems, warnings=not quiet, outcome="no training record was made")
     entry = _person(catalog, person)
     status = person_status(entry, today=today, changes=StepHistory(config.parent))
     write_private_pdf(

@@ -1,0 +1,116 @@
+"""Commands that make the site: ``build``, ``serve`` and ``render``.
+"""
+
+from __future__ import annotations
+
+import gc
+from pathlib import Path
+from typing import Optional
+
+import click
+
+from ..core.loader import find_config
+from ..core.validate import REVIEW_OVERDUE, errors_in
+from ..history.log import reference_time
+from .common import Progress, config_option, counts, load_checked, shown_path, stop_on_errors
+from .console import say
+
+
+@click.command()
+@config_option
+@click.option("--strict", is_flag=True, help="Fail on any warning, sopgen's or MkDocs' (overdue reviews excepted).")
+@click.option("-d", "--site-dir", type=click.Path(file_okay=False), default=None,
+              help="Where to write the site. Default: site_dir of mkdocs.yml (site/).")
+@click.option("--pdf/--no-pdf", "pdf", default=None,
+              help="Build the PDF handbooks too (default: the plugin's `pdf` option, on).")
+@click.option("-q", "--quiet", is_flag=True, help="Print errors only.")
+@click.option("-v", "--verbose", is_flag=True, help="Print MkDocs' progress messages too.")
+def build(config_file: Optional[str], strict: bool, site_dir: Optional[str], pdf: Optional[bool],
+          quiet: bool, verbose: bool) -> None:
+    """Validate the sources, then build the training site.
+
+    Every page is rendered before anything is written, and the new site
+    replaces the old one only when the whole build succeeded: a failure
+    leaves the last good site in place.
+    """
+    from ..core.outputs import lock
+    from ..site.build import build as build_site
+    from ..site.build import check_output, recover, site_dir_of
+
+    config, catalog, problems = load_checked(config_file, with_history=True)
+    final = Path(site_dir).resolve() if site_dir else site_dir_of(config)
+    check_output(config, Path(site_dir) if site_dir else None, shown=site_dir)  # before anything is touched
+    tell = (lambda msg, kind="": None) if quiet else say
+    with lock(final, echo=lambda m: say(m, "warning")):  # a second build waits for this one
+        recover(final)
+        failing = [p for p in errors_in(problems, strict=strict) if p.rule != REVIEW_OVERDUE]
+        stop_on_errors(problems, failing=failing, warnings=not quiet, outcome="nothing was built")
+        tell(f"Validated {counts(catalog)}")
+        if catalog.history is not None and catalog.history.note:
+            tell(f"note: {catalog.history.note}")
+        progress = Progress(quiet)
+        try:
+            result = build_site(config, site_dir=site_dir, strict=strict, preloaded=(catalog, problems),
+                                on_start=lambda n: progress.start(n, "Building pages"),
+                                on_page=lambda _path: progress.advance(),
+                                pdf=pdf, on_pdf=progress.pdf,
+                                echo=lambda m: click.echo(m, err=True), verbose=verbose, quiet=quiet)
+        finally:
+            progress.stop()
+    where = shown_path(result.site_dir)
+    handbooks = f" and {len(result.pdfs)} PDF handbooks" if result.pdfs else ""
+    tell(f"✓ Built {where}/: {result.pages:,} pages{handbooks} in {result.seconds:.1f} s"
+         + (f", {len(result.warnings)} warning{'s' if len(result.warnings) != 1 else ''}" if result.warnings else ""),
+         "ok")
+
+
+@click.command()
+@config_option
+@click.option("-a", "--dev-addr", metavar="IP:PORT", default=None, help="Address to serve on. Default: 127.0.0.1:8000.")
+@click.option("-o", "--open", "open_browser", is_flag=True, help="Open the site in a browser.")
+@click.option("-v", "--verbose", is_flag=True, help="Print MkDocs' debug messages too.")
+def serve(config_file: Optional[str], dev_addr: Optional[str], open_browser: bool, verbose: bool) -> None:
+    """Serve the site locally and rebuild it when a YAML file or template changes.
+
+    Saving a file under sops/ or templates/ reloads the page in the browser.
+    Stop with Ctrl+C.
+    """
+    from ..site.build import check_output
+    from ..site.build import serve as serve_site
+
+    config = find_config(config_file)
+    check_output(config)  # the site folder that `build` would refuse
+    # What the first build keeps (caches of every page and source) is set out of the cycle
+    # collector's sight once, so that a collection during a rebuild walks only what the rebuild
+    # made: at 1,000 tasks, pauses of 0.2 s fewer per save.
+    serve_site(config, dev_addr=dev_addr, open_browser=open_browser, after_first_build=gc.freeze,
+               echo=lambda m: click.echo(m, err=True), verbose=verbose)
+
+
+@click.command("render")
+@click.argument("directory", type=click.Path(file_okay=False))
+@config_option
+@click.option("--force", is_flag=True, help="Replace an earlier render in DIRECTORY.")
+def render_command(directory: str, config_file: Optional[str], force: bool) -> None:
+    """Write a self-contained MkDocs project into DIRECTORY.
+
+    DIRECTORY/mkdocs.yml carries the navigation, theme features and Markdown
+    extensions; DIRECTORY/docs/ holds every page and image. Plain 'mkdocs
+    build' (or Zensical) builds it without the sopgen plugin.
+
+    DIRECTORY must be new, empty, or an earlier render: render never deletes
+    a file it did not write.
+    """
+    from ..core.outputs import lock, writing
+    from ..site.build import check_output
+    from ..site.export import check_target, export
+
+    config, catalog, problems = load_checked(config_file, with_history=True)
+    stop_on_errors(problems, warnings=True, outcome="nothing was written")
+    target = Path(directory)
+    check_output(config, target, what="the rendered project", shown=directory, example="rendered")
+    with lock(target, echo=lambda m: say(m, "warning")), writing(target, "the rendered project"):
+        check_target(target, force=force, shown=directory)
+        written = export(config, catalog, target, today=reference_time(catalog.history).date())
+    click.echo(f"✓ Wrote {directory}/mkdocs.yml and {written:,} files under {directory}/docs/; "
+               f"build it with: mkdocs build -f {directory}/mkdocs.yml", err=True)
