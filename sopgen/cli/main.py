@@ -20,7 +20,8 @@ import click
 from .. import __version__
 from ..core.errors import Problem, SopgenError, summary
 from ..core.loader import find_config, load, slugify
-from ..core.model import ID_PATTERN, KINDS, taken_id
+from ..core.fields import ID_PATTERN, taken_id
+from ..core.model import KINDS
 from ..core.schema import SCHEMA_DIR, schema_ref, schema_text, write_schemas
 from ..core.validate import REVIEW_OVERDUE, errors_in, validate
 from ..history.log import attach, read_history, reference_time
@@ -459,7 +460,7 @@ def init(directory: str, name: Optional[str]) -> None:
 
 def _within(value: str) -> int:
     """``30d``, ``30 days``, ``2 weeks``, ``1 month`` → days."""
-    from ..core.model import Duration, DurationTooLong
+    from ..core.durations import Duration, DurationTooLong
 
     text = re.sub(r"^(\d+)\s*d$", r"\1 days", value.strip())
     text = re.sub(r"^(\d+)\s*w$", r"\1 weeks", text)
@@ -489,7 +490,7 @@ def review(config_file: Optional[str], within: str, check: bool, today_: Any) ->
     An SOP is due for review at its `reviewed` date plus `review_every` (its
     own, or the organization's). Retired SOPs are left out.
     """
-    from ..core.model import days_after
+    from ..core.durations import days_after
     from ..text.views import review_groups
 
     days = _within(within)

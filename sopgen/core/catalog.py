@@ -33,8 +33,9 @@ from functools import cached_property
 from pathlib import Path
 from typing import Any, Callable, Iterable, Literal, Optional
 
+from .durations import days_after
 from .errors import Problem
-from .model import Benchmark, Organization, Person, Phase, Rate, Role, Task, days_after
+from .model import Benchmark, Organization, Person, Phase, Rate, Role, Task
 from .yamlsource import Document
 
 RUNS_PER_WEEK: dict[str, Fraction] = {

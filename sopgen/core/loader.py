@@ -20,7 +20,9 @@ from pydantic import BaseModel, ValidationError
 
 from .catalog import Catalog, PersonEntry, RoleEntry, Source, TaskEntry
 from .errors import Problem, ProjectNotFound
-from .model import ID_PATTERN, Organization, Person, Role, Task, model_at, slugify, taken_id
+from .fields import ID_PATTERN, slugify, taken_id
+from .model import Organization, Person, Role, Task
+from .walk import model_at
 from .yamlsource import Document, load_bytes, load_file, read_bytes
 
 CONFIG_NAMES = ("mkdocs.yml", "mkdocs.yaml")

@@ -11,9 +11,9 @@ from typing import Any
 
 from pydantic import BaseModel
 
+from .durations import DURATION_PATTERN
+from .fields import ID_PATTERN
 from .model import (
-    DURATION_PATTERN,
-    ID_PATTERN,
     Benchmark,
     Organization,
     Person,

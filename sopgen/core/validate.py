@@ -15,8 +15,9 @@ from typing import Iterable, Iterator, Optional
 from .catalog import Catalog, Entry, PersonEntry, RoleEntry, TaskEntry, benchmarks_of
 from .errors import Problem
 from .mdcheck import findings
-from .model import Benchmark, Step, markdown_values
+from .model import Benchmark, Step
 from .svgcheck import svg_problem
+from .walk import markdown_values
 from .yamlsource import Loc
 
 REVIEW_OVERDUE = "review-overdue"

@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from typing import Any, Literal
 
 from ..core.catalog import Catalog, TaskEntry
-from ..core.model import Duration
+from ..core.durations import Duration
 from ..core.stepdiff import StepChange, normalize, step_diff, step_line
 from .revisions import ChangesError, catalog_at, describe_rev, renamed_tasks
 
