@@ -18,7 +18,8 @@ from typing import Any, Iterator, Optional
 
 from pydantic import BaseModel, ValidationError
 
-from .catalog import Catalog, PersonEntry, RoleEntry, Source, TaskEntry
+from .catalog import Catalog
+from .entries import PersonEntry, RoleEntry, Source, TaskEntry
 from .errors import Problem, ProjectNotFound
 from .fields import ID_PATTERN, slugify, taken_id
 from .model import Organization, Person, Role, Task

@@ -20,8 +20,8 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Callable, Literal, Optional, Union
 
-from .catalog import Entry, PersonEntry, TaskEntry, benchmarks_of
 from .durations import Duration, days_after
+from .entries import Entry, PersonEntry, TaskEntry, benchmarks_of
 from .model import Benchmark, Result, SignOff
 from .stepdiff import StepChange
 

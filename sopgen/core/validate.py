@@ -12,7 +12,8 @@ from datetime import date
 from pathlib import Path
 from typing import Iterable, Iterator, Optional
 
-from .catalog import Catalog, Entry, PersonEntry, RoleEntry, TaskEntry, benchmarks_of
+from .catalog import Catalog
+from .entries import Entry, PersonEntry, RoleEntry, TaskEntry, benchmarks_of
 from .errors import Problem
 from .mdcheck import findings
 from .model import Benchmark, Step

@@ -19,8 +19,9 @@ import re
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
-from ..core.catalog import Catalog, TaskEntry
+from ..core.catalog import Catalog
 from ..core.durations import Duration
+from ..core.entries import TaskEntry
 from ..core.stepdiff import StepChange, normalize, step_diff, step_line
 from .revisions import ChangesError, catalog_at, describe_rev, renamed_tasks
 

@@ -19,7 +19,8 @@ from typing import Any, Optional, Union
 
 from ..core.addresses import checklists_path, onboarding_path, path_of, reference_pages, role_path, sop_path
 from ..core.branding import Brand, brand
-from ..core.catalog import Catalog, RoleEntry, TaskEntry
+from ..core.catalog import Catalog
+from ..core.entries import RoleEntry, TaskEntry
 from ..core.ordering import learning_order
 from ..text.filters import Money, duration, hours, isodate, plain_words, plural, staff_money
 from ..text.views import (

@@ -19,7 +19,8 @@ from datetime import date
 from typing import Any, Optional
 
 from ..core.branding import Brand, brand
-from ..core.catalog import Catalog, PersonEntry
+from ..core.catalog import Catalog
+from ..core.entries import PersonEntry
 from ..core.model import Result
 from ..core.training import PersonStatus, SopStatus, shown
 from ..text.filters import isodate, plural

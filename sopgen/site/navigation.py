@@ -18,7 +18,8 @@ from ..core.addresses import (
     role_path,
     sop_path,
 )
-from ..core.catalog import Catalog, RoleEntry, TaskEntry
+from ..core.catalog import Catalog
+from ..core.entries import RoleEntry, TaskEntry
 from ..text.views import FREQUENCIES, FREQUENCY_TITLES
 
 NAV_LIST = 20

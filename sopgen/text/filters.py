@@ -17,8 +17,8 @@ from typing import Any, Optional
 
 from markupsafe import escape
 
-from ..core.catalog import Range, minor_digits
 from ..core.markdown import md, md_inline
+from ..core.money import Range, minor_digits
 from ..core.ticks import sop_ticks
 
 _INLINE_SPECIAL = re.compile(r"([\\`*_{}\[\]()!#])")  # Python-Markdown's escapable characters

@@ -8,7 +8,8 @@ import difflib
 import re
 from typing import Any, Optional
 
-from ..core.catalog import Catalog, PersonEntry, benchmarks_of
+from ..core.catalog import Catalog
+from ..core.entries import PersonEntry, benchmarks_of
 from ..core.training import PersonStatus, due_date, learned_version, shown
 from .charts import Chart, Point, Target, line_chart
 

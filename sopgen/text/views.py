@@ -10,7 +10,8 @@ from typing import Any
 from markupsafe import Markup
 
 from ..core.addresses import CHANGELOG_LENGTH
-from ..core.catalog import DUE_SOON_DAYS, Catalog, RoleEntry, TaskEntry, unnamed_revision
+from ..core.catalog import Catalog, unnamed_revision
+from ..core.entries import DUE_SOON_DAYS, RoleEntry, TaskEntry
 from ..core.ordering import learning_order
 from ..core.ticks import onboarding_ticks
 from .charts import Bar, bar_chart
