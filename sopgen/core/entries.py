@@ -25,7 +25,7 @@ from typing import Any, Literal, Optional
 from .durations import days_after
 from .model import Benchmark, Person, Phase, Role, Task
 from .money import Range, decimal, total
-from .yamlsource import Document
+from .yamldoc import Document
 
 RUNS_PER_WEEK: dict[str, Fraction] = {
     "daily": Fraction(5),

@@ -14,7 +14,7 @@ from typing import Annotated, Any, Optional, Union
 
 from pydantic import BeforeValidator, Field, WithJsonSchema
 
-from .yamlsource import YamlFloat, YamlInt
+from .yamlvalues import YamlFloat, YamlInt
 
 ID_PATTERN = r"^[a-z0-9]+(-[a-z0-9]+)*$"
 COLOR_PATTERN = r"^#[0-9a-fA-F]{6}$"

@@ -24,7 +24,8 @@ from .errors import Problem, ProjectNotFound
 from .fields import ID_PATTERN, slugify, taken_id
 from .model import Organization, Person, Role, Task
 from .walk import model_at
-from .yamlsource import Document, load_bytes, load_file, read_bytes
+from .yamldoc import Document
+from .yamlsource import load_bytes, load_file, read_bytes
 
 CONFIG_NAMES = ("mkdocs.yml", "mkdocs.yaml")
 YAML_SUFFIXES = (".yml", ".yaml")

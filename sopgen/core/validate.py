@@ -19,7 +19,7 @@ from .mdcheck import findings
 from .model import Benchmark, Step
 from .svgcheck import svg_problem
 from .walk import markdown_values
-from .yamlsource import Loc
+from .yamldoc import Loc
 
 REVIEW_OVERDUE = "review-overdue"
 """The rule of overdue-review warnings: editorial state, so a site build only notes them."""
