@@ -14,7 +14,7 @@ from ..core.catalog import Catalog, unnamed_revision
 from ..core.entries import DUE_SOON_DAYS, RoleEntry, TaskEntry
 from ..core.ordering import learning_order
 from ..core.ticks import onboarding_ticks
-from .charts import Bar, bar_chart
+from .barchart import Bar, bar_chart
 from .filters import Money, Withheld
 
 FREQUENCIES = ["daily", "weekly", "monthly", "quarterly", "yearly", "as-needed", None]
