@@ -21,6 +21,7 @@ from ..core.addresses import checklists_path, onboarding_path, path_of, referenc
 from ..core.branding import Brand, brand
 from ..core.catalog import Catalog
 from ..core.entries import RoleEntry, TaskEntry
+from ..core.escape import typst_markup
 from ..core.ordering import learning_order
 from ..text.filters import Money, duration, hours, isodate, plain_words, plural, staff_money
 from ..text.views import (
@@ -31,7 +32,7 @@ from ..text.views import (
     tool_index,
     value_freed_chart,
 )
-from .markup import Converter, escape, external_link
+from .markup import Converter, external_link
 
 PAGE_SIZES = ("A4", "Letter")
 HANDBOOK = "handbook"
@@ -291,7 +292,7 @@ def _steps(printed: Printed, steps: Any, level: int) -> list[dict[str, Any]]:
 def _checklist(printed: Printed, task: TaskEntry) -> list[Optional[str]]:
     """A task's checklist: its own items (plain text, shown as written), or each step's ``do``."""
     if task.checklist:
-        return [escape(" ".join(item.split())) for item in task.checklist]
+        return [typst_markup(" ".join(item.split())) for item in task.checklist]
     return [printed.md(" ".join(str(step.do).split())) for step in task.steps]
 
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Optional, Sequence
 
-from markupsafe import escape
+from ..core.escape import markup
 
 from .charts import (
     BACKGROUND,
@@ -117,7 +117,7 @@ def _label(text: str, note: str, *, y: float) -> str:
     if not note:
         return element("text", text, x=coord(PAD), y=coord(y))
     warned = element("tspan", note, fill=WARNING, **{"class": "sopgen-chart-warning"})
-    return f"<text{attributes(x=coord(PAD), y=coord(y))}>{escape(text + ' ' if text else '')}{warned}</text>"
+    return f"<text{attributes(x=coord(PAD), y=coord(y))}>{markup(text + ' ' if text else '')}{warned}</text>"
 
 
 def _bar(bar: Bar, scale: Scale, top: float, middle: float, color: str) -> list[str]:

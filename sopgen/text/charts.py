@@ -12,7 +12,7 @@ served:
 * by the HTML check of generated pages (:mod:`sopgen.site.pagecheck`): the SVG has no
   ``<style>``, ``href`` or event handler, so there is nothing for it to take out.
 
-Every text in a chart is escaped here (a role's title is the user's text), and
+Every text in a chart is escaped (:func:`sopgen.core.escape.markup`: a role's title is the user's text), and
 colours are given as ``#RRGGBB``: a brand colour too light to see against the
 page is darkened until it shows (:func:`visible`).
 
@@ -20,7 +20,7 @@ The drawing is plain data in, SVG out. This module holds what every chart shares
 layout's units, the colours and their contrast, escaped elements, :func:`document` and
 :class:`Scale`; the charts themselves are :func:`sopgen.text.barchart.bar_chart` (value freed by
 role) and :func:`sopgen.text.linechart.line_chart` (a person's results against a benchmark's
-target). None of them imports anything of sopgen.
+target). None of them imports anything of sopgen but its escaping rule.
 """
 
 from __future__ import annotations
@@ -30,7 +30,9 @@ import textwrap
 from dataclasses import dataclass
 from typing import Iterable, Sequence
 
-from markupsafe import Markup, escape
+from markupsafe import Markup
+
+from ..core.escape import markup
 
 WIDTH = 640
 """Width of every chart's coordinate system (its ``viewBox``); it is drawn at the width of its page."""
@@ -125,7 +127,7 @@ def text_width(text: str) -> float:
 def attributes(**attrs: object) -> str:
     """Attributes of an SVG element, their values escaped; names as SVG spells them (text_anchor →
     text-anchor), ``None`` left out."""
-    return "".join(f' {name.replace("_", "-")}="{escape(value)}"' for name, value in attrs.items()
+    return "".join(f' {name.replace("_", "-")}="{markup(value)}"' for name, value in attrs.items()
                    if value is not None)
 
 
@@ -133,7 +135,7 @@ def element(tag: str, content: object = None, **attrs: object) -> str:
     """One SVG element; ``content`` is text, escaped (a :class:`Markup` is kept as it is)."""
     if content is None:
         return f"<{tag}{attributes(**attrs)}/>"
-    return f"<{tag}{attributes(**attrs)}>{escape(content)}</{tag}>"
+    return f"<{tag}{attributes(**attrs)}>{markup(content)}</{tag}>"
 
 
 class Chart(Markup):
