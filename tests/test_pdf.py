@@ -321,7 +321,7 @@ def test_pdfs_are_off_under_serve_and_with_no_pdf(catalog) -> None:
 def test_one_converter_serves_every_handbook_and_links_each_its_own_way(catalog) -> None:
     """A build converts a text once for all its handbooks, except a text with a link (or an image),
     whose markup depends on what the document holds."""
-    from sopgen.print.handbook import Printed, converter_for
+    from sopgen.print.printed import Printed, converter_for
 
     converter = converter_for(catalog)
     text = "See [the inbox SOP](../sops/triage-inbox.md) **first**."

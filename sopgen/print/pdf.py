@@ -111,7 +111,8 @@ def plan(catalog: Catalog, out_dir: Path, *, roles: Optional[list[str]] = None, 
     """The handbooks to make (every role with SOPs in force and the whole business, or ``roles``),
     dated by the build (:func:`sopgen.history.log.reference_time`) so that a rebuild gives the same bytes."""
     from ..history.log import reference_time
-    from .handbook import HANDBOOK, TEMPLATE, converter_for, handbook, handbook_names, pdf_path
+    from .handbook import HANDBOOK, TEMPLATE, handbook, handbook_names, pdf_path
+    from .printed import converter_for
 
     version = version or source_version(catalog.root)
     timestamp = int(reference_time(catalog.history).timestamp())
