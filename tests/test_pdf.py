@@ -335,9 +335,9 @@ def test_one_converter_serves_every_handbook_and_links_each_its_own_way(catalog)
 
 def test_cjk_text_without_a_font_for_it_warns_once_and_still_makes_every_handbook(
         base_project: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    from sopgen.print import pdf
+    from sopgen.print import pdffonts
 
-    monkeypatch.setattr(pdf, "installed_cjk_fonts", lambda: {})  # whatever this machine has
+    monkeypatch.setattr(pdffonts, "installed_cjk_fonts", lambda: {})  # whatever this machine has
     for name in ("send-invoices", "reconcile-bank"):
         task = base_project / f"sops/tasks/{name}.yml"
         task.write_text(task.read_text().replace("- do: ", "- do: 請求書を送る。", 1))
