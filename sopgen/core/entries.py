@@ -53,7 +53,7 @@ class Entry:
     """A validated model plus its id, source and resolved references.
 
     Derived figures are cached properties: entries do not change after
-    :meth:`Catalog.resolve`, and templates read the same figure many times.
+    :meth:`sopgen.core.catalog.Catalog.resolve`, and templates read the same figure many times.
     """
 
     def __init__(self, ident: str, source: Source, data: Any) -> None:
@@ -147,7 +147,7 @@ class TaskEntry(Entry):
         self.owner: Optional[RoleEntry] = None
         self.review_interval = data.review_every
         self.money_digits = 2
-        """Decimal places of the organization's currency (set by :meth:`Catalog.resolve`)."""
+        """Decimal places of the organization's currency (set by :meth:`sopgen.core.catalog.Catalog.resolve`)."""
 
     @cached_property
     def weekly_hours(self) -> float:

@@ -280,5 +280,3 @@ class Person(Model):
 
 KINDS: dict[str, type[Model]] = {"organization": Organization, "role": Role, "task": Task, "person": Person}
 """The kinds of source file, by the name `sopgen schema` takes."""
-
-

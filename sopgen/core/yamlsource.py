@@ -183,5 +183,3 @@ def _too_deep(text: str, display: str, parser_class: type = _Composer) -> Proble
     finally:
         if parser is not None:
             parser.dispose()
-
-

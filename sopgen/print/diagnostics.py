@@ -16,6 +16,7 @@ unclosed bracket makes every later line an error)."""
 
 
 def first_errors(errors: list[str]) -> str:
+    """The first :data:`SHOWN_ERRORS` of ``errors`` (each once), and how many more there were."""
     errors = list(dict.fromkeys(errors))
     more = len(errors) - SHOWN_ERRORS
     if more <= 0:

@@ -114,5 +114,3 @@ def in_learning_order(role: RoleEntry) -> list[TaskEntry]:
         seen += [t for t in phase.tasks if t.status != "retired" and t.role is role]
     rest = [t for t in role.active_tasks if t not in seen]
     return learning_order(list(dict.fromkeys(seen + rest)))
-
-

@@ -27,7 +27,10 @@ INLINE = frozenset({
 HIDDEN = frozenset({"script", "style", "template"})
 """Elements whose text no reader sees."""
 SILENT = HIDDEN | {"input", "summary"}
+"""Elements the converter skips: hidden ones, a checkbox (the stash marks it), a details' summary
+(the admonition takes it as its title)."""
 ENTITY = re.compile(r"&(?:#[0-9]+|#[xX][0-9a-fA-F]+|[A-Za-z][A-Za-z0-9]*);")
+"""An HTML entity as written: ``&amp;``, ``&#35;``, ``&#x27;``."""
 _SUBSTITUTED = re.compile(re.escape(AMP_SUBSTITUTE) + r"(#?[A-Za-z0-9]+;)")
 
 
@@ -48,10 +51,12 @@ class Checkbox(str):
 
 
 def classes(el: Element) -> list[str]:
+    """The classes of an element."""
     return (el.get("class") or "").split()
 
 
 def is_permalink(el: Element) -> bool:
+    """Whether ``el`` is the permalink ``toc`` adds to a heading (the PDF has none)."""
     return el.tag == "a" and "headerlink" in classes(el)
 
 

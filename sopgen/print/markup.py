@@ -332,5 +332,3 @@ class _Walk(Treeprocessor):
 
     def run(self, root: Element) -> None:
         self.converter._out = self.converter.blocks(root)
-
-

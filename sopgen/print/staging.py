@@ -86,6 +86,7 @@ def _copy(source: Path, dest: Path) -> None:
 
 
 def link_file(source: Path, dest: Path) -> None:
+    """``dest`` as a link to ``source``, or a copy where links cannot be made."""
     try:
         dest.symlink_to(source)
     except OSError:  # Windows without the right to make links

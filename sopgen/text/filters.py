@@ -71,7 +71,7 @@ def isodate(value: Optional[date]) -> str:
 class Money:
     """Formats amounts in the organization's currency: ``$1,000``, ``$6.25``, ``$100–$200``.
 
-    Amounts arrive rounded (:func:`sopgen.core.catalog.round_money`); an amount is shown with
+    Amounts arrive rounded (:func:`sopgen.core.money.round_money`); an amount is shown with
     its minor units only when it has them, so ``$1,000`` and ``$12.50`` and ``¥1,250``.
     Symbols and digits are CLDR's, through Babel.
     """
