@@ -23,10 +23,10 @@ HOSTILE_TITLE = "Tom & \"Jerry's\"   <b>Plan</b>\n#1"
 
 
 def test_a_navigation_title_and_a_quiz_text_are_escaped_by_one_rule() -> None:
-    """Both are text inside HTML on one line: the navigation's title (themes insert it as HTML) and a
-    quiz's question (the ``html`` filter). They had two rules (quotes kept in one, escaped in the
-    other); the one rule escapes ``& < > " '``, so the text is safe in an attribute too."""
-    expected = "Tom &amp; &#34;Jerry&#39;s&#34; &lt;b&gt;Plan&lt;/b&gt; #1"
+    """Both are an HTML element's text on one line: the navigation's title (themes insert it as HTML)
+    and a quiz's question (the ``html`` filter). They had two rules (quotes kept in one, made entities
+    in the other); the one rule makes ``& < >`` entities and keeps quotes as written."""
+    expected = "Tom &amp; \"Jerry's\" &lt;b&gt;Plan&lt;/b&gt; #1"
     assert html_text(HOSTILE_TITLE) == expected
     assert nav_title(HOSTILE_TITLE) == expected
     assert FILTERS["html"](HOSTILE_TITLE) == expected

@@ -23,8 +23,8 @@ Function               Output                                  Rule
                                                                that starts no encoding, percent-encoded
 ``markup``             HTML or SVG text, and attribute values  ``& < > " '`` as entities (markupsafe); text that is
                                                                :class:`~markupsafe.Markup` already is kept
-``html_text``          HTML text on one line: quiz forms,      whitespace collapsed, then ``markup``
-                       navigation titles
+``html_text``          an HTML element's text on one line:     whitespace collapsed; ``& < >`` as entities, quotes as
+                       quiz forms, navigation titles           written (they mean nothing between tags)
 ``typst_markup``       Typst markup (the PDFs)                 every character markup gives a meaning to
                                                                backslash-escaped; line breaks as spaces; control
                                                                characters dropped
@@ -33,8 +33,8 @@ Function               Output                                  Rule
 
 Two rules stay where their output is made, as they answer to it alone: a problem's text in a
 terminal (:func:`sopgen.core.errors.printable`: control characters shown as ``\\x1b``), and the
-page check's re-serialised HTML (``sopgen/site/pagecheck.py``: :func:`html.escape`, whose
-attribute values get the same entities as :func:`markup`). The print templates (``*.html.j2``)
+page check's re-serialised HTML (``sopgen/site/pagecheck.py``: :func:`html.escape`, text as
+:func:`html_text`, attribute values with the entities of :func:`markup`). The print templates (``*.html.j2``)
 autoescape with markupsafe, the rule of :func:`markup`. ``sopgen/cli/reference.py`` still spells
 :func:`github_cell`'s rule in its own line.
 
@@ -43,6 +43,7 @@ This module imports nothing of sopgen: every floor of the house may use it.
 
 from __future__ import annotations
 
+import html
 import re
 from typing import Any
 
@@ -145,9 +146,11 @@ def markup(value: Any) -> Markup:
 
 
 def html_text(value: Any) -> str:
-    """Plain text inside HTML on one line (a quiz's question, a navigation title): whitespace
-    collapsed, then :func:`markup`."""
-    return str(markup(" ".join(str("" if value is None else value).split())))
+    """Plain text as the content of an HTML element, on one line (a quiz's question, a navigation
+    title): whitespace collapsed, ``& < >`` as entities. Quotes stay as written: they mean nothing
+    between tags, and a search of the site finds an apostrophe as it was typed. (An attribute's
+    value takes :func:`markup`.)"""
+    return html.escape(" ".join(str("" if value is None else value).split()), quote=False)
 
 
 # -- Typst ------------------------------------------------------------------------------------
