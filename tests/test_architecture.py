@@ -39,3 +39,34 @@ def test_a_broken_contract_is_caught(tmp_path: Path) -> None:
     assert result.returncode == 1, result.stdout + result.stderr
     assert "sopgen.core.ticks -> subprocess" in result.stdout
     assert "sopgen.core.ticks -> sopgen.site.pages" in result.stdout
+
+
+LONGEST_MODULE = 400
+"""The most lines a module of sopgen holds (issue 16: one job each, 50–300 lines as a rule)."""
+NOT_YET_MEASURED = ("site", "cli")
+"""Subpackages being split elsewhere: measured once that work is merged."""
+
+
+def long_modules(package: Path = PACKAGE) -> dict[str, int]:
+    """The modules of ``package`` over :data:`LONGEST_MODULE` lines, outside :data:`NOT_YET_MEASURED`."""
+    found = {}
+    for path in sorted(package.rglob("*.py")):
+        rel = path.relative_to(package)
+        if rel.parts[0] in NOT_YET_MEASURED:
+            continue
+        lines = len(path.read_text(encoding="utf-8").splitlines())
+        if lines > LONGEST_MODULE:
+            found[rel.as_posix()] = lines
+    return found
+
+
+def test_no_module_is_over_400_lines() -> None:
+    assert long_modules() == {}, "split these modules by meaning, one job each"
+
+
+def test_a_long_module_is_caught(tmp_path: Path) -> None:
+    for rel, lines in {"core/long.py": LONGEST_MODULE + 1, "core/short.py": LONGEST_MODULE,
+                       "text/deep/long.py": 500, "site/long.py": 900, "cli/long.py": 900}.items():
+        (tmp_path / rel).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / rel).write_text("x = 1\n" * lines, encoding="utf-8")
+    assert long_modules(tmp_path) == {"core/long.py": LONGEST_MODULE + 1, "text/deep/long.py": 500}

@@ -6,11 +6,11 @@ from datetime import date
 from pathlib import Path
 
 import pytest
-
 from conftest import build_tree
-from sopgen.core.catalog import Range
+
+from sopgen.core.durations import Duration
 from sopgen.core.loader import load
-from sopgen.core.model import Duration
+from sopgen.core.money import Range
 from sopgen.core.validate import validate
 
 SEED = {

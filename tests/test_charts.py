@@ -16,9 +16,9 @@ from pathlib import Path
 import pytest
 from conftest import BASE, build_tree, run
 
-from sopgen.text.charts import (BACKGROUND, NON_TEXT_CONTRAST, WARNING, Bar, Point, Scale, Target, bar_chart, contrast,
-                            line_chart, lines,
-                           visible)
+from sopgen.text.barchart import Bar, bar_chart
+from sopgen.text.charts import BACKGROUND, NON_TEXT_CONTRAST, WARNING, Scale, contrast, lines, visible
+from sopgen.text.linechart import Point, Target, line_chart
 from sopgen.text.filters import Money, Withheld
 from sopgen.core.loader import load
 from sopgen.site.pagecheck import neutralise

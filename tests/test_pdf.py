@@ -321,7 +321,7 @@ def test_pdfs_are_off_under_serve_and_with_no_pdf(catalog) -> None:
 def test_one_converter_serves_every_handbook_and_links_each_its_own_way(catalog) -> None:
     """A build converts a text once for all its handbooks, except a text with a link (or an image),
     whose markup depends on what the document holds."""
-    from sopgen.print.handbook import Printed, converter_for
+    from sopgen.print.printed import Printed, converter_for
 
     converter = converter_for(catalog)
     text = "See [the inbox SOP](../sops/triage-inbox.md) **first**."
@@ -335,9 +335,9 @@ def test_one_converter_serves_every_handbook_and_links_each_its_own_way(catalog)
 
 def test_cjk_text_without_a_font_for_it_warns_once_and_still_makes_every_handbook(
         base_project: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    from sopgen.print import pdf
+    from sopgen.print import pdffonts
 
-    monkeypatch.setattr(pdf, "installed_cjk_fonts", lambda: {})  # whatever this machine has
+    monkeypatch.setattr(pdffonts, "installed_cjk_fonts", lambda: {})  # whatever this machine has
     for name in ("send-invoices", "reconcile-bank"):
         task = base_project / f"sops/tasks/{name}.yml"
         task.write_text(task.read_text().replace("- do: ", "- do: 請求書を送る。", 1))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date
 from pathlib import Path
 
@@ -10,8 +11,10 @@ import pytest
 from conftest import run
 from sopgen.core.errors import TemplateFailed
 from sopgen.core.loader import load
+from sopgen.print.handbook import handbook
 from sopgen.site.pages import render
 from sopgen.text.templating import default_templates, environment, search_path
+from sopgen.text.views import REVIEW_SECTIONS, review_groups
 
 
 def rendered(project: Path) -> dict[str, str]:
@@ -104,3 +107,31 @@ def test_an_unwritable_cache_folder_does_not_stop_a_build(base_project: Path, tm
     blocker.write_text("a file where the cache folder would go")
     monkeypatch.setenv("XDG_CACHE_HOME", str(blocker))
     assert rendered(base_project)["tools.md"].startswith("# ")
+
+
+def test_the_reviews_page_and_the_pdf_show_the_same_sections_in_the_same_order(base_project: Path) -> None:
+    """One list (text.views.REVIEW_SECTIONS) gives the reviews page its sections and the PDFs' Reviews
+    chapter its own: the same titles, in the same order, with the same SOPs in each."""
+    today = date(2026, 11, 25)
+    page = rendered(base_project)["reviews.md"]
+    on_page = re.findall(r"^## (.+) \((\d+)\)$", page, re.M)
+    data, _files = handbook(load(base_project), role=None, today=today, version="v1")
+    (chapter,) = [c for c in data["chapters"] if c["kind"] == "reviews"]
+    in_pdf = [(section["title"], str(len(section["sops"]))) for section in chapter["sections"]]
+    assert on_page == in_pdf
+    assert [title for title, _count in on_page] == [section.title for section in REVIEW_SECTIONS]
+    in_force = [task for task in load(base_project).tasks.values() if task.status != "retired"]
+    assert sum(int(count) for _title, count in on_page) == len(in_force) > 0
+
+
+def test_a_reviews_template_receives_the_sections_to_show(base_project: Path) -> None:
+    """``review_sections`` is in the template context (README.md, "What templates receive"): an
+    overriding reviews page shows the sections the PDFs show, without a list of its own."""
+    (base_project / "templates").mkdir()
+    (base_project / "templates/reviews.md.j2").write_text(
+        "# Reviews\n{% for s in review_sections %}{{ s.key }}: {{ s.title }} ({{ s.kind }}), "
+        "{{ reviews[s.key]|length }}\n{% endfor %}")
+    page = rendered(base_project)["reviews.md"]
+    groups = review_groups(load(base_project), date(2026, 11, 25))
+    assert page.splitlines()[1:] == [f"{s.key}: {s.title} ({s.kind}), {len(groups[s.key])}" for s in REVIEW_SECTIONS]
+    assert page.splitlines()[1].startswith("overdue: Overdue (danger), ")

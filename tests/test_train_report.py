@@ -407,7 +407,7 @@ def test_the_report_data_has_the_money_the_site_withholds(tmp_path: Path) -> Non
 def test_a_charts_alternative_text_is_its_title_and_description_as_text() -> None:
     from datetime import date
 
-    from sopgen.text.charts import Point, Target, line_chart
+    from sopgen.text.linechart import Point, Target, line_chart
 
     alt = line_chart([Point(date(2026, 1, 20), 90.0, "90%", False)], ident="r", title='Tom & "Jerry" <b>',
                      summary="Zoë's results", target=Target(95, None, "at least 95%"), color="#336699").alt

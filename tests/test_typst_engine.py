@@ -18,10 +18,12 @@ import typst
 from pypdf import PdfReader
 
 from conftest import build_tree
-from sopgen.print import pdf
+from sopgen.print import pdf, pdffonts, staging
 from sopgen.text import templating
 from sopgen.core.errors import SopgenError, TemplateFailed
-from sopgen.print.pdf import NO_CJK_FONT, SHOWN_ERRORS, PdfJob, build, page_count, render
+from sopgen.print.diagnostics import SHOWN_ERRORS
+from sopgen.print.pdf import PdfJob, build, page_count, render
+from sopgen.print.pdffonts import NO_CJK_FONT
 
 SHOW = """\
 #let data = json("data.json")
@@ -102,7 +104,7 @@ def test_project_templates_override_sopgen_s_by_file_name(project: Path, tmp_pat
         "pdf/handbook.html.j2": "not a Typst template",
     })
     monkeypatch.setattr(templating, "default_templates", lambda: defaults)
-    monkeypatch.setattr(pdf, "default_templates", lambda: defaults)
+    monkeypatch.setattr(staging, "default_templates", lambda: defaults)
     assert "Hello from sopgen The default end" in text_of(render(job(project, "main.typ")).target)
     build_tree(project, {"templates/pdf/look.typ": '#let greeting = [Hello from the project]\n',
                          "templates/pdf/parts/end.typ": '#let end = [The end of the project]\n'})
@@ -206,7 +208,7 @@ def test_an_error_in_sopgen_s_own_template_says_it_is_sopgen_s(project: Path, tm
                                                                monkeypatch: pytest.MonkeyPatch) -> None:
     defaults = build_tree(tmp_path / "defaults", {"pdf/main.typ": "#set document(title: 1)\n"})
     monkeypatch.setattr(templating, "default_templates", lambda: defaults)
-    monkeypatch.setattr(pdf, "default_templates", lambda: defaults)
+    monkeypatch.setattr(staging, "default_templates", lambda: defaults)
     with pytest.raises(TemplateFailed) as failed:
         render(job(project, "main.typ"))
     assert str(failed.value).startswith("sopgen's templates/pdf/main.typ:1:22: expected ")
@@ -256,7 +258,7 @@ CJK_TEXT = "请在月底前发送发票 請求書を送る 청구서를 보내�
 
 def test_without_a_cjk_font_the_build_warns_once_and_still_makes_the_pdfs(project: Path,
                                                                           monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(pdf, "installed_cjk_fonts", lambda: {})
+    monkeypatch.setattr(pdffonts, "installed_cjk_fonts", lambda: {})
     results = build([job(project, name=f"doc{i}", lines=[CJK_TEXT, "Latin"]) for i in range(3)], processes=1)
     warnings = [w for r in results for w in r.warnings]
     assert warnings == [NO_CJK_FONT], "one warning for the whole build, and none of Typst's per glyph"
@@ -270,7 +272,7 @@ def test_a_cjk_font_found_on_the_machine_is_given_to_the_template(project: Path,
     # no CJK font is installed here: DejaVu Sans stands in for one, to show the file and family reach Typst
     files = sorted({f.path for f in typst.Fonts(include_embedded_fonts=False).fonts() if f.family == "DejaVu Sans"})
     assert files, "DejaVu Sans is not installed: scripts/test installs it (Debian's fonts-dejavu-core)"
-    monkeypatch.setattr(pdf, "installed_cjk_fonts", lambda: {"DejaVu Sans": files})
+    monkeypatch.setattr(pdffonts, "installed_cjk_fonts", lambda: {"DejaVu Sans": files})
     build_tree(project, {"templates/pdf/show.typ": SHOW + "#sys.inputs.fallback\n"})
     result = render(job(project, lines=["\u2620", CJK_TEXT[0]]))  # ☠: in DejaVu Sans, not in Roboto
     fonts = {str(f.get_object()["/BaseFont"]) for p in PdfReader(result.target).pages
@@ -285,7 +287,7 @@ def test_no_cjk_font_is_looked_for_without_cjk_text(project: Path, monkeypatch: 
     def fail() -> None:
         raise AssertionError("searched the machine's fonts")
 
-    monkeypatch.setattr(pdf, "installed_cjk_fonts", fail)
+    monkeypatch.setattr(pdffonts, "installed_cjk_fonts", fail)
     assert render(job(project, lines=["Plain English, café, Ωmega"])).warnings == []
 
 
@@ -306,19 +308,19 @@ def test_the_cjk_font_search_prefers_noto_and_the_document_s_language(monkeypatc
         def fonts(self) -> list[_Font]:
             return fonts
 
-    monkeypatch.setattr(pdf.typst, "Fonts", Fonts)
-    pdf.installed_cjk_fonts.cache_clear()
+    monkeypatch.setattr(pdffonts.typst, "Fonts", Fonts)
+    pdffonts.installed_cjk_fonts.cache_clear()
     try:
-        assert pdf.cjk_font("ja") == ("Noto Sans CJK JP", ["/f/NotoSansCJK-Bold.ttc", "/f/NotoSansCJK-Regular.ttc"])
-        assert pdf.cjk_font("en") == ("Noto Sans CJK SC", ["/f/NotoSansCJK-Regular.ttc"])
+        assert pdffonts.cjk_font("ja") == ("Noto Sans CJK JP", ["/f/NotoSansCJK-Bold.ttc", "/f/NotoSansCJK-Regular.ttc"])
+        assert pdffonts.cjk_font("en") == ("Noto Sans CJK SC", ["/f/NotoSansCJK-Regular.ttc"])
         fonts[2:] = []
-        pdf.installed_cjk_fonts.cache_clear()
-        assert pdf.cjk_font("zh") == ("WenQuanYi Zen Hei", ["/f/wqy.ttc"])
+        pdffonts.installed_cjk_fonts.cache_clear()
+        assert pdffonts.cjk_font("zh") == ("WenQuanYi Zen Hei", ["/f/wqy.ttc"])
         fonts[:] = [_Font("DejaVu Sans", "/f/dv.ttf")]
-        pdf.installed_cjk_fonts.cache_clear()
-        assert pdf.cjk_font("zh") is None
+        pdffonts.installed_cjk_fonts.cache_clear()
+        assert pdffonts.cjk_font("zh") is None
     finally:
-        pdf.installed_cjk_fonts.cache_clear()
+        pdffonts.installed_cjk_fonts.cache_clear()
 
 
 def test_characters_no_font_shows_are_named_and_the_pdf_is_still_made(project: Path) -> None:
@@ -371,7 +373,7 @@ def test_a_template_error_in_a_worker_reaches_the_build(project: Path) -> None:
 def test_no_weasyprint_is_left() -> None:
     source = Path(pdf.__file__).read_text()
     assert "weasyprint" not in source.lower() and not hasattr(pdf, "check_weasyprint")
-    assert os.path.basename(pdf.FONTS) == "fonts" and (pdf.FONTS / "Roboto-Regular.ttf").is_file()
+    assert os.path.basename(pdffonts.FONTS) == "fonts" and (pdffonts.FONTS / "Roboto-Regular.ttf").is_file()
 
 
 def test_an_unclosed_bracket_is_said_once_not_for_every_line_after_it(project: Path) -> None:

@@ -25,7 +25,8 @@ import typst
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from sopgen.print.markup import MAX_NESTING, Converter, escape, string
+from sopgen.core.escape import typst_markup, typst_string
+from sopgen.print.markup import MAX_NESTING, Converter
 
 # what the templates pass in the eval scope, reduced to text a test can read
 PREAMBLE = """\
@@ -60,7 +61,7 @@ class Shown:
 
 def typeset(markups: list[str]) -> list[Shown]:
     """Compile ``markups`` (each evaluated as the templates do) in one PDF, a page each."""
-    source = PREAMBLE + "".join(CASE.format(markup=string(m)) for m in markups)
+    source = PREAMBLE + "".join(CASE.format(markup=typst_string(m)) for m in markups)
     with tempfile.TemporaryDirectory() as folder:
         main = Path(folder) / "main.typ"
         main.write_text(source, encoding="utf-8")
@@ -337,7 +338,7 @@ def test_every_construct_typesets_as_tagged_pdf_ua_1(tmp_path: Path) -> None:
               "#let scope = (admonition: admonition, figure-image: figure-image)",
               "= Procedures", "#block[]<sop-send-client-invoices>"]
     for name, (text, convert) in CASES.items():
-        source += [f"== {escape(name)}", f'#eval({string(convert(text, heading_level=3))}, mode: "markup", scope: scope)']
+        source += [f"== {typst_markup(name)}", f'#eval({typst_string(convert(text, heading_level=3))}, mode: "markup", scope: scope)']
     (tmp_path / "main.typ").write_text("\n".join(source), encoding="utf-8")
     pdf = typst.compile(str(tmp_path / "main.typ"), root=str(tmp_path), ignore_system_fonts=True,
                         pdf_standards=["ua-1"])
@@ -409,7 +410,7 @@ def test_nothing_gives_nothing(shown: dict[str, Shown]) -> None:
     assert shown["empty"].markup == shown["blank"].markup == ""
 
 
-# -- escape and string -----------------------------------------------------------------------
+# -- typst_markup and typst_string ---------------------------------------------------------
 
 HOSTILE = [
     '#read("/etc/passwd")', '#eval("1")', "]", "[", "\\", "<x>", "@x", "$x$", "// c", "/* c", "*/", "= h",
@@ -421,8 +422,8 @@ HOSTILE = [
 
 def show_strings(texts: list[str]) -> tuple[list[str], list[str]]:
     """Each of ``texts`` escaped and shown as markup, and quoted and read back in code mode."""
-    source = "".join(f"#metadata(eval({string(escape(t))}, mode: \"markup\"))<markup>\n"
-                     f"#metadata({string(t)})<string>\n" for t in texts)
+    source = "".join(f"#metadata(eval({typst_string(typst_markup(t))}, mode: \"markup\"))<markup>\n"
+                     f"#metadata({typst_string(t)})<string>\n" for t in texts)
     with tempfile.TemporaryDirectory() as folder:
         main = Path(folder) / "main.typ"
         main.write_text(source, encoding="utf-8")
@@ -445,7 +446,7 @@ def test_hostile_strings_show_as_text() -> None:
 
 
 def test_hostile_strings_in_a_pdf_read_as_written() -> None:
-    shown = typeset([escape(t) for t in HOSTILE])
+    shown = typeset([typst_markup(t) for t in HOSTILE])
     assert [case.text for case in shown] == [" ".join(t.split()) for t in HOSTILE]
 
 
@@ -489,16 +490,23 @@ def test_any_markdown_compiles_without_leaking(texts: list[str], allow_html: boo
 
 
 def test_the_converter_imports_no_engine_and_does_no_io() -> None:
+    """The converter's modules (and the escaping rules it uses) import Python-Markdown, the site's
+    extension set and each other: no Typst, no file, no program."""
     import ast
 
-    import sopgen.print.markup as module
+    import sopgen.core.escape
+    import sopgen.print.markdowntree
+    import sopgen.print.markup
+    import sopgen.print.typstblocks
 
-    tree = ast.parse(Path(module.__file__).read_text(encoding="utf-8"))
-    imported = {node.module or "" for node in ast.walk(tree) if isinstance(node, ast.ImportFrom)}
-    imported |= {alias.name for node in ast.walk(tree) if isinstance(node, ast.Import) for alias in node.names}
     allowed = {"__future__", "html", "html.parser", "posixpath", "re", "typing", "xml.etree.ElementTree", "markdown",
-               "markdown.treeprocessors", "markdown.util", "pymdownx.superfences", "core.markdown"}
-    assert imported <= allowed
+               "markdown.treeprocessors", "markdown.util", "pymdownx.superfences", "core.markdown", "markupsafe",
+               "core.escape", "markdowntree", "typstblocks"}
+    for module in (sopgen.print.markup, sopgen.print.markdowntree, sopgen.print.typstblocks, sopgen.core.escape):
+        tree = ast.parse(Path(module.__file__).read_text(encoding="utf-8"))
+        imported = {node.module or "" for node in ast.walk(tree) if isinstance(node, ast.ImportFrom)}
+        imported |= {alias.name for node in ast.walk(tree) if isinstance(node, ast.Import) for alias in node.names}
+        assert imported <= allowed, (module.__name__, imported - allowed)
 
 
 plain_text = st.lists(st.one_of(

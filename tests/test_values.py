@@ -14,9 +14,9 @@ from datetime import date
 from pathlib import Path
 
 import pytest
-
 from conftest import run
-from sopgen.core.model import Duration
+
+from sopgen.core.durations import Duration
 
 TASK = "sops/tasks/send-invoices.yml"
 

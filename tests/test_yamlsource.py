@@ -6,8 +6,9 @@ import time
 
 import pytest
 
-from sopgen.core.yamlsource import MAX_DEPTH, MAX_FILE_BYTES, MAX_VALUES, load_bytes, load_file, load_text
 from sopgen.core import yamlsource
+from sopgen.core.yamlsource import MAX_FILE_BYTES, load_bytes, load_file, load_text
+from sopgen.core.yamlvalues import MAX_DEPTH, MAX_VALUES
 
 
 def load_ok(text: str):

@@ -15,7 +15,7 @@ from .console import say
 
 def _within(value: str) -> int:
     """``30d``, ``30 days``, ``2 weeks``, ``1 month`` → days."""
-    from ..core.model import Duration, DurationTooLong
+    from ..core.durations import Duration, DurationTooLong
 
     text = re.sub(r"^(\d+)\s*d$", r"\1 days", value.strip())
     text = re.sub(r"^(\d+)\s*w$", r"\1 weeks", text)
@@ -45,7 +45,7 @@ def review(config_file: Optional[str], within: str, check: bool, today_: Any) ->
     An SOP is due for review at its `reviewed` date plus `review_every` (its
     own, or the organization's). Retired SOPs are left out.
     """
-    from ..core.model import days_after
+    from ..core.durations import days_after
     from ..text.views import review_groups
 
     days = _within(within)

@@ -190,7 +190,7 @@ def train_result(person: str, benchmark: str, value: str, on: Any, config_file: 
     one of its SOPs'. VALUE is a number (checked against the benchmark's min
     and max) or text.
     """
-    from ..core.catalog import benchmarks_of
+    from ..core.entries import benchmarks_of
 
     catalog = _checked_project(config_file)
     entry = _person(catalog, person)

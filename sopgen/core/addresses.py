@@ -10,7 +10,8 @@ import posixpath
 from functools import lru_cache
 from typing import Union
 
-from .catalog import Catalog, PersonEntry, RoleEntry, TaskEntry
+from .catalog import Catalog
+from .entries import PersonEntry, RoleEntry, TaskEntry
 
 
 def home_path() -> str:

@@ -18,10 +18,14 @@ from typing import Any, Iterator, Optional
 
 from pydantic import BaseModel, ValidationError
 
-from .catalog import Catalog, PersonEntry, RoleEntry, Source, TaskEntry
+from .catalog import Catalog
+from .entries import PersonEntry, RoleEntry, Source, TaskEntry
 from .errors import Problem, ProjectNotFound
-from .model import ID_PATTERN, Organization, Person, Role, Task, model_at, slugify, taken_id
-from .yamlsource import Document, load_bytes, load_file, read_bytes
+from .fields import ID_PATTERN, slugify, taken_id
+from .model import Organization, Person, Role, Task
+from .walk import model_at
+from .yamldoc import Document
+from .yamlsource import load_bytes, load_file, read_bytes
 
 CONFIG_NAMES = ("mkdocs.yml", "mkdocs.yaml")
 YAML_SUFFIXES = (".yml", ".yaml")

@@ -4,7 +4,6 @@ validator and the PDFs' converter.
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
 EXTENSIONS: dict[str, dict[str, Any]] = {
@@ -39,22 +38,3 @@ def md(value: Any) -> str:
     if value is None:
         return ""
     return str(value).strip()
-
-
-_CODE_SPAN = re.compile(r"(`+)(.+?)\1")
-
-
-def md_inline(value: Any) -> str:
-    """A Markdown field on one line (for table cells and list items): paragraphs joined.
-
-    A ``|`` becomes an entity so it cannot split a table cell, except inside a
-    code span, where an entity would show literally (and tables leave it alone).
-    """
-    line = " ".join(md(value).split())
-    out, last = [], 0
-    for m in _CODE_SPAN.finditer(line):
-        out.append(line[last:m.start()].replace("|", "&#124;"))
-        out.append(m.group(0))
-        last = m.end()
-    out.append(line[last:].replace("|", "&#124;"))
-    return "".join(out)

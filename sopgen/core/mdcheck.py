@@ -52,7 +52,8 @@ from markdown.preprocessors import Preprocessor
 from markdown.treeprocessors import Treeprocessor
 from markdown.util import AMP_SUBSTITUTE, HtmlStash
 
-from .markdown import EXTENSIONS, md_inline
+from .escape import markdown_line
+from .markdown import EXTENSIONS
 
 SAFE_SCHEMES = ("http", "https", "mailto", "tel")
 """Schemes a link or image in Markdown may use; an address without a scheme (relative, ``#anchor``) is fine too."""
@@ -109,7 +110,7 @@ def findings(text: str) -> list[Finding]:
     fence = open_fence(text)
     if fence is not None:
         by_kind["fence"] = [brief(fence)]
-    for kind, shown in _by_kind(_audit(f"| {md_inline(text)} |\n| --- |")).items():
+    for kind, shown in _by_kind(_audit(f"| {markdown_line(text)} |\n| --- |")).items():
         by_kind.setdefault(kind, shown)
     return [Finding(kind, tuple(shown)) for kind, shown in by_kind.items()]
 

@@ -3,6 +3,8 @@
 Every field carries a description: it becomes the JSON Schema that editors
 use for completion, and the format reference in the docs. Field names are a
 contract with users (README.md, "The source format"): add, never rename.
+The types of their values (text, Markdown, ids, numbers, dates, durations)
+are in :mod:`sopgen.core.fields` and :mod:`sopgen.core.durations`.
 
 The models check the shape of one file. Checks that need the whole project
 (references, cycles, images, review dates) live in :mod:`sopgen.core.validate`.
@@ -10,14 +12,7 @@ The models check the shape of one file. Checks that need the whole project
 
 from __future__ import annotations
 
-import calendar
-import functools
-import math
-import re
-from dataclasses import dataclass
-from datetime import date, timedelta
-from fractions import Fraction
-from typing import Annotated, Any, Iterator, Literal, Optional, Union, get_args
+from typing import Annotated, Any, Literal, Optional, Union
 
 from pydantic import (
     BaseModel,
@@ -29,229 +24,21 @@ from pydantic import (
     model_validator,
 )
 
-from .yamlsource import YamlFloat, YamlInt
-
-ID_PATTERN = r"^[a-z0-9]+(-[a-z0-9]+)*$"
-COLOR_PATTERN = r"^#[0-9a-fA-F]{6}$"
-TAKEN_IDS = {
-    "role": {"handbook": "/pdf/handbook.pdf, the PDF handbook of the whole business"},
-    "task": {"index": "/sops/, the address of the SOP folder itself (not /sops/index/)"},
-    "person": {},
-}
-"""Ids whose pages or PDFs would land on another generated address (README, "The site's addresses"):
-a role's PDF is /pdf/<role>.pdf, an SOP's page sops/<task>.md."""
-
-
-def slugify(text: str) -> str:
-    """``Office Manager`` → ``office-manager``: an id made of what ``text`` holds (may be empty)."""
-    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")
-
-
-def taken_id(kind: str, ident: str) -> Optional[tuple[str, str]]:
-    """Why ``ident`` cannot be the id of a ``kind`` (role or task) and an id that can be, or ``None``."""
-    address = TAKEN_IDS[kind].get(ident)
-    if address is None:
-        return None
-    return f"the {kind} id '{ident}' would take the site's address {address}", f"{ident}-{kind}"
-
-
-def _as_text(value: Any) -> Any:
-    # `title: 1.10` is text to its author, not the float 1.1: keep what was written.
-    if isinstance(value, (YamlInt, YamlFloat)):
-        return value.raw
-    if isinstance(value, (int, float)) and not isinstance(value, bool):
-        return str(value)
-    return value
-
-
-Text = Annotated[str, BeforeValidator(_as_text)]
-"""Plain text, shown literally."""
-_MARKDOWN = WithJsonSchema({"type": "string", "contentMediaType": "text/markdown"})
-Markdown = Annotated[str, BeforeValidator(_as_text), _MARKDOWN]
-"""Markdown text."""
-_WEB_ADDRESS = re.compile(r"^https?://[^\s/?#]+", re.IGNORECASE)
-
-
-def _web_address(value: Any) -> Any:
-    value = _as_text(value)
-    if isinstance(value, str) and not _WEB_ADDRESS.match(value.strip()):
-        shown = value if len(value) <= 40 else value[:37] + "..."
-        raise ValueError(f"'{shown}' is not a web address: write one that starts with https:// (or http://)")
-    return value
-
-
-WebAddress = Annotated[str, BeforeValidator(_web_address),
-                       WithJsonSchema({"type": "string", "format": "uri", "pattern": "^[Hh][Tt][Tt][Pp][Ss]?://"})]
-"""An http or https address: other schemes (``javascript:``, ``data:``, ``file:``) are refused."""
-Id = Annotated[str, BeforeValidator(_as_text), WithJsonSchema({"type": "string", "pattern": ID_PATTERN})]
-"""A reference to a role or task: its file name without `.yml`."""
-
-
-LARGEST_NUMBER = 1_000_000_000
-"""The largest number a numeric field takes (rates, hours, minutes): sums and products of such
-numbers stay exact enough to show, and ``1e400`` (infinity to YAML) is refused."""
-
-
-def _not_bool(value: Any) -> Any:
-    if isinstance(value, bool):
-        raise ValueError(f"expected a number, got {str(value).lower()}")
-    return value
-
-
-def _number(value: Any) -> Any:
-    value = _not_bool(value)
-    if isinstance(value, (int, float)) and not math.isnan(value) and abs(value) > LARGEST_NUMBER:
-        shown = getattr(value, "raw", value)
-        if value < 0:
-            raise ValueError(f"the number {shown} is too small: at least {-LARGEST_NUMBER:,}")
-        raise ValueError(f"the number {shown} is too large: at most {LARGEST_NUMBER:,}")
-    return value
-
-
-Number = Annotated[float, BeforeValidator(_number)]
-NonNegative = Annotated[float, Field(ge=0), BeforeValidator(_number)]
-"""A number at least 0. The bound comes before the validator so that the JSON Schema says
-``minimum: 0`` (given on an optional field, pydantic would write a ``ge`` no validator knows)."""
-Index = Annotated[int, BeforeValidator(_number)]
-
-_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
-LATEST_DATE = date(9899, 12, 31)
-"""The latest date a field takes: a review up to 100 years later (LONGEST) still has a date."""
-
-
-def _date(value: Any) -> Any:
-    value = _as_text(value)
-    if isinstance(value, str) and not _DATE.match(value.strip()):
-        raise ValueError(f"'{value}' is not a date: write YYYY-MM-DD, e.g. 2026-01-15")
-    if not isinstance(value, (str, date)):
-        raise ValueError(f"expected a date YYYY-MM-DD, got {value!r}")
-    year = int(value.strip()[:4]) if isinstance(value, str) else value.year
-    if year > LATEST_DATE.year:
-        raise ValueError(f"'{value}' is too far ahead: write a date up to {LATEST_DATE:%Y-%m-%d}")
-    return value
-
-
-DateField = Annotated[date, BeforeValidator(_date), WithJsonSchema({"type": "string", "format": "date"})]
-
-
-# -- durations ---------------------------------------------------------------------
-
-_DURATION = re.compile(
-    r"^\s*(?:(?P<h>\d+(?:\.\d+)?)\s*h(?:ours?)?\s*(?:(?P<hm>\d+)\s*m(?:in(?:utes?)?)?)?"
-    r"|(?P<m>\d+)\s*m(?:in(?:utes?)?)?"
-    r"|(?P<n>\d+)\s*(?P<unit>days?|weeks?|months?))\s*$"
+from .durations import Duration, DurationField
+from .fields import (
+    COLOR_PATTERN,
+    DateField,
+    Id,
+    Index,
+    Markdown,
+    NonNegative,
+    Number,
+    ResultValue,
+    Text,
+    Version,
+    WebAddress,
+    slugify,
 )
-DURATION_PATTERN = (
-    r"^\s*(\d+(\.\d+)?\s*h(ours?)?\s*(\d+\s*m(in(utes?)?)?)?|\d+\s*m(in(utes?)?)?"
-    r"|\d+\s*(days?|weeks?|months?))\s*$"
-)
-DURATION_HELP = "write e.g. 45m, 4h, 1h30m, 3 days, 2 weeks or 6 months"
-
-WORKDAY_HOURS = 8
-WORKWEEK_DAYS = 5
-
-
-@dataclass(frozen=True)
-class Duration:
-    """A length of time as written: ``45m``, ``1h30m``, ``3 days``, ``6 months``.
-
-    Minutes and hours are working time. Days, weeks and months are calendar
-    time when a date is moved (review intervals) and count as working time
-    (8-hour days, 5-day weeks) when a task's effort is added up.
-    """
-
-    text: str
-    minutes: int = 0
-    days: int = 0
-    months: int = 0
-
-    @classmethod
-    def parse(cls, text: str) -> Duration:
-        m = _DURATION.match(text)
-        if not m:
-            raise ValueError(f"'{text}' is not a duration: {DURATION_HELP}")
-        if m["h"] is not None:
-            minutes = float(m["h"]) * 60 + float(m["hm"] or 0)
-            _at_most(text, minutes / 60, "h")
-            return cls(text, minutes=round(minutes))
-        if m["m"] is not None:
-            _at_most(text, float(m["m"]), "min")
-            return cls(text, minutes=int(m["m"]))
-        unit = m["unit"].rstrip("s")
-        _at_most(text, float(m["n"]), unit + "s")
-        n = int(m["n"])
-        if unit == "day":
-            return cls(text, days=n)
-        if unit == "week":
-            return cls(text, days=7 * n)
-        return cls(text, months=n)
-
-    @property
-    def hours(self) -> float:
-        """Working hours: what one run of a task takes."""
-        return float(self.exact_hours)
-
-    @property
-    def exact_hours(self) -> Fraction:
-        """:attr:`hours` as an exact fraction (a month is 52/12 working weeks), for money."""
-        if self.months:
-            return self.months * Fraction(52, 12) * WORKWEEK_DAYS * WORKDAY_HOURS
-        if self.days:
-            working_days = self.days // 7 * WORKWEEK_DAYS + self.days % 7
-            return Fraction(working_days * WORKDAY_HOURS)
-        return Fraction(self.minutes, 60)
-
-    def after(self, start: date) -> date:
-        """The calendar date this long after ``start`` (month ends clamp: Jan 31 + 1 month = Feb 28)."""
-        if self.months:
-            month0 = start.month - 1 + self.months
-            year, month = start.year + month0 // 12, month0 % 12 + 1
-            if year > date.max.year:
-                return date.max
-            day = min(start.day, calendar.monthrange(year, month)[1])
-            return date(year, month, day)
-        return days_after(start, self.days or max(1, -(-self.minutes // (24 * 60))))
-
-    def __str__(self) -> str:
-        return self.text.strip()
-
-
-LONGEST = {"months": 1200, "weeks": 5218, "days": 36_525, "h": 876_600, "min": 52_596_000}
-"""The longest duration in each unit, 100 years: a review interval (or a task) beyond it is a typo,
-and dates moved by it stay within the calendar (see LATEST_DATE)."""
-
-
-class DurationTooLong(ValueError):
-    """A duration beyond LONGEST."""
-
-
-def _at_most(text: str, amount: float, unit: str) -> None:
-    if amount > LONGEST[unit]:
-        shown = text.strip() if len(text.strip()) <= 40 else text.strip()[:37] + "..."
-        raise DurationTooLong(f"'{shown}' is too long: at most {LONGEST[unit]:,} {unit} (100 years)")
-
-
-def days_after(start: date, days: int) -> date:
-    """``start`` plus ``days``, or the last date of the calendar when that is beyond it
-    (``--today 9999-12-31`` and due-soon windows must not overflow)."""
-    try:
-        return start + timedelta(days=days)
-    except OverflowError:
-        return date.max
-
-
-def _duration(value: Any) -> Any:
-    value = _as_text(value)
-    if isinstance(value, str):
-        return Duration.parse(value)
-    return value
-
-
-DurationField = Annotated[
-    Duration,
-    BeforeValidator(_duration),
-    WithJsonSchema({"type": "string", "pattern": DURATION_PATTERN, "examples": ["45m", "4h", "1h30m", "6 months"]}),
-]
 
 
 # -- building blocks ------------------------------------------------------------------
@@ -452,19 +239,6 @@ class Task(Model):
         "As for a role, for this task alone; by default its role's."))
 
 
-def _number_or_text(value: Any) -> Any:
-    if isinstance(value, bool):
-        raise ValueError(f"expected a number or text, got {str(value).lower()} (put it in quotes to keep it as text)")
-    if isinstance(value, (int, float)):
-        return _number(value)
-    return value
-
-
-ResultValue = Annotated[Union[float, str], BeforeValidator(_number_or_text),
-                        WithJsonSchema({"anyOf": [{"type": "number"}, {"type": "string"}]})]
-Version = Annotated[int, Field(ge=1), BeforeValidator(_number)]
-
-
 class SignOff(Model):
     """A sign-off: the person can run this SOP unsupervised."""
 
@@ -506,64 +280,3 @@ class Person(Model):
 
 KINDS: dict[str, type[Model]] = {"organization": Organization, "role": Role, "task": Task, "person": Person}
 """The kinds of source file, by the name `sopgen schema` takes."""
-
-
-def _unwrap(annotation: Any) -> Any:
-    """The model class behind ``Optional[list[Step]]`` and the like, if any."""
-    from typing import get_args, get_origin
-
-    origin = get_origin(annotation)
-    if origin is Annotated:
-        return _unwrap(get_args(annotation)[0])
-    if origin in (list, Union, Optional) or str(origin) == "types.UnionType":
-        for arg in get_args(annotation):
-            found = _unwrap(arg)
-            if found is not None:
-                return found
-        return None
-    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
-        return annotation
-    return None
-
-
-def model_at(model: type[BaseModel], loc: tuple[Any, ...]) -> type[BaseModel] | None:
-    """The model class that describes the mapping at ``loc`` inside ``model``."""
-    current: type[BaseModel] | None = model
-    for part in loc:
-        if isinstance(part, int) or current is None:
-            continue
-        info = current.model_fields.get(part)
-        current = _unwrap(info.annotation) if info else None
-    return current
-
-
-def markdown_values(value: BaseModel, loc: tuple[Any, ...] = ()) -> Iterator[tuple[tuple[Any, ...], str]]:
-    """Every Markdown field of ``value`` and the models inside it, with where it sits: ``(("steps", 0, "tip"), "…")``."""
-    for name, markdown in _text_fields(type(value)):
-        field_value = getattr(value, name)
-        if field_value is None:
-            continue
-        items = enumerate(field_value) if isinstance(field_value, list) else [(None, field_value)]
-        for i, item in items:
-            here = loc + (name,) + (() if i is None else (i,))
-            if isinstance(item, BaseModel):
-                yield from markdown_values(item, here)
-            elif markdown and isinstance(item, str):
-                yield here, item
-
-
-@functools.lru_cache(maxsize=None)
-def _text_fields(model: type[BaseModel]) -> tuple[tuple[str, bool], ...]:
-    """The fields of ``model`` that may hold Markdown or other models, each with whether it is Markdown
-    (worked out once per class: validation walks every role and task)."""
-    fields = []
-    for name, info in model.model_fields.items():
-        markdown = _MARKDOWN in info.metadata or _mentions(info.annotation, _MARKDOWN)
-        if markdown or _unwrap(info.annotation) is not None:
-            fields.append((name, markdown))
-    return tuple(fields)
-
-
-def _mentions(annotation: Any, marker: Any) -> bool:
-    """Whether ``marker`` is among the Annotated metadata anywhere inside ``annotation``."""
-    return any(arg is marker or _mentions(arg, marker) for arg in get_args(annotation))

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from .catalog import TaskEntry
+from .entries import TaskEntry
 
 
 def learning_order(tasks: list[TaskEntry]) -> list[TaskEntry]:

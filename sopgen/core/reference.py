@@ -11,9 +11,10 @@ from typing import Any
 
 from pydantic import BaseModel
 
+from .durations import DURATION_PATTERN
+from .escape import github_cell
+from .fields import ID_PATTERN
 from .model import (
-    DURATION_PATTERN,
-    ID_PATTERN,
     Benchmark,
     Organization,
     Person,
@@ -96,7 +97,7 @@ def table(model: type[BaseModel]) -> str:
             need = f"default `{str(info.default).lower()}`"  # as it is written in YAML
         else:
             need = f"default `{info.default}`"
-        description = (info.description or "").replace("|", "\\|")
+        description = github_cell(info.description or "")
         rows.append(f"| `{name}` | {type_name(prop)} | {need} | {description} |")
     return "\n".join(rows)
 

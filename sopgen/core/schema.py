@@ -14,7 +14,8 @@ from pathlib import Path
 from typing import Any
 
 from .. import __version__
-from .model import ID_PATTERN, KINDS
+from .fields import ID_PATTERN
+from .model import KINDS
 
 DIALECT = "https://json-schema.org/draft/2020-12/schema"
 SCHEMA_DIR = ".sopgen/schemas"

@@ -20,8 +20,9 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Callable, Literal, Optional, Union
 
-from .catalog import Entry, PersonEntry, TaskEntry, benchmarks_of
-from .model import Benchmark, Duration, Result, SignOff, days_after
+from .durations import Duration, days_after
+from .entries import Entry, PersonEntry, TaskEntry, benchmarks_of
+from .model import Benchmark, Result, SignOff
 from .stepdiff import StepChange
 
 SopState = Literal["current", "relearn", "overdue", "due", "open"]

@@ -12,12 +12,14 @@ from datetime import date
 from pathlib import Path
 from typing import Iterable, Iterator, Optional
 
-from .catalog import Catalog, Entry, PersonEntry, RoleEntry, TaskEntry, benchmarks_of
+from .catalog import Catalog
+from .entries import Entry, PersonEntry, RoleEntry, TaskEntry, benchmarks_of
 from .errors import Problem
 from .mdcheck import findings
-from .model import Benchmark, Step, markdown_values
+from .model import Benchmark, Step
 from .svgcheck import svg_problem
-from .yamlsource import Loc
+from .walk import markdown_values
+from .yamldoc import Loc
 
 REVIEW_OVERDUE = "review-overdue"
 """The rule of overdue-review warnings: editorial state, so a site build only notes them."""

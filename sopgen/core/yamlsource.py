@@ -1,37 +1,35 @@
 """YAML with line marks, under sopgen's rules.
 
 PyYAML (its C parser when available) composes the node graph; this module turns
-it into plain Python values itself, so that it can enforce the rules of the
-format and remember where every value came from:
+it into plain Python values itself (:mod:`sopgen.core.yamlvalues`), so that it
+can enforce the rules of the format and remember where every value came from
+(:mod:`sopgen.core.yamldoc`):
 
 * only ``true``/``false`` are booleans (YAML 1.2 core schema): ``no``, ``on``,
   ``yes`` stay text, and so do dates and ``1:30``;
 * a key given twice in one mapping is an error naming both lines;
 * tags that would build objects (``!!python/…``, ``!!set``, ``!custom``) are refused;
 * anchors and aliases work, but a document that expands past
-  :data:`MAX_VALUES` values is refused at once ("billion laughs");
+  :data:`~sopgen.core.yamlvalues.MAX_VALUES` values is refused at once ("billion laughs");
 * a file larger than :data:`MAX_FILE_BYTES`, or nested deeper than
-  :data:`MAX_DEPTH`, is refused with a message, never a hang or a crash;
+  :data:`~sopgen.core.yamlvalues.MAX_DEPTH`, is refused with a message, never a hang or a crash;
 * UTF-8 with or without a byte-order mark, LF or CRLF line ends.
 """
 
 from __future__ import annotations
 
-import re
-from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Union
 
 import yaml
-from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
-from yaml.resolver import BaseResolver
+from yaml.composer import Composer
+from yaml.parser import Parser
+from yaml.reader import Reader
+from yaml.scanner import Scanner
 
 from .errors import Problem
+from .yamldoc import Document
+from .yamlvalues import MAX_DEPTH, Builder, CoreResolver, Refused
 
-MAX_VALUES = 100_000
-"""Values one document may hold once its aliases are expanded."""
-MAX_DEPTH = 100
-"""How deeply mappings and lists may nest."""
 MAX_FILE_BYTES = 1_000_000
 """The largest source file sopgen reads. A long SOP is a few kilobytes; a
 megabyte leaves room for any real one while keeping a runaway file (a pasted
@@ -42,94 +40,8 @@ _SHALLOW_ENOUGH = 4_096
 libyaml's recursive composer can take (it crashes the process past some 20,000
 levels); other text is measured first."""
 
-Loc = tuple[Union[str, int], ...]
-"""Where a value sits in a document: ``("steps", 2, "image")``."""
 
-
-@dataclass(frozen=True)
-class Mark:
-    line: int
-    col: int
-
-
-@dataclass
-class Document:
-    """One YAML file as plain data, with the position of every value and key."""
-
-    path: str
-    """The file's path relative to the project (for messages)."""
-    data: Any
-    values: dict[Loc, Any] = field(default_factory=dict)
-    """Where each value starts (PyYAML marks, 0-based; converted only when asked)."""
-    keys: dict[Loc, Any] = field(default_factory=dict)
-    """Where each mapping key starts."""
-
-    def mark(self, loc: Loc, *, key: bool = False) -> Mark:
-        """Position of ``loc``, or of its closest enclosing value that has one."""
-        if key and loc in self.keys:
-            return _mark(self.keys[loc])
-        while loc:
-            if loc in self.values:
-                return _mark(self.values[loc])
-            loc = loc[:-1]
-        return _mark(self.values[()]) if () in self.values else Mark(1, 1)
-
-    def problem(self, loc: Loc, message: str, *, key: bool = False, severity: str = "error", rule: str = "") -> Problem:
-        mark = self.mark(loc, key=key)
-        return Problem(self.path, mark.line, mark.col, format_loc(loc), message, severity, rule)  # type: ignore[arg-type]
-
-
-def _mark(yaml_mark: Any) -> Mark:
-    return Mark(yaml_mark.line + 1, yaml_mark.column + 1)
-
-
-def format_loc(loc: Loc) -> str:
-    """``("steps", 2, "image")`` → ``steps[2].image``."""
-    out = ""
-    for part in loc:
-        if isinstance(part, int):
-            out += f"[{part}]"
-        else:
-            out += f".{part}" if out else str(part)
-    return out
-
-
-# -- scalars: the YAML 1.2 core schema ------------------------------------------------
-
-class YamlInt(int):
-    """An integer that remembers how it was written, so a text field can keep ``007``."""
-
-    raw: str
-
-
-class YamlFloat(float):
-    """A float that remembers how it was written, so a text field can keep ``1.10``."""
-
-    raw: str
-
-
-_TAG = "tag:yaml.org,2002:"
-_INT = re.compile(r"^(?:[-+]?[0-9]+|0o[0-7]+|0x[0-9a-fA-F]+)$")
-_FLOAT = re.compile(
-    r"^(?:[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?"
-    r"|[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN))$"
-)
-
-
-class _CoreResolver(BaseResolver):
-    """Implicit types of YAML 1.2's core schema, not YAML 1.1's surprises."""
-
-
-_CoreResolver.add_implicit_resolver(_TAG + "bool", re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"), list("tTfF"))
-_CoreResolver.add_implicit_resolver(_TAG + "int", _INT, list("-+0123456789"))
-_CoreResolver.add_implicit_resolver(_TAG + "float", _FLOAT, list("-+0123456789."))
-_CoreResolver.add_implicit_resolver(_TAG + "null", re.compile(r"^(?:~|null|Null|NULL|)$"), ["~", "n", "N", ""])
-_CoreResolver.add_implicit_resolver(_TAG + "merge", re.compile(r"^(?:<<)$"), ["<"])
-
-from yaml.composer import Composer
-from yaml.parser import Parser
-from yaml.reader import Reader
-from yaml.scanner import Scanner
+# -- parsers ------------------------------------------------------------------------
 
 
 class _PureParser(Reader, Scanner, Parser):
@@ -146,25 +58,19 @@ class _PureParser(Reader, Scanner, Parser):
 if getattr(yaml, "__with_libyaml__", False):
     from yaml.cyaml import CParser
 
-    class _Composer(CParser, _CoreResolver):  # type: ignore[misc]
+    class _Composer(CParser, CoreResolver):  # type: ignore[misc]
         def __init__(self, stream: str) -> None:
             CParser.__init__(self, stream)
-            _CoreResolver.__init__(self)
+            CoreResolver.__init__(self)
 else:  # pragma: no cover - PyYAML built without libyaml
-    class _Composer(_PureParser, Composer, _CoreResolver):  # type: ignore[no-redef]
+    class _Composer(_PureParser, Composer, CoreResolver):  # type: ignore[no-redef]
         def __init__(self, stream: str) -> None:
             _PureParser.__init__(self, stream)
             Composer.__init__(self)
-            _CoreResolver.__init__(self)
+            CoreResolver.__init__(self)
 
 
 # -- loading --------------------------------------------------------------------------
-
-class _Refused(Exception):
-    """Stops the conversion of a document that must not be expanded further."""
-
-    def __init__(self, problem: Problem) -> None:
-        self.problem = problem
 
 
 def load_file(file: Path, display: str) -> tuple[Document | None, list[Problem]]:
@@ -227,10 +133,10 @@ def load_text(text: str, display: str) -> tuple[Document | None, list[Problem]]:
     if node is None:  # an empty file
         doc.data = {}
         return doc, []
-    builder = _Builder(doc, node)
+    builder = Builder(doc, node)
     try:
         doc.data = builder.value(node, (), 0)
-    except _Refused as refused:
+    except Refused as refused:
         return None, [refused.problem]
     return doc, builder.problems
 
@@ -277,135 +183,3 @@ def _too_deep(text: str, display: str, parser_class: type = _Composer) -> Proble
     finally:
         if parser is not None:
             parser.dispose()
-
-
-class _Builder:
-    """Turns composed nodes into plain values, recording marks and problems."""
-
-    def __init__(self, doc: Document, root: Node) -> None:
-        self.doc = doc
-        self.root = root
-        self.problems: list[Problem] = []
-        self.count = 0
-        self.active: set[int] = set()
-
-    def _problem(self, node: Node, loc: Loc, message: str) -> Problem:
-        m = node.start_mark
-        return Problem(self.doc.path, m.line + 1, m.column + 1, format_loc(loc), message)
-
-    def value(self, node: Node, loc: Loc, depth: int) -> Any:
-        self.count += 1
-        if self.count > MAX_VALUES:
-            how = "through anchors and aliases" if _distinct_nodes(self.root) <= MAX_VALUES else "in all"
-            top = loc[:1]  # the deep path inside an expansion means nothing to the author
-            mark = self.doc.mark(top, key=True)
-            raise _Refused(Problem(
-                self.doc.path, mark.line, mark.col, format_loc(top),
-                f"this document expands to more than {MAX_VALUES:,} values {how}; "
-                "sopgen refuses it (split the file, or use fewer aliases)",
-            ))
-        if depth >= MAX_DEPTH and not isinstance(node, ScalarNode):
-            # the top-level mapping is level 1, as for the event check in _too_deep, so both
-            # refuse the same list or mapping; the field is the top one: a path of a hundred
-            # [0]s helps nobody
-            raise _Refused(self._problem(node, loc[:1], f"values nest more than {MAX_DEPTH} levels deep"))
-        if id(node) in self.active:
-            raise _Refused(self._problem(node, loc, "an alias refers to the value that contains it (a cycle)"))
-        self.doc.values.setdefault(loc, node.start_mark)
-        if isinstance(node, ScalarNode):
-            return self.scalar(node, loc)
-        if node.tag not in (_TAG + "seq", _TAG + "map"):
-            self.problems.append(self._problem(node, loc, _refused_tag(node.tag)))
-            return None
-        self.active.add(id(node))
-        try:
-            if isinstance(node, SequenceNode):
-                return [self.value(item, loc + (i,), depth + 1) for i, item in enumerate(node.value)]
-            return self.mapping(node, loc, depth)
-        finally:
-            self.active.discard(id(node))
-
-    def scalar(self, node: ScalarNode, loc: Loc) -> Any:
-        tag, text = node.tag, node.value
-        if tag == _TAG + "str":
-            return text
-        if tag == _TAG + "null" and re.fullmatch(r"~|null|Null|NULL|", text):
-            return None
-        if tag == _TAG + "bool" and text.lower() in ("true", "false"):
-            return text.lower() == "true"
-        if tag == _TAG + "int" and _INT.match(text):
-            if text.startswith(("0o", "0x")):
-                number = YamlInt(int(text[2:], 8 if text[1] == "o" else 16))
-            else:
-                number = YamlInt(int(text, 10))
-            number.raw = text
-            return number
-        if tag == _TAG + "float" and _FLOAT.match(text):
-            lower = text.lower()
-            if lower.endswith(".inf"):
-                number = YamlFloat("-inf" if lower.startswith("-") else "inf")
-            else:
-                number = YamlFloat("nan" if lower == ".nan" else text)
-            number.raw = text
-            return number
-        if tag in (_TAG + s for s in ("null", "bool", "int", "float")):
-            self.problems.append(self._problem(node, loc, f"'{text}' is not a valid {tag[len(_TAG):]}"))
-            return None
-        self.problems.append(self._problem(node, loc, _refused_tag(tag)))
-        return None
-
-    def mapping(self, node: MappingNode, loc: Loc, depth: int) -> dict[str, Any]:
-        out: dict[str, Any] = {}
-        first_line: dict[str, int] = {}
-        merges: list[tuple[Node, Node]] = []
-        for key_node, value_node in node.value:
-            if key_node.tag == _TAG + "merge":
-                merges.append((key_node, value_node))
-                continue
-            if not isinstance(key_node, ScalarNode):
-                self.problems.append(self._problem(key_node, loc, "a key must be plain text, not a list or mapping"))
-                continue
-            key = key_node.value
-            if key in first_line:
-                self.problems.append(self._problem(
-                    key_node, loc + (key,),
-                    f"duplicate key '{key}': given at line {first_line[key]} and again at line "
-                    f"{key_node.start_mark.line + 1}; keep only one",
-                ))
-                continue
-            first_line[key] = key_node.start_mark.line + 1
-            self.doc.keys[loc + (key,)] = key_node.start_mark
-            out[key] = self.value(value_node, loc + (key,), depth + 1)
-        for key_node, value_node in merges:
-            sources = value_node.value if isinstance(value_node, SequenceNode) else [value_node]
-            for source in sources:
-                if not isinstance(source, MappingNode):
-                    self.problems.append(self._problem(source, loc, "'<<' merges only mappings"))
-                    continue
-                merged = self.value(source, loc, depth + 1)
-                for key, value in merged.items():
-                    out.setdefault(key, value)
-        return out
-
-
-def _distinct_nodes(root: Node) -> int:
-    """How many nodes the document really has, aliases counted once."""
-    seen: set[int] = set()
-    stack = [root]
-    while stack:
-        node = stack.pop()
-        if id(node) in seen:
-            continue
-        seen.add(id(node))
-        if isinstance(node, SequenceNode):
-            stack.extend(node.value)
-        elif isinstance(node, MappingNode):
-            for key, value in node.value:
-                stack += [key, value]
-    return len(seen)
-
-
-def _refused_tag(tag: str) -> str:
-    shown = "!!" + tag[len(_TAG):] if tag.startswith(_TAG) else tag
-    return (f"the tag '{shown}' is not allowed: sopgen files hold only text, numbers, "
-            "true/false, lists and mappings")

@@ -15,12 +15,13 @@ Review dates, tags, quizzes, benchmarks and maintainers do not.
 from __future__ import annotations
 
 import difflib
-import re
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
-from ..core.catalog import Catalog, TaskEntry
-from ..core.model import Duration
+from ..core.catalog import Catalog
+from ..core.durations import Duration
+from ..core.entries import TaskEntry
+from ..core.escape import readable_markdown
 from ..core.stepdiff import StepChange, normalize, step_diff, step_line
 from .revisions import ChangesError, catalog_at, describe_rev, renamed_tasks
 
@@ -202,15 +203,16 @@ def _shown(value: Any) -> str | None:
 def to_markdown(changes: list[RoleChanges], *, since: str, role: str | None = None) -> str:
     """The report for people who must re-learn: one section per role with changes (only ``role``'s if given).
 
-    Titles and other plain text are escaped; step texts are Markdown, quoted on one line
+    Titles and other plain text are escaped, and stay readable as they are
+    (:func:`sopgen.core.escape.readable_markdown`); step texts are Markdown, quoted on one line
     (a newline would end the list item they stand in).
     """
     titles = {section.role: section.title for section in changes}
     shown = [section for section in select_role(changes, role) if not section.empty]
     if not shown:
-        who = f" for {_plain(titles[role])}" if role is not None else ""
-        return f"Nothing changed{who} since {_plain(since)}.\n"
-    blocks = [f"# Changes since {_plain(since)}"]
+        who = f" for {readable_markdown(titles[role])}" if role is not None else ""
+        return f"Nothing changed{who} since {readable_markdown(since)}.\n"
+    blocks = [f"# Changes since {readable_markdown(since)}"]
     for section in shown:
         blocks += _role_blocks(section, titles)
     return "\n\n".join(blocks) + "\n"
@@ -230,16 +232,16 @@ def select_role(changes: list[RoleChanges], role: str | None) -> list[RoleChange
 
 
 def _role_blocks(section: RoleChanges, titles: dict[str, str]) -> list[str]:
-    blocks = [f"## {_plain(section.title)}"]
+    blocks = [f"## {readable_markdown(section.title)}"]
     if section.added:
         blocks += ["### New SOPs", _bullets(_added(c, titles) for c in section.added)]
     if section.changed:
         blocks.append("### Changed")
         for change in section.changed:
-            blocks += [f"#### {_plain(change.title)}",
+            blocks += [f"#### {readable_markdown(change.title)}",
                        _bullets([*map(_field_line, change.fields), *map(step_line, change.steps)])]
     if section.retired:
-        blocks += ["### Retired", _bullets(_plain(c.title) + (" (added as retired: a record, never in force here)"
+        blocks += ["### Retired", _bullets(readable_markdown(c.title) + (" (added as retired: a record, never in force here)"
                                                               if c.kind == "added" else "")
                                            for c in section.retired)]
     if section.removed:
@@ -256,22 +258,22 @@ def _bullets(lines: Any) -> str:
 def _added(change: TaskChange, titles: dict[str, str]) -> str:
     notes = []
     if change.moved_from is not None:
-        notes.append(f"moved from {_plain(titles.get(change.moved_from, change.moved_from))}")
+        notes.append(f"moved from {readable_markdown(titles.get(change.moved_from, change.moved_from))}")
     if change.kind == "unretired":
         notes.append("back in use: no longer retired")
     if change.status == "draft":
         notes.append("draft")
-    return _plain(change.title) + (f" ({'; '.join(notes)})" if notes else "")
+    return readable_markdown(change.title) + (f" ({'; '.join(notes)})" if notes else "")
 
 
 def _removed(change: TaskChange, titles: dict[str, str]) -> str:
     if change.moved_to is None:
-        return _plain(change.title)
-    return f"{_plain(change.title)} (moved to {_plain(titles.get(change.moved_to, change.moved_to))})"
+        return readable_markdown(change.title)
+    return f"{readable_markdown(change.title)} (moved to {readable_markdown(titles.get(change.moved_to, change.moved_to))})"
 
 
 def _renamed(change: TaskChange) -> str:
-    line = f"{_plain(change.old_title)} → {_plain(change.title)}" if change.old_title else _plain(change.title)
+    line = f"{readable_markdown(change.old_title)} → {readable_markdown(change.title)}" if change.old_title else readable_markdown(change.title)
     if change.old_task:
         line += f" (its page moved from `/sops/{change.old_task}/` to `/sops/{change.task}/`)"
     return line
@@ -280,28 +282,15 @@ def _renamed(change: TaskChange) -> str:
 def _field_line(change: FieldChange) -> str:
     label = TASK_FIELDS[change.field]
     if change.added or change.removed:
-        parts = [f"{verb} {', '.join(_quoted(_plain(x)) for x in items)}"
+        parts = [f"{verb} {', '.join(_quoted(readable_markdown(x)) for x in items)}"
                  for verb, items in (("added", change.added), ("removed", change.removed)) if items]
         return f"{label}: {'; '.join(parts)}"
     if change.field in LIST_FIELDS:
         return f"{label} reordered"
     if change.field in MARKDOWN_FIELDS:
         return f"{label} changed"
-    return f"{label} changed: {_plain(change.old or '(none)')} → {_plain(change.new or '(none)')}"
+    return f"{label} changed: {readable_markdown(change.old or '(none)')} → {readable_markdown(change.new or '(none)')}"
 
 
 def _quoted(value: str) -> str:
     return f'"{value}"'
-
-
-_SPECIAL = re.compile(r"([\\`*_\[\]])")
-_ENTITY = re.compile(r"&(?=#?\w+;)")
-_LINE_START = re.compile(r"^([#>+-]|\d+(?=[.)]))")
-
-
-def _plain(value: Any) -> str:
-    """Plain text as literal Markdown, and still readable as it is: on one line, only what
-    could start a link, emphasis, code, an HTML tag or entity, a heading or list escaped."""
-    line = _SPECIAL.sub(r"\\\1", normalize(value))
-    line = _ENTITY.sub("&amp;", line).replace("<", "&lt;")
-    return _LINE_START.sub(lambda m: f"{m[1]}\\" if m[1][0].isdigit() else f"\\{m[1]}", line)

@@ -13,7 +13,7 @@ import os
 from pathlib import Path, PurePosixPath
 from typing import Optional
 
-from ..core.catalog import TaskEntry
+from ..core.entries import TaskEntry
 from ..core.model import Step, Task
 from ..core.stepdiff import step_diff
 from ..core.training import VersionChange

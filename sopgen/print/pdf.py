@@ -1,22 +1,13 @@
 """PDF documents with Typst: the handbooks, the owner's report, the training record.
 
-A document is a Typst template (``templates/pdf/<name>.typ``) fed by data. Each
-PDF is compiled in a private staging folder, removed afterwards, that holds only
-what the document may read:
-
-    templates/pdf/*.typ          sopgen's templates, then the project's over them (by file name)
-    templates/pdf/data.json      the job's data: a template reads it with ``json("data.json")``
-    sops/media/x.png, ...        the project files the job lists, at their project-relative paths
-
-Typst reads nothing outside its root, so a template reads nothing else of the
-machine. It gets no packages either: Typst would download an ``@preview/...``
-one, and typst-py has no switch to stop that, so a template naming a package is
-refused before Typst runs, and Typst's package folders are empty ones (a name
-computed out of sight of that check would still reach Typst's downloader). Fonts are sopgen's bundled ones (``sopgen/print/fonts``) and
-Typst's embedded ones, never the machine's, so another machine gives the same
-bytes; the one exception is a font for Chinese, Japanese or Korean text, taken
-from the machine when a document holds such text (bundling one would add 20 MB).
-PDFs are tagged PDF/UA-1. Documents compile at once in threads (Typst releases Python's lock).
+A document is a Typst template (``templates/pdf/<name>.typ``) fed by data: a :class:`PdfJob`.
+:func:`plan` makes the handbooks' jobs; :func:`build` compiles jobs at once in threads (Typst
+releases Python's lock) and writes each PDF whole or not at all. Each PDF is compiled in a private
+staging folder, removed afterwards, that holds only what the document may read
+(:mod:`sopgen.print.staging`); Typst's package folders are empty ones, so a package name computed
+out of sight of the staging's check still finds nothing. Fonts are sopgen's and Typst's, and a
+machine's font only for Chinese, Japanese or Korean text (:mod:`sopgen.print.pdffonts`). Typst's
+errors are told at the user's files (:mod:`sopgen.print.diagnostics`). PDFs are tagged PDF/UA-1.
 """
 
 from __future__ import annotations
@@ -25,13 +16,12 @@ import functools
 import json
 import os
 import re
-import shutil
 import tempfile
 import time
 from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from datetime import date
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 from typing import Any, Callable, Optional
 
 import typst
@@ -39,25 +29,9 @@ import typst
 from ..core.branding import Brand
 from ..core.catalog import Catalog
 from ..core.errors import TemplateFailed
-from ..text.templating import default_templates, search_path
-
-FONTS = Path(__file__).parent / "fonts"
-"""The fonts bundled with sopgen (Roboto)."""
-
-TEMPLATES = "templates/pdf"
-"""Where PDF templates are: in a project, in sopgen's defaults, and in the staging folder."""
-
-DATA = "data.json"
-
-CJK_FAMILIES = ("Noto Sans CJK", "Noto Serif CJK", "Source Han Sans", "Source Han Serif", "WenQuanYi",
-                "Droid Sans Fallback", "AR PL", "IPAexGothic", "IPAGothic", "IPA")
-"""Installed fonts that show Chinese, Japanese and Korean text, by family name, the preferred first."""
-
-NO_CJK_FONT = ("the PDFs hold Chinese, Japanese or Korean text, and no font for it is installed: install "
-               "Noto Sans CJK (Debian/Ubuntu: apt-get install fonts-noto-cjk; Fedora: dnf install "
-               "google-noto-sans-cjk-fonts; elsewhere from https://github.com/notofonts/noto-cjk) and build "
-               "again; until then that text prints as empty boxes, and those PDFs are not PDF/UA-1")
-"""Said once per build, however many PDFs and characters it concerns."""
+from .diagnostics import Places, diagnostic_blocks, first_errors
+from .pdffonts import CJK, FONTS, NO_CJK_FONT, cjk_font
+from .staging import TEMPLATES, link_file, refuse_packages, stage
 
 
 @dataclass
@@ -111,7 +85,8 @@ def plan(catalog: Catalog, out_dir: Path, *, roles: Optional[list[str]] = None, 
     """The handbooks to make (every role with SOPs in force and the whole business, or ``roles``),
     dated by the build (:func:`sopgen.history.log.reference_time`) so that a rebuild gives the same bytes."""
     from ..history.log import reference_time
-    from .handbook import HANDBOOK, TEMPLATE, converter_for, handbook, handbook_names, pdf_path
+    from .handbook import HANDBOOK, TEMPLATE, handbook, handbook_names, pdf_path
+    from .printed import converter_for
 
     version = version or source_version(catalog.root)
     timestamp = int(reference_time(catalog.history).timestamp())
@@ -177,22 +152,22 @@ def render(job: PdfJob) -> PdfResult:
         root, fonts, packages = (Path(folder, name) for name in ("root", "fonts", "packages"))
         for made in (root, fonts, packages):  # packages: empty, so no package of the machine is used
             made.mkdir()
-        origins, warnings = _stage(job, root, text)
-        places = _Places(origins, Path(folder), origins[f"{TEMPLATES}/{job.template}"])
-        _refuse_packages(root, origins)
+        origins, warnings = stage(root, text, project=job.root, files=job.files, template=job.template)
+        places = Places(origins, Path(folder), origins[f"{TEMPLATES}/{job.template}"])
+        refuse_packages(root, origins)
         inputs = {}
         font = cjk_font(str(job.data.get("lang", ""))) if CJK.search(text) else None
         if font:
             inputs["fallback"] = font[0]
             for file in font[1]:  # Typst takes folders of fonts: one holding just these
-                _link(Path(file), fonts / f"{len(os.listdir(fonts))}-{Path(file).name}")
+                link_file(Path(file), fonts / f"{len(os.listdir(fonts))}-{Path(file).name}")
         compiler = typst.Compiler(str(root / TEMPLATES / job.template), root=str(root),
                                   font_paths=[str(FONTS), str(fonts)], ignore_system_fonts=True, sys_inputs=inputs,
                                   package_path=str(packages), package_cache_path=str(packages))
         try:
             pdf, notes, missing = _compile(compiler, job.timestamp)
         except typst.TypstError as exc:
-            raise TemplateFailed(_first_errors(places.explained(exc.diagnostic, "error"))) from None
+            raise TemplateFailed(first_errors(places.explained(exc.diagnostic, "error"))) from None
         for note in notes:
             warnings += places.explained(note.diagnostic, "warning")
     cjk = "" if font else "".join(CJK.findall(missing))
@@ -213,7 +188,7 @@ def _compile(compiler: typst.Compiler, timestamp: Optional[int]) -> tuple[bytes,
         pdf, notes = compiler.compile_with_warnings(format="pdf", pdf_standards=["ua-1"], timestamp=timestamp)
         return pdf, notes, ""
     except typst.TypstError as exc:
-        errors = _blocks(exc.diagnostic, "error")
+        errors = diagnostic_blocks(exc.diagnostic, "error")
         missing = [_GLYPH.search(e["message"]) for e in errors]
         if not errors or not all(missing):
             raise
@@ -222,189 +197,6 @@ def _compile(compiler: typst.Compiler, timestamp: Optional[int]) -> tuple[bytes,
 
 
 _GLYPH = re.compile(r'the text `"(.+?)"` could not be displayed with font')
-
-
-def _stage(job: PdfJob, staging: Path, data: str) -> tuple[dict[str, str], list[str]]:
-    """Fill ``staging``; return the name under which the user knows each template, and warnings."""
-    warnings = []
-    for name in job.files:
-        source, dest = _project_file(job.root, name)
-        if source is None or dest is None:
-            warnings.append(f"{name} is outside the project, so the PDF leaves it out")
-        elif source.is_file():
-            _copy(source, staging / dest)
-    origins = {}
-    ours = default_templates().resolve()
-    for folder in reversed(search_path(job.root)):  # sopgen's first, the project's over them
-        own = folder.resolve() == ours
-        top = folder / "pdf"
-        for base, dirs, files in os.walk(top):
-            dirs.sort()
-            for file in sorted(files):
-                path = Path(base, file)
-                rel = f"{TEMPLATES}/{path.relative_to(top).as_posix()}"
-                if own:  # sopgen's folder also holds other things than Typst templates
-                    if path.suffix == ".typ":
-                        _copy(path, staging / rel)
-                        origins[rel] = f"sopgen's {rel}"
-                    continue
-                source, _ = _project_file(job.root, rel)
-                if source is None:
-                    warnings.append(f"{rel} is a link to a file outside the project, which the PDF does not read")
-                    continue
-                if not source.is_file():  # a named pipe, a broken link: nothing a template can read
-                    continue
-                _copy(source, staging / rel)
-                origins[rel] = rel
-    (staging / TEMPLATES).mkdir(parents=True, exist_ok=True)
-    (staging / TEMPLATES / DATA).write_text(data, encoding="utf-8", errors="replace")  # a lone surrogate: ?
-    if f"{TEMPLATES}/{job.template}" not in origins:
-        raise TemplateFailed(f"{TEMPLATES}/{job.template}: no such template, in the project or in sopgen")
-    return origins, warnings
-
-
-SHOWN_ERRORS = 3
-"""Typst's errors said of a template; those after them are most often the first one's echoes (an
-unclosed bracket makes every later line an error)."""
-
-
-def _first_errors(errors: list[str]) -> str:
-    errors = list(dict.fromkeys(errors))
-    more = len(errors) - SHOWN_ERRORS
-    if more <= 0:
-        return "\n".join(errors)
-    return "\n".join(errors[:SHOWN_ERRORS] + [f"(and {more} more, most likely caused by the first: fix it and "
-                                                "build again)"])
-
-
-def _project_file(root: Path, name: str) -> tuple[Optional[Path], Optional[PurePosixPath]]:
-    """The file a project-relative ``name`` is (links followed) and where it goes in the staging
-    folder; ``None`` for one outside the project or inside its ``.git`` folder."""
-    dest = PurePosixPath(os.path.normpath(name.replace("\\", "/")))
-    root = root.resolve()
-    source = (root / name).resolve()
-    if dest.is_absolute() or dest.parts[:1] == ("..",) or not source.is_relative_to(root) \
-            or source.is_relative_to(root / ".git"):
-        return None, None
-    return source, dest
-
-
-def _copy(source: Path, dest: Path) -> None:
-    dest.parent.mkdir(parents=True, exist_ok=True)
-    shutil.copyfile(source, dest)
-
-
-def _link(source: Path, dest: Path) -> None:
-    try:
-        dest.symlink_to(source)
-    except OSError:  # Windows without the right to make links
-        shutil.copyfile(source, dest)
-
-
-_STRING_PACKAGE = re.compile(r'"(?:@|\\u\{0*40\})[\w.-]+/[\w.-]+:[^"\n]*"')
-"""A package in a string: ``"@preview/cetz:0.3.0"`` (``@`` escaped too)."""
-
-
-def _refuse_packages(staging: Path, origins: dict[str, str]) -> None:
-    """Refuse templates that import a Typst package (``"@preview/cetz:0.3.0"``): Typst would
-    download it. The package folders given to Typst are empty, so nothing of the machine's is
-    used either."""
-    found = []
-    for rel, shown in origins.items():
-        if not rel.endswith(".typ"):
-            continue
-        source = (staging / rel).read_text(encoding="utf-8", errors="replace")
-        for match in _STRING_PACKAGE.finditer(source):
-            line = source.count("\n", 0, match.start()) + 1
-            col = match.start() - (source.rfind("\n", 0, match.start()) + 1) + 1
-            found.append(f"{shown}:{line}:{col}: {match.group()}: sopgen makes PDFs without the network, so a "
-                         "template cannot use Typst packages; copy what you need into templates/pdf/ and "
-                         "import it by its file name")
-    if found:
-        raise TemplateFailed("\n".join(found))
-
-
-def _blocks(diagnostic: str, kind: str) -> list[dict[str, Any]]:
-    """The ``kind`` diagnostics (error, warning) of Typst's report, each with its message, place
-    (Typst's path, line, column), hints, and trace: where the failing code was called from."""
-    found: list[dict[str, Any]] = []
-    for block in re.split(r"\n(?=(?:error|warning|help): )", "\n" + diagnostic.strip()):
-        head, _, rest = block.strip().partition(": ")
-        if not rest:
-            continue
-        place = re.search(r"┌─ (.+?):(\d+):(\d+)", rest)
-        where = (place.group(1), int(place.group(2)), int(place.group(3)) + 1) if place else None  # columns from 0
-        if head == kind:
-            hints = [h for h in re.findall(r"^\s*= hint: (.*)", rest, re.M) if "--root" not in h]
-            found.append({"message": rest.split("\n")[0], "where": where, "hints": hints, "trace": []})
-        elif head == "help" and found and kind == "error":
-            found[-1]["trace"].append((rest.split("\n")[0], where))
-    return found
-
-
-class _Places:
-    """Typst's report in the user's words: each file as the user knows it, never the staging folder."""
-
-    def __init__(self, origins: dict[str, str], folder: Path, main: str) -> None:
-        self.origins = origins
-        self.main = main  # what a diagnostic without a place concerns: the document (no title…)
-        self.folder = folder
-        self.root = folder / "root"
-
-    def explained(self, diagnostic: str, kind: str) -> list[str]:
-        """``templates/pdf/x.typ:3:5: message (hint: …); calling `f` at templates/pdf/y.typ:9:2``"""
-        lines = []
-        for block in _blocks(diagnostic, kind):
-            text = f"{self.where(block['where']) if block['where'] else self.main}: {block['message']}"
-            text += "".join(f" (hint: {hint})" for hint in block["hints"])
-            text += "".join(f"; {message.replace('while ', '')} at {self.where(where)}"
-                            for message, where in block["trace"] if where)
-            lines.append(self.scrubbed(text))
-        return lines or [self.scrubbed(f"{self.main}: {diagnostic.strip()}")]
-
-    def where(self, place: tuple[str, int, int]) -> str:
-        path, line, col = place  # Typst's path is relative to the working folder
-        absolute = Path(os.path.abspath(path))
-        for root in (self.root, self.root.resolve()):
-            if absolute.is_relative_to(root):
-                path = absolute.relative_to(root).as_posix()
-        return f"{self.origins.get(path, path)}:{line}:{col}"
-
-    def scrubbed(self, text: str) -> str:
-        """``text`` without the staging folder's path: its files have their project paths."""
-        for folder in dict.fromkeys((self.root, self.root.resolve(), self.folder, self.folder.resolve())):
-            for prefix in (str(folder), os.path.relpath(folder)):
-                text = text.replace(prefix + os.sep, "").replace(prefix, ".")
-        return text
-
-
-CJK = re.compile("[\u1100-\u11ff\u2e80-\u2fdf\u3000-\u303f\u3040-\u30ff\u3130-\u318f\u31f0-\u31ff\u3400-\u4dbf"
-                 "\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff\uff00-\uffef\U00020000-\U0003134f]")
-"""Han, Hiragana, Katakana and Hangul characters, and their punctuation."""
-
-_REGION = {"ja": " JP", "ko": " KR", "zh": " SC", "zh-tw": " TC", "zh-hk": " HK"}
-
-
-def cjk_font(lang: str = "") -> Optional[tuple[str, list[str]]]:
-    """An installed font for Chinese, Japanese and Korean text, the variant of ``lang`` when there
-    is one: its family and its files; ``None`` when the machine has none."""
-    families = installed_cjk_fonts()
-    if not families:
-        return None
-    region = _REGION.get(lang.lower()) or _REGION.get(lang.lower().split("-")[0], " SC")
-    family = next((f for f in families if f.endswith(region)), next(iter(families)))
-    return family, families[family]
-
-
-@functools.lru_cache(maxsize=None)
-def installed_cjk_fonts() -> dict[str, list[str]]:
-    """The machine's fonts of :data:`CJK_FAMILIES`, preferred first: family → files (searched once)."""
-    fonts = [f for f in typst.Fonts(include_system_fonts=True, include_embedded_fonts=False).fonts() if f.path]
-    found: dict[str, list[str]] = {}
-    for prefix in CJK_FAMILIES:
-        for family in sorted({f.family for f in fonts if f.family.startswith(prefix)}):
-            found.setdefault(family, sorted({str(f.path) for f in fonts if f.family == family}))
-    return found
 
 
 def page_count(pdf: bytes) -> int:

@@ -20,7 +20,9 @@ from ..core.branding import Brand, brand
 from ..core.catalog import Catalog
 from ..core.training import PersonStatus
 from ..text.filters import Money, isodate
-from .handbook import REVIEW_SECTIONS, Printed, base, delegation, reviews_chapter
+from ..text.views import REVIEW_SECTIONS
+from .business import delegation, reviews_chapter
+from .printed import Printed, base
 from .trainrecord import matrix
 
 TEMPLATE = "report.typ"
@@ -41,7 +43,7 @@ def report(catalog: Catalog, *, today: date, version: str, page_size: str = "A4"
     if training:
         chapters.append(matrix(printed, training, today=today))
     chapters.append(reviews)
-    overdue = reviews["sections"][[key for key, _title, _kind in REVIEW_SECTIONS].index("overdue")]
+    overdue = reviews["sections"][[s.key for s in REVIEW_SECTIONS].index("overdue")]
     facts = [["Date", isodate(today)], ["Version", version],
              ["Delegating frees", f"{money(totals['value_freed'])} a week" if totals["value_freed"] else "unknown"]]
     if training:

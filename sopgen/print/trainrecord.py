@@ -19,13 +19,14 @@ from datetime import date
 from typing import Any, Optional
 
 from ..core.branding import Brand, brand
-from ..core.catalog import Catalog, PersonEntry
+from ..core.catalog import Catalog
+from ..core.entries import PersonEntry
 from ..core.model import Result
 from ..core.training import PersonStatus, SopStatus, shown
 from ..text.filters import isodate, plural
 from ..text.progress import result_charts
-from .handbook import Printed, base
 from .handbook import in_learning_order as handbook_order
+from .printed import Printed, base
 
 TEMPLATE = "training-record.typ"
 

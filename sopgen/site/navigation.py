@@ -4,7 +4,6 @@ that no list grows past :data:`NAV_LIST` entries, and merged with a project's ow
 
 from __future__ import annotations
 
-import html
 from typing import Any, Optional
 
 from ..core.addresses import (
@@ -18,7 +17,9 @@ from ..core.addresses import (
     role_path,
     sop_path,
 )
-from ..core.catalog import Catalog, RoleEntry, TaskEntry
+from ..core.catalog import Catalog
+from ..core.entries import RoleEntry, TaskEntry
+from ..core.escape import html_text
 from ..text.views import FREQUENCIES, FREQUENCY_TITLES
 
 NAV_LIST = 20
@@ -80,7 +81,7 @@ def _first_word(title: str) -> str:
 
 def nav_title(text: str) -> str:
     """A plain-text title for the navigation, which themes insert as HTML."""
-    return html.escape(" ".join(text.split()), quote=False)
+    return html_text(text)
 
 
 def merge_nav(user_nav: Optional[list[Any]], generated: list[Any], handwritten: list[str]) -> list[Any]:

@@ -33,7 +33,8 @@ from ..core.addresses import (
     sop_path,
 )
 from ..core.branding import BRAND_CSS, brand, site_css
-from ..core.catalog import Catalog, TaskEntry
+from ..core.catalog import Catalog
+from ..core.entries import TaskEntry
 from ..core.errors import TemplateFailed
 from ..core.training import Changes, person_status, shown
 from ..text.filters import staff_money

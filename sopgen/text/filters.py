@@ -4,6 +4,8 @@ Escaping is deliberate. Plain-text fields (titles, triggers, checklist items)
 go through ``text`` (or ``cell`` inside a table), which shows them literally:
 ``<b>`` prints as the characters ``<b>``, ``{{ x }}`` as written, ``|`` cannot
 break a table. Markdown fields go through ``md``, which keeps them Markdown.
+The rules of ``text``, ``cell``, ``md_inline``, ``url`` and ``html`` are those of
+:mod:`sopgen.core.escape`, registered here by the names templates use.
 """
 
 from __future__ import annotations
@@ -15,30 +17,10 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any, Optional
 
-from markupsafe import escape
-
-from ..core.catalog import Range, minor_digits
-from ..core.markdown import md, md_inline
+from ..core.escape import html_text, link_address, markdown_line, markdown_text, table_cell
+from ..core.markdown import md
+from ..core.money import Range, minor_digits
 from ..core.ticks import sop_ticks
-
-_INLINE_SPECIAL = re.compile(r"([\\`*_{}\[\]()!#])")  # Python-Markdown's escapable characters
-_LINE_START = re.compile(r"^(\s*)(\d+)?([-+.])")
-
-
-def text(value: Any) -> str:
-    """Plain text as literal inline Markdown: entities for HTML, backslashes for Markdown."""
-    if value is None:
-        return ""
-    s = " ".join(str(value).split())  # plain text is one line wherever it is shown
-    s = _INLINE_SPECIAL.sub(r"\\\1", s)
-    s = _LINE_START.sub(lambda m: f"{m.group(1)}{m.group(2) or ''}\\{m.group(3)}", s)  # "1. " or "- " starts a list
-    return s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("|", "&#124;")
-
-
-def cell(value: Any) -> str:
-    """Plain text for a table cell (``text`` already makes ``|`` harmless)."""
-    return text(value) or " "
-
 
 _MD_LINK = re.compile(r"!?\[([^\]]*)\]\([^)]*\)")
 
@@ -52,21 +34,7 @@ def plain_words(value: Any) -> str:
 
 def md_plain(value: Any) -> str:
     """A Markdown field as plain text on one line (image descriptions, tooltips)."""
-    return text(plain_words(value))
-
-
-def url(value: Any) -> str:
-    """An address for a Markdown link: characters that would end or split it are percent-encoded."""
-    if value is None:
-        return ""
-    s = str(value).strip()
-    for char, code in (("%", "%25"), (" ", "%20"), ("|", "%7C"), ("(", "%28"), (")", "%29"),
-                       ("<", "%3C"), (">", "%3E"), ('"', "%22")):
-        if char == "%":
-            s = re.sub(r"%(?![0-9A-Fa-f]{2})", code, s)  # keep encodings already there
-        else:
-            s = s.replace(char, code)
-    return s
+    return markdown_text(plain_words(value))
 
 
 def hours(value: Optional[float]) -> str:
@@ -103,7 +71,7 @@ def isodate(value: Optional[date]) -> str:
 class Money:
     """Formats amounts in the organization's currency: ``$1,000``, ``$6.25``, ``$100–$200``.
 
-    Amounts arrive rounded (:func:`sopgen.core.catalog.round_money`); an amount is shown with
+    Amounts arrive rounded (:func:`sopgen.core.money.round_money`); an amount is shown with
     its minor units only when it has them, so ``$1,000`` and ``$12.50`` and ``¥1,250``.
     Symbols and digits are CLDR's, through Babel.
     """
@@ -154,19 +122,14 @@ def plural(count: int, word: str, words: Optional[str] = None) -> str:
     return f"{count:,} {word if count == 1 else (words or word + 's')}"
 
 
-def html_text(value: Any) -> str:
-    """Plain text inside raw HTML (quiz forms): escaped for HTML, on one line."""
-    return str(escape(" ".join(str(value or "").split())))
-
-
 FILTERS = {
     "html": html_text,
-    "text": text,
-    "cell": cell,
+    "text": markdown_text,
+    "cell": table_cell,
     "md": md,
-    "md_inline": md_inline,
+    "md_inline": markdown_line,
     "md_plain": md_plain,
-    "url": url,
+    "url": link_address,
     "hours": hours,
     "duration": duration,
     "isodate": isodate,

@@ -8,9 +8,11 @@ import difflib
 import re
 from typing import Any, Optional
 
-from ..core.catalog import Catalog, PersonEntry, benchmarks_of
+from ..core.catalog import Catalog
+from ..core.entries import PersonEntry, benchmarks_of
 from ..core.training import PersonStatus, due_date, learned_version, shown
-from .charts import Chart, Point, Target, line_chart
+from .charts import Chart
+from .linechart import Point, Target, line_chart
 
 
 def training_matrix(catalog: Catalog, statuses: dict[str, PersonStatus]) -> list[dict[str, Any]]:

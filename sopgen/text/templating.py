@@ -22,6 +22,7 @@ import jinja2
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 
 from .filters import FILTERS
+from .views import REVIEW_SECTIONS
 
 
 def default_templates() -> Path:
@@ -116,6 +117,7 @@ def environment(project_dir: Optional[Path] = None, *, filters: Optional[dict[st
         bytecode_cache=bytecode_cache(),
     )
     env.filters.update(FILTERS)  # text, cell, md…: how values become Markdown (see filters.py)
+    env.globals["review_sections"] = REVIEW_SECTIONS  # the reviews page's sections, the PDFs' too
     env.filters.update(filters or {})
     return env
 

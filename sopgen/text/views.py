@@ -4,16 +4,18 @@ frequency, the tool index, the changelog, the reviews due and the value-freed ch
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
 from markupsafe import Markup
 
 from ..core.addresses import CHANGELOG_LENGTH
-from ..core.catalog import DUE_SOON_DAYS, Catalog, RoleEntry, TaskEntry, unnamed_revision
+from ..core.catalog import Catalog, unnamed_revision
+from ..core.entries import DUE_SOON_DAYS, ReviewState, RoleEntry, TaskEntry
 from ..core.ordering import learning_order
 from ..core.ticks import onboarding_ticks
-from .charts import Bar, bar_chart
+from .barchart import Bar, bar_chart
 from .filters import Money, Withheld
 
 FREQUENCIES = ["daily", "weekly", "monthly", "quarterly", "yearly", "as-needed", None]
@@ -130,9 +132,30 @@ def value_freed_chart(catalog: Catalog, money: Money, color: str) -> Markup:
                              "less what it costs")
 
 
+@dataclass(frozen=True)
+class ReviewSection:
+    """A section of the review status: the SOPs in one review state."""
+
+    key: ReviewState
+    """The state, as :func:`review_groups` names its group."""
+    title: str
+    kind: str
+    """How urgent it is, as an admonition type (``danger``…``success``): its colour in the PDFs."""
+
+
+REVIEW_SECTIONS = (
+    ReviewSection("overdue", "Overdue", "danger"),
+    ReviewSection("due-soon", f"Due in the next {DUE_SOON_DAYS} days", "warning"),
+    ReviewSection("never", "Never reviewed", "info"),
+    ReviewSection("current", "Up to date", "success"),
+)
+"""The sections of the review status, in the order the reviews page (``review_sections`` in its
+template's context) and the PDFs' *Reviews* chapter show them: the one list of both."""
+
+
 def review_groups(catalog: Catalog, today: date, *, soon: int = DUE_SOON_DAYS) -> dict[str, list[TaskEntry]]:
-    """SOPs in force by review state (overdue, due-soon, never, current), by next review date."""
-    groups: dict[str, list[TaskEntry]] = {"overdue": [], "due-soon": [], "never": [], "current": []}
+    """SOPs in force by review state (the keys of :data:`REVIEW_SECTIONS`), by next review date."""
+    groups: dict[str, list[TaskEntry]] = {section.key: [] for section in REVIEW_SECTIONS}
     for task in sorted(catalog.tasks.values(), key=lambda t: (t.next_review or date.max, t.title)):
         if task.status != "retired":
             groups[task.review_state(today, soon=soon)].append(task)

@@ -1,0 +1,90 @@
+"""What every print document is made of besides its layout: Markdown fields as Typst markup,
+links between the parts it holds, the project files it shows, and the data every document
+starts with (README.md, "PDF templates").
+"""
+
+from __future__ import annotations
+
+import posixpath
+from datetime import date
+from typing import Any, Optional, Union
+
+from ..core.addresses import path_of
+from ..core.branding import Brand
+from ..core.catalog import Catalog
+from ..core.entries import RoleEntry, TaskEntry
+from ..text.filters import isodate
+from .markup import Converter, external_link
+
+Target = Union[str, RoleEntry, TaskEntry]
+
+
+def converter_for(catalog: Catalog) -> Converter:
+    """The Markdown converter of ``catalog``'s documents; one serves every document of a build
+    (:class:`Printed` points its links and images at its own document)."""
+    return Converter(allow_html=catalog.organization.allow_html)
+
+
+class Printed:
+    """What a print document is made of besides its layout: Markdown made Typst markup, links
+    between the parts it holds, and the project files it shows."""
+
+    def __init__(self, catalog: Catalog, labels: Optional[dict[str, str]] = None, *,
+                 converter: Optional[Converter] = None) -> None:
+        self.catalog = catalog
+        self.labels = labels if labels is not None else {}
+        """Page path (as on the site) → the label of its part in this document."""
+        self.files: list[str] = []
+        """Project files the document shows (posix paths relative to the project folder)."""
+        self._convert = converter or converter_for(catalog)
+
+    def md(self, text: Any, level: int = 3) -> Optional[str]:
+        """A Markdown field as Typst markup (``None`` when empty); its headings start at ``level``."""
+        if text is None or not str(text).strip():
+            return None
+        self._convert.link, self._convert.image = self._link, self._image  # this document's, as it may be shared
+        return self._convert(str(text), heading_level=level)
+
+    def ref(self, target: Target, title: str) -> dict[str, Any]:
+        """A title that links to ``target``'s part of the document when the document has it."""
+        return {"text": title, "label": self.labels.get(path_of(target))}
+
+    def file(self, path: str) -> Optional[str]:
+        """``path`` (relative to the project) as the document reads it, or ``None`` if it is not a file there."""
+        full = (self.catalog.root / path).resolve()
+        if not full.is_file() or not full.is_relative_to(self.catalog.root.resolve()):
+            return None
+        rel = full.relative_to(self.catalog.root.resolve()).as_posix()
+        if rel not in self.files:
+            self.files.append(rel)
+        return "/" + rel
+
+    def _link(self, href: str) -> Optional[str]:
+        if external_link(href):
+            return href
+        page = posixpath.normpath(href.split("#", 1)[0]).lstrip("./")
+        label = self.labels.get(page)
+        return label
+
+    def source_file(self, path: str) -> Optional[str]:
+        """``path`` under the sources (``media/x.png``, as fields name images) as the document reads it."""
+        return self.file(posixpath.join(self.catalog.sops.relative_to(self.catalog.root).as_posix(), path))
+
+    def _image(self, src: str) -> Optional[str]:
+        if "://" in src or src.startswith(("/", "data:")):
+            return None
+        return self.source_file(src)
+
+
+def base(catalog: Catalog, *, title: str, today: date, version: str, page_size: str, look: Brand,
+         printed: Printed) -> dict[str, Any]:
+    """What every print document's data starts with (README.md, "PDF templates")."""
+    return {
+        "title": title,
+        "organization": {"name": catalog.organization.name},
+        "brand": {"color": look.color, "logo": printed.file(look.logo) if look.logo else None},
+        "page_size": page_size,
+        "version": version,
+        "date": isodate(today),
+        "lang": "en",
+    }
