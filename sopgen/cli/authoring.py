@@ -10,8 +10,8 @@ from typing import Any, Optional
 
 import click
 
-from ..core.loader import slugify
 from ..core.fields import ID_PATTERN, taken_id
+from ..core.loader import slugify
 from ..core.model import KINDS
 from ..core.schema import SCHEMA_DIR, schema_ref, schema_text, write_schemas
 from .common import Failed, config_option, counts, load_checked, project_dir, report, shown_path
