@@ -393,7 +393,7 @@ def serve(config_file: Optional[str], dev_addr: Optional[str], open_browser: boo
     Stop with Ctrl+C.
     """
     from ..site.build import check_output
-    from ..site.build import serve as serve_site
+    from ..site.serve import serve as serve_site
 
     config = find_config(config_file)
     check_output(config)  # the site folder that `build` would refuse
@@ -428,7 +428,7 @@ def render_command(directory: str, config_file: Optional[str], force: bool) -> N
     check_output(config, target, what="the rendered project", shown=directory, example="rendered")
     with lock(target, echo=lambda m: say(m, "warning")), writing(target, "the rendered project"):
         check_target(target, force=force, shown=directory)
-        written = export(config, catalog, target, today=reference_time(catalog.history).date())
+        written = export(config, catalog, target)
     click.echo(f"✓ Wrote {directory}/mkdocs.yml and {written:,} files under {directory}/docs/; "
                f"build it with: mkdocs build -f {directory}/mkdocs.yml", err=True)
 
