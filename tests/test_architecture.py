@@ -22,7 +22,7 @@ def lint_imports(repo: Path = REPO) -> subprocess.CompletedProcess[str]:
 def test_the_import_contracts_hold() -> None:
     result = lint_imports()
     assert result.returncode == 0, result.stdout + result.stderr
-    assert "Contracts: 2 kept, 0 broken." in result.stdout, result.stdout
+    assert "Contracts: 3 kept, 0 broken." in result.stdout, result.stdout
 
 
 def test_a_broken_contract_is_caught(tmp_path: Path) -> None:
@@ -39,3 +39,28 @@ def test_a_broken_contract_is_caught(tmp_path: Path) -> None:
     assert result.returncode == 1, result.stdout + result.stderr
     assert "sopgen.core.ticks -> subprocess" in result.stdout
     assert "sopgen.core.ticks -> sopgen.site.pages" in result.stdout
+
+
+def test_the_entry_point_importing_an_engine_is_caught(tmp_path: Path) -> None:
+    """sopgen.site.generate (and the reader of mkdocs.yml) serve every engine's adapter: an import
+    of MkDocs there, even through another module, breaks a contract."""
+    copy = tmp_path / "repo"
+    copy.mkdir()
+    (copy / "pyproject.toml").write_text((REPO / "pyproject.toml").read_text(encoding="utf-8"), encoding="utf-8")
+    subprocess.run(["cp", "-r", str(PACKAGE), str(copy / "sopgen")], check=True)
+    for name, line in (("generate.py", "\nimport mkdocs.plugins\n"), ("config.py", "\nfrom . import plugin\n")):
+        module = copy / "sopgen" / "site" / name
+        module.write_text(module.read_text(encoding="utf-8") + line, encoding="utf-8")
+    result = lint_imports(copy)
+    assert result.returncode == 1, result.stdout + result.stderr
+    assert "sopgen.site.generate -> mkdocs (l." in result.stdout
+    assert "sopgen.site.config -> sopgen.site.plugin (l." in result.stdout
+
+
+def test_the_site_is_made_of_small_modules_and_a_thin_plugin() -> None:
+    """Each module of sopgen.site has one job, in at most 400 lines; the MkDocs plugin is hooks over
+    sopgen.site.generate, in fewer than 150."""
+    sizes = {p.relative_to(PACKAGE).as_posix(): len(p.read_text(encoding="utf-8").splitlines())
+             for p in sorted((PACKAGE / "site").rglob("*.py"))}
+    assert {name: lines for name, lines in sizes.items() if lines > 400} == {}
+    assert sizes["site/plugin.py"] < 150
