@@ -191,3 +191,23 @@ def test_a_failed_build_puts_the_environment_back(committed: Path, tmp_path: Pat
     result = run(committed, "build", "--no-pdf", "-d", str(tmp_path / "cli"))
     assert result.exit_code == 1 and "boom" in result.output
     assert "SOURCE_DATE_EPOCH" not in os.environ
+
+
+def test_sopgen_build_hands_the_plugin_its_catalog_and_progress(base_project: Path, tmp_path: Path) -> None:
+    """`sopgen build` validated the catalog already: the plugin builds that very catalog (here one
+    changed in memory only), and calls the progress callbacks it was handed."""
+    from sopgen.core.loader import load
+    from sopgen.site.build import build
+
+    catalog = load(base_project)
+    catalog.tasks["send-invoices"].title = "Handed over in memory"
+    started: list[int] = []
+    pages: list[str] = []
+    handbooks: list[tuple[int, Optional[str]]] = []
+    result = build(base_project / "mkdocs.yml", site_dir=str(tmp_path / "site"), preloaded=(catalog, []),
+                   on_start=started.append, on_page=pages.append, pdf=True,
+                   on_pdf=lambda total, name: handbooks.append((total, name)), echo=lambda message: None)
+    assert "Handed over in memory" in (tmp_path / "site/sops/send-invoices/index.html").read_text()
+    assert started == [result.pages] and len(pages) == result.pages and "sops/send-invoices.md" in pages
+    assert handbooks[0] == (len(result.pdfs), None) and sorted(n for _, n in handbooks[1:]) == \
+        sorted(p.stem for p in result.pdfs)
