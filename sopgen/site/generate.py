@@ -124,7 +124,7 @@ class Generated:
         html, removed = neutralise(html)
         if removed:
             source = f" (from {page.source.relative_to(self.catalog.root).as_posix()})" if page.source else ""
-            warn(f"sopgen: {path}{source}: removed from the page, as it could run script: "
+            warn(f"{path}{source}: removed from the page, as it could run script: "
                  f"{', '.join(removed[:3])}{' …' if len(removed) > 3 else ''}; check its Markdown fields")
         return html
 
@@ -148,8 +148,10 @@ def generate(
     ``theme``: its ``palette`` and ``logo``) and ``docs_dir`` complete the brand; ``pdfs`` plans the
     handbooks (the pages then link to them). ``preloaded`` is a catalog and its problems that the
     caller loaded, validated and reported already; otherwise each problem found is passed to
-    ``report``. ``say`` is given the history's note (``sopgen: not a git repository: …``), once
-    per serve while it is the same. Raises :class:`NotGenerated` when the sources have errors or a template fails,
+    ``report``. ``say`` is given the history's note (``not a git repository: …``), once
+    for as long as ``caches`` see the same. With ``caches`` (see :class:`Caches`), what did not
+    change since the last call is not read or rendered again. Raises :class:`NotGenerated` when
+    the sources have errors or a template fails, and
     :class:`sopgen.core.errors.BadEnvironment` on a SOURCE_DATE_EPOCH that is not a time.
     """
     source_date_epoch()  # a bad one is the user's to fix, before anything is read
@@ -160,17 +162,17 @@ def generate(
         try:
             catalog = load(project, sops_dir=sops_dir, cache=caches.read if caches else None)
         except Exception as exc:  # noqa: BLE001 - the loader raises our own errors only
-            raise NotGenerated(f"sopgen: {exc}", str(exc).splitlines()) from None
+            raise NotGenerated(str(exc), str(exc).splitlines()) from None
         _attach_history(catalog, project, sops_dir, caches)
         problems = validate(catalog, today=reference_time(catalog.history).date())  # the pages' date
         for problem in problems:
             report(problem)
     if any(p.severity == "error" for p in problems):
-        raise NotGenerated(f"sopgen: {summary(problems)}; fix them and build again",
+        raise NotGenerated(f"{summary(problems)}; fix them and build again",
                            [str(p) for p in problems if p.severity == "error"])
     note = catalog.history.note if catalog.history else None
     if note and (caches is None or caches.said != note):
-        say(f"sopgen: {note}")
+        say(note)
     if caches is not None:
         caches.said = note
     made_at = reference_time(catalog.history)
@@ -182,7 +184,7 @@ def generate(
         site = render(catalog, _environment(project, caches), today=made_at.date(), pdfs=planned,
                       cache=caches.pages if caches else None, color=look.color, changes=steps)
     except TemplateFailed as exc:
-        raise NotGenerated(f"sopgen: {exc}", [str(exc)]) from None
+        raise NotGenerated(str(exc), [str(exc)]) from None
     if caches is not None:
         caches.steps = steps
         for path in [p for p in caches.pages if p not in site.pages]:

@@ -58,17 +58,16 @@ class SopgenPlugin(BasePlugin[SopgenConfig]):
             if lock is not None:  # released at shutdown
                 self.held.enter_context(lock)
             preloaded, self.handover.preloaded = self.handover.preloaded, None  # a rebuild reads the sources
-            self.generated = generate(project, sops_dir=self.config.sops_dir, site_name=config.site_name,
-                                      theme=config.theme, docs_dir=Path(config.docs_dir), pdfs=pdfs and not self.serving,
-                                      preloaded=preloaded, caches=self.serving.caches if self.serving else None,
-                                      report=reporter(log), say=log.info)
-        except NotGenerated as exc:
-            if self.serving is None or self.generated is None:
-                raise PluginError(str(exc)) from None
-            self.serving.problems_shown = exc.lines  # every page says why it did not change (serve.js)
-            log.error(f"{exc}; still serving the last good build")
+            self.generated = generate(
+                project, sops_dir=self.config.sops_dir, site_name=config.site_name, theme=config.theme,
+                docs_dir=Path(config.docs_dir), pdfs=pdfs and not self.serving, preloaded=preloaded,
+                caches=self.serving.caches if self.serving else None, report=reporter(log),
+                say=lambda note: log.info(f"sopgen: {note}"))
         except SopgenError as exc:
-            raise PluginError(f"sopgen: {exc}") from None
+            if not isinstance(exc, NotGenerated) or self.serving is None or self.generated is None:
+                raise PluginError(f"sopgen: {exc}") from None
+            self.serving.problems_shown = exc.lines  # every page says why it did not change (serve.js)
+            log.error(f"sopgen: {exc}; still serving the last good build")
         add_to_mkdocs(config, self.generated.site, extra_js=[SERVE_JS] if self.serving else [])
         self.dating.enter_context(dated(self.generated.epoch))  # MkDocs dates the sitemap and gzip with it
         return config
@@ -108,7 +107,7 @@ class SopgenPlugin(BasePlugin[SopgenConfig]):
     def on_page_content(self, html: str, *, page: Any, config: MkDocsConfig, files: Files) -> str:
         if self.generated is None or page.file.generated_by is None:  # a hand-written page is the user's
             return html
-        return self.generated.checked(page.file.src_uri, html, warn=log.warning)
+        return self.generated.checked(page.file.src_uri, html, warn=lambda message: log.warning(f"sopgen: {message}"))
 
     def on_post_page(self, output: str, *, page: Any, config: MkDocsConfig) -> str:
         if self.serving:
