@@ -148,7 +148,10 @@ def build(
     verbose: bool = False,
     quiet: bool = False,
 ) -> BuildResult:
-    """Build the site of ``config_file``; the old site survives any failure."""
+    """Build the site of ``config_file``; the old site survives any failure.
+
+    ``preloaded`` (the catalog and problems the caller validated and reported), ``pdf`` and the
+    progress callbacks are handed to the plugin as a :class:`sopgen.site.generate.Handover`."""
     from mkdocs.commands import build as mkdocs_build
     from mkdocs.config import load_config
     from mkdocs.exceptions import Abort, MkDocsException
