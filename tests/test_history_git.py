@@ -415,23 +415,19 @@ def test_changes_with_sources_in_a_folder_git_would_quote(tmp_path: Path) -> Non
 
 
 def test_under_serve_a_new_commit_moves_the_builds_date(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    # the plugin sets SOURCE_DATE_EPOCH for MkDocs at each build; the next rebuild must not take it for the user's
-    from sopgen.core.loader import load
-    from sopgen.site.plugin import SopgenPlugin
+    # serve's rebuilds share their caches (the last history among them): a new commit still moves the date,
+    # and the user's own SOURCE_DATE_EPOCH wins
+    from sopgen.site.generate import Caches, generate
 
     no_epoch(monkeypatch)
     root = project(tmp_path / "repo")
-    plugin = SopgenPlugin()
-    plugin.load_config({})
-    plugin._read_history(load(root), root)
-    assert plugin.today == date(2026, 1, 5)
+    caches = Caches()
+    assert generate(root, caches=caches).today == date(2026, 1, 5)
     edit(root / TASK, "Send the invoices.", "Send the invoices today.")
     commit(root, "Invoices today", date="2026-02-01T08:00:00+14:00")
-    plugin._read_history(load(root), root)
-    assert plugin.today == date(2026, 2, 1)
+    assert generate(root, caches=caches).today == date(2026, 2, 1)
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1735689600")  # the user's own (2025-01-01) wins
-    plugin._read_history(load(root), root)
-    assert plugin.today == date(2025, 1, 1)
+    assert generate(root, caches=caches).today == date(2025, 1, 1)
 
 
 def test_file_names_with_newlines_and_quotes(tmp_path: Path) -> None:

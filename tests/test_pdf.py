@@ -302,20 +302,19 @@ def test_unknown_role_is_a_usage_error(base_project: Path) -> None:
     assert result.exit_code == 2 and "did you mean 'bookkeeper'?" in result.output
 
 
-def test_pdfs_are_off_under_serve_and_with_no_pdf(catalog) -> None:
-    from sopgen.site.plugin import SopgenPlugin
+def test_pdfs_are_off_under_serve_and_with_no_pdf(base_project: Path, tmp_path: Path) -> None:
+    from sopgen.site.generate import Handover
 
-    plugin = SopgenPlugin()
-    errors, warnings = plugin.load_config({})
-    assert not errors
-    plugin.on_startup(command="build", dirty=False)
-    assert plugin._pdfs(catalog)["handbook"] == "pdf/handbook.pdf"
-    assert plugin._pdfs(catalog)["bookkeeper"] == "pdf/bookkeeper.pdf"
-    plugin.pdf_enabled = False  # sopgen build --no-pdf
-    assert plugin._pdfs(catalog) == {}
-    plugin.pdf_enabled = None
-    plugin.on_startup(command="serve", dirty=False)
-    assert plugin._pdfs(catalog) == {}
+    from test_generate import built_by_the_plugin
+
+    planned = built_by_the_plugin(base_project, tmp_path / "a", "build", Handover(pdf=True)).pdfs
+    assert planned["handbook"] == "pdf/handbook.pdf"
+    assert planned["bookkeeper"] == "pdf/bookkeeper.pdf"
+    assert (tmp_path / "a/pdf/bookkeeper.pdf").stat().st_size > 0
+    assert built_by_the_plugin(base_project, tmp_path / "b", "build", Handover(pdf=False)).pdfs == {}  # --no-pdf
+    assert not (tmp_path / "b/pdf").exists()
+    assert built_by_the_plugin(base_project, tmp_path / "c", "serve", Handover(pdf=True)).pdfs == {}
+    assert not (tmp_path / "c/pdf").exists()
 
 
 def test_one_converter_serves_every_handbook_and_links_each_its_own_way(catalog) -> None:

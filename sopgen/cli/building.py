@@ -11,7 +11,6 @@ import click
 
 from ..core.loader import find_config
 from ..core.validate import REVIEW_OVERDUE, errors_in
-from ..history.log import reference_time
 from .common import Progress, config_option, counts, load_checked, shown_path, stop_on_errors
 from .console import say
 
@@ -76,7 +75,7 @@ def serve(config_file: Optional[str], dev_addr: Optional[str], open_browser: boo
     Stop with Ctrl+C.
     """
     from ..site.build import check_output
-    from ..site.build import serve as serve_site
+    from ..site.serve import serve as serve_site
 
     config = find_config(config_file)
     check_output(config)  # the site folder that `build` would refuse
@@ -111,6 +110,6 @@ def render_command(directory: str, config_file: Optional[str], force: bool) -> N
     check_output(config, target, what="the rendered project", shown=directory, example="rendered")
     with lock(target, echo=lambda m: say(m, "warning")), writing(target, "the rendered project"):
         check_target(target, force=force, shown=directory)
-        written = export(config, catalog, target, today=reference_time(catalog.history).date())
+        written = export(config, catalog, target)
     click.echo(f"✓ Wrote {directory}/mkdocs.yml and {written:,} files under {directory}/docs/; "
                f"build it with: mkdocs build -f {directory}/mkdocs.yml", err=True)

@@ -1,4 +1,4 @@
-"""Running MkDocs for ``sopgen build`` and ``sopgen serve``.
+"""Running MkDocs for ``sopgen build`` (``sopgen serve`` is :mod:`sopgen.site.serve`).
 
 The build goes into a fresh folder beside the site and replaces the old site
 only when everything succeeded: a failure leaves the last good site as it
@@ -10,25 +10,22 @@ from __future__ import annotations
 
 import contextlib
 import errno
-import functools
-import hashlib
 import logging
 import os
 import secrets
 import shutil
-import signal
 import tempfile
-import threading
 import time
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Callable, Iterator, Optional
-from urllib.parse import urlsplit
 
 from ..core import outputs
 from ..core.branding import Brand, brand
 from ..core.catalog import Catalog
 from ..core.errors import Problem, SopgenError
+from .config import read as read_config
+from .generate import Handover
 
 
 class BuildFailed(SopgenError):
@@ -86,34 +83,14 @@ def mkdocs_logging(echo: Callable[[str], None], *, verbose: bool = False, quiet:
         logger.handlers = saved[2]
 
 
-def _raw_config(config_file: Path) -> dict[str, Any]:
-    """``mkdocs.yml`` as data; parsed once per content of the file, however many options are asked."""
-    digest = hashlib.blake2b(config_file.read_bytes(), digest_size=16).digest()
-    return _read_config(str(config_file), digest)
-
-
-@functools.lru_cache(maxsize=8)
-def _read_config(path: str, _digest: bytes) -> dict[str, Any]:
-    from mkdocs.utils.yaml import yaml_load
-
-    with open(path, "rb") as fh:
-        return yaml_load(fh) or {}
-
-
 def plugin_options(config_file: Path) -> dict[str, Any]:
     """The options given to ``sopgen`` under ``plugins:`` in ``mkdocs.yml``."""
-    plugins = _raw_config(config_file).get("plugins") or []
-    items = plugins.items() if isinstance(plugins, dict) else (
-        next(iter(p.items())) if isinstance(p, dict) else (p, None) for p in plugins)
-    for name, options in items:
-        if name == "sopgen":
-            return dict(options or {})
-    return {}
+    return read_config(config_file).plugin_options
 
 
 def site_dir_of(config_file: Path) -> Path:
     """The site folder ``mkdocs.yml`` names (``site/`` by default)."""
-    return (config_file.parent / str(_raw_config(config_file).get("site_dir", "site"))).resolve()
+    return read_config(config_file).site_dir
 
 
 def check_output(config_file: Path, target: Optional[Path] = None, *, what: str = "the site",
@@ -122,7 +99,7 @@ def check_output(config_file: Path, target: Optional[Path] = None, *, what: str 
     ``mkdocs.yml`` names, as an output folder of this project (see :func:`outputs.refusal`)."""
     source = ""
     if target is None:
-        target, shown = site_dir_of(config_file), _site_dir_as_written(config_file)
+        target, shown = site_dir_of(config_file), read_config(config_file).site_dir_as_written
         source = f"site_dir in {config_file.name}"
     outputs.check(target, project=config_file.parent.resolve(), kept=_kept(config_file), what=what,
                   shown=shown or str(target), example=example, source=source, replaces=replaces)
@@ -132,7 +109,7 @@ def check_private_file(config_file: Path, target: Path, *, what: str, shown: str
     """Refuse a private file (the owner's report) in the project's folders of work, and in the
     site folder too: whatever lies there is served to the staff."""
     kept = _kept(config_file)
-    site = _site_dir_as_written(config_file).rstrip("/\\")
+    site = read_config(config_file).site_dir_as_written.rstrip("/\\")
     kept[f"site folder ({site}/)"] = site_dir_of(config_file)
     outputs.check(target.parent, project=config_file.parent.resolve(), kept=kept, what=what, shown=shown,
                   example="reports", replaces=False)
@@ -140,28 +117,19 @@ def check_private_file(config_file: Path, target: Path, *, what: str, shown: str
 
 def _kept(config_file: Path) -> dict[str, Path]:
     """The project's folders of work (:func:`outputs.kept_folders`), as ``mkdocs.yml`` names them."""
-    return outputs.kept_folders(config_file.parent.resolve(),
-                                sops_dir=str(plugin_options(config_file).get("sops_dir", "sops")),
-                                docs_dir=str(_raw_config(config_file).get("docs_dir", "docs")))
-
-
-def _site_dir_as_written(config_file: Path) -> str:
-    return str(_raw_config(config_file).get("site_dir", "site"))
+    config = read_config(config_file)
+    return outputs.kept_folders(config.project, sops_dir=config.sops_dir, docs_dir=config.docs_dir_as_written)
 
 
 def brand_of(config_file: Path, catalog: Catalog) -> Brand:
     """The PDFs' brand: organization.yml's, completed by what mkdocs.yml's ``theme`` says."""
-    raw = _raw_config(config_file)
-    theme = raw.get("theme") or {}
-    return brand(catalog, theme=theme if isinstance(theme, dict) else {"name": theme},
-                 docs_dir=config_file.parent / str(raw.get("docs_dir", "docs")))
+    config = read_config(config_file)
+    return brand(catalog, theme=config.theme, docs_dir=config.docs_dir)
 
 
-def _docs_dir_override(config_file: Path, stack: contextlib.ExitStack) -> dict[str, str]:
+def docs_dir_override(config_file: Path, stack: contextlib.ExitStack) -> dict[str, str]:
     """An empty stand-in for ``docs/`` when the project has none (MkDocs insists on one)."""
-    raw = _raw_config(config_file)
-    docs = config_file.parent / str(raw.get("docs_dir", "docs"))
-    if docs.is_dir():
+    if read_config(config_file).docs_dir.is_dir():
         return {}
     return {"docs_dir": stack.enter_context(tempfile.TemporaryDirectory(prefix="sopgen-docs-"))}
 
@@ -180,15 +148,20 @@ def build(
     verbose: bool = False,
     quiet: bool = False,
 ) -> BuildResult:
-    """Build the site of ``config_file``; the old site survives any failure."""
+    """Build the site of ``config_file``; the old site survives any failure.
+
+    ``preloaded`` (the catalog and problems the caller validated and reported), ``pdf`` and the
+    progress callbacks are handed to the plugin as a :class:`sopgen.site.generate.Handover`."""
     from mkdocs.commands import build as mkdocs_build
     from mkdocs.config import load_config
     from mkdocs.exceptions import Abort, MkDocsException
 
+    from .plugin import SopgenPlugin
+
     started = time.perf_counter()
     with contextlib.ExitStack() as stack:
         collect = stack.enter_context(mkdocs_logging(echo, verbose=verbose, quiet=quiet))
-        overrides = _docs_dir_override(config_file, stack)
+        overrides = docs_dir_override(config_file, stack)
         try:
             config = load_config(str(config_file), **overrides)
         except MkDocsException as exc:
@@ -197,7 +170,7 @@ def build(
         check_output(config_file, Path(site_dir) if site_dir else None, shown=site_dir)
         stack.enter_context(outputs.lock(final, echo=echo))
         stack.enter_context(outputs.writing(final, "the site"))
-        outputs.check_site(final, shown=site_dir or str(_raw_config(config_file).get("site_dir", "site")),
+        outputs.check_site(final, shown=site_dir or read_config(config_file).site_dir_as_written,
                            source="" if site_dir else f"site_dir in {config_file.name}")
         for stale in final.parent.glob(f".{final.name}.sopgen-new*"):  # left by a killed build
             shutil.rmtree(stale, ignore_errors=True)
@@ -205,14 +178,10 @@ def build(
         stack.callback(shutil.rmtree, staging, ignore_errors=True)  # whatever happens, no staging stays
         config.site_dir = str(staging)
         plugin = config.plugins.get("sopgen")
-        if plugin is None:
+        if not isinstance(plugin, SopgenPlugin):
             raise BuildFailed(f"{config_file.name} does not list 'sopgen' under plugins: add it "
                               "(plugins: [search, sopgen])")
-        plugin.preloaded = preloaded  # type: ignore[attr-defined]
-        plugin.progress_start = on_start  # type: ignore[attr-defined]
-        plugin.progress_page = on_page  # type: ignore[attr-defined]
-        plugin.pdf_enabled = pdf  # type: ignore[attr-defined]
-        plugin.progress_pdf = on_pdf  # type: ignore[attr-defined]
+        plugin.hand_over(Handover(preloaded=preloaded, pdf=pdf, on_pages=on_start, on_page=on_page, on_pdf=on_pdf))
         config.plugins.on_startup(command="build", dirty=False)
         try:
             mkdocs_build.build(config)
@@ -297,112 +266,3 @@ def recover(final: Path) -> None:
     old = final.parent / f".{final.name}.sopgen-old"
     if old.is_dir() and not final.exists():
         old.rename(final)
-
-
-def _quiet_dirty_warning(record: logging.LogRecord) -> bool:
-    """MkDocs warns at every dirty build; sopgen serve chose it and says what it means."""
-    return "'dirty' build" not in record.getMessage() and "stale files" not in record.getMessage()
-
-
-def serve(config_file: Path, *, dev_addr: Optional[str] = None, open_browser: bool = False,
-          after_first_build: Optional[Callable[[], None]] = None,
-          echo: Callable[[str], None] = print, verbose: bool = False) -> None:
-    """``mkdocs serve`` with sopgen's sources and templates watched; Ctrl+C (or SIGTERM) stops it.
-
-    ``after_first_build`` is called once, when the first build is done and before serving.
-    """
-    with contextlib.ExitStack() as stack:
-        stack.enter_context(_stopped_like_ctrl_c())
-        stack.enter_context(mkdocs_logging(echo, verbose=verbose, shown=logging.INFO))
-        overrides: dict[str, Any] = _docs_dir_override(config_file, stack)
-        if dev_addr:
-            overrides["dev_addr"] = dev_addr
-        logging.getLogger("mkdocs.commands.build").addFilter(_quiet_dirty_warning)
-        _serve_dirty(config_file, overrides, open_browser=open_browser, after_first_build=after_first_build)
-
-
-def _serve_dirty(config_file: Path, overrides: dict[str, Any], *, open_browser: bool,
-                 after_first_build: Optional[Callable[[], None]]) -> None:
-    """MkDocs' ``serve`` (``mkdocs/commands/serve.py`` of MkDocs 1.6), step for step, with its
-    live-reload server made here: MkDocs' ``serve`` cannot pass the polling interval that
-    ``LiveReloadServer`` takes. Builds are "dirty": after the first, only pages whose Markdown
-    changed are rebuilt (see the plugin)."""
-    from mkdocs.commands.build import build
-    from mkdocs.config import load_config
-    from mkdocs.livereload import LiveReloadServer
-
-    log = logging.getLogger("mkdocs.commands.serve")
-    site_dir = tempfile.mkdtemp(prefix="mkdocs_")
-
-    def get_config() -> Any:
-        return load_config(config_file=str(config_file), site_dir=site_dir, **overrides)
-
-    def builder(config: Any = None) -> None:
-        log.info("Building documentation...")
-        if config is None:
-            config = get_config()
-            config.site_url = serve_url
-        build(config, serve_url=serve_url, dirty=True)
-
-    def error_page(code: int) -> Optional[bytes]:
-        page = Path(site_dir) / f"{code}.html"
-        return page.read_bytes() if code in (404, 500) and page.is_file() else None
-
-    try:
-        config = get_config()
-        config.plugins.on_startup(command="serve", dirty=True)
-        host, port = config.dev_addr
-        # MkDocs looks for changed files every 0.5 s; every 0.2 s a save shows 0.15 s sooner on
-        # average (a look over 1,000 source files costs about 5 ms)
-        server = LiveReloadServer(builder=builder, host=host, port=port, root=site_dir,
-                                  mount_path=urlsplit(config.site_url or "/").path,
-                                  polling_interval=POLLING_INTERVAL)
-        config.site_url = serve_url = server.url
-        server.error_handler = error_page
-        try:
-            builder(config)
-            if after_first_build is not None:
-                after_first_build()
-            server.watch(config.docs_dir)
-            if config.config_file_path:
-                server.watch(config.config_file_path)
-            server = config.plugins.on_serve(server, config=config, builder=builder)
-            for item in config.watch:
-                server.watch(item)
-            try:
-                server.serve(open_in_browser=open_browser)
-            except KeyboardInterrupt:
-                log.info("Shutting down...")
-            finally:
-                server.shutdown()
-        finally:
-            config.plugins.on_shutdown()
-    finally:
-        shutil.rmtree(site_dir, ignore_errors=True)
-
-
-@contextlib.contextmanager
-def _stopped_like_ctrl_c() -> Iterator[None]:
-    """SIGTERM (a service manager, ``docker stop``, ``kill``) and SIGHUP (a closed terminal) stop
-    serve the way Ctrl+C does, so that MkDocs and sopgen remove their temporary folders; the
-    default action would end the process at once and leave them behind."""
-    if threading.current_thread() is not threading.main_thread():  # only the main thread can
-        yield
-        return
-    signals = [signal.SIGTERM] + ([signal.SIGHUP] if hasattr(signal, "SIGHUP") else [])
-
-    def stop(signum: int, frame: Any) -> None:
-        for number in signals:  # once: a second signal must not cut the clean-up short
-            signal.signal(number, signal.SIG_IGN)
-        raise KeyboardInterrupt
-
-    saved = {number: signal.signal(number, stop) for number in signals}
-    try:
-        yield
-    finally:
-        for number, handler in saved.items():
-            signal.signal(number, handler)
-
-
-POLLING_INTERVAL = 0.2
-"""Seconds between two looks for changed files under `sopgen serve`."""

@@ -16,63 +16,21 @@ import os
 import posixpath
 import secrets
 import shutil
-from datetime import date
 from pathlib import Path
 from typing import Any, Callable, Optional
 from urllib.parse import urljoin
 
-import yaml
 from mkdocs.config import base
 from mkdocs.config import config_options as c
 
 from ..core.catalog import Catalog
 from ..core.errors import SopgenError
-from ..core.markdown import markdown_extensions
 from ..core.outputs import exchange
-from ..history.steps import StepHistory
-from ..text.templating import environment
-from .navigation import merge_nav, nav_title
-from .pages import FEATURES, UNSEARCHED, render, source_in_docs
-
-
-class Tagged:
-    """A value under a tag we do not interpret, kept to be written back as it was."""
-
-    def __init__(self, tag: str, value: Any) -> None:
-        self.tag, self.value = tag, value
-
-
-class _KeepTags(yaml.SafeLoader):
-    pass
-
-
-def _construct_tagged(loader: yaml.SafeLoader, suffix: str, node: yaml.Node) -> Tagged:
-    if isinstance(node, yaml.ScalarNode):
-        value: Any = loader.construct_scalar(node)
-    elif isinstance(node, yaml.SequenceNode):
-        value = loader.construct_sequence(node, deep=True)
-    else:
-        value = loader.construct_mapping(node, deep=True)  # type: ignore[arg-type]
-    return Tagged(node.tag, value)
-
-
-_KeepTags.add_multi_constructor("!", _construct_tagged)
-_KeepTags.add_multi_constructor("tag:yaml.org,2002:python/", _construct_tagged)
-
-
-class _Dumper(yaml.SafeDumper):
-    pass
-
-
-def _represent_tagged(dumper: yaml.SafeDumper, data: Tagged) -> yaml.Node:
-    if isinstance(data.value, list):
-        return dumper.represent_sequence(data.tag, data.value)
-    if isinstance(data.value, dict):
-        return dumper.represent_mapping(data.tag, data.value)
-    return dumper.represent_scalar(data.tag, str(data.value))
-
-
-_Dumper.add_representer(Tagged, _represent_tagged)
+from .config import ProjectConfig, dump, with_extensions, with_features, without_sopgen
+from .config import read as read_config
+from .generate import Generated, generate
+from .navigation import merge_nav
+from .pages import source_in_docs
 
 
 MARKER = ".sopgen-render"
@@ -122,17 +80,13 @@ def _written(folder: Path) -> Optional[set[str]]:
         return None
 
 
-def read_config(config_file: Path) -> dict[str, Any]:
-    with open(config_file, encoding="utf-8-sig") as fh:
-        return yaml.load(fh, Loader=_KeepTags) or {}  # noqa: S506 - a SafeLoader that keeps tags as data
+def export(config_file: Path, catalog: Catalog, target: Path) -> int:
+    """Write the project of ``config_file`` to ``target``; returns the number of files under docs/.
 
-
-def export(config_file: Path, catalog: Catalog, target: Path, *, today: date) -> int:
-    """Write the project of ``config_file`` to ``target``; returns the number of files under docs/."""
-    project = config_file.parent
-    raw = read_config(config_file)
-    catalog.name_after_site(raw.get("site_name") and str(raw["site_name"]))
-    site = render(catalog, environment(project), today=today, changes=StepHistory(project))
+    ``catalog`` is the project's, validated (with its history: the render is dated by it)."""
+    config = read_config(config_file)
+    generated = generate(config_file.parent, sops_dir=config.sops_dir, site_name=config.site_name,
+                         theme=config.theme, docs_dir=config.docs_dir, preloaded=(catalog, []))
 
     created = not target.exists()
     target.mkdir(parents=True, exist_ok=True)
@@ -141,7 +95,7 @@ def export(config_file: Path, catalog: Catalog, target: Path, *, today: date) ->
     staging = target / f"{STAGING}{os.getpid()}-{secrets.token_hex(3)}"
     try:
         staging.mkdir()
-        written = _write(staging, site, raw, config_file)
+        written = _write(staging, generated, config)
         _put_in_place(staging, target)
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
@@ -152,17 +106,18 @@ def export(config_file: Path, catalog: Catalog, target: Path, *, today: date) ->
     return written
 
 
-def _write(staging: Path, site: Any, raw: dict[str, Any], config_file: Path) -> int:
+def _write(staging: Path, generated: Generated, project_config: ProjectConfig) -> int:
     """The rendered project, whole, into ``staging``; the number of files under its docs/."""
+    site, raw, config_file = generated.site, project_config.raw, project_config.file
     project = config_file.parent
     docs = staging / "docs"
     docs.mkdir()
-    own_docs = project / str(raw.get("docs_dir", "docs"))
+    own_docs = project_config.docs_dir
     handwritten: list[str] = []
     if own_docs.is_dir():
         shutil.copytree(own_docs, docs, dirs_exist_ok=True)
         handwritten = sorted(p.relative_to(docs).as_posix() for p in docs.rglob("*.md"))
-    theme = _with_features(raw.get("theme", "mkdocs"))
+    theme = with_features(raw.get("theme", "mkdocs"))
     edit_url = _edit_urls(raw) if theme.get("name") == "material" else None
     written = 0
     for page in site.pages.values():
@@ -170,12 +125,12 @@ def _write(staging: Path, site: Any, raw: dict[str, Any], config_file: Path) -> 
         if path.exists():
             continue  # the project's own page of that name wins, as in a plugin build
         path.parent.mkdir(parents=True, exist_ok=True)
-        # the title as escaped text, which themes put into <title> as HTML (see the plugin)
-        search = "search:\n  exclude: true\n" if page.kind in UNSEARCHED else ""
+        meta = generated.front_matter(page.path)  # what the plugin gives MkDocs beside the Markdown
+        search = "search:\n  exclude: true\n" if meta.get("search") == {"exclude": True} else ""
         if edit_url is not None:  # its YAML source, as in a plugin build (read by the overrides' partial)
             url = edit_url(source_in_docs(page.source, docs_dir=own_docs.resolve())) if page.source else None
             search += f"edit_url: {json.dumps(url)}\n"
-        front = f"---\ntitle: {json.dumps(nav_title(page.title), ensure_ascii=False)}\n{search}---\n\n"
+        front = f"---\ntitle: {json.dumps(meta['title'], ensure_ascii=False)}\n{search}---\n\n"
         path.write_text(front + page.markdown, encoding="utf-8")
         written += 1
     for dest, source in site.files.items():
@@ -190,8 +145,8 @@ def _write(staging: Path, site: Any, raw: dict[str, Any], config_file: Path) -> 
 
     config = {k: v for k, v in raw.items() if k not in ("docs_dir", "site_dir", "nav")}
     config["docs_dir"] = "docs"
-    config["plugins"] = _without_sopgen(raw.get("plugins"))
-    config["markdown_extensions"] = _with_extensions(raw.get("markdown_extensions"))
+    config["plugins"] = without_sopgen(raw.get("plugins"))
+    config["markdown_extensions"] = with_extensions(raw.get("markdown_extensions"))
     config["theme"] = theme
     own_overrides = theme.get("custom_dir")
     if isinstance(own_overrides, str) and (project / own_overrides).is_dir():
@@ -210,8 +165,7 @@ def _write(staging: Path, site: Any, raw: dict[str, Any], config_file: Path) -> 
     config["nav"] = merge_nav(raw.get("nav"), site.nav, handwritten)
     header = (f"# Written by `sopgen render` from {config_file.name}: edit the YAML sources and render again.\n"
               "# Builds with plain `mkdocs build` (or Zensical), without the sopgen plugin.\n")
-    text = yaml.dump(config, Dumper=_Dumper, sort_keys=False, allow_unicode=True, width=100)
-    (staging / "mkdocs.yml").write_text(header + text, encoding="utf-8")
+    (staging / "mkdocs.yml").write_text(header + dump(config), encoding="utf-8")
     files = ["mkdocs.yml"] + sorted(p.relative_to(staging).as_posix() for folder in FOLDERS
                                     for p in (staging / folder).rglob("*") if not p.is_dir())
     (staging / MARKER).write_text(json.dumps({"files": files}, indent=0) + "\n", encoding="utf-8")
@@ -260,30 +214,3 @@ def _edit_urls(raw: dict[str, Any]) -> Optional[Callable[[str], str]]:
         return urljoin(base_url if repo_url else "", link)
 
     return url
-
-
-def _without_sopgen(plugins: Any) -> Any:
-    if plugins is None:
-        return ["search"]
-    if isinstance(plugins, dict):
-        return {k: v for k, v in plugins.items() if k != "sopgen"}
-    return [p for p in plugins if p != "sopgen" and not (isinstance(p, dict) and "sopgen" in p)]
-
-
-def _with_extensions(extensions: Any) -> list[Any]:
-    if isinstance(extensions, dict):
-        own = dict(extensions)
-    else:
-        own = {}
-        for item in extensions or []:
-            own.update(item if isinstance(item, dict) else {item: None})
-    return [{name: options} if options else name for name, options in markdown_extensions(own).items()]
-
-
-def _with_features(theme: Any) -> Any:
-    theme = {"name": theme} if isinstance(theme, str) else dict(theme)
-    if theme.get("name") == "material":
-        features = list(theme.get("features") or [])
-        theme["features"] = features + [f for f in FEATURES if f not in features]
-        theme.setdefault("font", False)  # no fonts from Google: the handbook makes no outside request
-    return theme

@@ -1,0 +1,126 @@
+"""``sopgen serve``: MkDocs' live-reload server over the project, its sources and templates
+watched, its rebuilds "dirty" (only the pages whose Markdown changed are rendered again, see
+:mod:`sopgen.site.servestate`)."""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import shutil
+import signal
+import tempfile
+import threading
+from pathlib import Path
+from typing import Any, Callable, Iterator, Optional
+from urllib.parse import urlsplit
+
+from .build import docs_dir_override, mkdocs_logging
+
+
+def _quiet_dirty_warning(record: logging.LogRecord) -> bool:
+    """MkDocs warns at every dirty build; sopgen serve chose it and says what it means."""
+    return "'dirty' build" not in record.getMessage() and "stale files" not in record.getMessage()
+
+
+def serve(config_file: Path, *, dev_addr: Optional[str] = None, open_browser: bool = False,
+          after_first_build: Optional[Callable[[], None]] = None,
+          echo: Callable[[str], None] = print, verbose: bool = False) -> None:
+    """``mkdocs serve`` with sopgen's sources and templates watched; Ctrl+C (or SIGTERM) stops it.
+
+    ``after_first_build`` is called once, when the first build is done and before serving.
+    """
+    with contextlib.ExitStack() as stack:
+        stack.enter_context(_stopped_like_ctrl_c())
+        stack.enter_context(mkdocs_logging(echo, verbose=verbose, shown=logging.INFO))
+        overrides: dict[str, Any] = docs_dir_override(config_file, stack)
+        if dev_addr:
+            overrides["dev_addr"] = dev_addr
+        logging.getLogger("mkdocs.commands.build").addFilter(_quiet_dirty_warning)
+        _serve_dirty(config_file, overrides, open_browser=open_browser, after_first_build=after_first_build)
+
+
+def _serve_dirty(config_file: Path, overrides: dict[str, Any], *, open_browser: bool,
+                 after_first_build: Optional[Callable[[], None]]) -> None:
+    """MkDocs' ``serve`` (``mkdocs/commands/serve.py`` of MkDocs 1.6), step for step, with its
+    live-reload server made here: MkDocs' ``serve`` cannot pass the polling interval that
+    ``LiveReloadServer`` takes. Builds are "dirty": after the first, only pages whose Markdown
+    changed are rebuilt (see the plugin)."""
+    from mkdocs.commands.build import build
+    from mkdocs.config import load_config
+    from mkdocs.livereload import LiveReloadServer
+
+    log = logging.getLogger("mkdocs.commands.serve")
+    site_dir = tempfile.mkdtemp(prefix="mkdocs_")
+
+    def get_config() -> Any:
+        return load_config(config_file=str(config_file), site_dir=site_dir, **overrides)
+
+    def builder(config: Any = None) -> None:
+        log.info("Building documentation...")
+        if config is None:
+            config = get_config()
+            config.site_url = serve_url
+        build(config, serve_url=serve_url, dirty=True)
+
+    def error_page(code: int) -> Optional[bytes]:
+        page = Path(site_dir) / f"{code}.html"
+        return page.read_bytes() if code in (404, 500) and page.is_file() else None
+
+    try:
+        config = get_config()
+        config.plugins.on_startup(command="serve", dirty=True)
+        host, port = config.dev_addr
+        # MkDocs looks for changed files every 0.5 s; every 0.2 s a save shows 0.15 s sooner on
+        # average (a look over 1,000 source files costs about 5 ms)
+        server = LiveReloadServer(builder=builder, host=host, port=port, root=site_dir,
+                                  mount_path=urlsplit(config.site_url or "/").path,
+                                  polling_interval=POLLING_INTERVAL)
+        config.site_url = serve_url = server.url
+        server.error_handler = error_page
+        try:
+            builder(config)
+            if after_first_build is not None:
+                after_first_build()
+            server.watch(config.docs_dir)
+            if config.config_file_path:
+                server.watch(config.config_file_path)
+            server = config.plugins.on_serve(server, config=config, builder=builder)
+            for item in config.watch:
+                server.watch(item)
+            try:
+                server.serve(open_in_browser=open_browser)
+            except KeyboardInterrupt:
+                log.info("Shutting down...")
+            finally:
+                server.shutdown()
+        finally:
+            config.plugins.on_shutdown()
+    finally:
+        shutil.rmtree(site_dir, ignore_errors=True)
+
+
+@contextlib.contextmanager
+def _stopped_like_ctrl_c() -> Iterator[None]:
+    """SIGTERM (a service manager, ``docker stop``, ``kill``) and SIGHUP (a closed terminal) stop
+    serve the way Ctrl+C does, so that MkDocs and sopgen remove their temporary folders; the
+    default action would end the process at once and leave them behind."""
+    if threading.current_thread() is not threading.main_thread():  # only the main thread can
+        yield
+        return
+    signals = [signal.SIGTERM] + ([signal.SIGHUP] if hasattr(signal, "SIGHUP") else [])
+
+    def stop(signum: int, frame: Any) -> None:
+        for number in signals:  # once: a second signal must not cut the clean-up short
+            signal.signal(number, signal.SIG_IGN)
+        raise KeyboardInterrupt
+
+    saved = {number: signal.signal(number, stop) for number in signals}
+    try:
+        yield
+    finally:
+        for number, handler in saved.items():
+            signal.signal(number, handler)
+
+
+POLLING_INTERVAL = 0.2
+"""Seconds between two looks for changed files under `sopgen serve`."""
