@@ -299,6 +299,10 @@ def recover(final: Path) -> None:
         old.rename(final)
 
 
+swap = _swap
+"""For the engines that build outside MkDocs (:mod:`sopgen.site.engines.zensical`)."""
+
+
 def _quiet_dirty_warning(record: logging.LogRecord) -> bool:
     """MkDocs warns at every dirty build; sopgen serve chose it and says what it means."""
     return "'dirty' build" not in record.getMessage() and "stale files" not in record.getMessage()

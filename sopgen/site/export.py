@@ -127,12 +127,17 @@ def read_config(config_file: Path) -> dict[str, Any]:
         return yaml.load(fh, Loader=_KeepTags) or {}  # noqa: S506 - a SafeLoader that keeps tags as data
 
 
-def export(config_file: Path, catalog: Catalog, target: Path, *, today: date) -> int:
-    """Write the project of ``config_file`` to ``target``; returns the number of files under docs/."""
+def export(config_file: Path, catalog: Catalog, target: Path, *, today: date,
+           pdfs: Optional[dict[str, str]] = None, color: Optional[str] = None) -> int:
+    """Write the project of ``config_file`` to ``target``; returns the number of files under docs/.
+
+    ``pdfs`` (handbook name → its path in the site) are the handbooks the pages link to, for a
+    build that puts them into the site (see :mod:`sopgen.site.engines.zensical`); ``color``
+    the business's colour for the charts, when the caller knows mkdocs.yml's too."""
     project = config_file.parent
     raw = read_config(config_file)
     catalog.name_after_site(raw.get("site_name") and str(raw["site_name"]))
-    site = render(catalog, environment(project), today=today, changes=StepHistory(project))
+    site = render(catalog, environment(project), today=today, changes=StepHistory(project), pdfs=pdfs, color=color)
 
     created = not target.exists()
     target.mkdir(parents=True, exist_ok=True)
