@@ -95,18 +95,29 @@ def _environment(catalog: Catalog) -> dict[str, str]:
     return env
 
 
-def issues(output: str) -> list[str]:
-    """Zensical's warnings and errors, one line each (``page does not exist (how-to-use.md:34:5)``)."""
-    found: list[str] = []
+def issues(output: str, *, docs: Optional[Path] = None, shown: str = "docs") -> list[str]:
+    """Zensical's warnings and errors, one line each: ``docs/notes.md:3:17: warning: page does
+    not exist`` for a page of the project's own ``docs`` folder (``shown`` as mkdocs.yml names
+    it), ``warning: … (in the generated page sops/x.md, line 3)`` for one sopgen wrote."""
+    found: list[tuple[str, str]] = []
     for line in ANSI.sub("", output).splitlines():
         match = ISSUE.match(line.strip())
         if match:
-            found.append(f"{match[1].lower()}: {match[2]}")
+            found.append((f"{match[1].lower()}: {match[2]}", ""))
             continue
         where = WHERE.search(line)
-        if where and found and not found[-1].endswith(")"):
-            found[-1] += f" (in {where[1]} of the rendered project)"
-    return found
+        if where and found and not found[-1][1]:
+            found[-1] = (found[-1][0], where[1])
+    said = []
+    for message, where in found:
+        path, _, place = where.partition(":")
+        if where and docs is not None and (docs / path).is_file():
+            said.append(f"{shown.rstrip('/')}/{where}: {message}")
+        elif where:
+            said.append(f"{message} (in the generated page {path}, line {place.split(':')[0]})")
+        else:
+            said.append(message)
+    return said
 
 
 def build(config_file: Path, catalog: Catalog, *, site_dir: Optional[str] = None, strict: bool = False,
@@ -134,12 +145,13 @@ def build(config_file: Path, catalog: Catalog, *, site_dir: Optional[str] = None
         result = subprocess.run([sys.executable, "-m", "zensical", "build", "-f", str(project / "mkdocs.yml")],
                                 cwd=project, env=_environment(catalog), capture_output=True, text=True,
                                 encoding="utf-8", errors="replace")
-        said = issues(result.stderr)
+        docs = str(read_config(config_file).get("docs_dir", "docs"))
+        said = issues(result.stderr, docs=config_file.parent / docs, shown=docs)
         if result.returncode != 0:
             reason = said[-1] if said else (ANSI.sub("", result.stderr).strip().splitlines() or ["no reason given"])[-1]
             raise BuildFailed(f"Zensical could not build the site: {reason}; the previous site was left as it was")
         for issue in said:
-            if not quiet or issue.startswith("error"):
+            if not quiet or "error: " in issue:
                 echo(issue)
         warnings += said
         if strict and warnings:
