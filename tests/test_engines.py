@@ -28,7 +28,7 @@ from conftest import BASE, REPO, build_tree, run, tree_hash
 from test_architecture import lint_imports
 
 from sopgen.site.engines import ENGINES
-from sopgen.site.engines.zensical import issues
+from sopgen.site.engines.zensical import KEPT, cache_dir, issues
 
 try:
     from playwright.sync_api import expect, sync_playwright
@@ -68,6 +68,15 @@ def addresses(site: Path) -> set[str]:
 def generator(page: Path) -> str:
     found = re.search(r'<meta name="generator" content="([^"]*)"', page.read_text(encoding="utf-8"))
     return found[1] if found else ""
+
+
+@pytest.fixture(scope="module", autouse=True)
+def cache_folder(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    """The user's cache folder, one for this module: Zensical's builds keep what they render there."""
+    folder = tmp_path_factory.mktemp("cache")
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("XDG_CACHE_HOME", str(folder))
+        yield folder
 
 
 @pytest.fixture(scope="module")
@@ -212,6 +221,27 @@ def test_zensical_says_which_plugins_and_hooks_of_mkdocs_yml_it_ignores(zensical
     strict = build("zensical", project, site, "--no-pdf", "--strict", check=False)
     assert strict.returncode == 1 and "2 warnings in strict mode" in strict.stderr
     assert tree_hash(site) == before
+
+
+def test_zensical_keeps_its_rendered_projects_in_the_cache_and_only_the_latest(
+        zensical_project: tuple[Path, Path], tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    project, site = zensical_project
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    build("zensical", project, site, "--no-pdf")
+    rendered = cache_dir(site)
+    assert rendered.is_relative_to(tmp_path / "cache" / "sopgen" / "zensical")
+    assert (rendered / "mkdocs.yml").is_file() and (rendered / ".cache").is_dir()  # Zensical's, warm next time
+    assert not (rendered / "site").exists()  # moved into place
+    older = []
+    for i in range(KEPT + 2):
+        folder = rendered.parent / f"older-{i}"
+        folder.mkdir()
+        os.utime(folder, (1_000_000 + i, 1_000_000 + i))
+        older.append(folder)
+    build("zensical", project, site, "--no-pdf")
+    left = sorted(p.name for p in rendered.parent.iterdir())
+    assert len(left) == KEPT and rendered.name in left
+    assert [p.name for p in older if p.exists()] == [f"older-{i}" for i in range(3, KEPT + 2)]
 
 
 def test_zensical_issues_read_from_its_output() -> None:

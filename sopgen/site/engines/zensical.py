@@ -68,11 +68,24 @@ def ignored(config_file: Path) -> list[str]:
     return said
 
 
+KEPT = 8
+"""How many rendered projects the cache keeps (the most recently built); older ones are removed."""
+
+
 def cache_dir(site: Path) -> Path:
     """Where the project rendered for Zensical is kept between builds of ``site``."""
     root = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache")
     key = hashlib.blake2b(str(site.resolve()).encode(), digest_size=8).hexdigest()
     return root / "sopgen" / "zensical" / key
+
+
+def _forget_old(kept: Path) -> None:
+    """Keep the cache's size bounded: the :data:`KEPT` most recently built projects, ``kept`` among them."""
+    os.utime(kept)
+    others = sorted((p for p in kept.parent.iterdir() if p.is_dir() and p != kept),
+                    key=lambda p: p.stat().st_mtime, reverse=True)
+    for old in others[KEPT - 1:]:
+        shutil.rmtree(old, ignore_errors=True)
 
 
 def prepare(config_file: Path, catalog: Catalog, project: Path, *, pdfs: dict[str, str]) -> None:
@@ -140,6 +153,7 @@ def build(config_file: Path, catalog: Catalog, *, site_dir: Optional[str] = None
                            source="" if site_dir else f"site_dir in {config_file.name}")
         project = cache_dir(final)
         project.mkdir(parents=True, exist_ok=True)
+        _forget_old(project)
         shutil.rmtree(project / "site", ignore_errors=True)  # left by a build that was stopped
         prepare(config_file, catalog, project, pdfs=pdfs)
         result = subprocess.run([sys.executable, "-m", "zensical", "build", "-f", str(project / "mkdocs.yml")],
@@ -165,7 +179,8 @@ def build(config_file: Path, catalog: Catalog, *, site_dir: Optional[str] = None
         made = _handbooks(config_file, catalog, staging, pdfs, on_pdf=on_pdf, echo=echo)
         warnings += made
         if strict and made:
-            raise BuildFailed(f"{len(warnings)} warnings in strict mode; the previous site was left as it was")
+            raise BuildFailed(f"{len(warnings)} warning{'s' if len(warnings) != 1 else ''} in strict mode; "
+                              "the previous site was left as it was")
         swap(staging, final)
         pages = sum(1 for _ in final.rglob("index.html"))
         built = sorted(final.glob("pdf/*.pdf"))
