@@ -308,7 +308,10 @@ def wait_for(condition, what: str, timeout: float = 30) -> None:  # noqa: ANN001
     pytest.fail(f"waited {timeout:.0f} s for {what}")
 
 
-def test_serve_with_zensical_shows_a_saved_yaml_and_keeps_the_last_good_render(tmp_path: Path) -> None:
+def test_serve_with_zensical_shows_each_save_and_keeps_the_last_good_render(tmp_path: Path) -> None:
+    """A task's YAML, a template of the project and mkdocs.yml, saved under serve, show on the
+    served page; a save that does not validate (or a mkdocs.yml that does not parse) is said,
+    and the last good render stays on show."""
     project = shutil.copytree(BASE, tmp_path / "project")
     task = next((project / "sops/tasks").glob("*.yml"))
     slug = task.stem
@@ -325,13 +328,30 @@ def test_serve_with_zensical_shows_a_saved_yaml_and_keeps_the_last_good_render(t
         title = yaml.safe_load(text)["title"]
         task.write_text(text.replace(title, "Saved a moment ago", 1), encoding="utf-8")
         wait_for(lambda: "Saved a moment ago" in fetch(page), "the saved title to show")
+
+        template = (REPO / "templates/sop.md.j2").read_text(encoding="utf-8")
+        build_tree(project, {"templates/sop.md.j2": template + "\nA template saved a moment ago\n"})
+        wait_for(lambda: "A template saved a moment ago" in fetch(page), "the saved template to show")
+
+        config = (project / "mkdocs.yml").read_text(encoding="utf-8")
+        (project / "mkdocs.yml").write_text(config.replace("Corpus base", "Renamed handbook"), encoding="utf-8")
+        wait_for(lambda: "Renamed handbook" in fetch(page), "the saved site name to show")
+
+        (project / "mkdocs.yml").write_text("site_name: [unclosed\n", encoding="utf-8")
+        wait_for(lambda: "mkdocs.yml" in log.read_text() and "still serving the last good render" in log.read_text(),
+                 "serve to say why mkdocs.yml was not rendered")
+        (project / "mkdocs.yml").write_text(config, encoding="utf-8")
+        wait_for(lambda: "Corpus base" in fetch(page), "the mended mkdocs.yml to show")
+
         task.write_text(text.replace("role:", "rolle:", 1), encoding="utf-8")
-        wait_for(lambda: "still serving the last good render" in log.read_text(), "serve to say why")
-        assert "Saved a moment ago" in fetch(page)
+        wait_for(lambda: log.read_text().count("still serving the last good render") == 2, "serve to say why")
         assert re.search(rf"sops/tasks/{slug}\.yml:\d+:\d+: ", log.read_text())
+        shown = fetch(page)
+        assert "Saved a moment ago" in shown and "A template saved a moment ago" in shown
     finally:
         child.terminate()
         child.wait(timeout=20)
+    assert child.returncode == 0
     assert "Traceback" not in log.read_text()
 
 

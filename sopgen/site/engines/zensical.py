@@ -31,6 +31,8 @@ import time
 from pathlib import Path
 from typing import Any, Callable, Optional
 
+import yaml
+
 from ...core import outputs
 from ...core.catalog import Catalog
 from ...history.log import LATEST_EPOCH, reference_time
@@ -227,12 +229,11 @@ def serve(config_file: Path, *, dev_addr: Optional[str] = None, open_browser: bo
         stack.callback(shutil.rmtree, folder, ignore_errors=True)
         rendered, served = folder / "rendered", folder / "served"
         state = _Sources(config_file)
-        catalog, failed = state.load(echo)
+        catalog, failed = state.render(rendered, echo)
         if catalog is None:
-            raise BuildFailed(f"{failed}; fix them and serve again")
+            raise BuildFailed(f"{failed}; fix it and serve again")
         for warning in ignored(config_file):
             echo(f"warning: {warning}")
-        prepare(config_file, catalog, rendered, pdfs={})
         _sync(rendered, served)
         seen = state.fingerprint()
         command = [sys.executable, "-m", "zensical", "serve", "-f", str(served / "mkdocs.yml")]
@@ -246,11 +247,10 @@ def serve(config_file: Path, *, dev_addr: Optional[str] = None, open_browser: bo
                 if now == seen:
                     continue
                 seen = now
-                catalog, failed = state.load(echo)
+                catalog, failed = state.render(rendered, echo)
                 if catalog is None:
                     echo(f"error: {failed}; still serving the last good render")
                     continue
-                prepare(config_file, catalog, rendered, pdfs={})
                 _sync(rendered, served)
                 echo("sopgen: rendered again")
         except KeyboardInterrupt:
@@ -270,7 +270,10 @@ class _Sources:
         self.history: Any = None
 
     def watched(self) -> list[Path]:
-        raw = read_config(self.config_file)
+        try:
+            raw = read_config(self.config_file)
+        except (OSError, yaml.YAMLError):  # being saved: what it names is looked at again next time
+            raw = {}
         theme = raw.get("theme")
         custom = theme.get("custom_dir") if isinstance(theme, dict) else None
         folders = [self.sops_dir, "templates", str(raw.get("docs_dir", "docs"))] + ([str(custom)] if custom else [])
@@ -286,6 +289,25 @@ class _Sources:
                     st = path.stat()
                     seen[str(path)] = (st.st_mtime_ns, st.st_size)
         return seen
+
+    def render(self, target: Path, echo: Callable[[str], None]) -> tuple[Optional[Catalog], str]:
+        """The project rendered into ``target`` and its catalog; or None and why not (the
+        problems echoed), ``target`` left as it was."""
+        from ...core.errors import SopgenError
+
+        try:
+            read_config(self.config_file)  # before anything that reads it: said once, in its terms
+        except yaml.YAMLError as exc:
+            echo(f"{self.config_file.name}: {' '.join(str(exc).split())}")
+            return None, f"{self.config_file.name} could not be read"
+        catalog, failed = self.load(echo)
+        if catalog is None:
+            return None, failed
+        try:
+            prepare(self.config_file, catalog, target, pdfs={})
+        except SopgenError as exc:  # a template that fails
+            return None, str(exc)
+        return catalog, ""
 
     def load(self, echo: Callable[[str], None]) -> tuple[Optional[Catalog], str]:
         """The catalog, validated, with its history; or None and why not (the problems echoed)."""
