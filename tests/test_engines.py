@@ -41,6 +41,7 @@ from test_browser import (  # noqa: E402,F401
     test_onboarding_goals_progress,
     test_quiz_all_right,
     test_quiz_first_wrong_then_try_again,
+    test_script_the_field_checks_missed_never_runs,
     test_sop_checklist_ticks_persist_and_reset,
 )
 
@@ -397,6 +398,35 @@ def tab(browser: object, site: Server) -> Iterator[Tab]:
 @pytest.fixture(scope="module")
 def invoices() -> dict:
     return yaml.safe_load((REPO / "sops/tasks/send-client-invoices.yml").read_text(encoding="utf-8"))
+
+
+@pytest.fixture(scope="module")
+def unchecked_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
+    """test_browser.py's project whose fields carry script the field checks are made to miss,
+    built by Zensical: sopgen's last look at each page (pagecheck.py) must run there too."""
+    project = tmp_path_factory.mktemp("unchecked") / "project"
+    shutil.copytree(BASE, project)
+    build_tree(project, {"sops/tasks/send-invoices.yml": """
+        title: Send client invoices
+        role: bookkeeper
+        purpose: "Clients pay on time.\\n\\n[portal]: javascript:alert(1)"
+        frequency: weekly
+        steps:
+          - do: "Open [the portal][portal] and <a href='jav&#x61;script:alert(2)'>the other one</a>."
+            tip: "<script>alert(3)</script> <img src=x onerror=alert(4)> <svg onload=alert(5)></svg>"
+          - do: "Send them <b onmouseover=alert(6)>now</b>."
+        done_when: ["[Done](JaVaScRiPt:alert(7))"]
+    """})
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr("sopgen.core.validate.findings", lambda text: [])
+        result = run(project, "build", "--no-pdf", "--engine", "zensical")
+    assert result.exit_code == 0, result.output
+    assert "sops/send-invoices.md: removed from the page, as it could run script" in result.output
+    server = serve(project / "site")
+    try:
+        yield server
+    finally:
+        server.stop()
 
 
 @pytest.fixture(scope="module")

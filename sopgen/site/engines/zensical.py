@@ -178,6 +178,11 @@ def build(config_file: Path, catalog: Catalog, *, site_dir: Optional[str] = None
         staging = final.parent / f".{final.name}.sopgen-new-{os.getpid()}-{secrets.token_hex(3)}"
         stack.callback(shutil.rmtree, staging, ignore_errors=True)  # whatever happens, no staging stays
         shutil.move(str(project / "site"), str(staging))  # a rename where both are on one disk
+        looked = _last_look(staging, project / "docs", config_file.parent / docs, catalog, echo=echo)
+        warnings += looked
+        if strict and looked:
+            raise BuildFailed(f"{len(warnings)} warning{'s' if len(warnings) != 1 else ''} in strict mode; "
+                              "the previous site was left as it was")
         made = _handbooks(config_file, catalog, staging, pdfs, on_pdf=on_pdf, echo=echo)
         warnings += made
         if strict and made:
@@ -187,6 +192,44 @@ def build(config_file: Path, catalog: Catalog, *, site_dir: Optional[str] = None
         pages = sum(1 for _ in final.rglob("index.html"))
         built = sorted(final.glob("pdf/*.pdf"))
     return BuildResult(final, pages, warnings, time.perf_counter() - started, built)
+
+
+ARTICLE = re.compile(r"<article\b[^>]*\bmd-content__inner\b[^>]*>")
+
+
+def _last_look(site: Path, rendered: Path, own_docs: Path, catalog: Catalog, *,
+               echo: Callable[[str], None]) -> list[str]:
+    """sopgen's last look at each generated page (:mod:`sopgen.site.pagecheck`), which the plugin
+    takes at each page's content: here at the content of the page Zensical wrote (its
+    ``<article>``). The project's own pages in ``own_docs`` are left as they are, as the plugin
+    leaves them; so is everything, with ``allow_html``. Returns the warnings."""
+    if catalog.organization.allow_html:
+        return []
+    from ..pagecheck import neutralise
+
+    warnings = []
+    for source in sorted(rendered.rglob("*.md")):
+        rel = source.relative_to(rendered).as_posix()
+        if (own_docs / rel).is_file():
+            continue
+        stem = rel[:-len(".md")]
+        page = site / (stem[:-len("index")] if stem == "index" or stem.endswith("/index") else stem + "/")
+        page /= "index.html"
+        try:
+            text = page.read_text(encoding="utf-8")
+        except OSError:
+            continue
+        start = ARTICLE.search(text)
+        end = text.rfind("</article>")
+        if start is None or end < start.end():
+            continue
+        content, removed = neutralise(text[start.end():end])
+        if removed:
+            page.write_text(text[:start.end()] + content + text[end:], encoding="utf-8")
+            warnings.append(f"sopgen: {rel}: removed from the page, as it could run script: "
+                            f"{', '.join(removed[:3])}{' …' if len(removed) > 3 else ''}; check its Markdown fields")
+            echo(f"warning: {warnings[-1]}")
+    return warnings
 
 
 def _handbooks(config_file: Path, catalog: Catalog, site: Path, pdfs: dict[str, str], *,
