@@ -275,12 +275,12 @@ def test_the_adapters_never_import_each_other(tmp_path: Path) -> None:
     copy.mkdir()
     (copy / "pyproject.toml").write_text((REPO / "pyproject.toml").read_text(encoding="utf-8"), encoding="utf-8")
     shutil.copytree(REPO / "sopgen", copy / "sopgen")
-    adapter = copy / "sopgen" / "site" / "engines" / "zensical.py"
-    adapter.write_text(adapter.read_text(encoding="utf-8") + "\nfrom .. import plugin\n", encoding="utf-8")
+    adapter = copy / "sopgen" / "site" / "engines" / "zensical" / "serve.py"
+    adapter.write_text(adapter.read_text(encoding="utf-8") + "\nfrom ... import plugin\n", encoding="utf-8")
     result = lint_imports(copy)
     assert result.returncode == 1, result.stdout + result.stderr
     assert "The engines' adapters never import each other" in result.stdout
-    assert "sopgen.site.engines.zensical -> sopgen.site.plugin" in result.stdout
+    assert "sopgen.site.engines.zensical.serve -> sopgen.site.plugin" in result.stdout
 
 
 # -- serve --------------------------------------------------------------------------------------
