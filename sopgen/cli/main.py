@@ -350,7 +350,7 @@ def _loaded(project: Path, sops_dir: str) -> Any:
 @click.option("--pdf/--no-pdf", "pdf", default=None,
               help="Build the PDF handbooks too (default: the plugin's `pdf` option, on).")
 @click.option("-q", "--quiet", is_flag=True, help="Print errors only.")
-@click.option("-v", "--verbose", is_flag=True, help="Print MkDocs' progress messages too.")
+@click.option("-v", "--verbose", is_flag=True, help="Print the engine's own progress messages too.")
 @engine_option
 def build(config_file: Optional[str], strict: bool, site_dir: Optional[str], pdf: Optional[bool],
           quiet: bool, verbose: bool, engine: str) -> None:
@@ -389,7 +389,8 @@ def build(config_file: Optional[str], strict: bool, site_dir: Optional[str], pdf
                 from ..site.engines import zensical
 
                 result = zensical.build(config, catalog, site_dir=site_dir, strict=strict, pdf=pdf,
-                                        on_pdf=progress.pdf, echo=lambda m: click.echo(m, err=True), quiet=quiet)
+                                        on_pdf=progress.pdf, echo=lambda m: click.echo(m, err=True), quiet=quiet,
+                                        verbose=verbose)
             else:
                 result = build_site(config, site_dir=site_dir, strict=strict, preloaded=(catalog, problems),
                                     on_start=lambda n: progress.start(n, "Building pages"),

@@ -23,7 +23,7 @@ from .rendered import ANSI, cache_dir, environment, forget_old, ignored, issues,
 
 def build(config_file: Path, catalog: Catalog, *, site_dir: Optional[str] = None, strict: bool = False,
           pdf: Optional[bool] = None, on_pdf: Optional[Callable[[int, Optional[str]], None]] = None,
-          echo: Callable[[str], None] = print, quiet: bool = False) -> BuildResult:
+          echo: Callable[[str], None] = print, quiet: bool = False, verbose: bool = False) -> BuildResult:
     """Build the site of ``config_file`` from ``catalog`` (loaded, validated, history attached)
     with Zensical; the old site survives any failure."""
     started = time.perf_counter()
@@ -47,6 +47,9 @@ def build(config_file: Path, catalog: Catalog, *, site_dir: Optional[str] = None
         result = subprocess.run([sys.executable, "-m", "zensical", "build", "-f", str(project / "mkdocs.yml")],
                                 cwd=project, env=environment(catalog), capture_output=True, text=True,
                                 encoding="utf-8", errors="replace")
+        if verbose:  # Zensical's own progress messages
+            for line in ANSI.sub("", result.stdout).splitlines():
+                echo(line)
         docs = str(read_config(config_file).get("docs_dir", "docs"))
         said = issues(result.stderr, docs=config_file.parent / docs, shown=docs)
         if result.returncode != 0:
