@@ -224,6 +224,19 @@ def test_zensical_says_which_plugins_and_hooks_of_mkdocs_yml_it_ignores(zensical
     assert tree_hash(site) == before
 
 
+def test_zensical_refusing_the_project_is_an_error_that_keeps_the_site(zensical_project: tuple[Path, Path]) -> None:
+    project, site = zensical_project
+    before = tree_hash(site)
+    config = project / "mkdocs.yml"
+    config.write_text(config.read_text(encoding="utf-8").replace(
+        "plugins: [search, sopgen]", "plugins: [search, sopgen, {tags: {no_such_option: 1}}]"), encoding="utf-8")
+    result = build("zensical", project, site, "--no-pdf", check=False)
+    assert result.returncode == 1, result.stderr
+    assert "Error: Zensical could not build the site: " in result.stderr and "no_such_option" in result.stderr
+    assert "the previous site was left as it was" in result.stderr and "Traceback" not in result.stderr
+    assert tree_hash(site) == before
+
+
 def test_zensical_keeps_its_rendered_projects_in_the_cache_and_only_the_latest(
         zensical_project: tuple[Path, Path], tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     project, site = zensical_project
