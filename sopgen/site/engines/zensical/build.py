@@ -53,7 +53,8 @@ def build(config_file: Path, catalog: Catalog, *, site_dir: Optional[str] = None
         docs = str(read_config(config_file).get("docs_dir", "docs"))
         said = issues(result.stderr, docs=config_file.parent / docs, shown=docs)
         if result.returncode != 0:
-            reason = said[-1].replace("error: ", "", 1) if said else (ANSI.sub("", result.stderr).strip().splitlines() or ["no reason given"])[-1]
+            last = said[-1].replace("error: ", "", 1) if said else None
+            reason = last or (ANSI.sub("", result.stderr).strip().splitlines() or ["no reason given"])[-1]
             raise BuildFailed(f"Zensical could not build the site: {reason}; the previous site was left as it was")
         for issue in said:
             if not quiet or "error: " in issue:
