@@ -21,16 +21,18 @@ from ...build import BuildFailed, BuildResult, brand_of, plugin_options, recover
 from ...export import read_config
 from .rendered import ANSI, cache_dir, environment, forget_old, ignored, issues, last_look, prepare
 
+
 def build(config_file: Path, catalog: Catalog, *, site_dir: Optional[str] = None, strict: bool = False,
           pdf: Optional[bool] = None, on_pdf: Optional[Callable[[int, Optional[str]], None]] = None,
           echo: Callable[[str], None] = print, quiet: bool = False, verbose: bool = False) -> BuildResult:
     """Build the site of ``config_file`` from ``catalog`` (loaded, validated, history attached)
-    with Zensical; the old site survives any failure."""
+    with Zensical; the old site survives any failure. Warnings are shown unless ``quiet``."""
     started = time.perf_counter()
     final = Path(site_dir).resolve() if site_dir else site_dir_of(config_file)
+    warn = (lambda message: None) if quiet else echo
     warnings = ignored(config_file)
     for warning in warnings:
-        echo(f"warning: {warning}")
+        warn(f"warning: {warning}")
     enabled = pdf if pdf is not None else bool(plugin_options(config_file).get("pdf", True))
     pdfs = {name: pdf_path(name) for name in handbook_names(catalog)} if enabled else {}
     with contextlib.ExitStack() as stack:
@@ -57,31 +59,28 @@ def build(config_file: Path, catalog: Catalog, *, site_dir: Optional[str] = None
             reason = last or (ANSI.sub("", result.stderr).strip().splitlines() or ["no reason given"])[-1]
             raise BuildFailed(f"Zensical could not build the site: {reason}; the previous site was left as it was")
         for issue in said:
-            if not quiet or "error: " in issue:
-                echo(issue)
+            (echo if "error: " in issue else warn)(issue)
         warnings += said
-        if strict and warnings:
-            raise BuildFailed(f"{len(warnings)} warning{'s' if len(warnings) != 1 else ''} in strict mode; "
-                              "the previous site was left as it was")
+        _stop_if_strict(strict, warnings)
         for stale in final.parent.glob(f".{final.name}.sopgen-new*"):  # left by a killed build
             shutil.rmtree(stale, ignore_errors=True)
         staging = final.parent / f".{final.name}.sopgen-new-{os.getpid()}-{secrets.token_hex(3)}"
         stack.callback(shutil.rmtree, staging, ignore_errors=True)  # whatever happens, no staging stays
         shutil.move(str(project / "site"), str(staging))  # a rename where both are on one disk
-        looked = last_look(staging, project / "docs", config_file.parent / docs, catalog, echo=echo)
-        warnings += looked
-        if strict and looked:
-            raise BuildFailed(f"{len(warnings)} warning{'s' if len(warnings) != 1 else ''} in strict mode; "
-                              "the previous site was left as it was")
-        made = _handbooks(config_file, catalog, staging, pdfs, on_pdf=on_pdf, echo=echo)
-        warnings += made
-        if strict and made:
-            raise BuildFailed(f"{len(warnings)} warning{'s' if len(warnings) != 1 else ''} in strict mode; "
-                              "the previous site was left as it was")
+        warnings += last_look(staging, project / "docs", config_file.parent / docs, catalog, echo=warn)
+        _stop_if_strict(strict, warnings)
+        warnings += _handbooks(config_file, catalog, staging, pdfs, on_pdf=on_pdf, echo=warn)
+        _stop_if_strict(strict, warnings)
         swap(staging, final)
         pages = sum(1 for _ in final.rglob("index.html"))
         built = sorted(final.glob("pdf/*.pdf"))
     return BuildResult(final, pages, warnings, time.perf_counter() - started, built)
+
+
+def _stop_if_strict(strict: bool, warnings: list[str]) -> None:
+    if strict and warnings:
+        raise BuildFailed(f"{len(warnings)} warning{'s' if len(warnings) != 1 else ''} in strict mode; "
+                          "the previous site was left as it was")
 
 
 def _handbooks(config_file: Path, catalog: Catalog, site: Path, pdfs: dict[str, str], *,
