@@ -214,10 +214,14 @@ def test_zensical_says_which_plugins_and_hooks_of_mkdocs_yml_it_ignores(zensical
     raw["hooks"] = ["hooks.py"]
     config.write_text(yaml.safe_dump(raw), encoding="utf-8")
     result = build("zensical", project, site, "--no-pdf")
-    assert "warning: mkdocs.yml: plugins: Zensical ignores the MkDocs plugin 'git-revision-date-localized'" \
-        in result.stderr
+    lines = config.read_text(encoding="utf-8").splitlines()
+    line = next(i for i, text in enumerate(lines, 1) if "git-revision-date-localized" in text)
+    column = lines[line - 1].index("git-revision-date-localized") + 1
+    assert (f"mkdocs.yml:{line}:{column}: warning: plugins: Zensical ignores the MkDocs plugin "
+            "'git-revision-date-localized'") in result.stderr
     assert "'tags'" not in result.stderr and "'search'" not in result.stderr  # Zensical has its own
-    assert "warning: mkdocs.yml: hooks: Zensical runs no MkDocs hooks" in result.stderr
+    line = next(i for i, text in enumerate(lines, 1) if text.startswith("hooks:"))
+    assert f"mkdocs.yml:{line}:1: warning: hooks: Zensical runs no MkDocs hooks" in result.stderr
     before = tree_hash(site)
     strict = build("zensical", project, site, "--no-pdf", "--strict", check=False)
     assert strict.returncode == 1 and "2 warnings in strict mode" in strict.stderr

@@ -32,7 +32,7 @@ def build(config_file: Path, catalog: Catalog, *, site_dir: Optional[str] = None
     warn = (lambda message: None) if quiet else echo
     warnings = ignored(config_file)
     for warning in warnings:
-        warn(f"warning: {warning}")
+        warn(warning)
     enabled = pdf if pdf is not None else bool(plugin_options(config_file).get("pdf", True))
     pdfs = {name: pdf_path(name) for name in handbook_names(catalog)} if enabled else {}
     with contextlib.ExitStack() as stack:

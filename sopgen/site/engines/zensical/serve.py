@@ -42,7 +42,7 @@ def serve(config_file: Path, *, dev_addr: Optional[str] = None, open_browser: bo
         if catalog is None:
             raise BuildFailed(f"{failed}; fix it and serve again")
         for warning in ignored(config_file):
-            echo(f"warning: {warning}")
+            echo(warning)
         _sync(rendered, served)
         seen = state.fingerprint()
         command = [sys.executable, "-m", "zensical", "serve", "-f", str(served / "mkdocs.yml")]
