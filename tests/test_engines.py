@@ -23,7 +23,7 @@ from pathlib import Path
 
 import pytest
 import yaml
-from browser import CHROMIUM_ARGS, Server, Tab, chromium_path, open_tab, serve
+from browser import SEVERE, CHROMIUM_ARGS, Server, Tab, axe_path, chromium_path, describe, open_tab, run_axe, serve
 from conftest import BASE, REPO, build_tree, run, tree_hash
 from test_architecture import lint_imports
 
@@ -76,6 +76,10 @@ def cache_folder(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
     """The user's cache folder, one for this module: Zensical's builds keep what they render there."""
     folder = tmp_path_factory.mktemp("cache")
     with pytest.MonkeyPatch.context() as patch:
+        try:  # axe-core, which the browser tests find in the user's cache folder when not told
+            patch.setenv("SOPGEN_AXE_JS", str(axe_path()))
+        except pytest.fail.Exception:
+            pass  # the accessibility test says what to do
         patch.setenv("XDG_CACHE_HOME", str(folder))
         yield folder
 
@@ -486,6 +490,22 @@ def test_the_header_wears_the_brand_colour_on_each_engine(browser: object, every
         header = tab.page.locator("header.md-header")
         assert header.evaluate("h => getComputedStyle(h).backgroundColor") == rgb
         assert header.evaluate("h => getComputedStyle(h).color") == "rgb(255, 255, 255)"
+        tab.assert_local()
+    finally:
+        tab.context.close()
+
+
+@pytest.mark.parametrize("engine", ["properdocs", "zensical"])
+def test_no_serious_accessibility_problem_on_each_engine(browser: object, every_engine: dict[str, Server],
+                                                         engine: str) -> None:
+    """axe-core on the home page, an SOP and a checklist page (test_browser.py checks MkDocs' output
+    on more pages and in the dark scheme too)."""
+    tab = open_tab(browser, every_engine[engine])
+    try:
+        for address in ("/", SOP, "/roles/bookkeeper/checklists/"):
+            tab.goto(address)
+            severe = [v for v in run_axe(tab.page, axe_path()) if v.get("impact") in SEVERE]
+            assert not severe, f"{engine} {address}:\n{describe(severe)}"
         tab.assert_local()
     finally:
         tab.context.close()
