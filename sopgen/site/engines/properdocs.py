@@ -14,6 +14,7 @@ import logging
 import signal
 import subprocess
 import sys
+import threading
 from typing import Any
 
 PRELUDE = "import properdocs.replacement; from sopgen.site.engines.properdocs import main; main()"
@@ -28,7 +29,8 @@ def run(args: list[str]) -> int:
     def pass_on(signum: int, frame: Any) -> None:
         child.send_signal(signum)
 
-    saved = signal.signal(signal.SIGTERM, pass_on)
+    in_main = threading.current_thread() is threading.main_thread()  # only the main thread sets handlers
+    saved = signal.signal(signal.SIGTERM, pass_on) if in_main else None
     try:
         while True:
             try:
@@ -36,7 +38,8 @@ def run(args: list[str]) -> int:
             except KeyboardInterrupt:  # the child got it too, and is stopping
                 continue
     finally:
-        signal.signal(signal.SIGTERM, saved)
+        if in_main:
+            signal.signal(signal.SIGTERM, saved)
 
 
 class _Forward(logging.Handler):
