@@ -377,6 +377,29 @@ def test_serve_with_zensical_shows_each_save_and_keeps_the_last_good_render(tmp_
     assert "Traceback" not in log.read_text()
 
 
+def test_serve_with_properdocs_serves_saves_and_stops_on_sigterm(tmp_path: Path) -> None:
+    project = shutil.copytree(BASE, tmp_path / "project")
+    task = next((project / "sops/tasks").glob("*.yml"))
+    port = free_port()
+    log = tmp_path / "serve.log"
+    with open(log, "w") as out:
+        child = subprocess.Popen([sys.executable, "-m", "sopgen", "serve", "--engine", "properdocs",
+                                  "-a", f"127.0.0.1:{port}", "-f", str(project / "mkdocs.yml")],
+                                 cwd=project, stdout=out, stderr=subprocess.STDOUT)
+    page = f"http://127.0.0.1:{port}/sops/{task.stem}/"
+    try:
+        wait_for(lambda: "ProperDocs" in fetch(page), f"{page} to be served by ProperDocs ({log.read_text()})")
+        text = task.read_text(encoding="utf-8")
+        task.write_text(text.replace(yaml.safe_load(text)["title"], "Saved a moment ago", 1), encoding="utf-8")
+        wait_for(lambda: "Saved a moment ago" in fetch(page), "the saved title to show")
+    finally:
+        child.terminate()  # to sopgen, which passes it on to the ProperDocs process
+        child.wait(timeout=20)
+    assert child.returncode == 0, log.read_text()
+    assert "Shutting down" in log.read_text() and "Traceback" not in log.read_text()
+    assert fetch(page) == ""
+
+
 # -- in a browser, on each engine ------------------------------------------------------------
 
 
