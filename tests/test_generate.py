@@ -197,7 +197,7 @@ def test_sopgen_build_hands_the_plugin_its_catalog_and_progress(base_project: Pa
     """`sopgen build` validated the catalog already: the plugin builds that very catalog (here one
     changed in memory only), and calls the progress callbacks it was handed."""
     from sopgen.core.loader import load
-    from sopgen.site.build import build
+    from sopgen.site.engines.mkdocs.build import build
 
     catalog = load(base_project)
     catalog.tasks["send-invoices"].title = "Handed over in memory"

@@ -374,7 +374,7 @@ def test_sopgen_build_validates_on_the_builds_date(reviewed_early_2024: Path, tm
 
 
 def test_the_plugin_validates_on_the_builds_date(reviewed_early_2024: Path, tmp_path: Path) -> None:
-    from sopgen.site.build import build
+    from sopgen.site.engines.mkdocs.build import build
 
     said: list[str] = []
     build(reviewed_early_2024 / "mkdocs.yml", site_dir=str(tmp_path / "site"), pdf=False, echo=said.append,

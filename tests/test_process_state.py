@@ -137,7 +137,7 @@ def test_importing_the_package_sets_no_environment_variable() -> None:
     """The environment is the program's: importing sopgen's modules (the plugin, under plain
     `mkdocs build`) leaves it as it was; the sopgen command quiets Material's MkDocs 2.0 banner."""
     code = ("import os, sys; before = dict(os.environ)\n"
-            "import sopgen.site.build, sopgen.site.plugin, sopgen.print.pdf, sopgen.site.export, sopgen.cli.main\n"
+            "import sopgen.site.build, sopgen.site.engines.mkdocs.plugin, sopgen.print.pdf, sopgen.site.export, sopgen.cli.main\n"
             "sys.exit(sorted(set(os.environ.items()) ^ set(before.items())) != [])")
     env = {k: v for k, v in __import__("os").environ.items() if k != "NO_MKDOCS_2_WARNING"}
     assert subprocess.run([sys.executable, "-c", code], env=env, cwd=REPO).returncode == 0

@@ -4,15 +4,25 @@
 from __future__ import annotations
 
 import gc
+import sys
 from pathlib import Path
-from typing import Optional
+from typing import Any, Callable, Optional
 
 import click
 
 from ..core.loader import find_config
 from ..core.validate import REVIEW_OVERDUE, errors_in
+from ..site.engines import DEFAULT as DEFAULT_ENGINE
+from ..site.engines import ENGINES
 from .common import Progress, config_option, counts, load_checked, shown_path, stop_on_errors
 from .console import say
+
+
+def engine_option(func: Callable[..., Any]) -> Callable[..., Any]:
+    return click.option(
+        "--engine", type=click.Choice(list(ENGINES)), default=DEFAULT_ENGINE, show_default=True,
+        help="What builds the site: MkDocs, ProperDocs or Zensical (installed in sopgen's environment).",
+    )(func)
 
 
 @click.command()
@@ -23,9 +33,10 @@ from .console import say
 @click.option("--pdf/--no-pdf", "pdf", default=None,
               help="Build the PDF handbooks too (default: the plugin's `pdf` option, on).")
 @click.option("-q", "--quiet", is_flag=True, help="Print errors only.")
-@click.option("-v", "--verbose", is_flag=True, help="Print MkDocs' progress messages too.")
+@click.option("-v", "--verbose", is_flag=True, help="Print the engine's own progress messages too.")
+@engine_option
 def build(config_file: Optional[str], strict: bool, site_dir: Optional[str], pdf: Optional[bool],
-          quiet: bool, verbose: bool) -> None:
+          quiet: bool, verbose: bool, engine: str) -> None:
     """Validate the sources, then build the training site.
 
     Every page is rendered before anything is written, and the new site
@@ -33,9 +44,17 @@ def build(config_file: Optional[str], strict: bool, site_dir: Optional[str], pdf
     leaves the last good site in place.
     """
     from ..core.outputs import lock
-    from ..site.build import build as build_site
     from ..site.build import check_output, recover, site_dir_of
+    from ..site.engines import require
+    from ..site.engines.mkdocs.build import build as build_site
 
+    require(engine)
+    if engine == "properdocs":  # the same command, on ProperDocs, in a process of its own
+        from ..site.engines import properdocs
+
+        options = ["--strict"] * strict + ["-d", site_dir] * bool(site_dir) + ["-q"] * quiet + ["-v"] * verbose
+        options += [] if pdf is None else ["--pdf" if pdf else "--no-pdf"]
+        sys.exit(properdocs.run(["build", "-f", str(find_config(config_file)), *options]))
     config, catalog, problems = load_checked(config_file, with_history=True)
     final = Path(site_dir).resolve() if site_dir else site_dir_of(config)
     check_output(config, Path(site_dir) if site_dir else None, shown=site_dir)  # before anything is touched
@@ -49,11 +68,18 @@ def build(config_file: Optional[str], strict: bool, site_dir: Optional[str], pdf
             tell(f"note: {catalog.history.note}")
         progress = Progress(quiet)
         try:
-            result = build_site(config, site_dir=site_dir, strict=strict, preloaded=(catalog, problems),
-                                on_start=lambda n: progress.start(n, "Building pages"),
-                                on_page=lambda _path: progress.advance(),
-                                pdf=pdf, on_pdf=progress.pdf,
-                                echo=lambda m: click.echo(m, err=True), verbose=verbose, quiet=quiet)
+            if engine == "zensical":
+                from ..site.engines import zensical
+
+                result = zensical.build(config, catalog, site_dir=site_dir, strict=strict, pdf=pdf,
+                                        on_pdf=progress.pdf, echo=lambda m: click.echo(m, err=True), quiet=quiet,
+                                        verbose=verbose)
+            else:
+                result = build_site(config, site_dir=site_dir, strict=strict, preloaded=(catalog, problems),
+                                    on_start=lambda n: progress.start(n, "Building pages"),
+                                    on_page=lambda _path: progress.advance(),
+                                    pdf=pdf, on_pdf=progress.pdf,
+                                    echo=lambda m: click.echo(m, err=True), verbose=verbose, quiet=quiet)
         finally:
             progress.stop()
     where = shown_path(result.site_dir)
@@ -68,17 +94,30 @@ def build(config_file: Optional[str], strict: bool, site_dir: Optional[str], pdf
 @click.option("-a", "--dev-addr", metavar="IP:PORT", default=None, help="Address to serve on. Default: 127.0.0.1:8000.")
 @click.option("-o", "--open", "open_browser", is_flag=True, help="Open the site in a browser.")
 @click.option("-v", "--verbose", is_flag=True, help="Print MkDocs' debug messages too.")
-def serve(config_file: Optional[str], dev_addr: Optional[str], open_browser: bool, verbose: bool) -> None:
+@engine_option
+def serve(config_file: Optional[str], dev_addr: Optional[str], open_browser: bool, verbose: bool, engine: str) -> None:
     """Serve the site locally and rebuild it when a YAML file or template changes.
 
     Saving a file under sops/ or templates/ reloads the page in the browser.
     Stop with Ctrl+C.
     """
     from ..site.build import check_output
-    from ..site.serve import serve as serve_site
+    from ..site.engines import require
+    from ..site.engines.mkdocs.serve import serve as serve_site
 
+    require(engine)
     config = find_config(config_file)
+    if engine == "properdocs":  # the same command, on ProperDocs, in a process of its own
+        from ..site.engines import properdocs
+
+        options = ["-a", dev_addr] * bool(dev_addr) + ["-o"] * open_browser + ["-v"] * verbose
+        sys.exit(properdocs.run(["serve", "-f", str(config), *options]))
     check_output(config)  # the site folder that `build` would refuse
+    if engine == "zensical":  # renders again at each save; Zensical's live reload shows it
+        from ..site.engines import zensical
+
+        zensical.serve(config, dev_addr=dev_addr, open_browser=open_browser, echo=lambda m: click.echo(m, err=True))
+        return
     # What the first build keeps (caches of every page and source) is set out of the cycle
     # collector's sight once, so that a collection during a rebuild walks only what the rebuild
     # made: at 1,000 tasks, pauses of 0.2 s fewer per save.

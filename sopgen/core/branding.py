@@ -42,12 +42,25 @@ class Brand:
 
 
 def site_css(color: str) -> str:
-    """Material's custom primary colour (its documented ``:root > *`` variables) as a stylesheet."""
+    """Material's custom primary colour (its documented ``:root > *`` variables) as a stylesheet,
+    and the header drawn in it under Zensical's modern look too, which draws its header (and the
+    search button in it) in the page's own colours; Material's rule for ``.md-header`` is the
+    same as the first one here, and it has no ``.md-search__button``."""
     return (":root > * {\n"
             f"  --md-primary-fg-color: {color};\n"
             f"  --md-primary-fg-color--light: {color};\n"
             f"  --md-primary-fg-color--dark: {color};\n"
-            "}\n")
+            "}\n"
+            ".md-header {\n"
+            "  color: var(--md-primary-bg-color);\n"
+            "  background-color: var(--md-primary-fg-color);\n"
+            "}\n"
+            ".md-header .md-search__button, .md-header .md-search__button:hover, .md-header .md-search__button:focus {\n"
+            "  color: var(--md-primary-bg-color);\n"
+            "  background-color: rgb(255 255 255 / 0.15);\n"
+            "}\n"
+            ".md-header .md-search__button::before { background-color: var(--md-primary-bg-color); }\n"
+            ".md-header .md-search__button::after { background: rgb(0 0 0 / 0.25); }\n")
 
 
 def palette_color(palette: Any) -> Optional[str]:

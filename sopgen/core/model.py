@@ -40,7 +40,6 @@ from .fields import (
     slugify,
 )
 
-
 # -- building blocks ------------------------------------------------------------------
 
 class Model(BaseModel):

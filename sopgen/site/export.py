@@ -32,7 +32,6 @@ from .generate import Generated, generate
 from .navigation import merge_nav
 from .pages import source_in_docs
 
-
 MARKER = ".sopgen-render"
 """The file that marks a folder as written by ``sopgen render``, listing the files it wrote."""
 
@@ -80,13 +79,22 @@ def _written(folder: Path) -> Optional[set[str]]:
         return None
 
 
-def export(config_file: Path, catalog: Catalog, target: Path) -> int:
+def generated_for(config_file: Path, catalog: Catalog, *, pdfs: bool = False) -> Generated:
+    """What the project of ``config_file`` is rendered from: :func:`generate` with what its
+    ``mkdocs.yml`` says, from ``catalog`` (validated, with its history: the render is dated by it).
+    With ``pdfs``, the pages link to the PDF handbooks, for a build that puts them in the site."""
+    config = read_config(config_file)
+    return generate(config_file.parent, sops_dir=config.sops_dir, site_name=config.site_name,
+                    theme=config.theme, docs_dir=config.docs_dir, pdfs=pdfs, preloaded=(catalog, []))
+
+
+def export(config_file: Path, catalog: Catalog, target: Path, *, generated: Optional[Generated] = None) -> int:
     """Write the project of ``config_file`` to ``target``; returns the number of files under docs/.
 
-    ``catalog`` is the project's, validated (with its history: the render is dated by it)."""
+    ``catalog`` is the project's, validated (with its history); ``generated`` what it was made
+    into, when the caller made it already (by default :func:`generated_for` makes it)."""
     config = read_config(config_file)
-    generated = generate(config_file.parent, sops_dir=config.sops_dir, site_name=config.site_name,
-                         theme=config.theme, docs_dir=config.docs_dir, preloaded=(catalog, []))
+    generated = generated or generated_for(config_file, catalog)
 
     created = not target.exists()
     target.mkdir(parents=True, exist_ok=True)

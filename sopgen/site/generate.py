@@ -5,7 +5,7 @@ loaded and validated already), decides the build's one date, and renders
 every page in memory: the pages, the navigation, the files to copy and those
 made in memory, the stylesheets, scripts and logo, and which PDF handbooks
 the site links to, at which paths. It writes nothing and imports no engine:
-the MkDocs plugin (:mod:`sopgen.site.plugin`), ``sopgen render``
+the MkDocs plugin (:mod:`sopgen.site.engines.mkdocs.plugin`), ``sopgen render``
 (:mod:`sopgen.site.export`) and any other engine's adapter call it, and
 build from what it returns; :func:`sopgen.site.pdfs.make_pdfs` then writes
 the handbooks it planned into the built site.
@@ -74,7 +74,7 @@ class Caches:
 @dataclass
 class Handover:
     """What a command hands an engine's adapter besides the project (``sopgen build`` to the
-    MkDocs plugin, see :meth:`sopgen.site.plugin.SopgenPlugin.hand_over`); all optional."""
+    MkDocs plugin, see :meth:`sopgen.site.engines.mkdocs.plugin.SopgenPlugin.hand_over`); all optional."""
 
     preloaded: Optional[tuple[Catalog, list[Problem]]] = None
     """The catalog and its problems, loaded, validated and reported already: used by the first

@@ -9,7 +9,6 @@ from dataclasses import dataclass
 from typing import Optional, Sequence
 
 from ..core.escape import markup
-
 from .charts import (
     BACKGROUND,
     FONT,

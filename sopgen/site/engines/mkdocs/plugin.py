@@ -2,7 +2,7 @@
 
 A three-line ``mkdocs.yml`` (``site_name``, ``theme: material``, ``plugins: [search, sopgen]``)
 builds the handbook: the pages, navigation, Markdown extensions and theme features come from
-sopgen (:mod:`sopgen.site.mkdocs_site`); under serve, what rebuilds keep is a :class:`ServeState`.
+sopgen (:mod:`sopgen.site.engines.mkdocs.structures`); under serve, what rebuilds keep is a :class:`ServeState`.
 """
 
 from __future__ import annotations
@@ -18,12 +18,12 @@ from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin, CombinedEvent, event_priority
 from mkdocs.structure.files import Files
 
-from ..core.errors import SopgenError
-from ..text.templating import bytecode_cache
-from .generate import Generated, Handover, NotGenerated, dated, generate, reporter
-from .mkdocs_site import SopgenConfig, add_files, add_to_mkdocs, guard_site
-from .pdfs import make_pdfs, summary
+from ....core.errors import SopgenError
+from ....text.templating import bytecode_cache
+from ...generate import Generated, Handover, NotGenerated, dated, generate, reporter
+from ...pdfs import make_pdfs, summary
 from .servestate import SERVE_JS, ServeState
+from .structures import SopgenConfig, add_files, add_to_mkdocs, guard_site
 
 log = logging.getLogger("mkdocs.plugins.sopgen")
 

@@ -20,7 +20,7 @@ import tempfile
 from pathlib import Path
 from typing import Any, Iterable, Optional
 
-from .generate import Caches
+from ...generate import Caches
 
 SERVE_JS = "assets/sopgen/serve.js"
 """Under serve only: shows on every page why the last save could not be built."""

@@ -18,12 +18,12 @@ from mkdocs.config import base
 from mkdocs.config import config_options as c
 from mkdocs.structure.files import File, Files
 
-from ..core import outputs
-from ..core.markdown import markdown_extensions
-from ..print.handbook import PAGE_SIZES
-from .generate import Generated
-from .navigation import merge_nav
-from .pages import ASSETS, FEATURES, Site, source_in_docs
+from ....core import outputs
+from ....core.markdown import markdown_extensions
+from ....print.handbook import PAGE_SIZES
+from ...generate import Generated
+from ...navigation import merge_nav
+from ...pages import ASSETS, FEATURES, Site, source_in_docs
 from .servestate import SERVE_JS, ServeState
 
 log = logging.getLogger("mkdocs.plugins.sopgen")

@@ -1,19 +1,18 @@
 """``sopgen serve``: MkDocs' live-reload server over the project, its sources and templates
 watched, its rebuilds "dirty" (only the pages whose Markdown changed are rendered again, see
-:mod:`sopgen.site.servestate`)."""
+:mod:`sopgen.site.engines.mkdocs.servestate`)."""
 
 from __future__ import annotations
 
 import contextlib
 import logging
 import shutil
-import signal
 import tempfile
-import threading
 from pathlib import Path
-from typing import Any, Callable, Iterator, Optional
+from typing import Any, Callable, Optional
 from urllib.parse import urlsplit
 
+from .. import stopped_like_ctrl_c
 from .build import docs_dir_override, mkdocs_logging
 
 
@@ -30,7 +29,7 @@ def serve(config_file: Path, *, dev_addr: Optional[str] = None, open_browser: bo
     ``after_first_build`` is called once, when the first build is done and before serving.
     """
     with contextlib.ExitStack() as stack:
-        stack.enter_context(_stopped_like_ctrl_c())
+        stack.enter_context(stopped_like_ctrl_c())
         stack.enter_context(mkdocs_logging(echo, verbose=verbose, shown=logging.INFO))
         overrides: dict[str, Any] = docs_dir_override(config_file, stack)
         if dev_addr:
@@ -97,29 +96,6 @@ def _serve_dirty(config_file: Path, overrides: dict[str, Any], *, open_browser: 
             config.plugins.on_shutdown()
     finally:
         shutil.rmtree(site_dir, ignore_errors=True)
-
-
-@contextlib.contextmanager
-def _stopped_like_ctrl_c() -> Iterator[None]:
-    """SIGTERM (a service manager, ``docker stop``, ``kill``) and SIGHUP (a closed terminal) stop
-    serve the way Ctrl+C does, so that MkDocs and sopgen remove their temporary folders; the
-    default action would end the process at once and leave them behind."""
-    if threading.current_thread() is not threading.main_thread():  # only the main thread can
-        yield
-        return
-    signals = [signal.SIGTERM] + ([signal.SIGHUP] if hasattr(signal, "SIGHUP") else [])
-
-    def stop(signum: int, frame: Any) -> None:
-        for number in signals:  # once: a second signal must not cut the clean-up short
-            signal.signal(number, signal.SIG_IGN)
-        raise KeyboardInterrupt
-
-    saved = {number: signal.signal(number, stop) for number in signals}
-    try:
-        yield
-    finally:
-        for number, handler in saved.items():
-            signal.signal(number, handler)
 
 
 POLLING_INTERVAL = 0.2

@@ -1,0 +1,174 @@
+"""The project rendered for Zensical: what it will ignore, where it is kept, how it is made, what
+Zensical says about it, and sopgen's last look at the pages Zensical makes of it."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import re
+import shutil
+from pathlib import Path
+from typing import Callable, Optional
+
+from ....core.catalog import Catalog
+from ...config import read as read_config
+from ...export import export, generated_for
+from ...generate import Generated
+
+ANSI = re.compile(r"\x1b\[[0-9;]*m")
+ISSUE = re.compile(r"^(Warning|Error): (.*)$")
+WHERE = re.compile(r"╭─\[\s*(.+?)\s*\]")
+
+
+def ignored(config_file: Path) -> list[str]:
+    """What ``mkdocs.yml`` asks for that Zensical will not do, as warnings: the MkDocs plugins
+    it does not know (besides ``sopgen``, which sopgen stands in for) and MkDocs ``hooks``.
+
+    The plugins Zensical knows are its own list (``zensical.config``); when a version of
+    Zensical does not say, nothing can be told and nothing is said."""
+    from zensical import config as zensical_config
+
+    known = getattr(zensical_config, "_PLUGIN_UNSUPPORTED_OPTIONS", None)
+    raw = read_config(config_file).raw
+    plugins = raw.get("plugins") or []
+    names = list(plugins) if isinstance(plugins, dict) else [
+        next(iter(p)) if isinstance(p, dict) and p else p for p in plugins]
+    marks = _marks(config_file)
+    said = []
+    if isinstance(known, dict):
+        for name in names:
+            if isinstance(name, str) and name != "sopgen" and name.removeprefix("material/").split("/")[0] not in known:
+                said.append(f"{marks.get(name, config_file.name)}: warning: plugins: Zensical ignores the MkDocs "
+                            f"plugin '{name}': what it adds will be missing from the site (build with --engine "
+                            "mkdocs or properdocs to keep it)")
+    if raw.get("hooks"):
+        said.append(f"{marks.get('hooks', config_file.name)}: warning: hooks: Zensical runs no MkDocs hooks: what "
+                    "they do will be missing from the site (build with --engine mkdocs or properdocs to keep them)")
+    return said
+
+
+def _marks(config_file: Path) -> dict[str, str]:
+    """``file:line:col`` of ``hooks`` and of each plugin's name in ``mkdocs.yml``, by name."""
+    import yaml
+
+    try:
+        root = yaml.compose(config_file.read_text(encoding="utf-8-sig"), Loader=yaml.SafeLoader)
+    except (OSError, yaml.YAMLError):
+        return {}
+
+    def at(node: yaml.Node) -> str:
+        return f"{config_file.name}:{node.start_mark.line + 1}:{node.start_mark.column + 1}"
+
+    marks: dict[str, str] = {}
+    for key, value in root.value if isinstance(root, yaml.MappingNode) else []:
+        if key.value == "hooks":
+            marks["hooks"] = at(key)
+        if key.value != "plugins":
+            continue
+        items = [k for k, _ in value.value] if isinstance(value, yaml.MappingNode) else [
+            item.value[0][0] if isinstance(item, yaml.MappingNode) and item.value else item
+            for item in (value.value if isinstance(value, yaml.SequenceNode) else [])]
+        marks.update({item.value: at(item) for item in items if isinstance(item, yaml.ScalarNode)})
+    return marks
+
+
+KEPT = 8
+"""How many rendered projects the cache keeps (the most recently built); older ones are removed."""
+
+
+def cache_dir(site: Path) -> Path:
+    """Where the project rendered for Zensical is kept between builds of ``site``."""
+    root = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache")
+    key = hashlib.blake2b(str(site.resolve()).encode(), digest_size=8).hexdigest()
+    return root / "sopgen" / "zensical" / key
+
+
+def forget_old(kept: Path) -> None:
+    """Keep the cache's size bounded: the :data:`KEPT` most recently built projects, ``kept`` among them."""
+    os.utime(kept)
+    others = sorted((p for p in kept.parent.iterdir() if p.is_dir() and p != kept),
+                    key=lambda p: p.stat().st_mtime, reverse=True)
+    for old in others[KEPT - 1:]:
+        shutil.rmtree(old, ignore_errors=True)
+
+
+def prepare(config_file: Path, catalog: Catalog, project: Path, *, pdfs: bool) -> Generated:
+    """The project for Zensical in ``project``, rendered from ``catalog`` (validated, its history
+    attached), and what it was made from. With ``pdfs``, the pages link to the handbooks, each
+    with an empty stand-in, so that Zensical finds every link's target (the build puts the real
+    handbooks in their place)."""
+    generated = generated_for(config_file, catalog, pdfs=pdfs)
+    export(config_file, catalog, project, generated=generated)
+    for dest in generated.pdfs.values():
+        (project / "docs" / dest).parent.mkdir(parents=True, exist_ok=True)
+        (project / "docs" / dest).write_bytes(b"")
+    return generated
+
+
+def environment(generated: Generated) -> dict[str, str]:
+    """Zensical's environment: the build's one date as SOURCE_DATE_EPOCH, as the plugin sets it
+    for MkDocs (unless the user set one)."""
+    env = dict(os.environ)
+    if generated.epoch is not None:
+        env["SOURCE_DATE_EPOCH"] = generated.epoch
+    return env
+
+
+def issues(output: str, *, docs: Optional[Path] = None, shown: str = "docs") -> list[str]:
+    """Zensical's warnings and errors, one line each: ``docs/notes.md:3:17: warning: page does
+    not exist`` for a page of the project's own ``docs`` folder (``shown`` as mkdocs.yml names
+    it), ``warning: … (in the generated page sops/x.md, line 3)`` for one sopgen wrote."""
+    found: list[tuple[str, str]] = []
+    for line in ANSI.sub("", output).splitlines():
+        match = ISSUE.match(line.strip())
+        if match:
+            found.append((f"{match[1].lower()}: {match[2]}", ""))
+            continue
+        where = WHERE.search(line)
+        if where and found and not found[-1][1]:
+            found[-1] = (found[-1][0], where[1])
+    said = []
+    for message, where in found:
+        path, _, place = where.partition(":")
+        if where and docs is not None and (docs / path).is_file():
+            said.append(f"{shown.rstrip('/')}/{where}: {message}")
+        elif where:
+            said.append(f"{message} (in the generated page {path}, line {place.split(':')[0]})")
+        else:
+            said.append(message)
+    return said
+
+
+ARTICLE = re.compile(r"<article\b[^>]*\bmd-content__inner\b[^>]*>")
+
+
+def last_look(site: Path, generated: Generated, own_docs: Path, *, echo: Callable[[str], None]) -> list[str]:
+    """sopgen's last look at each generated page (:meth:`Generated.checked`), which the plugin
+    takes at each page's content: here at the content of the page Zensical wrote (its
+    ``<article>``). The project's own pages in ``own_docs`` are left as they are, as the plugin
+    leaves them. Returns the warnings."""
+    warnings: list[str] = []
+
+    def warn(message: str) -> None:
+        warnings.append(f"sopgen: {message}")
+        echo(f"warning: {warnings[-1]}")
+
+    for rel in sorted(generated.site.pages):
+        if (own_docs / rel).is_file():
+            continue
+        stem = rel[:-len(".md")]
+        page = site / (stem[:-len("index")] if stem == "index" or stem.endswith("/index") else stem + "/")
+        page /= "index.html"
+        try:
+            text = page.read_text(encoding="utf-8")
+        except OSError:
+            continue
+        start = ARTICLE.search(text)
+        end = text.rfind("</article>")
+        if start is None or end < start.end():
+            continue
+        content = text[start.end():end]
+        checked = generated.checked(rel, content, warn=warn)
+        if checked != content:
+            page.write_text(text[:start.end()] + checked + text[end:], encoding="utf-8")
+    return warnings
