@@ -187,6 +187,29 @@ def _merged(base: dict[str, Any], own: dict[str, Any]) -> dict[str, Any]:
     return merged
 
 
+def marks(config_file: Path) -> dict[str, str]:
+    """``file:line:col`` of ``hooks`` and of each plugin's name in ``mkdocs.yml``, by name."""
+    try:
+        root = yaml.compose(config_file.read_text(encoding="utf-8-sig"), Loader=yaml.SafeLoader)
+    except (OSError, yaml.YAMLError):
+        return {}
+
+    def at(node: yaml.Node) -> str:
+        return f"{config_file.name}:{node.start_mark.line + 1}:{node.start_mark.column + 1}"
+
+    marks: dict[str, str] = {}
+    for key, value in root.value if isinstance(root, yaml.MappingNode) else []:
+        if key.value == "hooks":
+            marks["hooks"] = at(key)
+        if key.value != "plugins":
+            continue
+        items = [k for k, _ in value.value] if isinstance(value, yaml.MappingNode) else [
+            item.value[0][0] if isinstance(item, yaml.MappingNode) and item.value else item
+            for item in (value.value if isinstance(value, yaml.SequenceNode) else [])]
+        marks.update({item.value: at(item) for item in items if isinstance(item, yaml.ScalarNode)})
+    return marks
+
+
 def env_value(value: Any, default: Any = None) -> Any:
     """``value``, or what its ``!ENV`` tag names, as MkDocs (``pyyaml_env_tag``) resolves it: the
     first variable that is set of ``!ENV [A, B, fallback]``, typed as YAML types a plain value;

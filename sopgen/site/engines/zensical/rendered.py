@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Callable, Optional
 
 from ....core.catalog import Catalog
+from ...config import marks as config_marks
 from ...config import read as read_config
 from ...export import export, generated_for
 from ...generate import Generated
@@ -33,7 +34,7 @@ def ignored(config_file: Path) -> list[str]:
     plugins = raw.get("plugins") or []
     names = list(plugins) if isinstance(plugins, dict) else [
         next(iter(p)) if isinstance(p, dict) and p else p for p in plugins]
-    marks = _marks(config_file)
+    marks = config_marks(config_file)
     said = []
     if isinstance(known, dict):
         for name in names:
@@ -45,31 +46,6 @@ def ignored(config_file: Path) -> list[str]:
         said.append(f"{marks.get('hooks', config_file.name)}: warning: hooks: Zensical runs no MkDocs hooks: what "
                     "they do will be missing from the site (build with --engine mkdocs or properdocs to keep them)")
     return said
-
-
-def _marks(config_file: Path) -> dict[str, str]:
-    """``file:line:col`` of ``hooks`` and of each plugin's name in ``mkdocs.yml``, by name."""
-    import yaml
-
-    try:
-        root = yaml.compose(config_file.read_text(encoding="utf-8-sig"), Loader=yaml.SafeLoader)
-    except (OSError, yaml.YAMLError):
-        return {}
-
-    def at(node: yaml.Node) -> str:
-        return f"{config_file.name}:{node.start_mark.line + 1}:{node.start_mark.column + 1}"
-
-    marks: dict[str, str] = {}
-    for key, value in root.value if isinstance(root, yaml.MappingNode) else []:
-        if key.value == "hooks":
-            marks["hooks"] = at(key)
-        if key.value != "plugins":
-            continue
-        items = [k for k, _ in value.value] if isinstance(value, yaml.MappingNode) else [
-            item.value[0][0] if isinstance(item, yaml.MappingNode) and item.value else item
-            for item in (value.value if isinstance(value, yaml.SequenceNode) else [])]
-        marks.update({item.value: at(item) for item in items if isinstance(item, yaml.ScalarNode)})
-    return marks
 
 
 KEPT = 8
