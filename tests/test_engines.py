@@ -533,3 +533,52 @@ def test_no_serious_accessibility_problem_on_each_engine(browser: object, every_
         tab.assert_local()
     finally:
         tab.context.close()
+
+
+# -- a build sopgen does not run: plain `zensical build` in the repository's CI ----------------
+
+PAGES_WORKFLOW = """\
+    name: pages
+    on: push
+    jobs:
+      build:
+        runs-on: ubuntu-latest
+        steps:
+          - uses: actions/checkout@v4
+          # zensical build is what the template said
+          - run: pip install zensical && zensical build --clean
+"""
+
+
+def test_plain_zensical_build_in_ci_is_a_located_warning(tmp_path: Path) -> None:
+    """Zensical ignores the sopgen plugin and makes a one-page site without an error: the
+    repository's CI file that runs it on this mkdocs.yml is warned about, where it says it."""
+    project = shutil.copytree(BASE, tmp_path / "p")
+    build_tree(project, {".git/HEAD": "ref: refs/heads/main\n", ".github/workflows/pages.yml": PAGES_WORKFLOW})
+    result = run(project, "validate")
+    assert result.exit_code == 0, result.output
+    assert (".github/workflows/pages.yml:9:38: warning: 'zensical build' builds mkdocs.yml, which lists the sopgen "
+            "plugin: Zensical ignores plugins it does not know, and makes a one-page site without an error; run "
+            "'sopgen build --engine zensical' there instead") in " ".join(result.output.split())
+    assert "pages.yml:8:" not in result.output  # a comment that names it runs nothing
+    assert run(project, "validate", "--strict").exit_code == 1
+    assert run(project, "build", "--strict", "--no-pdf", "-d", str(tmp_path / "site")).exit_code == 1
+
+
+def test_ci_files_that_keep_the_plugin_or_build_another_site_are_not_warned_about(tmp_path: Path) -> None:
+    repo = tmp_path / "repo"
+    project = shutil.copytree(BASE, repo / "handbook")
+    build_tree(repo, {
+        ".git/HEAD": "ref: refs/heads/main\n",
+        ".github/workflows/pages.yml": "jobs:\n  b:\n    steps:\n      - run: sopgen build --engine zensical\n"
+                                       "      - run: zensical build -f docs-site/mkdocs.yml\n"
+                                       "      - run: zensical build\n",  # the top folder's own mkdocs.yml
+        ".gitlab-ci.yml": "pages:\n  script:\n    - zensical build --config-file handbook/mkdocs.yml\n",
+    })
+    result = run(project, "validate")
+    assert result.exit_code == 0, result.output
+    said = [line for line in result.output.splitlines() if "engine zensical' there instead" in line]
+    assert [line.split(": warning:")[0] for line in said] == ["../.gitlab-ci.yml:3:7"], result.output
+    # a rendered project lists no sopgen plugin: Zensical builds all of it
+    build_tree(project, {"mkdocs.yml": (project / "mkdocs.yml").read_text(encoding="utf-8").replace("sopgen", "search")})
+    assert "there instead" not in run(project, "validate").output

@@ -80,6 +80,7 @@ def stop_on_errors(problems: list[Problem], *, failing: Optional[list[Problem]] 
 def load_checked(config_file: Optional[str], *, with_history: bool = False) -> tuple[Path, Any, list[Problem]]:
     """The project's config file, catalog and problems (which the caller reports)."""
     from ..site.build import plugin_options
+    from ..site.engines import ignored_by_ci
 
     config = find_config(config_file)
     sops_dir = str(plugin_options(config).get("sops_dir", "sops"))
@@ -88,7 +89,7 @@ def load_checked(config_file: Optional[str], *, with_history: bool = False) -> t
         attach(catalog, read_history(config.parent, sops_dir=sops_dir))
     # what builds (with history) validate against is the date their pages show; `validate` is about today
     today = reference_time(catalog.history).date() if with_history else date.today()
-    return config, catalog, validate(catalog, today=today)
+    return config, catalog, validate(catalog, today=today) + ignored_by_ci(config)
 
 
 def loaded(project: Path, sops_dir: str) -> Any:

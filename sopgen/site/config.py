@@ -96,15 +96,17 @@ class ProjectConfig:
         return self.file.parent.resolve()
 
     @property
-    def plugin_options(self) -> dict[str, Any]:
-        """The options given to ``sopgen`` under ``plugins:``."""
+    def plugins(self) -> dict[str, Any]:
+        """The plugins ``plugins:`` lists, by name, with their options (None where it gives none)."""
         plugins = self.value("plugins") or []
         items = plugins.items() if isinstance(plugins, dict) else (
-            next(iter(p.items())) if isinstance(p, dict) else (p, None) for p in plugins)
-        for name, options in items:
-            if name == "sopgen":
-                return {k: env_value(v) for k, v in dict(options or {}).items()}
-        return {}
+            next(iter(p.items())) if isinstance(p, dict) and p else (p, None) for p in plugins)
+        return {str(name): options for name, options in items}
+
+    @property
+    def plugin_options(self) -> dict[str, Any]:
+        """The options given to ``sopgen`` under ``plugins:``."""
+        return {k: env_value(v) for k, v in dict(self.plugins.get("sopgen") or {}).items()}
 
     @property
     def sops_dir(self) -> str:

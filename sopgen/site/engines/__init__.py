@@ -16,11 +16,16 @@ from __future__ import annotations
 
 import contextlib
 import importlib.util
+import os
+import re
+import shlex
 import signal
 import threading
+from pathlib import Path
 from typing import Any, Iterator
 
-from ...core.errors import SopgenError
+from ...core.errors import Problem, SopgenError
+from ..config import read as read_config
 
 ENGINES = {"mkdocs": "MkDocs", "properdocs": "ProperDocs", "zensical": "Zensical"}
 """The engines ``--engine`` accepts (each the name of its Python package), with their names."""
@@ -47,6 +52,58 @@ def require(engine: str) -> None:
     if not installed(engine):
         raise EngineMissing(f"--engine {engine}: {ENGINES[engine]} is not installed in sopgen's environment; "
                             f"install it with: {INSTALL[engine]}")
+
+
+IGNORES_PLUGINS = re.compile(r"\bzensical\s+(?:build|serve)\b(.*)")
+"""A command that runs Zensical itself, which ignores the plugins it does not know, sopgen's among them."""
+CI_FILES = (".github/workflows/*.yml", ".github/workflows/*.yaml", ".gitlab-ci.yml", ".gitlab-ci.yaml",
+            ".forgejo/workflows/*.yml", ".gitea/workflows/*.yml", "netlify.toml", "vercel.json")
+"""Where a repository says how its site is built and published, from its top folder."""
+IGNORED_BY_CI = "engine-ignores-sopgen"
+
+
+def ignored_by_ci(config_file: Path) -> list[Problem]:
+    """Warnings for each line of the repository's CI files (:data:`CI_FILES`) that builds the site
+    of ``config_file``, which lists the ``sopgen`` plugin, with an engine that ignores it (plain
+    ``zensical build``): a one-page site, without an error. That is what sopgen can see of a
+    build it does not run; ``sopgen build --engine zensical`` is the build that keeps the pages."""
+    config = read_config(config_file)
+    if "sopgen" not in config.plugins:
+        return []
+    project = config.project
+    top = next((folder for folder in (project, *project.parents) if (folder / ".git").exists()), project)
+    found = []
+    for pattern in CI_FILES:
+        for ci_file in sorted(top.glob(pattern)):
+            try:
+                lines = ci_file.read_text(encoding="utf-8").splitlines()
+            except (OSError, UnicodeDecodeError):
+                continue
+            for number, line in enumerate(lines, 1):
+                match = IGNORES_PLUGINS.search(line.split("#", 1)[0] if ci_file.suffix != ".json" else line)
+                if match is None or not _builds(match[1], config_file.resolve(), top):
+                    continue
+                found.append(Problem(
+                    Path(os.path.relpath(ci_file, project)).as_posix(), number, match.start() + 1, "",
+                    f"'{match[0].split()[0]} {match[0].split()[1]}' builds {config_file.name}, which lists the sopgen "
+                    "plugin: Zensical ignores plugins it does not know, and makes a one-page site without an "
+                    "error; run 'sopgen build --engine zensical' there instead", "warning", IGNORED_BY_CI))
+    return found
+
+
+def _builds(arguments: str, config_file: Path, top: Path) -> bool:
+    """Whether a ``zensical build`` with ``arguments`` builds ``config_file``: the file its
+    ``-f``/``--config-file`` names, or without one the ``mkdocs.yml`` of the repository's top."""
+    try:
+        words = shlex.split(arguments, comments=False)
+    except ValueError:
+        words = arguments.split()
+    for i, word in enumerate(words):
+        named = words[i + 1] if word in ("-f", "--config-file") and i + 1 < len(words) else \
+            word.split("=", 1)[1] if word.startswith("--config-file=") else None
+        if named is not None:
+            return (top / named).resolve() == config_file
+    return config_file.parent == top.resolve() and config_file.name in ("mkdocs.yml", "mkdocs.yaml")
 
 
 @contextlib.contextmanager
