@@ -13,30 +13,32 @@ from __future__ import annotations
 import os
 import re
 import shutil
-import socket
 import subprocess
 import sys
 import time
-import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 import yaml
-from browser import SEVERE, CHROMIUM_ARGS, Server, Tab, axe_path, chromium_path, describe, open_tab, run_axe, serve
+from browser import SEVERE, Server, axe_path, describe, open_tab, run_axe, serve
 from conftest import BASE, REPO, build_tree, run, tree_hash
 from test_architecture import lint_imports
+from test_serve import fetch, free_port
 
 from sopgen.site.engines import ENGINES
 from sopgen.site.engines.zensical import KEPT, cache_dir, issues
 
 try:
-    from playwright.sync_api import expect, sync_playwright
+    from playwright.sync_api import expect
 except ImportError:
-    expect = sync_playwright = None
+    expect = None
 
 # the page scripts' own tests, collected here again with this module's `site` (see `site` below)
 from test_browser import (  # noqa: E402,F401
+    browser,
+    invoices,
+    tab,
     test_checklists_page_keeps_each_sop_apart,
     test_onboarding_goals_progress,
     test_quiz_all_right,
@@ -307,20 +309,6 @@ def test_the_adapters_never_import_each_other(tmp_path: Path) -> None:
 # -- serve --------------------------------------------------------------------------------------
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def fetch(url: str) -> str:
-    try:
-        with urllib.request.urlopen(url, timeout=2) as response:
-            return response.read().decode("utf-8")
-    except OSError:
-        return ""
-
-
 def wait_for(condition, what: str, timeout: float = 30) -> None:  # noqa: ANN001
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
@@ -345,30 +333,30 @@ def test_serve_with_zensical_shows_each_save_and_keeps_the_last_good_render(tmp_
                                  cwd=project, stdout=out, stderr=subprocess.STDOUT)
     page = f"http://127.0.0.1:{port}/sops/{slug}/"
     try:
-        wait_for(lambda: "<html" in fetch(page), f"{page} to be served ({log.read_text()})")
+        wait_for(lambda: "<html" in (fetch(page) or ""), f"{page} to be served ({log.read_text()})")
         text = task.read_text(encoding="utf-8")
         title = yaml.safe_load(text)["title"]
         task.write_text(text.replace(title, "Saved a moment ago", 1), encoding="utf-8")
-        wait_for(lambda: "Saved a moment ago" in fetch(page), "the saved title to show")
+        wait_for(lambda: "Saved a moment ago" in (fetch(page) or ""), "the saved title to show")
 
         template = (REPO / "templates/sop.md.j2").read_text(encoding="utf-8")
         build_tree(project, {"templates/sop.md.j2": template + "\nA template saved a moment ago\n"})
-        wait_for(lambda: "A template saved a moment ago" in fetch(page), "the saved template to show")
+        wait_for(lambda: "A template saved a moment ago" in (fetch(page) or ""), "the saved template to show")
 
         config = (project / "mkdocs.yml").read_text(encoding="utf-8")
         (project / "mkdocs.yml").write_text(config.replace("Corpus base", "Renamed handbook"), encoding="utf-8")
-        wait_for(lambda: "Renamed handbook" in fetch(page), "the saved site name to show")
+        wait_for(lambda: "Renamed handbook" in (fetch(page) or ""), "the saved site name to show")
 
         (project / "mkdocs.yml").write_text("site_name: [unclosed\n", encoding="utf-8")
         wait_for(lambda: "mkdocs.yml" in log.read_text() and "still serving the last good render" in log.read_text(),
                  "serve to say why mkdocs.yml was not rendered")
         (project / "mkdocs.yml").write_text(config, encoding="utf-8")
-        wait_for(lambda: "Corpus base" in fetch(page), "the mended mkdocs.yml to show")
+        wait_for(lambda: "Corpus base" in (fetch(page) or ""), "the mended mkdocs.yml to show")
 
         task.write_text(text.replace("role:", "rolle:", 1), encoding="utf-8")
         wait_for(lambda: log.read_text().count("still serving the last good render") == 2, "serve to say why")
         assert re.search(rf"sops/tasks/{slug}\.yml:\d+:\d+: ", log.read_text())
-        shown = fetch(page)
+        shown = fetch(page) or ""
         assert "Saved a moment ago" in shown and "A template saved a moment ago" in shown
     finally:
         child.terminate()
@@ -388,16 +376,16 @@ def test_serve_with_properdocs_serves_saves_and_stops_on_sigterm(tmp_path: Path)
                                  cwd=project, stdout=out, stderr=subprocess.STDOUT)
     page = f"http://127.0.0.1:{port}/sops/{task.stem}/"
     try:
-        wait_for(lambda: "ProperDocs" in fetch(page), f"{page} to be served by ProperDocs ({log.read_text()})")
+        wait_for(lambda: "ProperDocs" in (fetch(page) or ""), f"{page} to be served by ProperDocs ({log.read_text()})")
         text = task.read_text(encoding="utf-8")
         task.write_text(text.replace(yaml.safe_load(text)["title"], "Saved a moment ago", 1), encoding="utf-8")
-        wait_for(lambda: "Saved a moment ago" in fetch(page), "the saved title to show")
+        wait_for(lambda: "Saved a moment ago" in (fetch(page) or ""), "the saved title to show")
     finally:
         child.terminate()  # to sopgen, which passes it on to the ProperDocs process
         child.wait(timeout=20)
     assert child.returncode == 0, log.read_text()
     assert "Shutting down" in log.read_text() and "Traceback" not in log.read_text()
-    assert fetch(page) == ""
+    assert fetch(page) is None  # the server is gone
 
 
 # -- in a browser, on each engine ------------------------------------------------------------
@@ -413,35 +401,6 @@ def site(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactor
         yield server
     finally:
         server.stop()
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[object]:
-    if sync_playwright is None:
-        pytest.fail("Playwright is not installed: run scripts/test (pip install -e '.[test]')")
-    with sync_playwright() as p:
-        chromium = p.chromium.launch(executable_path=chromium_path(), args=CHROMIUM_ARGS)
-        try:
-            yield chromium
-        finally:
-            chromium.close()
-
-
-@pytest.fixture
-def tab(browser: object, site: Server) -> Iterator[Tab]:
-    tab = open_tab(browser, site)
-    try:
-        yield tab
-    finally:
-        outside = tab.outside()
-        tab.context.close()
-        if not tab.checked and outside:
-            pytest.fail("requests left 127.0.0.1:\n  " + "\n  ".join(dict.fromkeys(outside)))
-
-
-@pytest.fixture(scope="module")
-def invoices() -> dict:
-    return yaml.safe_load((REPO / "sops/tasks/send-client-invoices.yml").read_text(encoding="utf-8"))
 
 
 @pytest.fixture(scope="module")
