@@ -1,4 +1,4 @@
-"""The Typst engine (sopgen/pdf.py) with small templates of a temporary project: staging,
+"""The Typst engine (sopgen/print/pdf.py) with small templates of a temporary project: staging,
 overrides, what a template may read, errors, fonts, PDF/UA-1, reproducible bytes, parallel builds."""
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""Markdown fields as Typst markup (sopgen/typstmarkup.py), typeset by Typst and read back.
+"""Markdown fields as Typst markup (sopgen/print/markup.py), typeset by Typst and read back.
 
 Every case is compiled by the typst package, in one document per batch (a case
 per page), and checked twice: the text a reader gets out of the PDF (pypdf),

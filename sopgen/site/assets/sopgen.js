@@ -1,7 +1,7 @@
 /* sopgen: tick-off checklists, onboarding progress and quizzes, in the reader's browser.
  *
  * Ticks are kept in localStorage; nothing leaves the browser. They are stored by SOP (and by
- * role, for onboarding goals) and by each item's key, which the page gives (see sopgen/ticks.py):
+ * role, for onboarding goals) and by each item's key, which the page gives (see sopgen/core/ticks.py):
  * never by page or position, so an SOP's ticks are the same on its page and on its role's
  * checklists, and a step inserted above a ticked one moves no tick. A checklist with a period
  * (a daily SOP: a day) starts empty in each new one, by the reader's local clock.
