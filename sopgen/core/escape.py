@@ -34,9 +34,7 @@ Function               Output                                  Rule
 Two rules stay where their output is made, as they answer to it alone: a problem's text in a
 terminal (:func:`sopgen.core.errors.printable`: control characters shown as ``\\x1b``), and the
 page check's re-serialised HTML (``sopgen/site/pagecheck.py``: :func:`html.escape`, text as
-:func:`html_text`, attribute values with the entities of :func:`markup`). The print templates (``*.html.j2``)
-autoescape with markupsafe, the rule of :func:`markup`. ``sopgen/cli/reference.py`` still spells
-:func:`github_cell`'s rule in its own line.
+:func:`html_text`, attribute values with the entities of :func:`markup`).
 
 This module imports nothing of sopgen: every floor of the house may use it.
 """
