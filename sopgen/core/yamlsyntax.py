@@ -84,7 +84,7 @@ def _quote_too_soon(exc: yaml.MarkedYAMLError, lines: list[str]) -> Optional[Exp
     end = col - 1
     while end >= 0 and line[end] in " \t":
         end -= 1
-    if end < 0 or line[end] not in _QUOTES or col >= len(line) or line[col] in " \t,]}#":
+    if end < 0 or line[end] not in _QUOTES or col >= len(line) or line[col] in " \t,]}#:":
         return None
     q = line[end]
     opening = line.rfind(q, 0, end)
