@@ -60,6 +60,15 @@ SYNTAX = [
      "f.yml:2:2: invalid YAML: 'role:' starts in column 2, but the fields above it start in column 1 (line 1); "
      "indent it with spaces to line up with the fields it belongs with; if it is more of the text above, "
      "put that whole text in double quotes"),
+    # a field without its ':'
+    ("title Send invoices\nrole: x\n",
+     "f.yml:1:1: invalid YAML: this line has no ':' after its field name; write it as title: Send invoices"),
+    ("title: x\nrole bookkeeper\npurpose: y\n",
+     "f.yml:2:1: invalid YAML: this line has no ':' after its field name; write it as role: bookkeeper"),
+    ("steps:\n  - do Check the rate\n    image: media/a.png\n",
+     "f.yml:2:5: invalid YAML: this line has no ':' after its field name; write it as - do: Check the rate"),
+    ("steps:\n  - do: x\n    video:https://example.com/a\n    image: y\n",
+     "f.yml:3:11: invalid YAML: a field's ':' needs a space after it; write it as video: https://example.com/a"),
     # a first character YAML keeps for itself
     ("title: @home visits\n",
      "f.yml:1:8: invalid YAML: a text cannot begin with '@' in YAML; put it in double quotes: title: \"@home visits\""),

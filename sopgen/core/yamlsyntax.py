@@ -20,7 +20,7 @@ from .yamlhints import lead, shown, shown_line, split_lines
 Explained = tuple[int, int, str]
 """0-based line and column, and the message."""
 
-_KEY = re.compile(r"([^\s#'\"\[\]{}|>@`%*&!?-][^:#]*?)[ \t]*:(?:[ \t]|$)")
+_KEY = re.compile(r"([^\s#'\"\[\]{}|>@`%*&!?,:-][^:#]*?)[ \t]*:(?:[ \t]|$)")
 """A mapping key at the start of a line's content: the first ': ' (or ':' at the end)."""
 _FIELD = re.compile(r"[a-z_][a-z0-9_]*:[ \t]+")
 """A field name of sopgen's format, then its ': '."""
@@ -154,8 +154,12 @@ def _unclosed_list(exc: yaml.MarkedYAMLError, lines: list[str]) -> Optional[Expl
         return (exc.problem_mark.line, exc.problem_mark.column,
                 f"inside {line[mark.column]} {close}, a comma separates items; put an item that holds ': ', "
                 "',', a quote or '#' in double quotes") if exc.problem_mark else None
-    return (mark.line, mark.column, f"the list that '{line[mark.column]}' opens is not closed; end it with "
-                                    f"'{close}' on the same line: {line.strip()}{close}")
+    if close == "}":
+        start = _value_start(line)
+        return (mark.line, mark.column, "the '{' here opens a mapping that is not closed; if the '{' is part of the "
+                                        f"text, put the whole text in double quotes: {_suggest(line, start, line[start:].rstrip())}")
+    return (mark.line, mark.column, f"the list that '[' opens is not closed; end it with ']' on the same line: "
+                                    f"{line.strip()}]")
 
 
 _BAD_START = {
@@ -193,6 +197,34 @@ def _colon_in_text(exc: yaml.MarkedYAMLError, lines: list[str]) -> Optional[Expl
     text = line[start:].rstrip()
     what = "ends in ':'" if mark.column >= len(line.rstrip()) - 1 else "contains ': '"
     return (mark.line, mark.column, f"this text {what}, so put it in double quotes: {_suggest(line, start, text)}")
+
+
+def _missing_colon(exc: yaml.MarkedYAMLError, lines: list[str]) -> Optional[Explained]:
+    """A field written without its ':' (``role bookkeeper``), which YAML reads as text."""
+    mark = exc.problem_mark
+    if exc.context == "while scanning a simple key" and exc.context_mark is not None:
+        row = exc.context_mark.line
+    elif exc.problem == "mapping values are not allowed in this context" and mark is not None:
+        line = _line(lines, mark)
+        row = mark.line - 1
+        while row >= 0 and (not lines[row].strip() or lines[row].lstrip().startswith("#")):
+            row -= 1
+        if row < 0 or lead(lines[row]) != lead(line) or _KEY.match(lines[row], lead(lines[row])):
+            return None
+    else:
+        return None
+    text = _line(lines, mark) if row == getattr(mark, "line", -1) else lines[row] if row < len(lines) else ""
+    start = lead(text)
+    name = re.match(r"([a-z_][a-z0-9_]*)(:(?=\S)| +|$)", text[start:])
+    if not text.strip() or text[start:].startswith(("#", "'", '"', "[", "{")):
+        return None
+    if not name:
+        return (row, start, "this line has no ':' after its field name")
+    value = text[start + name.end():].rstrip()
+    fixed = f"{text[len(text) - len(text.lstrip()):start]}{name.group(1)}:{' ' + value if value else ''}"
+    if name.group(2) == ":":
+        return (row, start + name.end(), f"a field's ':' needs a space after it; write it as {fixed}")
+    return (row, start, f"this line has no ':' after its field name; write it as {fixed}")
 
 
 def _indentation(exc: yaml.MarkedYAMLError, lines: list[str]) -> Optional[Explained]:
@@ -233,13 +265,15 @@ def _indentation(exc: yaml.MarkedYAMLError, lines: list[str]) -> Optional[Explai
     if item:
         return (mark.line, col, f"this '- ' item starts in column {col + 1}, but the items of the lists above it "
                                 f"start in {shown_cols}; indent it with spaces to line up with the items of its own list")
-    message = (f"'{key.group(1)}:' starts in column {col + 1}, but the fields above it start in {shown_cols}; "  # type: ignore[union-attr]
-               "indent it with spaces to line up with the fields it belongs with")
+    name = key.group(1) if re.fullmatch(r"[A-Za-z_][\w-]*", key.group(1)) else ""  # type: ignore[union-attr]
+    message = (f"{repr(name + ':') if name else 'this line'} starts in column {col + 1}, but the fields above it start "
+               f"in {shown_cols}; indent it with spaces to line up with the fields it belongs with")
     if exc.problem.startswith("mapping values"):  # type: ignore[union-attr]
         message += "; if it is more of the text above, put that whole text in double quotes"
     return (mark.line, col, message)
 
 
 _EXPLAINERS: list[Callable[[yaml.MarkedYAMLError, list[str]], Optional[Explained]]] = [
-    _tab, _unclosed_quote, _quote_too_soon, _text_after_list, _unclosed_list, _bad_start, _colon_in_text, _indentation,
+    _tab, _unclosed_quote, _quote_too_soon, _text_after_list, _unclosed_list, _bad_start, _colon_in_text, _missing_colon,
+    _indentation,
 ]
