@@ -24,6 +24,9 @@ SYNTAX = [
     ("title: a \"b\": c\n",
      "f.yml:1:13: invalid YAML: this text contains ': ', so put it in double quotes: title: 'a \"b\": c'"),
     # quotes closed inside the text
+    ("steps:\n  - do: 'Pick the customer. Check the billing email\n      is not the owner's own.'\n",
+     "f.yml:3:23: invalid YAML: the apostrophe in \"owner's\" closes the single quotes that open the text on "
+     "line 2; put that text in double quotes instead"),
     ("steps:\n  - do: 'Call the client's office'\n",
      "f.yml:2:25: invalid YAML: the apostrophe in \"client's\" closes the single quotes that open the text; "
      "put the text in double quotes instead: - do: \"Call the client's office\""),
@@ -69,6 +72,9 @@ SYNTAX = [
      "f.yml:2:5: invalid YAML: this line has no ':' after its field name; write it as - do: Check the rate"),
     ("steps:\n  - do: x\n    video:https://example.com/a\n    image: y\n",
      "f.yml:3:11: invalid YAML: a field's ':' needs a space after it; write it as video: https://example.com/a"),
+    ("steps:\n  - do:\nConfirm last week's time first.\n    details: x\n",
+     "f.yml:3:1: invalid YAML: this line is not a field ('name: value') or a '- ' item; if it is text that belongs "
+     "to the field above it, indent it further than that field"),
     # a first character YAML keeps for itself
     ("title: @home visits\n",
      "f.yml:1:8: invalid YAML: a text cannot begin with '@' in YAML; put it in double quotes: title: \"@home visits\""),

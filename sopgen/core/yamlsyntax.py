@@ -88,9 +88,14 @@ def _quote_too_soon(exc: yaml.MarkedYAMLError, lines: list[str]) -> Optional[Exp
         return None
     q = line[end]
     opening = line.rfind(q, 0, end)
-    if opening < 0:
-        return None
     name, these = _QUOTES[q]
+    if opening < 0:  # the text began on a line above
+        row = next((r for r in range(mark.line - 1, max(mark.line - 50, -1), -1) if q in lines[r]), None)
+        if row is None or end != col - 1:
+            return None
+        word = re.search(r"[^\s'\"]*$", line[:end]).group() + q + re.match(r"[^\s'\"]*", line[col:]).group()  # type: ignore[union-attr]
+        return (mark.line, end, f"the {name} in {shown(word)} closes the {these} that open the text on line "
+                                f"{row + 1}; put that text in {'double' if q == chr(39) else 'single'} quotes instead")
     if end == col - 1:  # a quote inside the text closed it
         closing = re.compile(re.escape(q) + r"(?=[ \t]*(?:$|[,\]}#]))").search(line, end + 1)
         inside = line[opening + 1: closing.start() if closing else len(line.rstrip())]
@@ -219,7 +224,8 @@ def _missing_colon(exc: yaml.MarkedYAMLError, lines: list[str]) -> Optional[Expl
     if not text.strip() or text[start:].startswith(("#", "'", '"', "[", "{")):
         return None
     if not name:
-        return (row, start, "this line has no ':' after its field name")
+        return (row, start, "this line is not a field ('name: value') or a '- ' item; if it is text that "
+                            "belongs to the field above it, indent it further than that field")
     value = text[start + name.end():].rstrip()
     fixed = f"{text[len(text) - len(text.lstrip()):start]}{name.group(1)}:{' ' + value if value else ''}"
     if name.group(2) == ":":
