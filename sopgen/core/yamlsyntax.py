@@ -93,14 +93,14 @@ def _quote_too_soon(exc: yaml.MarkedYAMLError, lines: list[str]) -> Optional[Exp
         row = next((r for r in range(mark.line - 1, max(mark.line - 50, -1), -1) if q in lines[r]), None)
         if row is None or end != col - 1:
             return None
-        word = re.search(r"[^\s'\"]*$", line[:end]).group() + q + re.match(r"[^\s'\"]*", line[col:]).group()  # type: ignore[union-attr]
-        return (mark.line, end, f"the {name} in {shown(word)} closes the {these} that open the text on line "
-                                f"{row + 1}; put that text in {'double' if q == chr(39) else 'single'} quotes instead")
+        other = "double quotes" if q == "'" else "single quotes"
+        return (mark.line, end, f"the {name} in {shown(_word(line, end))} closes the {these} that open the text "
+                                f"on line {row + 1}; put that text in {other} instead")
     if end == col - 1:  # a quote inside the text closed it
         closing = re.compile(re.escape(q) + r"(?=[ \t]*(?:$|[,\]}#]))").search(line, end + 1)
         inside = line[opening + 1: closing.start() if closing else len(line.rstrip())]
         after = line[closing.end():].rstrip() if closing else ""
-        word = re.search(r"[^\s'\"]*$", line[:end]).group() + q + re.match(r"[^\s'\"]*", line[col:]).group()  # type: ignore[union-attr]
+        word = _word(line, end)
         where = f"in {shown(word)}" if line[end - 1: end].isalnum() else f"before {shown(word[1:])}"
         fixed = _suggest(line, opening, inside)
         return (mark.line, end, f"the {name} {where} closes the {these} that open the text; put the text in "
@@ -108,6 +108,13 @@ def _quote_too_soon(exc: yaml.MarkedYAMLError, lines: list[str]) -> Optional[Exp
     fixed = _suggest(line, opening, line[opening:].rstrip())
     return (mark.line, col, f"the text goes on after its closing {name}; to keep the quotes as part of the "
                             f"text, put all of it in {_kind(fixed)}: {fixed}")
+
+
+def _word(line: str, at: int) -> str:
+    """The word around the quote at ``at`` (``week's``), without other quotes."""
+    before = re.search(r"[^\s'\"]*$", line[:at])
+    after = re.match(r"[^\s'\"]*", line[at + 1:])
+    return f"{before.group() if before else ''}{line[at]}{after.group() if after else ''}"
 
 
 def _kind(fixed: str) -> str:
