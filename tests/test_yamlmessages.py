@@ -180,3 +180,14 @@ def test_a_text_read_as_a_field_and_value_says_why(base_project: Path, written: 
     result = run(base_project, "validate")
     assert result.exit_code == 1 and "Traceback" not in result.output
     assert f"sops/roles/bookkeeper.yml:13:5: {expected}" in result.output, result.output
+
+
+def test_a_text_field_read_as_a_field_and_value_says_why(base_project: Path) -> None:
+    task = base_project / "sops/tasks/send-invoices.yml"
+    text = task.read_text()
+    task.write_text(text.replace("purpose: Clients pay on time", "purpose:\n  Clients pay: on time"))
+    result = run(base_project, "validate")
+    assert result.exit_code == 1 and "Traceback" not in result.output
+    assert ("sops/tasks/send-invoices.yml:4:3: purpose: expected text, got a mapping: the ': ' after \"Clients pay\" "
+            "made it a field and its value; put the whole line in double quotes: "
+            "\"Clients pay: on time when invoices go out on time.\"\n") in result.output, result.output
