@@ -49,6 +49,8 @@ SYNTAX = [
      "f.yml:3:3: invalid YAML: this line is indented with a tab, and YAML does not allow tabs for indentation; use spaces"),
     ("steps:\n  - do: x\n    steps:\n    \t- do: y\n",
      "f.yml:4:5: invalid YAML: this line is indented with a tab, and YAML does not allow tabs for indentation; use spaces"),
+    ("steps:\n  -\tdo: x\n",
+     "f.yml:2:4: invalid YAML: this line is indented with a tab, and YAML does not allow tabs for indentation; use spaces"),
     # items and fields that do not line up
     ("steps:\n  - do: Create\n    steps:\n      - do: Check the rate.\n    - do: Check the terms.\n",
      "f.yml:5:5: invalid YAML: this '- ' item starts in column 5, but the items of the lists above it start in "

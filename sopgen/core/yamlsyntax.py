@@ -65,10 +65,10 @@ def _value_start(line: str) -> int:
 
 
 def _tab(exc: yaml.MarkedYAMLError, lines: list[str]) -> Optional[Explained]:
-    """A tab in the indentation (``\\t- do:``)."""
+    """A tab in the indentation (``\\t- do:``), or after the ``-`` of an item (``-\\tdo:``)."""
     mark = exc.problem_mark
     line = _line(lines, mark)
-    indent = line[: len(line) - len(line.lstrip(" \t"))]
+    indent = line[: lead(line)]
     if "\t" not in indent or not ("tab" in (exc.problem or "") or "cannot start any token" in (exc.problem or "")):
         return None
     return (mark.line, indent.index("\t"),
