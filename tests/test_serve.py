@@ -88,8 +88,8 @@ def test_a_broken_save_keeps_the_last_good_build_and_says_why(server) -> None:
     task.write_text("title: [broken\n")
     status = wait_for(f"{base}/sopgen-status.json", "invalid YAML")
     assert json.loads(status)["problems"] == [
-        "sops/tasks/send-invoices.yml:2:1: invalid YAML: did not find expected ',' or ']' "
-        "(while parsing a flow sequence at line 1)"]
+        "sops/tasks/send-invoices.yml:1:8: invalid YAML: the list that '[' opens is not closed; "
+        "end it with ']' on the same line: title: [broken]"]
     assert "Send client invoices" in (fetch(page) or ""), "the last good page is still served, without a hang"
     assert proc.poll() is None
     log.seek(0)

@@ -123,6 +123,10 @@ def test_every_value_keeps_its_line_and_column() -> None:
 
 def test_syntax_error_is_located() -> None:
     _, problems = load_text("a: [1, 2\nb: 3\n", "f.yml")
+    # at the '[' that is never closed, not at line 2 where the parser gave up
+    assert (problems[0].line, problems[0].col) == (1, 4) and problems[0].message.startswith("invalid YAML:")
+    # a mistake no explainer knows keeps the parser's words, still located
+    _, problems = load_text("a: b\n--- x\n", "f.yml")
     assert problems[0].line == 2 and problems[0].message.startswith("invalid YAML:")
 
 

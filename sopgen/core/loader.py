@@ -25,6 +25,7 @@ from .fields import ID_PATTERN, slugify, taken_id
 from .model import Organization, Person, Role, Task
 from .walk import model_at
 from .yamldoc import Document
+from .yamlhints import key_and_value
 from .yamlsource import load_bytes, load_file, read_bytes
 
 CONFIG_NAMES = ("mkdocs.yml", "mkdocs.yaml")
@@ -229,7 +230,7 @@ def _read_now(catalog: Catalog, file: Path, model: type[BaseModel],
     if doc is None:
         return None, None
     source = Source(file, rel, doc)
-    if problems:  # a value was refused; checking the shape now would only repeat it
+    if any(p.severity == "error" for p in problems):  # a value was refused; checking the shape now would only repeat it
         return source, None
     if not isinstance(doc.data, dict):
         catalog.problems.append(doc.problem((), f"expected a mapping of fields (such as 'title: ...'), got {describe(doc.data)}"))
@@ -268,7 +269,7 @@ def _translate(err: Any, doc: Document, model: type[BaseModel]) -> Problem:
         return doc.problem(loc, str(ctx.get("error", err["msg"])))
     if kind == "string_type":
         quote = " (put it in quotes to keep it as text)" if isinstance(value, bool) or value is None else ""
-        return doc.problem(loc, f"expected text, got {describe(value)}{quote}")
+        return doc.problem(loc, f"expected text, got {describe(value)}{quote}{key_and_value(doc, loc, value)}")
     if kind == "bool_type":
         return doc.problem(loc, f"expected true or false, got {describe(value)}")
     if kind == "list_type":

@@ -126,7 +126,8 @@ def _move_trailing_comment(old: Any, new: Any) -> None:
 
 
 def _person(raw: bytes, path: Path) -> Person:
-    doc, problems = load_bytes(raw, path.name)
+    doc, found = load_bytes(raw, path.name)
+    problems = [p for p in found if p.severity == "error"]  # a warning does not stop a record
     if doc is None or problems or not isinstance(doc.data, dict):
         reason = "; ".join(str(p) for p in problems) or "it is not a mapping of fields"
         raise RecordRefused(f"{path.name} cannot be read ({reason}); fix it first")

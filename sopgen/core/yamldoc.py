@@ -32,6 +32,8 @@ class Document:
     """Where each value starts (PyYAML marks, 0-based; converted only when asked)."""
     keys: dict[Loc, Any] = field(default_factory=dict)
     """Where each mapping key starts."""
+    lines: list[str] = field(default_factory=list)
+    """The file's lines, for messages that quote the author's own line."""
 
     def mark(self, loc: Loc, *, key: bool = False) -> Mark:
         """Position of ``loc``, or of its closest enclosing value that has one."""

@@ -28,6 +28,8 @@ from yaml.scanner import Scanner
 
 from .errors import Problem
 from .yamldoc import Document
+from .yamlhints import split_lines
+from .yamlsyntax import syntax_problem
 from .yamlvalues import MAX_DEPTH, Builder, CoreResolver, Refused
 
 MAX_FILE_BYTES = 1_000_000
@@ -126,10 +128,10 @@ def load_text(text: str, display: str) -> tuple[Document | None, list[Problem]]:
         # message: whatever stopped it, a document deeper than ours is refused as such (unless
         # it was measured above already)
         too_deep = None if measured else _too_deep(text, display, _PureParser)
-        return None, [too_deep or _syntax_problem(exc, display)]
+        return None, [too_deep or syntax_problem(exc, text, display)]
     finally:
         composer.dispose()
-    doc = Document(display, None)
+    doc = Document(display, None, lines=split_lines(text))
     if node is None:  # an empty file
         doc.data = {}
         return doc, []
@@ -139,17 +141,6 @@ def load_text(text: str, display: str) -> tuple[Document | None, list[Problem]]:
     except Refused as refused:
         return None, [refused.problem]
     return doc, builder.problems
-
-
-def _syntax_problem(exc: yaml.YAMLError, display: str) -> Problem:
-    if not isinstance(exc, yaml.MarkedYAMLError):
-        return Problem(display, 1, 1, "", f"invalid YAML: {exc}")
-    mark = exc.problem_mark or exc.context_mark
-    what = exc.problem or "invalid YAML"
-    if exc.context and exc.context_mark and exc.context_mark is not mark:
-        what = f"{what} ({exc.context} at line {exc.context_mark.line + 1})"
-    line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
-    return Problem(display, line, col, "", f"invalid YAML: {what}")
 
 
 def _too_deep(text: str, display: str, parser_class: type = _Composer) -> Problem | None:

@@ -14,6 +14,7 @@ from yaml.resolver import BaseResolver
 
 from .errors import Problem
 from .yamldoc import Document, Loc, format_loc
+from .yamlhints import comma_split, comment_cut
 
 MAX_VALUES = 100_000
 """Values one document may hold once its aliases are expanded."""
@@ -68,6 +69,7 @@ class Builder:
         self.problems: list[Problem] = []
         self.count = 0
         self.active: set[int] = set()
+        self.hinted: set[int] = set()  # nodes already checked for lost text (aliases repeat them)
 
     def _problem(self, node: Node, loc: Loc, message: str) -> Problem:
         m = node.start_mark
@@ -92,6 +94,9 @@ class Builder:
         if id(node) in self.active:
             raise Refused(self._problem(node, loc, "an alias refers to the value that contains it (a cycle)"))
         self.doc.values.setdefault(loc, node.start_mark)
+        if id(node) not in self.hinted:
+            self.hinted.add(id(node))
+            self.hint(node, loc)
         if isinstance(node, ScalarNode):
             return self.scalar(node, loc)
         if node.tag not in (_TAG + "seq", _TAG + "map"):
@@ -104,6 +109,15 @@ class Builder:
             return self.mapping(node, loc, depth)
         finally:
             self.active.discard(id(node))
+
+    def hint(self, node: Node, loc: Loc) -> None:
+        """Warnings where text was probably lost to a comment or split at a comma (:mod:`.yamlhints`)."""
+        if isinstance(node, ScalarNode):
+            cut = comment_cut(node, self.doc.lines, self.doc.path, loc)
+            if cut:
+                self.problems.append(cut)
+        elif isinstance(node, SequenceNode) and node.flow_style:
+            self.problems += comma_split(node, self.doc.lines, self.doc.path, loc)
 
     def scalar(self, node: ScalarNode, loc: Loc) -> Any:
         tag, text = node.tag, node.value

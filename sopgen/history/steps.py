@@ -111,7 +111,7 @@ def _steps(blob: Optional[bytes]) -> Optional[list[Step]]:
     if blob is None:
         return None
     doc, problems = load_bytes(blob, "then.yml")
-    if doc is None or problems or not isinstance(doc.data, dict):
+    if doc is None or any(p.severity == "error" for p in problems) or not isinstance(doc.data, dict):
         return None
     try:
         return list(Task.model_validate(doc.data).steps)
