@@ -9,12 +9,12 @@ from __future__ import annotations
 
 import difflib
 from datetime import date
-from pathlib import Path
 from typing import Iterable, Iterator, Optional
 
 from .catalog import Catalog
 from .entries import Entry, PersonEntry, RoleEntry, TaskEntry, benchmarks_of
 from .errors import Problem
+from .images import image_file, image_problem, markdown_images
 from .mdcheck import findings
 from .model import Benchmark, Step
 from .svgcheck import svg_problem
@@ -24,7 +24,6 @@ from .yamldoc import Loc
 REVIEW_OVERDUE = "review-overdue"
 """The rule of overdue-review warnings: editorial state, so a site build only notes them."""
 FOLDERS = {"role": "roles", "task": "tasks", "person": "people"}
-IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg", ".gif", ".svg", ".webp")
 
 
 def validate(catalog: Catalog, *, today: Optional[date] = None) -> list[Problem]:
@@ -260,39 +259,21 @@ def _image_problem(catalog: Catalog, image: str) -> Optional[str]:
     return problem
 
 
-def image_problem(sops: Path, image: str) -> Optional[str]:
-    """Why ``image`` (a path under ``sops``) cannot be used, or ``None`` when it can."""
-    if "://" in image or image.startswith(("/", "\\")) or (len(image) > 1 and image[1] == ":"):
-        return f"'{image}' must be a path under sops/, such as 'media/{Path(image).name or 'picture.png'}'"
-    if not image.isprintable():  # a NUL byte would make the operating system refuse the path itself
-        return f"'{image}' is not a file name: it holds a control character"
-    if ".." in image.replace("\\", "/").split("/"):
-        # the site copies the image to assets/sops/<image>: a '..' could aim that copy outside the site
-        return f"'{image}' must not contain '..': write the path from sops/, such as 'media/{Path(image).name}'"
-    target = sops / image
-    try:
-        resolved = target.resolve()
-    except (OSError, RuntimeError, ValueError):
-        return f"'{image}' cannot be resolved"
-    if not resolved.is_relative_to(sops.resolve()):
-        return f"'{image}' points outside sops/; keep images in sops/media/"
-    if not resolved.is_file():
-        return f"file '{image}' does not exist under sops/"
-    if resolved.suffix.lower() not in IMAGE_SUFFIXES:
-        return f"'{image}' is not an image ({', '.join(IMAGE_SUFFIXES)})"
-    return None
-
-
 def _markup(catalog: Catalog) -> Iterator[Problem]:
-    """Raw HTML, attributes and script links in Markdown fields, unless the project allows HTML."""
-    if catalog.organization.allow_html:
-        return
+    """Images of Markdown fields that are not there; raw HTML, attributes and script links in them,
+    unless the project allows HTML."""
+    allowed = catalog.organization.allow_html
     source = catalog.organization_source
     organization = source.rel if source else f"{catalog.sops.relative_to(catalog.root).as_posix()}/organization.yml"
     for entry in [*catalog.roles.values(), *catalog.tasks.values()]:
         for loc, text in markdown_values(entry.data):
-            for finding in findings(text):
-                yield entry.source.doc.problem(loc, finding.message(organization))
+            for address in markdown_images(text):
+                problem = _image_problem(catalog, image_file(address))
+                if problem:
+                    yield entry.source.doc.problem(loc, f"the image '{address}' in the text: {problem}")
+            if not allowed:
+                for finding in findings(text):
+                    yield entry.source.doc.problem(loc, finding.message(organization))
 
 
 def _cycles(entries: Iterable[Entry], field: str, edges, message: str) -> Iterator[Problem]:
