@@ -50,3 +50,46 @@ def test_new_suggests_a_transliterated_id(base_project: Path) -> None:
     assert result.exit_code == 2 and "e.g. 'recepcion'" in result.output
     role = run(base_project, "new", "role", "Größe")
     assert role.exit_code == 2 and "e.g. 'grosse'" in role.output
+
+
+# -- onboarding that teaches an SOP before its prerequisite ---------------------------------
+
+def _phases(project: Path, phases: str) -> None:
+    role = project / "sops/roles/bookkeeper.yml"
+    text = role.read_text(encoding="utf-8")
+    role.write_text(text[:text.index("onboarding:")] + "onboarding:\n" + phases, encoding="utf-8")
+
+
+def test_an_sop_taught_before_its_prerequisite_is_a_located_warning(base_project: Path) -> None:
+    # reconcile-bank needs send-invoices, which Week 2 teaches
+    _phases(base_project, "  - phase: Week 1\n    tasks: [reconcile-bank]\n"
+                          "  - phase: Week 2\n    tasks: [send-invoices]\n")
+    plain = run(base_project, "validate")
+    assert plain.exit_code == 0, plain.output
+    assert ("sops/roles/bookkeeper.yml:10:13: warning: onboarding[0].tasks[0]: 'reconcile-bank' is taught in 'Week 1', "
+            "before its prerequisite 'send-invoices', taught in 'Week 2': teach 'send-invoices' in 'Week 1' or "
+            "earlier, or 'reconcile-bank' in 'Week 2' or later") in plain.output, plain.output
+    assert run(base_project, "validate", "--strict").exit_code == 1
+
+
+def test_a_prerequisite_of_a_prerequisite_taught_later_is_named_with_the_link_between(base_project: Path) -> None:
+    (base_project / "sops/tasks/file-receipts.yml").write_text(
+        "title: File receipts\nrole: bookkeeper\npurpose: Receipts are kept.\nprerequisites: [reconcile-bank]\n"
+        "steps:\n  - do: File them.\n", encoding="utf-8")
+    _phases(base_project, "  - phase: Week 1\n    tasks: [file-receipts]\n"
+                          "  - phase: Month 2\n    tasks: [send-invoices, reconcile-bank]\n")
+    result = run(base_project, "validate")
+    assert ("onboarding[0].tasks[0]: 'file-receipts' is taught in 'Week 1', before its prerequisite "
+            "'send-invoices' (through 'reconcile-bank'), taught in 'Month 2'") in result.output, result.output
+    assert ("onboarding[0].tasks[0]: 'file-receipts' is taught in 'Week 1', before its prerequisite "
+            "'reconcile-bank', taught in 'Month 2'") in result.output, result.output
+
+
+def test_prerequisites_taught_earlier_or_in_the_same_phase_or_not_at_all_are_fine(base_project: Path) -> None:
+    _phases(base_project, "  - phase: Week 1\n    tasks: [send-invoices]\n"
+                          "  - phase: Week 2\n    tasks: [reconcile-bank]\n")
+    assert "is taught in" not in run(base_project, "validate", "--strict").output
+    _phases(base_project, "  - phase: Week 1\n    tasks: [reconcile-bank, send-invoices]\n")
+    assert run(base_project, "validate", "--strict").exit_code == 0
+    _phases(base_project, "  - phase: Week 1\n    tasks: [reconcile-bank]\n")
+    assert run(base_project, "validate", "--strict").exit_code == 0

@@ -105,6 +105,7 @@ def _role(catalog: Catalog, role: RoleEntry) -> Iterator[Problem]:
     for i, phase in enumerate(data.onboarding):
         for j, ident in enumerate(phase.tasks):
             yield from _ref(catalog, role, ("onboarding", i, "tasks", j), ident, "task")
+    yield from _onboarding_order(catalog, role)
     if data.rate and data.rate.min > data.rate.max:
         yield role.source.doc.problem(("rate",), f"min ({data.rate.min:g}) is more than max ({data.rate.max:g}); swap them")
     if data.rate is None:
@@ -116,6 +117,44 @@ def _role(catalog: Catalog, role: RoleEntry) -> Iterator[Problem]:
             yield role.source.doc.problem(("tools", i, "name"), f"tool '{tool.name}' is listed twice (also tools[{names[key]}])")
         names.setdefault(key, i)
     yield from _benchmarks(role, data.benchmarks)
+
+
+def _onboarding_order(catalog: Catalog, role: RoleEntry) -> Iterator[Problem]:
+    """A warning for each SOP an onboarding phase teaches before one of its prerequisites (or of
+    theirs), which a later phase teaches."""
+    phases = role.data.onboarding
+    taught: dict[str, int] = {}
+    for i, phase in enumerate(phases):
+        for ident in phase.tasks:
+            taught.setdefault(ident, i)
+    for i, phase in enumerate(phases):
+        for j, ident in enumerate(phase.tasks):
+            for needed, through in _prerequisites(catalog, ident):
+                later = taught.get(needed, -1)
+                if later > i:
+                    via = f" (through '{through}')" if through else ""
+                    yield role.source.doc.problem(
+                        ("onboarding", i, "tasks", j),
+                        f"'{ident}' is taught in '{phase.phase}', before its prerequisite '{needed}'{via}, taught in "
+                        f"'{phases[later].phase}': teach '{needed}' in '{phase.phase}' or earlier, or '{ident}' in "
+                        f"'{phases[later].phase}' or later", severity="warning", rule="onboarding-order")
+
+
+def _prerequisites(catalog: Catalog, ident: str) -> list[tuple[str, Optional[str]]]:
+    """Every prerequisite of task ``ident``, of its prerequisites too, each with the direct
+    prerequisite of ``ident`` it comes through (``None`` for a direct one); a cycle ends the walk."""
+    task = catalog.tasks.get(ident)
+    if task is None:
+        return []
+    found: dict[str, Optional[str]] = {}
+    stack = [(p, None) for p in reversed(task.prerequisites)]
+    while stack:
+        entry, through = stack.pop()
+        if entry.id in found or entry.id == ident:
+            continue
+        found[entry.id] = through
+        stack += [(p, through or entry.id) for p in reversed(entry.prerequisites)]
+    return list(found.items())
 
 
 def _task(catalog: Catalog, task: TaskEntry, today: date) -> Iterator[Problem]:
