@@ -93,3 +93,36 @@ def test_prerequisites_taught_earlier_or_in_the_same_phase_or_not_at_all_are_fin
     assert run(base_project, "validate", "--strict").exit_code == 0
     _phases(base_project, "  - phase: Week 1\n    tasks: [reconcile-bank]\n")
     assert run(base_project, "validate", "--strict").exit_code == 0
+
+
+# -- a review date in the future ------------------------------------------------------------
+
+def test_a_review_date_in_the_future_is_a_located_warning(base_project: Path) -> None:
+    from datetime import date, timedelta
+
+    task = base_project / "sops/tasks/send-invoices.yml"
+    text = task.read_text(encoding="utf-8")
+    ahead = date.today() + timedelta(days=40)
+    task.write_text(text[:text.index("reviewed:")] + f"reviewed: {ahead:%Y-%m-%d}\n", encoding="utf-8")
+    result = run(base_project, "validate")
+    assert result.exit_code == 0, result.output
+    assert (f"sops/tasks/send-invoices.yml:20:11: warning: reviewed: {ahead:%Y-%m-%d} is after today "
+            f"({date.today():%Y-%m-%d}): write the day the SOP was last checked against reality") in result.output, \
+        result.output
+    assert run(base_project, "validate", "--strict").exit_code == 1
+    task.write_text(text[:text.index("reviewed:")] + f"reviewed: {date.today():%Y-%m-%d}\n", encoding="utf-8")
+    assert run(base_project, "validate", "--strict").exit_code == 0, "today itself is fine"
+
+
+def test_a_build_dated_by_its_last_commit_accepts_a_review_made_since(base_project: Path,
+                                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    """A build is dated by its last commit (or SOURCE_DATE_EPOCH): a review written today, not yet
+    committed, is after that date but not in the future."""
+    from datetime import date
+
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")  # 2023-11-14
+    task = base_project / "sops/tasks/send-invoices.yml"
+    text = task.read_text(encoding="utf-8")
+    task.write_text(text[:text.index("reviewed:")] + f"reviewed: {date.today():%Y-%m-%d}\n", encoding="utf-8")
+    result = run(base_project, "build", "--strict", "--no-pdf", "-d", str(base_project / "out"))
+    assert result.exit_code == 0, result.output

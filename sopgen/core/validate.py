@@ -188,6 +188,13 @@ def _task(catalog: Catalog, task: TaskEntry, today: date) -> Iterator[Problem]:
                 hint = f" — did you mean '{close[0]}'?" if close else f"; add it to the tools of {task.role.source.rel}"
                 yield doc.problem(("tools", i), f"tool '{name}' is not among the tools of role '{task.role.id}'{hint}",
                                   severity="warning", rule="unknown-tool")
+    # a build is dated by its last commit: a review written since, not yet committed, is not ahead
+    latest = max(today, date.today())
+    if data.reviewed is not None and data.reviewed > latest:
+        yield doc.problem(("reviewed",), f"{data.reviewed:%Y-%m-%d} is after today ({latest:%Y-%m-%d}): write the "
+                                         "day the SOP was last checked against reality (a date ahead would keep "
+                                         "its review from ever falling due)", severity="warning",
+                          rule="reviewed-ahead")
     if task.status != "retired" and task.review_state(today) == "overdue":
         yield doc.problem(("reviewed",), f"review overdue since {task.next_review:%Y-%m-%d} "
                                          f"(reviewed {data.reviewed:%Y-%m-%d}, every {task.review_interval}); "
