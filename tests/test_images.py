@@ -46,6 +46,8 @@ def _with_images(project: Path) -> Path:
     _edit(project, "sops/tasks/send-invoices.yml", "- do: Send the invoices.",
           "- do: Send the invoices ![the send button](media/receipt.png).\n"
           "    tip: 'Compare with ![the sample receipt](media/receipt.png \"a receipt\")'")
+    _edit(project, "sops/tasks/send-invoices.yml", "- do: Create one invoice per client.",
+          "- do: Create one invoice per client.\n    details: See ![the folder](media/shots/my%20screen.png).")
     _edit(project, "sops/roles/bookkeeper.yml", "summary: Keeps the books and sends invoices.",
           "summary: \"Keeps the books and sends invoices.\\n\\n![the ledger](<media/shots/my screen.png>)\"")
     _edit(project, "sops/roles/bookkeeper.yml", "goals: [Send the first invoices]",
@@ -67,7 +69,7 @@ def test_markdown_images_show_on_every_page_that_holds_them(base_project: Path) 
     assert result.exit_code == 0, result.output
     assert "generated" not in result.output and "WARNING" not in result.output, result.output
     seen = {
-        "sops/send-invoices/index.html": ["the sample receipt", "the send button"],
+        "sops/send-invoices/index.html": ["the sample receipt", "the send button", "the folder"],
         "roles/bookkeeper/index.html": ["the ledger", "logo"],
         "roles/bookkeeper/onboarding/index.html": ["an invoice"],
         "roles/bookkeeper/checklists/index.html": ["the send button"],
@@ -100,7 +102,7 @@ def test_a_pdf_embeds_an_image_of_markdown_text(base_project: Path, tmp_path: Pa
     assert result.exit_code == 0, result.output
     assert "warning" not in result.output, "an image in a checklist item or a goal is shown, not ignored"
     figures = {str(f.get("/Alt")) for f in structure(PdfReader(tmp_path / "pdf/bookkeeper.pdf"), "/Figure")}
-    assert {"the sample receipt", "the ledger", "an invoice", "the send button"} <= figures, figures
+    assert {"the sample receipt", "the ledger", "an invoice", "the send button", "the folder"} <= figures, figures
 
 
 def test_a_missing_image_in_markdown_text_is_a_located_error(base_project: Path) -> None:
