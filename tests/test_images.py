@@ -174,3 +174,14 @@ def test_a_misspelt_logo_suggests_the_file(base_project: Path) -> None:
     result = run(base_project, "validate")
     assert result.exit_code == 1
     assert "logo: file 'media/Logo.png' does not exist under sops/ — did you mean 'media/logo.png'?" in result.output
+
+
+def test_an_svg_with_script_in_markdown_text_is_refused_as_a_step_image_is(base_project: Path) -> None:
+    (base_project / "sops/media/bad.svg").write_text(
+        "<svg xmlns='http://www.w3.org/2000/svg'><script>alert(1)</script></svg>", encoding="utf-8")
+    _edit(base_project, "sops/tasks/send-invoices.yml", "- do: Send the invoices.",
+          "- do: Send the invoices.\n    tip: 'See ![chart](media/bad.svg)'")
+    result = run(base_project, "validate")
+    assert result.exit_code == 1
+    assert "steps[2].tip: the image 'media/bad.svg' in the text: 'media/bad.svg' carries" in result.output, \
+        result.output
