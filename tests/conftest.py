@@ -17,6 +17,8 @@ HERE = Path(__file__).parent
 CORPUS = HERE / "corpus"
 BASE = CORPUS / "_base"
 REPO = HERE.parent
+REVIEWED = "reviewed: 2026-01-01\nreview_every: 1200 months  # never due while the tests run"
+"""How the base project's SOP is reviewed: in the past, and never due (a date ahead is a warning)."""
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import BASE, run
+from conftest import BASE, REVIEWED, run
 from sopgen.history.log import read_history
 
 
@@ -135,7 +135,7 @@ def test_source_date_epoch_wins(repo: Path, monkeypatch: pytest.MonkeyPatch) -> 
 
 def test_review_command(base_project: Path) -> None:
     task = base_project / "sops/tasks/send-invoices.yml"
-    task.write_text(task.read_text().replace("reviewed: 2099-01-01", "reviewed: 2026-01-01"))
+    task.write_text(task.read_text().replace(REVIEWED, "reviewed: 2026-01-01"))
     soon = run(base_project, "review", "--today", "2026-06-20")
     assert soon.exit_code == 0
     assert soon.stdout.splitlines()[:6] == [

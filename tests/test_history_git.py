@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import BASE, run
+from conftest import BASE, REVIEWED, run
 from sopgen.history.log import read_history, reference_time
 
 TASK = "sops/tasks/send-invoices.yml"
@@ -360,7 +360,7 @@ def reviewed_early_2024(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path
     current on the build's date, overdue on the real one."""
     no_epoch(monkeypatch)
     root = project(tmp_path / "repo")
-    edit(root / TASK, "reviewed: 2099-01-01", "reviewed: 2024-01-01")
+    edit(root / TASK, REVIEWED, "reviewed: 2024-01-01")
     commit(root, "Reviewed", date="2024-03-01T08:00:00+14:00")
     return root
 

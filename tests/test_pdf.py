@@ -272,6 +272,12 @@ def test_an_sop_cannot_pull_outside_files_into_a_pdf(base_project: Path, tmp_pat
         "- do: Send the invoices.",
         f"- do: Send the invoices.\n    details: '<object data=\"{secret.as_uri()}\"></object> ![x]({secret.as_uri()})"
         " ![y](../../secret.svg) #read(\"/etc/passwd\") `#read(\"{secret}\")`'"))
+    refused = run(base_project, "pdf", "--role", "bookkeeper", "-o", str(tmp_path / "out"))
+    assert refused.exit_code == 1 and "the image '../../secret.svg' in the text: '../../secret.svg' must not " \
+        "contain '..'" in refused.output, "validation refuses an image outside sops/ first"
+    from sopgen.print.printed import Printed  # and the PDF's own reading of paths, were it reached
+    assert Printed(load(base_project)).md("![y](../../secret.svg)") == "y"
+    task.write_text(task.read_text().replace(" ![y](../../secret.svg)", ""))
     result = run(base_project, "pdf", "--role", "bookkeeper", "-o", str(tmp_path / "out"))
     assert result.exit_code == 0, result.output
     reader = PdfReader(tmp_path / "out/bookkeeper.pdf")

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import BASE
+from conftest import BASE, REVIEWED
 
 
 def free_port() -> int:
@@ -254,7 +254,7 @@ def test_a_date_beyond_the_calendar_shows_in_the_box_and_keeps_the_last_good_bui
     page = f"{base}/sops/send-invoices/"
     wait_for(page, "Send client invoices")
     task = project / "sops/tasks/send-invoices.yml"
-    task.write_text(task.read_text().replace("reviewed: 2099-01-01", edit))
+    task.write_text(task.read_text().replace(REVIEWED, edit))
     status = json.loads(wait_for(f"{base}/sopgen-status.json", "send-invoices.yml"))
     assert len(status["problems"]) == 1 and ("too far ahead" in status["problems"][0]
                                              or "too long" in status["problems"][0]), status

@@ -14,7 +14,7 @@ from datetime import date
 from pathlib import Path
 
 import pytest
-from conftest import run
+from conftest import REVIEWED, run
 
 from sopgen.core.durations import Duration
 
@@ -29,13 +29,13 @@ def _edit(project: Path, old: str, new: str, file: str = TASK) -> None:
 
 
 @pytest.mark.parametrize(("old", "new", "expected"), [
-    ("reviewed: 2099-01-01", "reviewed: 9999-12-01",
+    (REVIEWED, "reviewed: 9999-12-01",
      "sops/tasks/send-invoices.yml:20:11: reviewed: '9999-12-01' is too far ahead: write a date up to 9899-12-31"),
-    ("reviewed: 2099-01-01", "reviewed: 2026-01-01\nreview_every: 100000 months",
+    (REVIEWED, "reviewed: 2026-01-01\nreview_every: 100000 months",
      "sops/tasks/send-invoices.yml:21:15: review_every: '100000 months' is too long: at most 1,200 months (100 years)"),
-    ("reviewed: 2099-01-01", "reviewed: 2026-01-01\nreview_every: 3000000 days",
+    (REVIEWED, "reviewed: 2026-01-01\nreview_every: 3000000 days",
      "sops/tasks/send-invoices.yml:21:15: review_every: '3000000 days' is too long: at most 36,525 days (100 years)"),
-    ("reviewed: 2099-01-01", "reviewed: 2026-01-01\nreview_every: 99999999999999999999 weeks",
+    (REVIEWED, "reviewed: 2026-01-01\nreview_every: 99999999999999999999 weeks",
      "sops/tasks/send-invoices.yml:21:15: review_every: '99999999999999999999 weeks' is too long: "
      "at most 5,218 weeks (100 years)"),
     ("duration: 4h", "duration: " + "9" * 400 + "h", "duration: '" + "9" * 37 + "...' is too long: at most 876,600 h"),
@@ -57,7 +57,7 @@ def test_values_beyond_the_calendar_are_located_errors(base_project: Path, comma
 
 def test_an_organization_review_interval_too_long_is_located(base_project: Path) -> None:
     (base_project / "sops/organization.yml").write_text("name: Base\nowner: owner\nreview_every: 3000000 days\n")
-    _edit(base_project, "reviewed: 2099-01-01", "reviewed: 2026-01-01")
+    _edit(base_project, REVIEWED, "reviewed: 2026-01-01")
     result = run(base_project, "review")
     assert result.exit_code == 1, result.output
     assert ("sops/organization.yml:3:15: review_every: '3000000 days' is too long: at most 36,525 days (100 years)"
@@ -65,7 +65,7 @@ def test_an_organization_review_interval_too_long_is_located(base_project: Path)
 
 
 def test_the_longest_allowed_interval_from_the_latest_allowed_date_fits(base_project: Path) -> None:
-    _edit(base_project, "reviewed: 2099-01-01", "reviewed: 9899-12-31\nreview_every: 1200 months")
+    _edit(base_project, REVIEWED, "reviewed: 9899-12-31\nreview_every: 1200 months")
     result = run(base_project, "review", "--today", "9999-12-31")
     assert result.exit_code == 0, result.output
     assert Duration.parse("36525 days").after(date(9899, 12, 31)) <= date.max

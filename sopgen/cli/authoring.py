@@ -10,8 +10,7 @@ from typing import Any, Optional
 
 import click
 
-from ..core.fields import ID_PATTERN, taken_id
-from ..core.loader import slugify
+from ..core.fields import ID_PATTERN, suggested_id, taken_id
 from ..core.model import KINDS
 from ..core.schema import SCHEMA_DIR, schema_ref, schema_text, write_schemas
 from .common import Failed, config_option, counts, load_checked, project_dir, report, shown_path
@@ -75,7 +74,7 @@ def _write_new(root: Path, kind: str, ident: str, force: bool, context: dict[str
     from ..text.templating import environment
 
     if not re.match(ID_PATTERN, ident):
-        suggestion = slugify(ident)
+        suggestion = suggested_id(ident)
         raise click.BadParameter(
             f"'{ident}' is not a valid id: use lower-case letters, digits and hyphens"
             + (f", e.g. '{suggestion}'" if suggestion else ""), param_hint="ID")

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import math
 import re
+import unicodedata
 from datetime import date
 from typing import Annotated, Any, Optional, Union
 
@@ -30,6 +31,23 @@ a role's PDF is /pdf/<role>.pdf, an SOP's page sops/<task>.md."""
 def slugify(text: str) -> str:
     """``Office Manager`` → ``office-manager``: an id made of what ``text`` holds (may be empty)."""
     return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")
+
+
+_UNFOLDED = str.maketrans({"ß": "ss", "ẞ": "ss", "ø": "o", "Ø": "o", "ł": "l", "Ł": "l", "đ": "d", "Đ": "d",
+                           "ð": "d", "Ð": "d", "þ": "th", "Þ": "th", "æ": "ae", "Æ": "ae", "œ": "oe",
+                           "Œ": "oe", "ı": "i", "ħ": "h", "Ħ": "h", "ŧ": "t", "Ŧ": "t"})
+"""Latin letters that Unicode does not decompose into a base letter and marks, as ASCII."""
+
+
+def suggested_id(text: str) -> str:
+    """An id to suggest for ``text`` (a file name, a title): ``Recepción`` → ``recepcion``,
+    ``Straße`` → ``strasse``. Accents go (NFKD, then marks dropped: ``ü`` → ``u``, as in Spanish
+    *pingüino*, whatever German would write), letters Unicode does not decompose are spelled in
+    ASCII (``ß ø ł æ œ``), and what is left that is not a letter or digit becomes a hyphen.
+    Empty when ``text`` holds no Latin letter or digit."""
+    folded = unicodedata.normalize("NFKD", text.translate(_UNFOLDED))
+    ascii_text = "".join(c for c in folded if not unicodedata.combining(c)).translate(_UNFOLDED)
+    return slugify(ascii_text)
 
 
 def taken_id(kind: str, ident: str) -> Optional[tuple[str, str]]:

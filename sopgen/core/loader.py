@@ -21,7 +21,7 @@ from pydantic import BaseModel, ValidationError
 from .catalog import Catalog
 from .entries import PersonEntry, RoleEntry, Source, TaskEntry
 from .errors import Problem, ProjectNotFound
-from .fields import ID_PATTERN, slugify, taken_id
+from .fields import ID_PATTERN, suggested_id, taken_id
 from .model import Organization, Person, Role, Task
 from .walk import model_at
 from .yamldoc import Document
@@ -88,7 +88,7 @@ def load(project_dir: Path, *, sops_dir: str = "sops", cache: Optional[ReadCache
                 catalog.problems.append(Problem(
                     source.rel, 1, 1, "",
                     f"'{file.name}' is not a valid id: name files in lower-case letters, digits and "
-                    f"hyphens, e.g. '{slugify(ident) or 'my-id'}{file.suffix}'",
+                    f"hyphens, e.g. '{suggested_id(ident) or 'my-id'}{file.suffix}'",
                 ))
                 continue
             taken = taken_id(kind, ident)

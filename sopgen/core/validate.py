@@ -9,12 +9,12 @@ from __future__ import annotations
 
 import difflib
 from datetime import date
-from pathlib import Path
 from typing import Iterable, Iterator, Optional
 
 from .catalog import Catalog
 from .entries import Entry, PersonEntry, RoleEntry, TaskEntry, benchmarks_of
 from .errors import Problem
+from .images import image_file, image_problem, markdown_images
 from .mdcheck import findings
 from .model import Benchmark, Step
 from .svgcheck import svg_problem
@@ -24,7 +24,6 @@ from .yamldoc import Loc
 REVIEW_OVERDUE = "review-overdue"
 """The rule of overdue-review warnings: editorial state, so a site build only notes them."""
 FOLDERS = {"role": "roles", "task": "tasks", "person": "people"}
-IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg", ".gif", ".svg", ".webp")
 
 
 def validate(catalog: Catalog, *, today: Optional[date] = None) -> list[Problem]:
@@ -106,6 +105,7 @@ def _role(catalog: Catalog, role: RoleEntry) -> Iterator[Problem]:
     for i, phase in enumerate(data.onboarding):
         for j, ident in enumerate(phase.tasks):
             yield from _ref(catalog, role, ("onboarding", i, "tasks", j), ident, "task")
+    yield from _onboarding_order(catalog, role)
     if data.rate and data.rate.min > data.rate.max:
         yield role.source.doc.problem(("rate",), f"min ({data.rate.min:g}) is more than max ({data.rate.max:g}); swap them")
     if data.rate is None:
@@ -117,6 +117,44 @@ def _role(catalog: Catalog, role: RoleEntry) -> Iterator[Problem]:
             yield role.source.doc.problem(("tools", i, "name"), f"tool '{tool.name}' is listed twice (also tools[{names[key]}])")
         names.setdefault(key, i)
     yield from _benchmarks(role, data.benchmarks)
+
+
+def _onboarding_order(catalog: Catalog, role: RoleEntry) -> Iterator[Problem]:
+    """A warning for each SOP an onboarding phase teaches before one of its prerequisites (or of
+    theirs), which a later phase teaches."""
+    phases = role.data.onboarding
+    taught: dict[str, int] = {}
+    for i, phase in enumerate(phases):
+        for ident in phase.tasks:
+            taught.setdefault(ident, i)
+    for i, phase in enumerate(phases):
+        for j, ident in enumerate(phase.tasks):
+            for needed, through in _prerequisites(catalog, ident):
+                later = taught.get(needed, -1)
+                if later > i:
+                    via = f" (through '{through}')" if through else ""
+                    yield role.source.doc.problem(
+                        ("onboarding", i, "tasks", j),
+                        f"'{ident}' is taught in '{phase.phase}', before its prerequisite '{needed}'{via}, taught in "
+                        f"'{phases[later].phase}': teach '{needed}' in '{phase.phase}' or earlier, or '{ident}' in "
+                        f"'{phases[later].phase}' or later", severity="warning", rule="onboarding-order")
+
+
+def _prerequisites(catalog: Catalog, ident: str) -> list[tuple[str, Optional[str]]]:
+    """Every prerequisite of task ``ident``, of its prerequisites too, each with the direct
+    prerequisite of ``ident`` it comes through (``None`` for a direct one); a cycle ends the walk."""
+    task = catalog.tasks.get(ident)
+    if task is None:
+        return []
+    found: dict[str, Optional[str]] = {}
+    stack = [(p, None) for p in reversed(task.prerequisites)]
+    while stack:
+        entry, through = stack.pop()
+        if entry.id in found or entry.id == ident:
+            continue
+        found[entry.id] = through
+        stack += [(p, through or entry.id) for p in reversed(entry.prerequisites)]
+    return list(found.items())
 
 
 def _task(catalog: Catalog, task: TaskEntry, today: date) -> Iterator[Problem]:
@@ -150,6 +188,13 @@ def _task(catalog: Catalog, task: TaskEntry, today: date) -> Iterator[Problem]:
                 hint = f" — did you mean '{close[0]}'?" if close else f"; add it to the tools of {task.role.source.rel}"
                 yield doc.problem(("tools", i), f"tool '{name}' is not among the tools of role '{task.role.id}'{hint}",
                                   severity="warning", rule="unknown-tool")
+    # a build is dated by its last commit: a review written since, not yet committed, is not ahead
+    latest = max(today, date.today())
+    if data.reviewed is not None and data.reviewed > latest:
+        yield doc.problem(("reviewed",), f"{data.reviewed:%Y-%m-%d} is after today ({latest:%Y-%m-%d}): write the "
+                                         "day the SOP was last checked against reality (a date ahead would keep "
+                                         "its review from ever falling due)", severity="warning",
+                          rule="reviewed-ahead")
     if task.status != "retired" and task.review_state(today) == "overdue":
         yield doc.problem(("reviewed",), f"review overdue since {task.next_review:%Y-%m-%d} "
                                          f"(reviewed {data.reviewed:%Y-%m-%d}, every {task.review_interval}); "
@@ -260,39 +305,21 @@ def _image_problem(catalog: Catalog, image: str) -> Optional[str]:
     return problem
 
 
-def image_problem(sops: Path, image: str) -> Optional[str]:
-    """Why ``image`` (a path under ``sops``) cannot be used, or ``None`` when it can."""
-    if "://" in image or image.startswith(("/", "\\")) or (len(image) > 1 and image[1] == ":"):
-        return f"'{image}' must be a path under sops/, such as 'media/{Path(image).name or 'picture.png'}'"
-    if not image.isprintable():  # a NUL byte would make the operating system refuse the path itself
-        return f"'{image}' is not a file name: it holds a control character"
-    if ".." in image.replace("\\", "/").split("/"):
-        # the site copies the image to assets/sops/<image>: a '..' could aim that copy outside the site
-        return f"'{image}' must not contain '..': write the path from sops/, such as 'media/{Path(image).name}'"
-    target = sops / image
-    try:
-        resolved = target.resolve()
-    except (OSError, RuntimeError, ValueError):
-        return f"'{image}' cannot be resolved"
-    if not resolved.is_relative_to(sops.resolve()):
-        return f"'{image}' points outside sops/; keep images in sops/media/"
-    if not resolved.is_file():
-        return f"file '{image}' does not exist under sops/"
-    if resolved.suffix.lower() not in IMAGE_SUFFIXES:
-        return f"'{image}' is not an image ({', '.join(IMAGE_SUFFIXES)})"
-    return None
-
-
 def _markup(catalog: Catalog) -> Iterator[Problem]:
-    """Raw HTML, attributes and script links in Markdown fields, unless the project allows HTML."""
-    if catalog.organization.allow_html:
-        return
+    """Images of Markdown fields that are not there; raw HTML, attributes and script links in them,
+    unless the project allows HTML."""
+    allowed = catalog.organization.allow_html
     source = catalog.organization_source
     organization = source.rel if source else f"{catalog.sops.relative_to(catalog.root).as_posix()}/organization.yml"
     for entry in [*catalog.roles.values(), *catalog.tasks.values()]:
         for loc, text in markdown_values(entry.data):
-            for finding in findings(text):
-                yield entry.source.doc.problem(loc, finding.message(organization))
+            for address in markdown_images(text):
+                problem = _image_problem(catalog, image_file(address))
+                if problem:
+                    yield entry.source.doc.problem(loc, f"the image '{address}' in the text: {problem}")
+            if not allowed:
+                for finding in findings(text):
+                    yield entry.source.doc.problem(loc, finding.message(organization))
 
 
 def _cycles(entries: Iterable[Entry], field: str, edges, message: str) -> Iterator[Problem]:

@@ -13,6 +13,7 @@ from ..core.addresses import path_of
 from ..core.branding import Brand
 from ..core.catalog import Catalog
 from ..core.entries import RoleEntry, TaskEntry
+from ..core.images import image_file, is_project_image
 from ..text.filters import isodate
 from .markup import Converter, external_link
 
@@ -71,9 +72,10 @@ class Printed:
         return self.file(posixpath.join(self.catalog.sops.relative_to(self.catalog.root).as_posix(), path))
 
     def _image(self, src: str) -> Optional[str]:
-        if "://" in src or src.startswith(("/", "data:")):
+        # an address as the site reads it: from sops/, decoded (media/my%20shot.png); others show their alt text
+        if not is_project_image(src):
             return None
-        return self.source_file(src)
+        return self.source_file(image_file(src))
 
 
 def base(catalog: Catalog, *, title: str, today: date, version: str, page_size: str, look: Brand,

@@ -36,7 +36,9 @@ from ..core.branding import BRAND_CSS, brand, site_css
 from ..core.catalog import Catalog
 from ..core.entries import TaskEntry
 from ..core.errors import TemplateFailed
+from ..core.images import image_file, image_problem, markdown_images
 from ..core.training import Changes, person_status, shown
+from ..core.walk import markdown_values
 from ..text.filters import staff_money
 from ..text.progress import (
     person_phases,
@@ -98,7 +100,7 @@ class Site:
 
     pages: dict[str, Page] = field(default_factory=dict)
     files: dict[str, Path] = field(default_factory=dict)
-    """Files to copy, by destination path: step images, sopgen's CSS."""
+    """Files to copy, by destination path: images (of steps and of Markdown text), sopgen's CSS."""
     nav: list[Any] = field(default_factory=list)
     """The navigation, in ``mkdocs.yml``'s ``nav`` format."""
     css: list[str] = field(default_factory=list)
@@ -212,6 +214,8 @@ def render(catalog: Catalog, env: jinja2.Environment, *, today: date,
     for task in catalog.tasks.values():
         for image in _images(task.steps):
             site.files[image_path(image)] = catalog.sops / image
+    for image in _text_images(catalog):
+        site.files[image_path(image)] = catalog.sops / image
     org = catalog.organization
     if org.logo:
         site.logo = image_path(org.logo)
@@ -288,6 +292,16 @@ def _images(steps: Any) -> list[str]:
             found.append(step.image)
         found += _images(step.steps)
     return found
+
+
+def _text_images(catalog: Catalog) -> list[str]:
+    """The images under sops/ that Markdown fields show (the filters ``md`` and ``md_inline`` point
+    them at their copy): those that are there, as validation lets no other through."""
+    found = []
+    for entry in [*catalog.roles.values(), *catalog.tasks.values()]:
+        for _loc, text in markdown_values(entry.data):
+            found += [image_file(address) for address in markdown_images(text)]
+    return [image for image in dict.fromkeys(found) if image_problem(catalog.sops, image) is None]
 
 
 # -- training records (only with publish_people) -------------------------------------------

@@ -17,7 +17,10 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any, Optional
 
+import jinja2
+
 from ..core.escape import html_text, link_address, markdown_line, markdown_text, table_cell
+from ..core.images import rebased
 from ..core.markdown import md
 from ..core.money import Range, minor_digits
 from ..core.ticks import sop_ticks
@@ -118,6 +121,19 @@ def _money(written: str, currency: str, locale: str = "en") -> str:
     return sign + format_currency(abs(amount), currency, format=pattern, locale=locale, currency_digits=False)
 
 
+@jinja2.pass_context
+def page_md(context: jinja2.runtime.Context, value: Any) -> str:
+    """A Markdown field (``md``), its images under sops/ pointed at their copy in the site from
+    the page being rendered (``page_path``; as written where there is none)."""
+    return rebased(md(value), context.get("page_path"))
+
+
+@jinja2.pass_context
+def page_md_inline(context: jinja2.runtime.Context, value: Any) -> str:
+    """A Markdown field on one line (``md_inline``), its images pointed as :func:`page_md`'s."""
+    return markdown_line(rebased(md(value), context.get("page_path")))
+
+
 def plural(count: int, word: str, words: Optional[str] = None) -> str:
     return f"{count:,} {word if count == 1 else (words or word + 's')}"
 
@@ -126,8 +142,8 @@ FILTERS = {
     "html": html_text,
     "text": markdown_text,
     "cell": table_cell,
-    "md": md,
-    "md_inline": markdown_line,
+    "md": page_md,
+    "md_inline": page_md_inline,
     "md_plain": md_plain,
     "url": link_address,
     "hours": hours,
