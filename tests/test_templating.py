@@ -135,3 +135,29 @@ def test_a_reviews_template_receives_the_sections_to_show(base_project: Path) ->
     groups = review_groups(load(base_project), date(2026, 11, 25))
     assert page.splitlines()[1:] == [f"{s.key}: {s.title} ({s.kind}), {len(groups[s.key])}" for s in REVIEW_SECTIONS]
     assert page.splitlines()[1].startswith("overdue: Overdue (danger), ")
+
+
+def test_compiled_templates_kept_by_an_earlier_release_with_other_filters_are_not_reused(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The cache of compiled templates outlives an upgrade of sopgen: a template compiled when a
+    filter did not take the template's context must be compiled again once it does (the code
+    Jinja compiles calls the filter with the context, or without it)."""
+    import jinja2
+
+    from sopgen.text.templating import bytecode_cache
+
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    loader = jinja2.DictLoader({"page.md.j2": "{{ 'x'|shout }}"})
+
+    def shout(value: str) -> str:
+        return value.upper() + "!"
+
+    @jinja2.pass_context
+    def shout_here(context: jinja2.runtime.Context, value: str) -> str:
+        return f"{value.upper()}! on {context.get('page_path')}"
+
+    for shouting, expected in ((shout, "X!"), (shout_here, "X! on index.md"), (shout, "X!")):
+        env = jinja2.Environment(loader=loader, bytecode_cache=bytecode_cache())
+        env.filters["shout"] = shouting
+        assert env.get_template("page.md.j2").render(page_path="index.md") == expected
+    assert len(list((tmp_path / "cache/sopgen/templates").iterdir())) == 1  # one file per template

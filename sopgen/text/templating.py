@@ -123,13 +123,36 @@ def environment(project_dir: Optional[Path] = None, *, filters: Optional[dict[st
 
 
 class _BytecodeCache(jinja2.FileSystemBytecodeCache):
-    """Jinja's file cache of compiled templates, which a failed write never stops."""
+    """Jinja's file cache of compiled templates, which a failed write never stops, and which
+    tells apart the environments a template was compiled for.
+
+    Jinja keys a compiled template by its name and source only, but the code it compiles
+    depends on the environment too: a filter that takes the template's context
+    (``@pass_context``) is called with it, one that does not, without. So a release of sopgen
+    whose filter changed kind would run the last release's compiled templates and fail
+    (``page_md() missing 1 required positional argument``); the key includes how each filter
+    and test is called."""
+
+    def get_bucket(self, environment: jinja2.Environment, name: str, filename: Optional[str],
+                   source: str) -> jinja2.bccache.Bucket:
+        bucket = jinja2.bccache.Bucket(environment, self.get_cache_key(name, filename),
+                                       self.get_source_checksum(source + _compiled_for(environment)))
+        self.load_bytecode(bucket)
+        return bucket
 
     def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
         try:
             super().dump_bytecode(bucket)
         except OSError:
             pass
+
+
+def _compiled_for(environment: jinja2.Environment) -> str:
+    """What of ``environment`` the code of a compiled template depends on beside its source: how
+    each filter and test is called (with the context, the environment, or neither)."""
+    return "\n" + repr(sorted((kind, name, str(getattr(func, "jinja_pass_arg", "")))
+                              for kind, table in (("filter", environment.filters), ("test", environment.tests))
+                              for name, func in table.items()))
 
 
 def bytecode_cache() -> Optional[jinja2.BytecodeCache]:
