@@ -207,3 +207,17 @@ def test_schema_describes_order_as_a_whole_number() -> None:
     assert {"type": "integer"} in order["anyOf"]
     assert "lower first" in order["description"]
 
+
+
+def test_the_new_task_scaffold_offers_order_and_the_new_frequencies(clinic: Path) -> None:
+    result = run(clinic, "new", "task", "empty-bins", "--role", "front-desk", "--title", "Empty the bins")
+    assert result.exit_code == 0, result.output
+    path = clinic / "sops" / "tasks" / "empty-bins.yml"
+    text = path.read_text(encoding="utf-8")
+    assert "every 2 weeks" in text and "# order: 1 " in text
+    path.write_text(text.replace("# order: 1 ", "order: 3 ").replace("frequency: weekly", "frequency: every 2 weeks"))
+    result = run(clinic, "validate")
+    assert result.exit_code == 0, result.output
+    page = site_of(clinic).pages["roles/front-desk/checklists.md"].markdown
+    group = page.split("## Every 2 weeks", 1)[1].split("\n## ", 1)[0]
+    assert group.index("Empty the bins") < group.index("Deep-clean the waiting room")
