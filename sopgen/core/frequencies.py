@@ -38,8 +38,8 @@ _N = r"([2-9]|[1-9][0-9]+)"
 FREQUENCY_PATTERN = (r"^\s*(daily|weekly|monthly|quarterly|yearly|as-needed|every\s+" + _N + r"\s+(weeks|months)"
                      r"|" + _N + r"\s+times\s+a\s+(week|month))\s*$")
 """The JSON Schema's pattern: what editors accept (the number's bound is left to sopgen)."""
-_EVERY = re.compile(r"^every (\d+) (week|month)s$")
-_TIMES = re.compile(r"^(\d+) times a (week|month)$")
+_EVERY = re.compile(r"^every ([0-9]+) (week|month)s$")
+_TIMES = re.compile(r"^([0-9]+) times a (week|month)$")
 
 SUGGESTIONS: dict[str, tuple[str, ...]] = {
     "fortnightly": ("every 2 weeks",),
@@ -176,24 +176,22 @@ def _loose(lower: str) -> Optional[str]:
     if match is None:
         return None
     word, unit = match[1], match[2]
-    n = 2 if word == "other" else 1 if word is None else _COUNTS.get(word, int(word) if word.isdigit() else 0)
+    n = 2 if word == "other" else 1 if word is None else _COUNTS.get(word, int(word) if word.isdecimal() else 0)
     if n <= 0:
         return None
     if unit == "day":
         return "daily" if every and n == 1 else f"{5 * n} times a week" if times else None
-    if every:
-        months = n * _MONTHS.get(unit, 0)
-        if unit == "week":
-            return "weekly" if n == 1 else f"every {n} weeks"
-        named = {1: "monthly", 3: "quarterly", 12: "yearly"}
-        return named.get(months) or f"every {months} months"
-    if unit in ("quarter", "year"):  # n times a quarter or a year: every so many months, when whole
-        months = _MONTHS[unit]
-        if months % n:
-            return None
-        per = months // n
-        return {1: "monthly", 3: "quarterly", 12: "yearly"}.get(per) or f"every {per} months"
-    return f"{unit}ly" if n == 1 else f"{n} times a {unit}"
+    if every and unit == "week":
+        return "weekly" if n == 1 else f"every {n} weeks"
+    if every:  # every n months, quarters or years: every so many months
+        months = n * _MONTHS[unit]
+    elif unit in ("quarter", "year") and _MONTHS[unit] % n == 0:  # n times a quarter or year, when whole
+        months = _MONTHS[unit] // n
+    elif unit in ("quarter", "year"):
+        return None
+    else:
+        return f"{unit}ly" if n == 1 else f"{n} times a {unit}"
+    return {1: "monthly", 3: "quarterly", 12: "yearly"}.get(months) or f"every {months} months"
 
 
 FREQUENCY_SCHEMA = {
