@@ -398,8 +398,8 @@ def test_the_report_data_has_the_money_the_site_withholds(tmp_path: Path) -> Non
     assert delegation["owner_rate"] == "€320" and delegation["chart"].startswith("<svg")
     assistant = next(r for r in delegation["roles"] if r["role"]["text"] == "Dental assistant")
     assert assistant["rate"] == "Rate: €25 an hour."
-    assert [t[0]["text"] for t in assistant["tasks"]] == ["Order supplies", "Sterilise instruments"]
-    assert assistant["tasks"][0][1:] == ["2 h", "€640", "€50", "€590", "€30,680"]
+    assert [t[0]["text"] for t in assistant["tasks"]] == ["Sterilise instruments", "Order supplies"]  # daily before weekly
+    assert assistant["tasks"][1][1:] == ["2 h", "€640", "€50", "€590", "€30,680"]
     # the report links nowhere: none of its SOPs is in it
     assert {t[0]["label"] for r in delegation["roles"] for t in r["tasks"]} == {None}
 

@@ -18,6 +18,7 @@ from .entries import OnboardingPhase, PersonEntry, RoleEntry, Source, TaskEntry
 from .errors import Problem
 from .model import Organization
 from .money import minor_digits, total
+from .ordering import in_order
 
 PRIVATE_NAME = "a team member"
 """What the site says instead of a person's name while training records are private."""
@@ -90,7 +91,7 @@ class Catalog:
             task.review_interval = task.data.review_every or self.organization.review_every
             task.money_digits = digits
         for role in roles.values():
-            role.tasks.sort(key=lambda t: (t.title.lower(), t.id))
+            role.tasks = in_order(role.tasks)
         for person in self.people.values():
             person.role = roles.get(person.data.role)
             person.trainer = self.people.get(person.data.trainer or "")

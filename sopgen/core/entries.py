@@ -23,18 +23,11 @@ from pathlib import Path
 from typing import Any, Literal, Optional
 
 from .durations import days_after
+from .frequencies import runs_per_week
 from .model import Benchmark, Person, Phase, Role, Task
 from .money import Range, decimal, total
 from .yamldoc import Document
 
-RUNS_PER_WEEK: dict[str, Fraction] = {
-    "daily": Fraction(5),
-    "weekly": Fraction(1),
-    "monthly": Fraction(12, 52),
-    "quarterly": Fraction(4, 52),
-    "yearly": Fraction(1, 52),
-    "as-needed": Fraction(0),
-}
 DUE_SOON_DAYS = 30
 ReviewState = Literal["overdue", "due-soon", "current", "never"]
 
@@ -161,7 +154,7 @@ class TaskEntry(Entry):
             return Fraction(decimal(self.data.hours_per_week))
         if self.data.frequency is None or self.data.duration is None:
             return Fraction(0)
-        return RUNS_PER_WEEK[self.data.frequency] * self.data.duration.exact_hours
+        return runs_per_week(self.data.frequency) * self.data.duration.exact_hours
 
     @cached_property
     def delegated(self) -> bool:

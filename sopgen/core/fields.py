@@ -119,6 +119,8 @@ NonNegative = Annotated[float, Field(ge=0), BeforeValidator(_number)]
 """A number at least 0. The bound comes before the validator so that the JSON Schema says
 ``minimum: 0`` (given on an optional field, pydantic would write a ``ge`` no validator knows)."""
 Index = Annotated[int, BeforeValidator(_number)]
+Order = Annotated[int, BeforeValidator(_number)]
+"""A task's place among its role's SOPs of one frequency: a whole number, lower first."""
 
 
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")

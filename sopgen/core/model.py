@@ -25,6 +25,7 @@ from pydantic import (
 )
 
 from .durations import Duration, DurationField
+from .frequencies import Frequency
 from .fields import (
     COLOR_PATTERN,
     DateField,
@@ -33,6 +34,7 @@ from .fields import (
     Markdown,
     NonNegative,
     Number,
+    Order,
     ResultValue,
     Text,
     Version,
@@ -209,7 +211,6 @@ class Role(Model):
 
 
 Status = Literal["draft", "active", "retired"]
-Frequency = Literal["daily", "weekly", "monthly", "quarterly", "yearly", "as-needed"]
 
 
 class Task(Model):
@@ -219,7 +220,12 @@ class Task(Model):
     role: Id = Field(description="Role id of who performs it.")
     purpose: Markdown = Field(description="Why the task matters (Markdown).")
     status: Status = Field("active", description="draft, active or retired; retired SOPs leave the checklists.")
-    frequency: Optional[Frequency] = Field(None, description="How often it runs: daily, weekly, monthly, quarterly, yearly or as-needed.")
+    frequency: Optional[Frequency] = Field(None, description=(
+        "How often it runs: daily, weekly, monthly, quarterly, yearly, as-needed, `every <n> weeks`, "
+        "`every <n> months`, `<n> times a week` or `<n> times a month` (\"every 2 weeks\", \"3 times a week\")."))
+    order: Optional[Order] = Field(None, description=(
+        "Its place in its role's lists and checklists among the SOPs of its frequency: lower first "
+        "(1 before 2); SOPs without one come after, by title."))
     duration: Optional[DurationField] = Field(None, description="Time one run takes: 45m, 4h, 1h30m.")
     hours_per_week: Optional[NonNegative] = Field(None, description="Weekly hours, overriding frequency × duration.")
     trigger: Optional[Text] = Field(None, description="What starts the task: \"First business day of the month\".")

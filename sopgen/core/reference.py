@@ -14,6 +14,7 @@ from pydantic import BaseModel
 from .durations import DURATION_PATTERN
 from .escape import github_cell
 from .fields import ID_PATTERN
+from .frequencies import FREQUENCY_SCHEMA
 from .model import (
     Benchmark,
     Organization,
@@ -51,6 +52,8 @@ END = "<!-- format-reference:end -->"
 
 def type_name(prop: dict[str, Any]) -> str:
     """A JSON Schema property as a reader would name its type."""
+    if prop.get("anyOf") == FREQUENCY_SCHEMA["anyOf"]:
+        return "frequency"
     if "anyOf" in prop:
         options = [type_name(p) for p in prop["anyOf"] if p.get("type") != "null"]
         if "number" in options and "{min, max}" in " ".join(options):
@@ -114,6 +117,13 @@ def reference() -> str:
         "A **duration** is `<n>m`, `<n>h`, `<n>h<n>m`, `<n> days`, `<n> weeks` or `<n> months`. "
         "Minutes and hours are working time; when a task's weekly hours are added up, a day counts "
         "8 working hours and a week 5 days. A review interval moves the calendar date.",
+        "",
+        "A **frequency** is `daily`, `weekly`, `monthly`, `quarterly`, `yearly`, `as-needed`, "
+        "`every <n> weeks`, `every <n> months`, `<n> times a week` or `<n> times a month`, with n a whole "
+        "number from 2 (`every 2 weeks`, `3 times a month`; n = 1 is `weekly` or `monthly`). Each is "
+        "written one way: `fortnightly` is refused with the fix `every 2 weeks`, `twice a week` with "
+        "`2 times a week`, and `biweekly`, said for both, with the choice of `every 2 weeks` or "
+        "`2 times a week`.",
         "",
         END,
     ]

@@ -33,6 +33,7 @@ def validate(catalog: Catalog, *, today: Optional[date] = None) -> list[Problem]
     found += _organization(catalog)
     for role in catalog.roles.values():
         found += _role(catalog, role)
+        found += _same_order(role)
     for task in catalog.tasks.values():
         found += _task(catalog, task, today)
     for person in catalog.people.values():
@@ -200,6 +201,24 @@ def _task(catalog: Catalog, task: TaskEntry, today: date) -> Iterator[Problem]:
                                          f"(reviewed {data.reviewed:%Y-%m-%d}, every {task.review_interval}); "
                                          "check the SOP against reality and update 'reviewed'", severity="warning",
                           rule=REVIEW_OVERDUE)
+
+
+def _same_order(role: RoleEntry) -> Iterator[Problem]:
+    """A warning on each SOP in force whose ``order`` an earlier one of its role and frequency
+    already has: which comes first is then left to their titles."""
+    first: dict[tuple[Optional[str], int], TaskEntry] = {}
+    for task in role.active_tasks:  # in the role's order, so the first of equals is the earlier title
+        if task.data.order is None:
+            continue
+        key = (task.data.frequency, task.data.order)
+        if key not in first:
+            first[key] = task
+            continue
+        other = first[key]
+        yield task.source.doc.problem(
+            ("order",), f"order {task.data.order} is also that of '{other.title}' ({other.source.rel}), of the same "
+                        f"role and frequency ({task.data.frequency or 'none'}); give one of them another number "
+                        "(until then, their titles decide which comes first)", severity="warning", rule="same-order")
 
 
 def _benchmarks(entry: Entry, benchmarks: list[Benchmark]) -> Iterator[Problem]:

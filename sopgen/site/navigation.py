@@ -20,7 +20,8 @@ from ..core.addresses import (
 from ..core.catalog import Catalog
 from ..core.entries import RoleEntry, TaskEntry
 from ..core.escape import html_text
-from ..text.views import FREQUENCIES, FREQUENCY_TITLES
+from ..core.frequencies import title
+from ..core.ordering import by_frequency
 
 NAV_LIST = 20
 """The most entries a list in the navigation holds before it is grouped."""
@@ -56,21 +57,23 @@ def _sops_nav(role: RoleEntry) -> list[Any]:
     retired = [t for t in role.tasks if t.status == "retired"]
     if len(role.tasks) <= NAV_LIST:
         return _runs([_sop_entry(t) for t in in_force + retired])
-    groups = [(FREQUENCY_TITLES[freq], [t for t in in_force if t.frequency == freq]) for freq in FREQUENCIES]
-    groups.append(("Retired", retired))
-    return [{title: _runs([_sop_entry(t) for t in tasks])} for title, tasks in groups if tasks]
+    groups = [{title(freq): _runs([_sop_entry(t) for t in tasks], keep_order=True)}
+              for freq, tasks in by_frequency(in_force)]
+    return groups + ([{"Retired": _runs([_sop_entry(t) for t in retired])}] if retired else [])
 
 
 def _sop_entry(task: TaskEntry) -> tuple[str, str]:
     return task.title + {"draft": " (draft)", "retired": " (retired)"}.get(task.status, ""), sop_path(task)
 
 
-def _runs(entries: list[tuple[str, Any]]) -> list[dict[str, Any]]:
-    """Navigation entries from (title, target) pairs; beyond NAV_LIST, cut into alphabetical runs
-    titled by their first and last entries' first words ("Audit – Prepare")."""
+def _runs(entries: list[tuple[str, Any]], *, keep_order: bool = False) -> list[dict[str, Any]]:
+    """Navigation entries from (title, target) pairs; beyond NAV_LIST, cut into runs titled by
+    their first and last entries' first words ("Audit – Prepare"): alphabetical runs, or runs in
+    the given order with ``keep_order`` (a role's SOPs of one frequency, in the role's order)."""
     if len(entries) <= NAV_LIST:
         return [{nav_title(title): target} for title, target in entries]
-    entries = sorted(entries, key=lambda entry: entry[0].casefold())
+    if not keep_order:
+        entries = sorted(entries, key=lambda entry: entry[0].casefold())
     runs = [entries[i:i + NAV_LIST] for i in range(0, len(entries), NAV_LIST)]
     return [{f"{_first_word(run[0][0])} – {_first_word(run[-1][0])}": _runs(run)} for run in runs]
 

@@ -6,25 +6,32 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
-from typing import Any
+from typing import Any, Optional
 
 from markupsafe import Markup
 
 from ..core.addresses import CHANGELOG_LENGTH
 from ..core.catalog import Catalog, unnamed_revision
 from ..core.entries import DUE_SOON_DAYS, ReviewState, RoleEntry, TaskEntry
-from ..core.ordering import learning_order
+from ..core.frequencies import NAMED, title
+from ..core.ordering import by_frequency, learning_order
 from ..core.ticks import onboarding_ticks
 from .barchart import Bar, bar_chart
 from .filters import Money, Withheld
 
-FREQUENCIES = ["daily", "weekly", "monthly", "quarterly", "yearly", "as-needed", None]
+FREQUENCIES = [*NAMED, None]
+"""The named frequencies in the order their groups come (``every 2 weeks`` and the like come
+between them by their runs a week: :func:`sopgen.core.ordering.by_frequency`)."""
 
 
-FREQUENCY_TITLES = {
-    "daily": "Daily", "weekly": "Weekly", "monthly": "Monthly", "quarterly": "Quarterly",
-    "yearly": "Yearly", "as-needed": "As needed", None: "Unscheduled",
-}
+class _Titles(dict):  # type: ignore[type-arg]
+    def __missing__(self, frequency: Optional[str]) -> str:
+        return title(frequency)
+
+
+FREQUENCY_TITLES: dict[Optional[str], str] = _Titles({f: title(f) for f in FREQUENCIES})
+"""How pages name each frequency ("Weekly", "Every 2 weeks", "3 times a month"), by its text:
+any frequency a task may have, not only those listed."""
 
 
 def onboarding_phases(role: RoleEntry) -> list[dict[str, Any]]:
@@ -35,13 +42,9 @@ def onboarding_phases(role: RoleEntry) -> list[dict[str, Any]]:
 
 
 def checklist_groups(role: RoleEntry) -> list[tuple[str, list[TaskEntry]]]:
-    """The role's SOPs in force, grouped by frequency (daily first); retired ones left out."""
-    groups = []
-    for freq in FREQUENCIES:
-        tasks = [t for t in role.tasks if t.status != "retired" and t.frequency == freq]
-        if tasks:
-            groups.append((FREQUENCY_TITLES[freq], tasks))
-    return groups
+    """The role's SOPs in force, grouped by frequency (the most runs a week first), each group
+    in the role's order; retired ones left out."""
+    return [(title(freq), tasks) for freq, tasks in by_frequency([t for t in role.tasks if t.status != "retired"])]
 
 
 def tool_index(catalog: Catalog) -> list[dict[str, Any]]:
