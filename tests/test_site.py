@@ -913,3 +913,25 @@ def test_owner_report_is_never_written_where_staff_or_sources_are(tmp_path: Path
     assert result.exit_code == 1
     assert "refused to write the owner's report into" in result.output and "Traceback" not in result.output
     assert not (project / where).exists()
+
+
+@pytest.mark.parametrize(("folder", "name", "business", "site_name"), [
+    ("my-handbook", None, "My Business", "My Business handbook"),
+    ("acme-handbook", None, "Acme", "Acme handbook"),
+    ("handbook", None, "My Business", "My Business handbook"),
+    ("Dental Clinic", None, "Dental Clinic", "Dental Clinic handbook"),
+    ("acme_plumbing_sops", None, "Acme Plumbing", "Acme Plumbing handbook"),
+    ("ACME-docs", None, "ACME", "ACME handbook"),
+    ("x", "Harbor Lane Handbook", "Harbor Lane Handbook", "Harbor Lane Handbook"),
+    ("x", "Smith & Sons: plumbing #1", "Smith & Sons: plumbing #1", "Smith & Sons: plumbing #1 handbook"),
+])
+def test_init_names_the_business_and_the_site(tmp_path: Path, folder: str, name: str | None, business: str,
+                                              site_name: str) -> None:
+    import yaml
+
+    project = tmp_path / folder
+    result = cli("init", str(project), *(["--name", name] if name else []))
+    assert result.exit_code == 0, result.output
+    assert yaml.safe_load((project / "sops/organization.yml").read_text())["name"] == business
+    config = (project / "mkdocs.yml").read_text()
+    assert yaml.safe_load(config.replace("!!python", ""))["site_name"] == site_name
