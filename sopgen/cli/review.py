@@ -101,8 +101,10 @@ def changes(rev: str, config_file: Optional[str], role: Optional[str]) -> None:
     """What changed in the procedures since REV (a tag or commit), as Markdown.
 
     For the people who must re-learn: SOPs added, removed, renamed and
-    retired, and for each changed SOP the steps added, removed, reworded or
-    moved. The working tree (uncommitted edits included) is compared with REV.
+    retired, for each changed SOP the steps added, removed, reworded, moved or
+    updated, with their old and new text, and the benchmarks of each role and
+    SOP that changed. The working tree (uncommitted edits included) is compared
+    with REV.
     """
     from ..history.changes import catalog_at, compare, describe_rev, renamed_tasks, to_markdown
     from ..history.revisions import resolve
