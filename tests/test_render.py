@@ -354,3 +354,35 @@ def test_changed_words_of_a_reworded_step(old: str, new: str, runs: list[tuple[s
     from sopgen.text.progress import changed_words
 
     assert changed_words(old, new) == runs
+
+
+# -- a tool that roles use differently --------------------------------------------------------
+
+def _tool_section(markdown: str, name: str) -> str:
+    start = markdown.index(f"## {name}\n")
+    end = markdown.find("\n## ", start + 1)
+    return markdown[start:end if end != -1 else None]
+
+
+def test_the_tools_page_gives_each_roles_purpose_when_they_differ() -> None:
+    """Gmail: the owner's correspondence, the bookkeeper's billing mailbox, the VA's triage. One
+    purpose for the tool (the first role's) told the others the wrong thing."""
+    from conftest import REPO
+
+    tools = render_project(REPO).pages["tools.md"].markdown
+    gmail = _tool_section(tools, "Gmail")
+    assert "| Role | What they use it for | Access |" in gmail
+    rows = {re.search(r"\]\(roles/([^/]+)/", line).group(1): line.split(" | ")[1]
+            for line in gmail.splitlines() if line.startswith("| [")}
+    assert rows == {
+        "owner": "Client correspondence on owner@harborlane.example. The VA has delegated access.",
+        "bookkeeper": "The shared billing@harborlane.example mailbox: remittance advice, client questions "
+                      "about invoices, vendor bills.",
+        "virtual-assistant": "Triage of owner@harborlane.example through delegated access, plus your own mailbox.",
+    }
+    before_table = gmail[:gmail.index("| Role")]
+    assert "Client correspondence" not in before_table  # not the tool's purpose: the owner's
+    assert "| Role | What they use it for | Access |" in _tool_section(tools, "QuickBooks Online")
+    one_role = _tool_section(tools, "UpdraftPlus")  # one purpose: said once, above the table
+    assert "Nightly and on-demand backups" in one_role[:one_role.index("| Role")]
+    assert "| Role | Access |" in one_role

@@ -45,15 +45,22 @@ def checklist_groups(role: RoleEntry) -> list[tuple[str, list[TaskEntry]]]:
 
 
 def tool_index(catalog: Catalog) -> list[dict[str, Any]]:
-    """Every tool by name (case-insensitive), with the roles that list it and the SOPs that use it."""
+    """Every tool by name (case-insensitive), with the roles that list it and the SOPs that use it.
+
+    ``purpose`` is the tool's when the roles that give one agree (or one gives it); when they
+    differ, ``purpose_by_role`` is true, ``purpose`` is ``None`` and each role's stays on its use."""
     tools: dict[str, dict[str, Any]] = {}
     for role in catalog.ordered_roles:
         for tool in role.data.tools:
             entry = tools.setdefault(tool.name.strip().lower(), {
-                "name": tool.name, "url": tool.url, "purpose": tool.purpose, "roles": [], "tasks": []})
+                "name": tool.name, "url": tool.url, "purpose": None, "purpose_by_role": False,
+                "roles": [], "tasks": []})
             entry["url"] = entry["url"] or tool.url
-            entry["purpose"] = entry["purpose"] or tool.purpose
             entry["roles"].append({"role": role, "access": tool.access, "purpose": tool.purpose})
+    for entry in tools.values():
+        given = {" ".join(use["purpose"].split()): use["purpose"] for use in entry["roles"] if use["purpose"]}
+        entry["purpose_by_role"] = len(given) > 1
+        entry["purpose"] = next(iter(given.values())) if len(given) == 1 else None
     for task in catalog.tasks.values():
         if task.status == "retired":
             continue
