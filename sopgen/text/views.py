@@ -16,7 +16,7 @@ from ..core.entries import DUE_SOON_DAYS, ReviewState, RoleEntry, TaskEntry
 from ..core.ordering import learning_order
 from ..core.ticks import onboarding_ticks
 from .barchart import Bar, bar_chart
-from .filters import Money, Withheld
+from .filters import Money, Withheld, duration
 
 FREQUENCIES = ["daily", "weekly", "monthly", "quarterly", "yearly", "as-needed", None]
 
@@ -25,6 +25,15 @@ FREQUENCY_TITLES = {
     "daily": "Daily", "weekly": "Weekly", "monthly": "Monthly", "quarterly": "Quarterly",
     "yearly": "Yearly", "as-needed": "As needed", None: "Unscheduled",
 }
+
+
+def cadence(task: TaskEntry) -> str:
+    """How often and how long, as an SOP to learn is introduced: ``weekly, 1 h a run``, ``as needed``,
+    ``45 min a run``; empty when the task gives neither (never a dash standing for a missing part)."""
+    parts = [FREQUENCY_TITLES[task.frequency].lower()] if task.frequency else []
+    if task.duration:
+        parts.append(f"{duration(task.duration)} a run")
+    return ", ".join(parts)
 
 
 def onboarding_phases(role: RoleEntry) -> list[dict[str, Any]]:
