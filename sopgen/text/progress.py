@@ -60,10 +60,15 @@ def person_phases(status: PersonStatus) -> list[dict[str, Any]]:
 def person_relearn(status: PersonStatus) -> list[dict[str, Any]]:
     """What the person must re-learn: each SOP (``sop``, a :class:`SopStatus`) with the versions that
     changed its steps (``versions``: each ``change`` and its ``steps``, each ``step`` with ``words``,
-    the runs of words that changed in a reworded step: (before, now), either may be empty)."""
+    the runs of words that changed in a reworded step: (before, now), either may be empty; and
+    ``fields``, each other field of the step that changed: ``field``, ``old``, ``new`` (``None``
+    when it was not there) and its ``words``)."""
     return [{"sop": sop, "versions": [
         {"change": change, "steps": [{"step": step, "words": changed_words(step.old, step.new)
-                                      if step.kind == "reworded" else []} for step in change.steps]}
+                                      if step.kind == "reworded" else [],
+                                      "fields": [{"field": t.field, "old": t.old, "new": t.new,
+                                                  "words": changed_words(t.old, t.new) if t.old and t.new else []}
+                                                 for t in step.texts]} for step in change.steps]}
         for change in sop.changes]} for sop in status.with_state("relearn")]
 
 
