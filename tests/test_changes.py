@@ -604,12 +604,15 @@ def test_an_updated_step_shows_the_old_and_new_text_and_the_words_that_changed(t
 
 
 def test_purpose_changes_show_the_old_and_new_text(tmp_path: Path) -> None:
-    old = project(tmp_path / "old", {"sops/tasks/a.yml": simple_task("A", "owner", "Do it")})
+    old = project(tmp_path / "old", {"sops/tasks/a.yml": simple_task("A", "owner", "Do it")
+                                     + "done_when: [Paid, Filed]\n"})
     new = project(tmp_path / "new", {"sops/tasks/a.yml": simple_task("A", "owner", "Do it").replace(
-        "purpose: It has to be done.", "purpose: It has to be done by Friday.")})
+        "purpose: It has to be done.", "purpose: It has to be done by Friday.") + "done_when: [Paid, Sent to the client]\n"})
     [owner] = compare(load(old), load(new), renames={})
+    report = to_markdown([owner], since="v1")
     assert '- Purpose changed: "It has to be done." → "It has to be done by Friday." ("done." → "done by Friday.")' \
-        in to_markdown([owner], since="v1")
+        in report
+    assert '- Definition of done: added "Sent to the client"; removed "Filed"' in report
 
 
 def test_benchmark_changes_of_a_role_and_of_an_sop_are_listed(tmp_path: Path) -> None:
