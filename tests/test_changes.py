@@ -27,6 +27,7 @@ from sopgen.history.changes import (
 from sopgen.core.errors import SopgenError
 from sopgen.core.loader import load
 from sopgen.core.model import Step
+from sopgen.core.stepdiff import FieldText
 
 # -- a throw-away repository with a history ------------------------------------------------
 
@@ -290,7 +291,8 @@ def test_compare_the_whole_history(history: History) -> None:
     assert invoices.fields == (FieldChange("tools", added=("Google Drive",)),)
     assert invoices.steps == (
         StepChange("removed", "2.1", old="Pick the client", old_number="2.1"),
-        StepChange("updated", "3", old="Check the totals", new="Check the totals", old_number="3", fields=("tip",)),
+        StepChange("updated", "3", old="Check the totals", new="Check the totals", old_number="3", fields=("tip",),
+                   texts=(FieldText("tip", "Compare with last month.", "Compare with last month and last year."),)),
         StepChange("reworded", "4", old="Send the invoice", new="Send the invoice from QuickBooks", old_number="4"),
         StepChange("added", "5", new="Archive the PDF in Drive"),
     )
@@ -318,9 +320,10 @@ WHOLE_REPORT = """\
 #### Send client invoices
 
 - Tools: added "Google Drive"
-- Step 2.1 removed: "Pick the client"
-- Step 3 updated (tip): "Check the totals"
-- Step 4 reworded: "Send the invoice" → "Send the invoice from QuickBooks"
+- Step removed (was step 2.1): "Pick the client"
+- Step 3 updated: "Check the totals"
+  - tip: "Compare with last month." → "Compare with last month and last year." ("month." → "month and last year.")
+- Step 4 reworded: "Send the invoice" → "Send the invoice from QuickBooks" (added "from QuickBooks")
 - Step 5 added: "Archive the PDF in Drive"
 
 ### Retired
@@ -432,13 +435,14 @@ def test_status_fields_and_escaping_without_git(tmp_path: Path) -> None:
                                                                  ("unretired", "a", "active")]
     [book] = owner.changed
     assert book.fields == (
-        FieldChange("purpose"),
+        FieldChange("purpose", old="Be there.", new="Be there, rested."),
         FieldChange("status", old="active", new="draft"),
         FieldChange("frequency", old="monthly", new="weekly"),  # 1h → 60m is the same duration
         FieldChange("checklist"),
     )
     assert book.steps == (
-        StepChange("updated", "1", old="Ask the client", new="Ask   the client", old_number="1", fields=("warning",)),
+        StepChange("updated", "1", old="Ask the client", new="Ask   the client", old_number="1", fields=("warning",),
+                   texts=(FieldText("warning", None, "Never book without a yes."),)),
         StepChange("reworded", "2", old="Compare the flights", new="Compare the flights\non `a | b` *sites*",
                    old_number="2"),
         StepChange("removed", "3", old="Pay", old_number="3"),
@@ -459,13 +463,14 @@ def test_status_fields_and_escaping_without_git(tmp_path: Path) -> None:
 
         #### Book travel
 
-        - Purpose changed
+        - Purpose changed: "Be there." → "Be there, rested." ("there." → "there, rested.")
         - Status changed: active → draft
         - Frequency changed: monthly → weekly
         - Checklist reordered
-        - Step 1 updated (warning): "Ask the client"
-        - Step 2 reworded: "Compare the flights" → "Compare the flights on `a | b` *sites*"
-        - Step 3 removed: "Pay"
+        - Step 1 updated: "Ask the client"
+          - warning added: "Never book without a yes."
+        - Step 2 reworded: "Compare the flights" → "Compare the flights on `a | b` *sites*" (added "on a | b sites")
+        - Step removed (was step 3): "Pay"
         - Step 3 added: "Pay with the company card"
         - Step 4 added: "Send the receipts"
         """)
@@ -532,10 +537,11 @@ def test_a_step_moved_elsewhere() -> None:
     old = [Step(do="Print the report"), Step(do="Sign it"), Step(do="File it", tip="By date.")]
     new = [Step(do="File it", tip="By client."), Step(do="Print the report"), Step(do="Sign it")]
     changes = step_diff(old, new)
-    assert changes == [StepChange("moved", "1", old="File it", new="File it", old_number="3", fields=("tip",))]
+    assert changes == [StepChange("moved", "1", old="File it", new="File it", old_number="3", fields=("tip",),
+                                  texts=(FieldText("tip", "By date.", "By client."),))]
     section = RoleChanges("owner", "Owner", changed=[TaskChange("changed", "a", "A", steps=tuple(changes))])
     assert to_markdown([section], since="v1").endswith(
-        '#### A\n\n- Step 1 moved (was step 3): "File it", and updated (tip)\n')
+        '#### A\n\n- Step 1 moved (was step 3): "File it"\n  - tip: "By date." → "By client." ("date." → "client.")\n')
 
 
 def test_whitespace_and_renumbering_are_not_changes() -> None:
@@ -548,7 +554,9 @@ def test_updated_lists_every_field_that_changed() -> None:
     old = [Step(do="Send", image="media/a.png")]
     new = [Step(do="Send", details="By email.", why="They wait.", image="media/b.png", video="https://x.test/v")]
     assert step_diff(old, new) == [StepChange("updated", "1", old="Send", new="Send", old_number="1",
-                                              fields=("details", "why", "image", "video"))]
+                                              fields=("details", "why", "image", "video"), texts=(
+        FieldText("details", None, "By email."), FieldText("why", None, "They wait."),
+        FieldText("image", "media/a.png", "media/b.png"), FieldText("video", None, "https://x.test/v")))]
 
 
 # -- the command --------------------------------------------------------------------------------
@@ -565,3 +573,101 @@ def test_the_changes_command(history: History) -> None:
     assert unknown.exit_code == 1 and "unknown role 'nobody'" in unknown.output
     bad = run(history.root, "changes", "v9")
     assert bad.exit_code == 1 and "'v9' is not a commit or tag" in bad.output and "Traceback" not in bad.output
+
+
+# -- what changed inside a step, benchmarks, and the numbers steps are given ------------------
+
+def test_an_updated_step_shows_the_old_and_new_text_and_the_words_that_changed(tmp_path: Path) -> None:
+    """"Step 2 updated (warning)" alone hid that the refund limit went from $5 to $2."""
+    task = """
+        title: Refund a client
+        role: owner
+        purpose: Keep clients.
+        steps:
+          - do: Read the request
+          - do: Refund the client
+            warning: Refunds over $5 need the owner's written OK first.
+            image: media/a.png
+    """
+    old = project(tmp_path / "old", {"sops/tasks/refund.yml": task})
+    new = project(tmp_path / "new", {"sops/tasks/refund.yml": task.replace("$5", "$2").replace(
+        "            image: media/a.png\n", "            tip: Use the card they paid with.\n")})
+    [owner] = compare(load(old), load(new), renames={})
+    assert to_markdown([owner], since="v1").endswith(textwrap.dedent("""\
+        #### Refund a client
+
+        - Step 2 updated: "Refund the client"
+          - tip added: "Use the card they paid with."
+          - warning: "Refunds over $5 need the owner's written OK first." → "Refunds over $2 need the owner's written OK first." ("$5" → "$2")
+          - image removed: "media/a.png"
+        """))
+
+
+def test_purpose_changes_show_the_old_and_new_text(tmp_path: Path) -> None:
+    old = project(tmp_path / "old", {"sops/tasks/a.yml": simple_task("A", "owner", "Do it")
+                                     + "done_when: [Paid, Filed]\n"})
+    new = project(tmp_path / "new", {"sops/tasks/a.yml": simple_task("A", "owner", "Do it").replace(
+        "purpose: It has to be done.", "purpose: It has to be done by Friday.") + "done_when: [Paid, Sent to the client]\n"})
+    [owner] = compare(load(old), load(new), renames={})
+    report = to_markdown([owner], since="v1")
+    assert '- Purpose changed: "It has to be done." → "It has to be done by Friday." ("done." → "done by Friday.")' \
+        in report
+    assert '- Definition of done: added "Sent to the client"; removed "Filed"' in report
+
+
+def test_benchmark_changes_of_a_role_and_of_an_sop_are_listed(tmp_path: Path) -> None:
+    role = textwrap.dedent(BOOKKEEPER).lstrip("\n") + textwrap.dedent("""\
+        benchmarks:
+          - objective: Invoices out within 2 business days
+            measure: share of invoices sent on time
+            target: 95%
+            by: day 30
+          - objective: Books closed by the 5th
+            target: 100%
+    """)
+    task = simple_task("Send invoices", "bookkeeper", "Send them") + (
+        "benchmarks:\n  - {objective: No invoice wrong, target: 99%}\n")
+    old = project(tmp_path / "old", {"sops/roles/bookkeeper.yml": role, "sops/tasks/a.yml": task})
+    new = project(tmp_path / "new", {
+        "sops/roles/bookkeeper.yml": role.replace("target: 95%", "target: 98%").replace("by: day 30", "by: day 14")
+        .replace("Books closed by the 5th", "Books closed by the 3rd"),
+        "sops/tasks/a.yml": task.replace("99%", "100%")})
+    owner, bookkeeper = compare(load(old), load(new), renames={})
+    assert owner.empty and not bookkeeper.empty
+    assert to_markdown(changes := [owner, bookkeeper], since="v1", role="bookkeeper") == textwrap.dedent("""\
+        # Changes since v1
+
+        ## Bookkeeper
+
+        ### Benchmarks
+
+        - "Invoices out within 2 business days" changed: target 95% → 98%; by day 30 → day 14
+        - "Books closed by the 3rd" added: target 100%
+        - "Books closed by the 5th" removed
+
+        ### Changed
+
+        #### Send invoices
+
+        - Benchmarks: "No invoice wrong" changed: target 99% → 100%
+        """)
+    assert "Nothing changed" in to_markdown(compare(load(old), load(old), renames={}), since="v1")
+    assert changes
+
+
+def test_step_numbers_are_todays_and_removed_steps_say_what_they_were() -> None:
+    """Removed steps have no number now: they are named by the one they had ("was step 2.1"), every
+    other by its number now, with the one it had when that differs."""
+    old = [Step(do="Open the ledger"), Step(do="Create the invoice", steps=[Step(do="Look up the VAT number")]),
+           Step(do="Print the report", tip="By date.")]
+    new = [Step(do="Check the date"), Step(do="Open the ledger"), Step(do="Create the invoice"),
+           Step(do="Print the PDF report", tip="By date.")]
+    section = RoleChanges("owner", "Owner", changed=[TaskChange("changed", "a", "A",
+                                                                steps=tuple(step_diff(old, new)))])
+    assert to_markdown([section], since="v1").endswith(textwrap.dedent("""\
+        #### A
+
+        - Step 1 added: "Check the date"
+        - Step removed (was step 2.1): "Look up the VAT number"
+        - Step 4 reworded (was step 3): "Print the report" → "Print the PDF report" (added "PDF")
+        """))

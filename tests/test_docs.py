@@ -93,3 +93,26 @@ def test_the_code_points_at_documents_the_repository_has() -> None:
                   for name in re.findall(r"\b([A-Z][A-Z_]*\.md)\b", path.read_text(encoding="utf-8"))}
     missing = sorted(f"{where} names {name}" for where, name in named if not (REPO / name).is_file())
     assert not missing, missing
+
+
+@pytest.mark.parametrize("editor", [None, "my-editor"])
+def test_the_quick_starts_edit_line_runs_with_or_without_editor(tmp_path, editor: str | None) -> None:
+    """The quick start's line that opens the SOP in an editor runs as written whether $EDITOR is set or
+    not (unset, a bare `$EDITOR FILE` runs FILE itself: "Permission denied")."""
+    import os
+    import subprocess
+
+    block = re.search(r"```sh\n(.*?)```", README[README.index("<!-- quick-start:"):], re.S).group(1)
+    [line] = [re.split(r"\s{2,}#", s)[0].strip() for s in block.splitlines() if "EDITOR" in s]
+    bin_dir = tmp_path / "bin"
+    bin_dir.mkdir()
+    for name in ("nano", "my-editor"):  # stand-ins that say what they were asked to open
+        (bin_dir / name).write_text(f'#!/bin/sh\necho "{name} $@"\n')
+        (bin_dir / name).chmod(0o755)
+    env = {k: v for k, v in os.environ.items() if k not in ("EDITOR", "VISUAL")}
+    env["PATH"] = f"{bin_dir}{os.pathsep}{env['PATH']}"
+    if editor:
+        env["EDITOR"] = editor
+    done = subprocess.run(["sh", "-c", line], env=env, cwd=tmp_path, capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout == f"{editor or 'nano'} sops/tasks/triage-inbox.yml\n"

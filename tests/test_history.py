@@ -169,3 +169,19 @@ def test_serve_reads_the_log_again_only_when_head_moves(repo: Path) -> None:
     assert moved.changes is not again.changes
     assert moved.of("sops/tasks/send-invoices.yml").version == 3
     assert not moved.of("sops/tasks/send-invoices.yml").modified
+
+
+@pytest.mark.parametrize("within", [["2", "weeks"], ["2 weeks"], ["2weeks"], ["14d"], ["2", "w"]])
+def test_review_within_needs_no_quotes(base_project: Path, within: list[str]) -> None:
+    result = run(base_project, "review", "--today", "2026-06-20", "--within", *within)
+    assert result.exit_code == 0, result.output
+    assert "Due by 2026-07-04 (" in result.stdout
+
+
+@pytest.mark.parametrize("args", [["--within", "2", "weeks", "months"], ["--within", "2 weeks", "weeks"],
+                                  ["--within", "2", "fortnights"], ["stray"]])
+def test_review_refuses_other_words(base_project: Path, args: list[str]) -> None:
+    result = run(base_project, "review", *args)
+    assert result.exit_code == 2, result.output
+    assert "Traceback" not in result.output
+    assert "Error:" in result.output

@@ -369,3 +369,20 @@ def test_a_project_and_an_image_with_accents_and_spaces_in_their_names(tmp_path:
     assert result.exit_code == 0, result.output
     figures = [str(f.get("/Alt")) for f in structure(PdfReader(out / "bookkeeper.pdf"), "/Figure")]
     assert "Step 1: Export the week's billable hours." in figures
+
+
+def test_the_tools_chapter_gives_each_roles_purpose_when_they_differ(pdfs: Path) -> None:
+    """The handbook's Tools chapter, like the tools page: Gmail is the owner's correspondence, the
+    bookkeeper's billing mailbox and the VA's triage, each in its role's row."""
+    handbook = PdfReader(pdfs / "handbook.pdf")
+    marks = [(d, t, p) for d, t, p in outline(handbook)]
+    start = next(i for i, (d, t, _) in enumerate(marks) if d == 0 and t == "Tools")
+    end = next(i for i in range(start + 1, len(marks)) if marks[i][0] == 0)
+    text = text_of(handbook, marks[start][2], marks[end][2])
+    gmail = text[text.index("Gmail"):text.index("Google Analytics")]
+    assert "What they use it for" in gmail
+    for purpose in ("Client correspondence on owner@harborlane.example", "The shared billing@harborlane.example mailbox",
+                    "Triage of owner@harborlane.example through delegated access"):
+        assert purpose in gmail, purpose
+    updraft = text[text.index("UpdraftPlus"):text.index("UptimeRobot")]
+    assert "Nightly and on-demand backups" in updraft and "What they use it for" not in updraft

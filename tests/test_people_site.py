@@ -85,7 +85,8 @@ def test_person_page_shows_which_steps_changed_old_and_new(example_site: Path) -
     assert step[:2] == ["3.1", "reworded“with 🔴” → “starting with URGENT”"]  # the words that changed
     assert "DM the owner in Slack with 🔴 and one line" in step[2]
     assert "DM the owner in Slack starting with URGENT and one line" in step[3]
-    assert priya.row("updated (details)")[:2] == ["4", "updated (details)"]
+    # an updated step says what changed in the field, as `sopgen changes` and `sopgen train status` do
+    assert priya.row("updated (details)")[:2] == ["4", "updated (details)details: “🔴.” → “URGENT first.”"]
     assert any(href.endswith("sops/screen-phone-calls/#revision-history") for href, _ in priya.links)
     assert priya.row("Day 90")[:3] == ["Day 90", "2026-10-31", "↻ Done, re-learn"]
 

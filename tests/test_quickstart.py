@@ -7,7 +7,7 @@ copy of sopgen in `sopgen/`, as the README assumes. What the test does different
   (`--system-site-packages`): `pip install ./sopgen` then really builds and installs sopgen from
   the copy, as written, without downloading MkDocs and WeasyPrint again and without touching
   the interpreter the tests run in. Building the wheel fetches hatchling (network).
-- `$EDITOR FILE` is a person editing: the test changes the task's title itself.
+- `${EDITOR:-nano} FILE` is a person editing: the test changes the task's title itself.
 - `sopgen serve` gets `-a 127.0.0.1:PORT` with a free port, is asked for the edited page, and
   is stopped with Ctrl+C (SIGINT), as the README says.
 """
@@ -48,7 +48,7 @@ def test_the_quick_start_has_the_steps_of_the_walk_through() -> None:
     assert steps[0] == "python3 -m pip install ./sopgen"
     assert "sopgen init" in steps and "sopgen serve" in steps and "sopgen build" in steps
     assert steps.index("sopgen init") < steps.index("sopgen serve") < steps.index("sopgen build")
-    assert any(s.startswith("$EDITOR sops/tasks/") for s in steps)
+    assert any(s.startswith("${EDITOR:-nano} sops/tasks/") for s in steps)
 
 
 def free_port() -> int:
@@ -90,7 +90,7 @@ def test_from_an_empty_folder_to_a_built_site(tmp_path: Path) -> None:
         for command in (part.strip() for part in step.split("&&")):
             if command.startswith("cd "):
                 cwd = cwd / command[3:]
-            elif command.startswith("$EDITOR "):
+            elif command.startswith("${EDITOR:-nano} "):
                 task = cwd / command.split()[1]
                 text = task.read_text()
                 assert "title: Triage the inbox\n" in text

@@ -244,8 +244,10 @@ def test_navigation_groups_every_role_under_roles(sites: dict[str, Site]) -> Non
     for entry, role in zip(roles, catalog.ordered_roles):
         (section,) = entry.values()
         assert section[0] == f"roles/{role.id}/index.md"
-        assert section[1:3] == [{"Onboarding": f"roles/{role.id}/onboarding.md"},
-                                {"Checklists": f"roles/{role.id}/checklists.md"}]
+        guides = [{"Onboarding": f"roles/{role.id}/onboarding.md"}] if role.onboarding else []
+        guides += [{"Checklists": f"roles/{role.id}/checklists.md"}] if role.active_tasks else []
+        assert section[1:1 + len(guides)] == guides  # the owner of the base project has neither: no entry
+    assert [len(entry["Owner"]) for entry in roles if "Owner" in entry] == [1]
 
 
 def test_user_nav_naming_one_role_keeps_the_other_roles(sites: dict[str, Site]) -> None:
@@ -354,3 +356,63 @@ def test_changed_words_of_a_reworded_step(old: str, new: str, runs: list[tuple[s
     from sopgen.text.progress import changed_words
 
     assert changed_words(old, new) == runs
+
+
+# -- a tool that roles use differently --------------------------------------------------------
+
+def _tool_section(markdown: str, name: str) -> str:
+    start = markdown.index(f"## {name}\n")
+    end = markdown.find("\n## ", start + 1)
+    return markdown[start:end if end != -1 else None]
+
+
+def test_the_tools_page_gives_each_roles_purpose_when_they_differ() -> None:
+    """Gmail: the owner's correspondence, the bookkeeper's billing mailbox, the VA's triage. One
+    purpose for the tool (the first role's) told the others the wrong thing."""
+    from conftest import REPO
+
+    tools = render_project(REPO).pages["tools.md"].markdown
+    gmail = _tool_section(tools, "Gmail")
+    assert "| Role | What they use it for | Access |" in gmail
+    rows = {re.search(r"\]\(roles/([^/]+)/", line).group(1): line.split(" | ")[1]
+            for line in gmail.splitlines() if line.startswith("| [")}
+    assert rows == {
+        "owner": "Client correspondence on owner@harborlane.example. The VA has delegated access.",
+        "bookkeeper": "The shared billing@harborlane.example mailbox: remittance advice, client questions "
+                      "about invoices, vendor bills.",
+        "virtual-assistant": "Triage of owner@harborlane.example through delegated access, plus your own mailbox.",
+    }
+    before_table = gmail[:gmail.index("| Role")]
+    assert "Client correspondence" not in before_table  # not the tool's purpose: the owner's
+    assert "| Role | What they use it for | Access |" in _tool_section(tools, "QuickBooks Online")
+    one_role = _tool_section(tools, "UpdraftPlus")  # one purpose: said once, above the table
+    assert "Nightly and on-demand backups" in one_role[:one_role.index("| Role")]
+    assert "| Role | Access |" in one_role
+
+
+@pytest.mark.parametrize(("fields", "cadence"), [
+    ("frequency: as-needed\n", "as needed"),
+    ("duration: 45m\n", "45 min a run"),
+    ("frequency: weekly\nduration: 1h\n", "weekly, 1 h a run"),
+    ("", None),
+])
+def test_an_sop_to_learn_reads_naturally_without_a_frequency_or_a_duration(tmp_path: Path, fields: str,
+                                                                            cadence: str | None) -> None:
+    """"— as needed, — a run" was a task with no duration; the same rule gives the page and the PDF."""
+    from sopgen.print.rolechapters import onboarding_chapter
+    from sopgen.print.printed import Printed
+
+    project = tmp_path / "p"
+    shutil.copytree(BASE, project)
+    build_tree(project, {"sops/tasks/call-back.yml": "title: Call back\nrole: bookkeeper\npurpose: P.\n"
+                                                      f"{fields}steps: [{{do: Call}}]\n"})
+    role = project / "sops/roles/bookkeeper.yml"
+    role.write_text(role.read_text().replace("tasks: [send-invoices]", "tasks: [send-invoices, call-back]"))
+    page = render_project(project).pages["roles/bookkeeper/onboarding.md"].markdown
+    [line] = [line for line in page.splitlines() if "[Call back]" in line]
+    assert line == "1. [Call back](../../sops/call-back.md)" + (f" — {cadence}" if cadence else "")
+    assert "— a run" not in page and "—," not in page
+    catalog = load(project)
+    chapter = onboarding_chapter(Printed(catalog, {}), catalog.roles["bookkeeper"], 1)
+    [sop] = [s for s in chapter["phases"][0]["sops"] if "Call back" in str(s["sop"])]
+    assert sop["detail"] == (cadence or "")

@@ -913,3 +913,52 @@ def test_owner_report_is_never_written_where_staff_or_sources_are(tmp_path: Path
     assert result.exit_code == 1
     assert "refused to write the owner's report into" in result.output and "Traceback" not in result.output
     assert not (project / where).exists()
+
+
+@pytest.mark.parametrize(("folder", "name", "business", "site_name"), [
+    ("my-handbook", None, "My Business", "My Business handbook"),
+    ("acme-handbook", None, "Acme", "Acme handbook"),
+    ("handbook", None, "My Business", "My Business handbook"),
+    ("Dental Clinic", None, "Dental Clinic", "Dental Clinic handbook"),
+    ("acme_plumbing_sops", None, "Acme Plumbing", "Acme Plumbing handbook"),
+    ("ACME-docs", None, "ACME", "ACME handbook"),
+    ("x", "Harbor Lane Handbook", "Harbor Lane Handbook", "Harbor Lane Handbook"),
+    ("x", "Smith & Sons: plumbing #1", "Smith & Sons: plumbing #1", "Smith & Sons: plumbing #1 handbook"),
+])
+def test_init_names_the_business_and_the_site(tmp_path: Path, folder: str, name: str | None, business: str,
+                                              site_name: str) -> None:
+    import yaml
+
+    project = tmp_path / folder
+    result = cli("init", str(project), *(["--name", name] if name else []))
+    assert result.exit_code == 0, result.output
+    assert yaml.safe_load((project / "sops/organization.yml").read_text())["name"] == business
+    config = (project / "mkdocs.yml").read_text()
+    assert yaml.safe_load(config.replace("!!python", ""))["site_name"] == site_name
+
+
+def test_a_role_with_nothing_to_onboard_or_tick_gets_no_empty_page(base_project: Path, tmp_path: Path) -> None:
+    """The owner has no onboarding and no SOPs; the bookkeeper SOPs but no onboarding: no empty
+    onboarding or checklists page for either, and no link to one (pages, navigation, PDFs)."""
+    from pypdf import PdfReader
+
+    role = base_project / "sops/roles/bookkeeper.yml"
+    role.write_text(role.read_text().split("onboarding:")[0])
+    site = tmp_path / "site"
+    result = run(base_project, "build", "-d", str(site))
+    assert result.exit_code == 0, result.output
+    assert (site / "roles/bookkeeper/checklists/index.html").is_file()
+    for gone in ("roles/owner/onboarding", "roles/owner/checklists", "roles/bookkeeper/onboarding"):
+        assert not (site / gone).exists(), gone
+    for page in site.rglob("*.html"):
+        html = page.read_text(encoding="utf-8")
+        for gone in ("owner/onboarding", "owner/checklists", "bookkeeper/onboarding"):
+            assert gone not in html, f"{page.relative_to(site)} links to {gone}"
+    assert 'href="checklists/"' in (site / "roles/bookkeeper/index.html").read_text(encoding="utf-8")
+    for pdf in ("bookkeeper.pdf", "handbook.pdf"):
+        reader = PdfReader(site / "pdf" / pdf)
+        titles = [item.title for item in reader.outline if not isinstance(item, list)] + [
+            item.title for items in reader.outline if isinstance(items, list) for item in items
+            if not isinstance(item, list)]
+        assert not [t for t in titles if t.startswith("Onboarding")], (pdf, titles)
+        assert any(t.startswith("Checklists") for t in titles), (pdf, titles)

@@ -5,11 +5,16 @@ from __future__ import annotations
 import fnmatch
 import re
 from pathlib import Path
+from typing import Any, Iterator
 
 import pytest
+import yaml
 from jinja2 import meta, nodes
 
+from click.testing import CliRunner
+
 from conftest import REPO, run
+from sopgen.cli.main import main
 from sopgen.text.templating import default_templates, environment
 from sopgen.core.errors import TemplateExists
 from sopgen.cli.templates import default_names, eject, explain, listing
@@ -159,3 +164,54 @@ def test_sopgens_own_folder_is_not_an_override_of_itself() -> None:
     assert only.wins and "sopgen's own default folder" in only.note
     with pytest.raises(TemplateExists, match="edit templates/sop.md.j2 there"):
         eject(REPO, "sop.md.j2", force=True)
+
+
+def _keys(node: Any, loc: tuple[Any, ...] = ()) -> Iterator[tuple[tuple[Any, ...], int, int]]:
+    """Every key of a composed YAML document: its path, the line of the key and the last line of its value."""
+    if isinstance(node, yaml.MappingNode):
+        for key, value in node.value:
+            here = loc + (key.value,)
+            last = value.end_mark.line - (1 if value.end_mark.column == 0 else 0)
+            yield here, key.start_mark.line, max(last, key.start_mark.line)
+            yield from _keys(value, here)
+    elif isinstance(node, yaml.SequenceNode):
+        for i, item in enumerate(node.value):
+            yield from _keys(item, loc + (i,))
+
+
+def starter_files(tmp_path: Path) -> dict[Path, type]:
+    from sopgen.core.model import Organization, Role, Task
+
+    project = tmp_path / "acme"
+    assert CliRunner().invoke(main, ["init", str(project)]).exit_code == 0
+    assert run(project, "new", "role", "bookkeeper").exit_code == 0
+    assert run(project, "new", "task", "send-invoices", "--role", "bookkeeper").exit_code == 0
+    return {path: Organization if path.name == "organization.yml" else Role if path.parent.name == "roles" else Task
+            for path in sorted((project / "sops").rglob("*.yml"))}
+
+
+def test_the_starter_files_mark_every_markdown_field_md(tmp_path: Path) -> None:
+    """The files of `sopgen init` and `sopgen new` say "Fields marked (md) take Markdown": the first
+    occurrence of each Markdown field (by the model, so the marks cannot drift from it) carries "(md)" on
+    its lines, no other field does, and a file with Markdown fields says what the mark means."""
+    from sopgen.core.walk import is_markdown, model_at
+
+    checked = set()
+    for path, model in starter_files(tmp_path).items():
+        lines = path.read_text(encoding="utf-8").splitlines()
+        keys = list(_keys(yaml.compose("\n".join(lines))))
+        markdown_lines = {n for loc, first, last in keys if is_markdown(model, loc) for n in range(first, last + 1)}
+        seen = set()
+        for loc, first, last in keys:
+            shape = tuple(p for p in loc if not isinstance(p, int))
+            where = f"{path.name}:{first + 1}: {'.'.join(shape)}"
+            if not is_markdown(model, loc):
+                assert first in markdown_lines or "(md)" not in lines[first], f"{where} is not Markdown but marked (md)"
+            elif (field := (model_at(model, shape[:-1]), shape[-1])) not in seen:  # a sub-step's do is a step's do
+                assert any("(md)" in line for line in lines[first:last + 1]), f"{where} is Markdown: mark it (md)"
+                seen.add(field)
+                checked.add((model.__name__, shape))
+        if seen:
+            assert "Fields marked (md) take Markdown" in path.read_text(encoding="utf-8"), path.name
+    assert {("Task", ("purpose",)), ("Task", ("steps", "do")), ("Role", ("summary",)),
+            ("Role", ("tools", "purpose"))} <= checked

@@ -3,7 +3,6 @@
 
 from __future__ import annotations
 
-import json
 import re
 from pathlib import Path
 from typing import Any, Optional
@@ -87,20 +86,14 @@ def _write_new(root: Path, kind: str, ident: str, force: bool, context: dict[str
         raise click.ClickException(f"{target.relative_to(root).as_posix()} already exists (use --force to replace it)")
     write_schemas(root)
     schema_path = schema_ref(root, kind, target.parent)
+    from .starter import yaml_scalar
+
     env = environment(root, filters={"yaml_scalar": yaml_scalar})
     text = env.get_template(f"new/{kind}.yml.j2").render(id=ident, schema=schema_path, **context)
     target.parent.mkdir(parents=True, exist_ok=True)
     target.write_text(text, encoding="utf-8")
     click.echo(f"created {target.relative_to(root).as_posix()}")
     return target
-
-
-def yaml_scalar(text: str) -> str:
-    """``text`` as a YAML scalar: plain when that is safe, double-quoted otherwise."""
-    if re.fullmatch(r"[A-Za-z][A-Za-z0-9 ,.()'/&-]*", text) and text.lower() not in (
-            "true", "false", "null", "yes", "no", "on", "off", "y", "n", "~") and not text.endswith(" "):
-        return text
-    return json.dumps(text, ensure_ascii=False)
 
 
 def _title(ident: str) -> str:
@@ -197,7 +190,7 @@ def templates_eject(name: str, force: bool, config_file: Optional[str]) -> None:
 
 @click.command()
 @click.argument("directory", type=click.Path(file_okay=False), default=".")
-@click.option("--name", default=None, help="The business name. Default: from the folder name.")
+@click.option("--name", default=None, help="The business name. Default: from the folder name, less words such as 'handbook' (acme-handbook: Acme).")
 def init(directory: str, name: Optional[str]) -> None:
     """Start a new sopgen project in DIRECTORY (default: here) that builds at once.
 

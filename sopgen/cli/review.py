@@ -32,14 +32,28 @@ def _within(value: str) -> int:
     return (duration.after(start) - start).days
 
 
-@click.command()
+def _within_words(ctx: click.Context, within: str) -> str:
+    """``--within 2 weeks`` unquoted: the shell splits it, Click gives the option ``2`` and leaves
+    ``weeks`` over; the word is taken back when it follows a bare number. Anything else left over is
+    the usual usage error."""
+    extra = ctx.args
+    if len(extra) == 1 and within.strip().isdigit() and re.fullmatch(r"[A-Za-z]+", extra[0]):
+        return f"{within} {extra[0]}"
+    if extra:
+        noun = "argument" if len(extra) == 1 else "arguments"
+        raise click.UsageError(f"Got unexpected extra {noun} ({' '.join(extra)})", ctx)
+    return within
+
+
+@click.command(context_settings={"allow_extra_args": True})
 @config_option
 @click.option("--within", default="30d", show_default=True, metavar="TIME",
-              help="What counts as due soon: 30d, 2 weeks, 1 month.")
+              help="What counts as due soon: 30d, 2 weeks, 1 month (quotes optional).")
 @click.option("--check", is_flag=True, help="Exit with 1 when an SOP is overdue (for a scheduled CI job).")
 @click.option("--today", "today_", type=DATE, default=None, metavar="YYYY-MM-DD",
               help="Pretend today is this date (to plan ahead). Default: today.")
-def review(config_file: Optional[str], within: str, check: bool, today_: Any) -> None:
+@click.pass_context
+def review(ctx: click.Context, config_file: Optional[str], within: str, check: bool, today_: Any) -> None:
     """List the SOPs whose review is overdue, due soon or never done, by maintainer.
 
     An SOP is due for review at its `reviewed` date plus `review_every` (its
@@ -48,7 +62,7 @@ def review(config_file: Optional[str], within: str, check: bool, today_: Any) ->
     from ..core.durations import days_after
     from ..text.views import review_groups
 
-    days = _within(within)
+    days = _within(_within_words(ctx, within))
     today = today_.date() if today_ else date.today()
     _config, catalog, problems = load_checked(config_file)
     stop_on_errors(problems)
@@ -87,8 +101,10 @@ def changes(rev: str, config_file: Optional[str], role: Optional[str]) -> None:
     """What changed in the procedures since REV (a tag or commit), as Markdown.
 
     For the people who must re-learn: SOPs added, removed, renamed and
-    retired, and for each changed SOP the steps added, removed, reworded or
-    moved. The working tree (uncommitted edits included) is compared with REV.
+    retired, for each changed SOP the steps added, removed, reworded, moved or
+    updated, with their old and new text, and the benchmarks of each role and
+    SOP that changed. The working tree (uncommitted edits included) is compared
+    with REV.
     """
     from ..history.changes import catalog_at, compare, describe_rev, renamed_tasks, to_markdown
     from ..history.revisions import resolve

@@ -13,7 +13,7 @@ from typing import Any, Optional, Union
 import click
 
 from ..core.records import append_record
-from ..core.stepdiff import step_line
+from ..core.stepdiff import step_lines
 from ..core.training import PersonStatus, SopStatus, shown, team_status
 from .common import DATE, Failed, config_option, load_checked, stop_on_errors
 from .console import say
@@ -91,7 +91,10 @@ def _show(status: PersonStatus, today: date) -> None:
         for change in sop.changes:
             click.echo(f"    v{change.version}, {change.day:%Y-%m-%d}, {change.commit[:7]} \"{change.subject}\":")
             for step in change.steps:
-                click.echo(f"      {step_line(step)}")
+                head, *fields = step_lines(step)
+                click.echo(f"      {head}")
+                for line in fields:
+                    click.echo(f"        {line}")
     for sop in status.with_state("overdue"):
         click.echo(f"  overdue {_sop(sop)}: {sop.phase}, due {sop.due:%Y-%m-%d}")
     for sop in status.with_state("due"):

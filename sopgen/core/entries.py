@@ -95,6 +95,16 @@ class RoleEntry(Entry):
         """Tasks still in force (active and draft), retired ones left out."""
         return [t for t in self.tasks if t.status != "retired"]
 
+    @property
+    def has_onboarding(self) -> bool:
+        """Whether the role has an onboarding guide (page, navigation entry, PDF chapter): phases to show."""
+        return bool(self.onboarding)
+
+    @property
+    def has_checklists(self) -> bool:
+        """Whether the role has checklists (page, navigation entry, PDF chapter): SOPs in force."""
+        return bool(self.active_tasks)
+
     @cached_property
     def weekly_hours(self) -> float:
         return sum(t.weekly_hours for t in self.active_tasks)

@@ -4,14 +4,21 @@ Steps are flattened with their numbers as people read them ("2.1" is the
 first sub-step of step 2) and matched by their ``do`` text; within a block
 that changed, an old and a new step alike enough (:data:`SIMILAR`) count as
 one step reworded.
+
+In words (:func:`step_lines`), every step goes by its number now, with the
+number it had when that differs ("Step 4 reworded (was step 3)"); a removed
+step has no number now and goes by the one it had ("Step removed (was step
+2.1)"). A text that changed shows before and now, and the words that changed
+(:func:`changed_words`, as on a person's training page).
 """
 
 from __future__ import annotations
 
 import difflib
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any, Literal
+from typing import Any, Literal, Optional
 
 from .model import Step
 
@@ -22,6 +29,15 @@ STEP_FIELDS = ("details", "why", "tip", "warning", "image", "video")
 StepKind = Literal["added", "removed", "reworded", "moved", "updated"]
 _Flat = tuple[str, Step]  # a step and its number as people read it ("2.1")
 _Pair = tuple[_Flat | None, _Flat | None]  # a step before and after; None on the side it is missing
+
+
+@dataclass(frozen=True)
+class FieldText:
+    """One of a step's other fields that changed: its value before and now (``None``: not there)."""
+
+    field: str
+    old: str | None
+    new: str | None
 
 
 @dataclass(frozen=True)
@@ -39,6 +55,8 @@ class StepChange:
     """The step's number before; ``None`` when it was added."""
     fields: tuple[str, ...] = ()
     """The step's other fields that changed: details, why, tip, warning, image, video."""
+    texts: tuple[FieldText, ...] = ()
+    """Each of ``fields`` with its value before and now."""
 
 
 def step_diff(old_steps: Sequence[Step], new_steps: Sequence[Step]) -> list[StepChange]:
@@ -107,31 +125,83 @@ def _step_change(before: _Flat | None, after: _Flat | None, *, moved: bool = Fal
         return StepChange("removed", before[0], old=before[1].do.strip(), old_number=before[0])
     if before is None:
         return StepChange("added", after[0], new=after[1].do.strip())
-    fields = tuple(f for f in STEP_FIELDS if normalize(getattr(before[1], f)) != normalize(getattr(after[1], f)))
+    texts = tuple(FieldText(f, _stripped(getattr(before[1], f)), _stripped(getattr(after[1], f)))
+                  for f in STEP_FIELDS if normalize(getattr(before[1], f)) != normalize(getattr(after[1], f)))
     kind: StepKind = "moved" if moved else "reworded" if normalize(before[1].do) != normalize(after[1].do) else "updated"
-    if kind == "updated" and not fields:
+    if kind == "updated" and not texts:
         return None
     return StepChange(kind, after[0], old=before[1].do.strip(), new=after[1].do.strip(),
-                      old_number=before[0], fields=fields)
+                      old_number=before[0], fields=tuple(t.field for t in texts), texts=texts)
+
+
+def _stripped(value: Any) -> str | None:
+    return None if value is None or not str(value).strip() else str(value).strip()
 
 
 def normalize(value: Any) -> str:
     return " ".join(str(value).split()) if value is not None else ""
 
 
-def step_line(step: StepChange) -> str:
-    """One step change in plain words: ``Step 3 reworded: "old" → "new"``."""
-    old, new = f"\"{normalize(step.old)}\"", f"\"{normalize(step.new)}\""
-    fields = ", ".join(step.fields)
-    line = {
-        "added": f"added: {new}",
-        "removed": f"removed: {old}",
-        "reworded": f"reworded: {old} → {new}",
-        "moved": f"moved (was step {step.old_number}): {new}",
-        "updated": f"updated ({fields}): {new}",
+def step_lines(step: StepChange) -> list[str]:
+    """One step change in plain words: ``Step 4 reworded (was step 3): "old" → "new"``, then a line
+    for each other field that changed: ``warning: "… $5 …" → "… $2 …" ("$5" → "$2")``."""
+    new = _quoted(step.new)
+    was = f" (was step {step.old_number})" if step.old_number not in (None, step.number) else ""
+    head = {
+        "added": f"Step {step.number} added: {new}",
+        "removed": f"Step removed (was step {step.old_number}): {_quoted(step.old)}",
+        "reworded": f"Step {step.number} reworded{was}: {text_change(step.old, step.new)}",
+        "moved": f"Step {step.number} moved{was}: {new}",
+        "updated": f"Step {step.number} updated{was}: {new}",
     }[step.kind]
-    also = f", and updated ({fields})" if fields and step.kind in ("reworded", "moved") else ""
-    return f"Step {step.number} {line}{also}"
+    return [head, *(f"{t.field} {text_change(t.old, t.new)}" if t.old is None or t.new is None
+                    else f"{t.field}: {text_change(t.old, t.new)}" for t in step.texts)]
+
+
+def text_change(old: Optional[str], new: Optional[str]) -> str:
+    """A text before and now, on one line: ``"old" → "new" ("$5" → "$2")``, with the words that changed
+    when only some did; ``added: "new"`` or ``removed: "old"`` when it was not there on one side."""
+    if old is None or new is None:
+        return f"added: {_quoted(new)}" if old is None else f"removed: {_quoted(old)}"
+    runs = "; ".join(f"{_quoted(b)} → {_quoted(n)}" if b and n else f"added {_quoted(n)}" if n else f"removed {_quoted(b)}"
+                     for b, n in changed_words(old, new))
+    return f"{_quoted(old)} → {_quoted(new)}" + (f" ({runs})" if runs else "")
+
+
+def _quoted(text: Optional[str]) -> str:
+    return f"\"{normalize(text)}\""
+
+
+_MARKUP = re.compile(r"!?\[([^\]]*)\]\([^)]*\)|[*_`]+")
+
+
+CHANGED_RUNS = 4
+"""The most runs of changed words shown for one text: past that, the texts say it better."""
+
+
+JOINED_GAP = 2
+"""Changed runs this few unchanged words apart are shown as one."""
+
+
+def changed_words(old: Optional[str], new: Optional[str]) -> list[tuple[str, str]]:
+    """The runs of words that differ between two texts of a step, as plain text: ``[("with 🔴",
+    "starting with URGENT")]``; none when more than :data:`CHANGED_RUNS` runs, or most words, differ."""
+    def words(text: Optional[str]) -> list[str]:
+        return _MARKUP.sub(lambda m: m.group(1) or "", text or "").split()
+
+    before, now = words(old), words(new)
+    spans: list[list[int]] = []  # [i1, i2, j1, j2] of each changed run
+    for op, i1, i2, j1, j2 in difflib.SequenceMatcher(None, before, now, autojunk=False).get_opcodes():
+        if op == "equal":
+            continue
+        if spans and i1 - spans[-1][1] <= JOINED_GAP:  # "with 🔴" → "starting with URGENT", not two runs
+            spans[-1][1], spans[-1][3] = i2, j2
+        else:
+            spans.append([i1, i2, j1, j2])
+    changed = sum(i2 - i1 + j2 - j1 for i1, i2, j1, j2 in spans)
+    if len(spans) > CHANGED_RUNS or changed > 0.6 * (len(before) + len(now)):
+        return []  # rewritten rather than reworded: the two texts say it better
+    return [(" ".join(before[i1:i2]), " ".join(now[j1:j2])) for i1, i2, j1, j2 in spans]
 
 
 def _similarity(a: str, b: str) -> float:

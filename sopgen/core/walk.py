@@ -71,3 +71,11 @@ def _text_fields(model: type[BaseModel]) -> tuple[tuple[str, bool], ...]:
 def _mentions(annotation: Any, marker: Any) -> bool:
     """Whether ``marker`` is among the Annotated metadata anywhere inside ``annotation``."""
     return any(arg is marker or _mentions(arg, marker) for arg in get_args(annotation))
+
+
+def is_markdown(model: type[BaseModel], loc: tuple[Any, ...]) -> bool:
+    """Whether the field at ``loc`` inside ``model`` (``("steps", 0, "tip")``, list positions
+    optional) holds Markdown: for the starter files' ``(md)`` marks and their test."""
+    names = tuple(part for part in loc if not isinstance(part, int))
+    parent = model_at(model, names[:-1]) if names else None
+    return parent is not None and dict(_text_fields(parent)).get(names[-1], False)

@@ -4,11 +4,14 @@
 (:func:`catalog_at`), pairs each task with its earlier self, following renamed
 files (:func:`renamed_tasks`), and reports per role the SOPs added, retired,
 removed, renamed and changed (:func:`compare`), each changed SOP with a
-step-level diff (:func:`step_diff`), as Markdown (:func:`to_markdown`).
+step-level diff (:func:`step_diff`), and the benchmarks of each role and SOP
+that changed, as Markdown (:func:`to_markdown`).
 
-Only what a performer must re-learn counts: steps, purpose, status, frequency,
-duration, trigger, prerequisites, tools, checklist and definition of done.
-Review dates, tags, quizzes, benchmarks and maintainers do not.
+Only what a performer must re-learn or is measured by counts: steps, purpose,
+status, frequency, duration, trigger, prerequisites, tools, checklist,
+definition of done and benchmarks. Review dates, tags, quizzes and maintainers
+do not. Steps go by their numbers now; a removed step by the one it had
+(:mod:`sopgen.core.stepdiff`).
 """
 
 
@@ -18,23 +21,24 @@ import difflib
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
+from ..core.benchdiff import BenchmarkChange, benchmark_diff, benchmark_line
 from ..core.catalog import Catalog
 from ..core.durations import Duration
 from ..core.entries import TaskEntry
 from ..core.escape import readable_markdown
-from ..core.stepdiff import StepChange, normalize, step_diff, step_line
+from ..core.stepdiff import StepChange, normalize, step_diff, step_lines, text_change
 from .revisions import ChangesError, catalog_at, describe_rev, renamed_tasks
 
 __all__ = ["ChangesError", "catalog_at", "compare", "describe_rev", "renamed_tasks", "select_role",
-           "step_diff", "to_markdown", "FieldChange", "RoleChanges", "StepChange", "TaskChange"]
+           "step_diff", "to_markdown", "BenchmarkChange", "FieldChange", "RoleChanges", "StepChange", "TaskChange"]
 
 TASK_FIELDS = {  # in the order of README.md's table of a task's fields
     "purpose": "Purpose", "status": "Status", "frequency": "Frequency", "duration": "Duration",
     "trigger": "Trigger", "prerequisites": "Prerequisites", "tools": "Tools",
     "checklist": "Checklist", "done_when": "Definition of done",
 }
-MARKDOWN_FIELDS = ("purpose", "done_when")  # reported as "changed": too long to quote
-LIST_FIELDS = ("prerequisites", "tools", "checklist")  # reported item by item
+MARKDOWN_FIELDS = ("purpose",)  # quoted before and now, with the words that changed
+LIST_FIELDS = ("prerequisites", "tools", "checklist", "done_when")  # reported item by item
 TaskKind = Literal["added", "unretired", "removed", "retired", "renamed", "changed"]
 
 
@@ -44,9 +48,8 @@ TaskKind = Literal["added", "unretired", "removed", "retired", "renamed", "chang
 class FieldChange:
     """A task field that changed, other than its steps.
 
-    Lists of names (prerequisites, tools, checklist) give the items ``added`` and
-    ``removed`` (both empty: reordered); short values give ``old`` and ``new``;
-    Markdown fields (purpose, done_when) give neither.
+    Lists (prerequisites, tools, checklist, done_when) give the items ``added`` and
+    ``removed`` (both empty: reordered); other fields give ``old`` and ``new``.
     """
 
     field: str
@@ -76,11 +79,12 @@ class TaskChange:
     status: str = "active"
     fields: tuple[FieldChange, ...] = ()
     steps: tuple[StepChange, ...] = ()
+    benchmarks: tuple[BenchmarkChange, ...] = ()
 
 
 @dataclass
 class RoleChanges:
-    """What changed for one role; every list is sorted by title."""
+    """What changed for one role: its own benchmarks, in their order, and its SOPs, each list sorted by title."""
 
     role: str
     title: str
@@ -89,10 +93,11 @@ class RoleChanges:
     retired: list[TaskChange] = field(default_factory=list)
     removed: list[TaskChange] = field(default_factory=list)
     renamed: list[TaskChange] = field(default_factory=list)
+    benchmarks: list[BenchmarkChange] = field(default_factory=list)
 
     @property
     def empty(self) -> bool:
-        return not (self.added or self.changed or self.retired or self.removed or self.renamed)
+        return not (self.added or self.changed or self.retired or self.removed or self.renamed or self.benchmarks)
 
 
 def compare(old: Catalog, new: Catalog, *, renames: dict[str, str]) -> list[RoleChanges]:
@@ -105,6 +110,10 @@ def compare(old: Catalog, new: Catalog, *, renames: dict[str, str]) -> list[Role
     sections: dict[str, RoleChanges] = {}
     for role in [*new.ordered_roles, *old.ordered_roles]:  # a role's title now, if it still exists
         sections.setdefault(role.id, RoleChanges(role.id, role.title))
+    for role_id, section in sections.items():
+        before, after = old.roles.get(role_id), new.roles.get(role_id)
+        section.benchmarks = benchmark_diff(before.data.benchmarks if before else [],
+                                            after.data.benchmarks if after else [])
     for before, after in _pair_tasks(old, new, renames):
         for role_id, kind, change in _task_changes(before, after):
             section = sections.setdefault(role_id, RoleChanges(role_id, role_id))
@@ -160,8 +169,10 @@ def _task_changes(before: TaskEntry | None, after: TaskEntry | None) -> list[tup
     if same["old_task"] or same["old_title"]:
         out.append((new_role, "renamed", TaskChange("renamed", **same)))
     fields, steps = _field_changes(before, after), step_diff(before.steps, after.steps)
-    if fields or steps:
-        out.append((new_role, "changed", TaskChange("changed", **same, fields=tuple(fields), steps=tuple(steps))))
+    benchmarks = benchmark_diff(before.data.benchmarks, after.data.benchmarks)
+    if fields or steps or benchmarks:
+        out.append((new_role, "changed", TaskChange("changed", **same, fields=tuple(fields), steps=tuple(steps),
+                                                    benchmarks=tuple(benchmarks))))
     return out
 
 
@@ -175,9 +186,7 @@ def _field_changes(before: TaskEntry, after: TaskEntry) -> list[FieldChange]:
             a, b = getattr(before.data, name), getattr(after.data, name)
         if _key(a) == _key(b):
             continue
-        if name in MARKDOWN_FIELDS:
-            out.append(FieldChange(name))
-        elif name in LIST_FIELDS:
+        if name in LIST_FIELDS:
             out.append(FieldChange(name, added=tuple(x for x in b if normalize(x) not in map(normalize, a)),
                                    removed=tuple(x for x in a if normalize(x) not in map(normalize, b))))
         else:
@@ -233,13 +242,16 @@ def select_role(changes: list[RoleChanges], role: str | None) -> list[RoleChange
 
 def _role_blocks(section: RoleChanges, titles: dict[str, str]) -> list[str]:
     blocks = [f"## {readable_markdown(section.title)}"]
+    if section.benchmarks:
+        blocks += ["### Benchmarks", _bullets(map(benchmark_line, section.benchmarks))]
     if section.added:
         blocks += ["### New SOPs", _bullets(_added(c, titles) for c in section.added)]
     if section.changed:
         blocks.append("### Changed")
         for change in section.changed:
-            blocks += [f"#### {readable_markdown(change.title)}",
-                       _bullets([*map(_field_line, change.fields), *map(step_line, change.steps)])]
+            lines = [*map(_field_line, change.fields), *map(step_lines, change.steps),
+                     *(f"Benchmarks: {benchmark_line(b)}" for b in change.benchmarks)]
+            blocks += [f"#### {readable_markdown(change.title)}", _bullets(lines)]
     if section.retired:
         blocks += ["### Retired", _bullets(readable_markdown(c.title) + (" (added as retired: a record, never in force here)"
                                                               if c.kind == "added" else "")
@@ -252,7 +264,12 @@ def _role_blocks(section: RoleChanges, titles: dict[str, str]) -> list[str]:
 
 
 def _bullets(lines: Any) -> str:
-    return "\n".join(f"- {line}" for line in lines)
+    """A Markdown list; an item given as a list is a line and the lines nested under it."""
+    out = []
+    for line in lines:
+        head, *under = [line] if isinstance(line, str) else line
+        out += [f"- {head}", *(f"  - {more}" for more in under)]
+    return "\n".join(out)
 
 
 def _added(change: TaskChange, titles: dict[str, str]) -> str:
@@ -288,7 +305,7 @@ def _field_line(change: FieldChange) -> str:
     if change.field in LIST_FIELDS:
         return f"{label} reordered"
     if change.field in MARKDOWN_FIELDS:
-        return f"{label} changed"
+        return f"{label} changed: {text_change(change.old, change.new)}"
     return f"{label} changed: {readable_markdown(change.old or '(none)')} → {readable_markdown(change.new or '(none)')}"
 
 

@@ -20,11 +20,14 @@ from .printed import Printed
 
 
 def tools_chapter(printed: Printed) -> dict[str, Any]:
-    """The chapter *Tools*: every tool, the roles that use it (with how they get access) and its SOPs."""
+    """The chapter *Tools*: every tool, the roles that use it (with how they get access, and what for
+    when they use it for different things) and its SOPs."""
     return {
         "kind": "tools", "label": "tools", "title": "Tools", "level": 1,
         "tools": [{"name": tool["name"], "url": tool["url"], "purpose": printed.md(tool["purpose"]),
+                   "purpose_by_role": tool["purpose_by_role"],
                    "uses": [{"role": printed.ref(use["role"], use["role"].title),
+                             "purpose": printed.md(use["purpose"]),
                              "access": printed.md(use["access"])} for use in tool["roles"]],
                    "sops": [printed.ref(t, t.title) for t in tool["tasks"]]}
                   for tool in tool_index(printed.catalog)],

@@ -57,8 +57,10 @@ def handbook(catalog: Catalog, *, role: Optional[RoleEntry], today: date, versio
     labels: dict[str, str] = {}
     for r in roles:
         labels[role_path(r)] = f"role-{r.id}"
-        labels[onboarding_path(r)] = f"onboarding-{r.id}"
-        labels[checklists_path(r)] = f"checklists-{r.id}"
+        if r.has_onboarding:
+            labels[onboarding_path(r)] = f"onboarding-{r.id}"
+        if r.has_checklists:
+            labels[checklists_path(r)] = f"checklists-{r.id}"
         for t in r.active_tasks:
             labels[sop_path(t)] = f"sop-{t.id}"
     references = reference_pages(catalog) if role is None else {}
@@ -71,7 +73,8 @@ def handbook(catalog: Catalog, *, role: Optional[RoleEntry], today: date, versio
     for r in roles:
         level = 2 if nested else 1
         chapters.append(manual_chapter(printed, r))
-        chapters.append(onboarding_chapter(printed, r, level))
+        if r.has_onboarding:
+            chapters.append(onboarding_chapter(printed, r, level))
         sops = in_learning_order(r)
         chapters.append({"kind": "part", "label": f"procedures-{r.id}", "title": "Procedures", "level": level,
                          "role": r.title, "sops": [printed.ref(t, t.title) for t in sops]})
@@ -80,7 +83,8 @@ def handbook(catalog: Catalog, *, role: Optional[RoleEntry], today: date, versio
             if t.quiz:
                 answers.append({"sop": printed.ref(t, t.title), "answers": [
                     {"letter": choice_letter(q.answer), "choice": q.choices[q.answer]} for q in t.quiz]})
-        chapters.append(checklists_chapter(printed, r, level))
+        if r.has_checklists:
+            chapters.append(checklists_chapter(printed, r, level))
     if role is None:
         chapters.append(tools_chapter(printed))
         if "delegation" in references:

@@ -12,6 +12,7 @@ from ..core.escape import typst_markup
 from ..text.filters import duration, hours, isodate, plain_words, staff_money
 from ..text.views import (
     FREQUENCY_TITLES,
+    cadence,
     checklist_groups,
     onboarding_phases,
 )
@@ -95,7 +96,7 @@ def onboarding_chapter(printed: Printed, role: RoleEntry, level: int) -> dict[st
             "title": phase["phase"],
             "goals": [printed.md(goal) for goal in phase["goals"]],
             "sops": [{"sop": printed.ref(t, t.title),
-                      "detail": f"{_frequency(t).lower()}, {duration(t.duration)} a run",
+                      "detail": cadence(t),
                       "after": [printed.ref(p, p.title) for p in t.prerequisites]}
                      for t in phase["tasks"]],
         })

@@ -37,8 +37,11 @@ def navigation(catalog: Catalog) -> list[Any]:
     """
     roles = []
     for role in catalog.ordered_roles:
-        section: list[Any] = [role_path(role), {"Onboarding": onboarding_path(role)},
-                              {"Checklists": checklists_path(role)}]
+        section: list[Any] = [role_path(role)]
+        if role.has_onboarding:
+            section.append({"Onboarding": onboarding_path(role)})
+        if role.has_checklists:
+            section.append({"Checklists": checklists_path(role)})
         if role.tasks:
             section.append({"SOPs": _sops_nav(role)})
         roles.append((role.title, section))

@@ -52,6 +52,7 @@ from ..text.templating import default_templates
 from ..text.views import (
     FREQUENCIES,
     FREQUENCY_TITLES,
+    cadence,
     changelog,
     checklist_groups,
     onboarding_phases,
@@ -128,6 +129,7 @@ def context(catalog: Catalog, today: date) -> dict[str, Any]:
         "money": staff_money(org),
         "frequencies": FREQUENCIES,
         "frequency_titles": FREQUENCY_TITLES,
+        "cadence": cadence,
         "pdfs": {},
         "pdf": False,
     }
@@ -175,10 +177,12 @@ def render(catalog: Catalog, env: jinja2.Environment, *, today: date,
          catalog.organization_source.file if catalog.organization_source else None)
     for role in catalog.ordered_roles:
         page(role_path(role), "role.md.j2", role.title, "role", role.source.file, role=role)
-        page(onboarding_path(role), "onboarding.md.j2", f"{role.title}: onboarding", "onboarding",
-             role.source.file, role=role, phases=onboarding_phases(role))
-        page(checklists_path(role), "checklists.md.j2", f"{role.title}: checklists", "checklists",
-             role.source.file, role=role, groups=checklist_groups(role))
+        if role.has_onboarding:  # an empty guide or list is no page (nor link, nor PDF chapter)
+            page(onboarding_path(role), "onboarding.md.j2", f"{role.title}: onboarding", "onboarding",
+                 role.source.file, role=role, phases=onboarding_phases(role))
+        if role.has_checklists:
+            page(checklists_path(role), "checklists.md.j2", f"{role.title}: checklists", "checklists",
+                 role.source.file, role=role, groups=checklist_groups(role))
     if cache is not None:  # what every SOP page's cache key shares (serve only)
         context_key = (catalog.organization.model_dump_json(), templates_stamp(catalog.root),
                        tuple(sorted(shared["pdfs"])))

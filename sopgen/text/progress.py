@@ -4,12 +4,11 @@ what to learn again and the words that changed, sign-offs, results and their cha
 
 from __future__ import annotations
 
-import difflib
-import re
 from typing import Any, Optional
 
 from ..core.catalog import Catalog
 from ..core.entries import PersonEntry, benchmarks_of
+from ..core.stepdiff import changed_words  # the training pages' words that changed, as in `sopgen changes`
 from ..core.training import PersonStatus, due_date, learned_version, shown
 from .charts import Chart
 from .linechart import Point, Target, line_chart
@@ -61,43 +60,16 @@ def person_phases(status: PersonStatus) -> list[dict[str, Any]]:
 def person_relearn(status: PersonStatus) -> list[dict[str, Any]]:
     """What the person must re-learn: each SOP (``sop``, a :class:`SopStatus`) with the versions that
     changed its steps (``versions``: each ``change`` and its ``steps``, each ``step`` with ``words``,
-    the runs of words that changed in a reworded step: (before, now), either may be empty)."""
+    the runs of words that changed in a reworded step: (before, now), either may be empty; and
+    ``fields``, each other field of the step that changed: ``field``, ``old``, ``new`` (``None``
+    when it was not there) and its ``words``)."""
     return [{"sop": sop, "versions": [
         {"change": change, "steps": [{"step": step, "words": changed_words(step.old, step.new)
-                                      if step.kind == "reworded" else []} for step in change.steps]}
+                                      if step.kind == "reworded" else [],
+                                      "fields": [{"field": t.field, "old": t.old, "new": t.new,
+                                                  "words": changed_words(t.old, t.new) if t.old and t.new else []}
+                                                 for t in step.texts]} for step in change.steps]}
         for change in sop.changes]} for sop in status.with_state("relearn")]
-
-
-_MARKUP = re.compile(r"!?\[([^\]]*)\]\([^)]*\)|[*_`]+")
-
-
-CHANGED_RUNS = 4
-"""The most runs of changed words shown for one step: past that, the texts say it better."""
-
-
-JOINED_GAP = 2
-"""Changed runs this few unchanged words apart are shown as one."""
-
-
-def changed_words(old: Optional[str], new: Optional[str]) -> list[tuple[str, str]]:
-    """The runs of words that differ between two texts of a step, as plain text: ``[("with 🔴",
-    "starting with URGENT")]``; none when more than :data:`CHANGED_RUNS` runs, or most words, differ."""
-    def words(text: Optional[str]) -> list[str]:
-        return _MARKUP.sub(lambda m: m.group(1) or "", text or "").split()
-
-    before, now = words(old), words(new)
-    spans: list[list[int]] = []  # [i1, i2, j1, j2] of each changed run
-    for op, i1, i2, j1, j2 in difflib.SequenceMatcher(None, before, now, autojunk=False).get_opcodes():
-        if op == "equal":
-            continue
-        if spans and i1 - spans[-1][1] <= JOINED_GAP:  # "with 🔴" → "starting with URGENT", not two runs
-            spans[-1][1], spans[-1][3] = i2, j2
-        else:
-            spans.append([i1, i2, j1, j2])
-    changed = sum(i2 - i1 + j2 - j1 for i1, i2, j1, j2 in spans)
-    if len(spans) > CHANGED_RUNS or changed > 0.6 * (len(before) + len(now)):
-        return []  # rewritten rather than reworded: the two texts say it better
-    return [(" ".join(before[i1:i2]), " ".join(now[j1:j2])) for i1, i2, j1, j2 in spans]
 
 
 def person_signoffs(catalog: Catalog, person: PersonEntry) -> list[dict[str, Any]]:

@@ -17,7 +17,7 @@ from ..core.frequencies import NAMED, title
 from ..core.ordering import by_frequency, learning_order
 from ..core.ticks import onboarding_ticks
 from .barchart import Bar, bar_chart
-from .filters import Money, Withheld
+from .filters import Money, Withheld, duration
 
 FREQUENCIES = [*NAMED, None]
 """The named frequencies in the order their groups come (``every 2 weeks`` and the like come
@@ -34,6 +34,15 @@ FREQUENCY_TITLES: dict[Optional[str], str] = _Titles({f: title(f) for f in FREQU
 any frequency a task may have, not only those listed."""
 
 
+def cadence(task: TaskEntry) -> str:
+    """How often and how long, as an SOP to learn is introduced: ``weekly, 1 h a run``, ``as needed``,
+    ``45 min a run``; empty when the task gives neither (never a dash standing for a missing part)."""
+    parts = [FREQUENCY_TITLES[task.frequency].lower()] if task.frequency else []
+    if task.duration:
+        parts.append(f"{duration(task.duration)} a run")
+    return ", ".join(parts)
+
+
 def onboarding_phases(role: RoleEntry) -> list[dict[str, Any]]:
     """Onboarding phases, each with its SOPs in the order they can be learned."""
     ticks = onboarding_ticks(role)
@@ -48,15 +57,22 @@ def checklist_groups(role: RoleEntry) -> list[tuple[str, list[TaskEntry]]]:
 
 
 def tool_index(catalog: Catalog) -> list[dict[str, Any]]:
-    """Every tool by name (case-insensitive), with the roles that list it and the SOPs that use it."""
+    """Every tool by name (case-insensitive), with the roles that list it and the SOPs that use it.
+
+    ``purpose`` is the tool's when the roles that give one agree (or one gives it); when they
+    differ, ``purpose_by_role`` is true, ``purpose`` is ``None`` and each role's stays on its use."""
     tools: dict[str, dict[str, Any]] = {}
     for role in catalog.ordered_roles:
         for tool in role.data.tools:
             entry = tools.setdefault(tool.name.strip().lower(), {
-                "name": tool.name, "url": tool.url, "purpose": tool.purpose, "roles": [], "tasks": []})
+                "name": tool.name, "url": tool.url, "purpose": None, "purpose_by_role": False,
+                "roles": [], "tasks": []})
             entry["url"] = entry["url"] or tool.url
-            entry["purpose"] = entry["purpose"] or tool.purpose
             entry["roles"].append({"role": role, "access": tool.access, "purpose": tool.purpose})
+    for entry in tools.values():
+        given = {" ".join(use["purpose"].split()): use["purpose"] for use in entry["roles"] if use["purpose"]}
+        entry["purpose_by_role"] = len(given) > 1
+        entry["purpose"] = next(iter(given.values())) if len(given) == 1 else None
     for task in catalog.tasks.values():
         if task.status == "retired":
             continue
