@@ -98,3 +98,12 @@ def test_the_check_finds_a_rule_spelled_elsewhere() -> None:
     tree = ast.parse('import html\nfrom markupsafe import escape as e\nx = html.escape(t)\ny = e(t)\n'
                      'z = t.replace("|", "&#124;")\n')
     assert _escaping_calls(tree) == ["3: html.escape", "4: markupsafe.escape", "5: .replace('|', …)"]
+
+
+@pytest.mark.parametrize("text", ['Spore test: weekly', "Order the week's supplies", 'Say "hi" #1', "a\\b\tc\nd",
+                                  "ñandú — 東京", "- not a list", "yes", "", "  spaced  "])
+def test_a_yaml_string_reads_back_as_written(text: str) -> None:
+    """The one rule for double-quoted YAML (the files init writes, the fixes messages show)."""
+    import yaml
+
+    assert yaml.safe_load(f"title: {escape.yaml_string(text)}\n") == {"title": text}

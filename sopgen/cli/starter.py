@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import json
 import re
 from pathlib import Path
 from typing import Optional
 
+from ..core.escape import yaml_string
 from ..core.schema import schema_ref, write_schemas
 from ..text.templating import environment
 
@@ -66,4 +66,4 @@ def yaml_scalar(text: str) -> str:
     if re.fullmatch(r"[A-Za-z][A-Za-z0-9 ,.()'/&-]*", text) and text.lower() not in (
             "true", "false", "null", "yes", "no", "on", "off", "y", "n", "~") and not text.endswith(" "):
         return text
-    return json.dumps(text, ensure_ascii=False)
+    return yaml_string(text)

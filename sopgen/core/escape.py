@@ -29,6 +29,8 @@ Function               Output                                  Rule
                                                                backslash-escaped; line breaks as spaces; control
                                                                characters dropped
 ``typst_string``       a Typst string (code mode)              ``\\``, ``"`` and control characters as string escapes
+``yaml_string``        a YAML double-quoted text (a file       JSON's string rule (``\\``, ``"`` and control characters
+                       sopgen writes, a fix a message shows)   escaped), which YAML reads back as written
 =====================  ======================================  ========================================================
 
 Two rules stay where their output is made, as they answer to it alone: a problem's text in a
@@ -42,6 +44,7 @@ This module imports nothing of sopgen: every floor of the house may use it.
 from __future__ import annotations
 
 import html
+import json
 import re
 from typing import Any
 
@@ -182,3 +185,11 @@ def typst_string(text: str) -> str:
 def _typst_string_escape(m: re.Match[str]) -> str:
     char = m.group(0)
     return _TYPST_STRING_ESCAPES.get(char) or f"\\u{{{ord(char):x}}}"
+
+
+# -- YAML -----------------------------------------------------------------------------------------
+
+
+def yaml_string(text: str) -> str:
+    """``text`` as a YAML double-quoted scalar: a JSON string is one, and YAML reads it back as written."""
+    return json.dumps(text, ensure_ascii=False)

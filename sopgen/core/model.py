@@ -25,7 +25,6 @@ from pydantic import (
 )
 
 from .durations import Duration, DurationField
-from .frequencies import Frequency
 from .fields import (
     COLOR_PATTERN,
     DateField,
@@ -41,6 +40,7 @@ from .fields import (
     WebAddress,
     slugify,
 )
+from .frequencies import Frequency
 
 # -- building blocks ------------------------------------------------------------------
 

@@ -15,6 +15,7 @@ from typing import Any, Optional
 from yaml.nodes import ScalarNode, SequenceNode
 
 from .errors import Problem
+from .escape import yaml_string
 from .yamldoc import Document, Loc, format_loc
 
 HASH_COMMENT = "hash-comment"
@@ -52,7 +53,7 @@ def quoted(text: str) -> str:
     """``text`` as YAML reads it back: in double quotes, or in single ones if that spares escapes."""
     if '"' in text and "'" not in text:
         return f"'{text}'"
-    return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
+    return yaml_string(text)
 
 
 def shown(text: str) -> str:
