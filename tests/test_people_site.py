@@ -54,7 +54,8 @@ def test_matrix_cells_say_each_state_in_words(example_site: Path) -> None:
     assert people.row("Follow up on overdue payments") == ["Follow up on overdue payments", "✗ Overdue: due 2026-11-26"]
     assert people.row("Prepare the monthly financial summary")[1] == "◷ To learn by 2026-12-24"  # Day 60
     assert people.row("Send client invoices")[1] == "✓ Signed off on v1, current"
-    assert people.row("Screen phone calls as the owner's gatekeeper")[1] == "↻ Must re-learn: v1 → v2"
+    # version 3 only set its `order` (nothing to learn): the re-learning is version 2's
+    assert people.row("Screen phone calls as the owner's gatekeeper")[1] == "↻ Must re-learn: v1 → v3"
     html = (example_site / "people/index.html").read_text(encoding="utf-8")
     assert 'class="sopgen-state sopgen-state--overdue"' in html  # a badge too, beside the words
 
@@ -66,7 +67,7 @@ def test_matrix_links_lead_to_the_person_the_sop_and_what_changed(example_site: 
                          ("Virtual Assistant", "roles/virtual-assistant/index.html"),
                          ("Follow up on overdue payments", "sops/follow-up-overdue-payments/index.html")]:
         assert _target(example_site, "people/", links[text]) == example_site / target, text
-    relearn = links["↻ Must re-learn: v1 → v2"]
+    relearn = links["↻ Must re-learn: v1 → v3"]
     assert relearn.endswith("priya-nair/#relearn-screen-phone-calls")
     priya = _target(example_site, "people/", relearn).read_text(encoding="utf-8")
     assert 'id="relearn-screen-phone-calls"' in priya
@@ -80,7 +81,7 @@ def test_matrix_links_lead_to_the_person_the_sop_and_what_changed(example_site: 
 def test_person_page_shows_which_steps_changed_old_and_new(example_site: Path) -> None:
     priya = page(example_site, "people/priya-nair/")
     assert ("h3", "Screen phone calls as the owner's gatekeeper") in priya.headings
-    assert "Signed off on version 1 (2026-10-30); the SOP is now at version 2." in priya.plain
+    assert "Signed off on version 1 (2026-10-30); the SOP is now at version 3." in priya.plain
     step = priya.row("3.1")
     assert step[:2] == ["3.1", "reworded“with 🔴” → “starting with URGENT”"]  # the words that changed
     assert "DM the owner in Slack with 🔴 and one line" in step[2]

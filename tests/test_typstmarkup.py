@@ -499,7 +499,7 @@ def test_the_converter_imports_no_engine_and_does_no_io() -> None:
     import sopgen.print.markup
     import sopgen.print.typstblocks
 
-    allowed = {"__future__", "html", "html.parser", "posixpath", "re", "typing", "xml.etree.ElementTree", "markdown",
+    allowed = {"__future__", "html", "html.parser", "json", "posixpath", "re", "typing", "xml.etree.ElementTree", "markdown",
                "markdown.treeprocessors", "markdown.util", "pymdownx.superfences", "core.markdown", "markupsafe",
                "core.escape", "markdowntree", "typstblocks"}
     for module in (sopgen.print.markup, sopgen.print.markdowntree, sopgen.print.typstblocks, sopgen.core.escape):
