@@ -203,6 +203,26 @@ def test_zensical_replaces_the_site_whole_and_leaves_nothing_beside_it(zensical_
     assert sorted(p.name for p in site.parent.iterdir()) == ["project", "site"]
 
 
+@pytest.mark.parametrize("engine", ["zensical", "properdocs"])
+def test_two_builds_at_once_into_an_accented_folder_give_one_whole_site(tmp_path: Path, engine: str) -> None:
+    """What users do beside a build: run a second at once, name folders in their own language,
+    point the output at the project itself."""
+    project = shutil.copytree(BASE, tmp_path / "Bäckerei Ñandú" / "handbook")
+    site = tmp_path / "Bäckerei Ñandú" / "sitio público"
+    command = [sys.executable, "-m", "sopgen", "build", "--no-pdf", "-q", "--engine", engine, "-d", str(site),
+               "-f", str(project / "mkdocs.yml")]
+    runs = [subprocess.Popen(command, cwd=project, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+            for _ in range(2)]
+    outputs = [run_.communicate(timeout=300)[0] for run_ in runs]
+    assert [run_.returncode for run_ in runs] == [0, 0], outputs
+    assert (site / "sops/send-invoices/index.html").is_file() and (site / "index.html").is_file()
+    assert sorted(p.name for p in site.parent.iterdir()) == ["handbook", "sitio público"]  # no staging left
+    refused = subprocess.run([*command[:-4], "-d", str(project), "-f", str(project / "mkdocs.yml")], cwd=project,
+                             capture_output=True, text=True)
+    assert refused.returncode == 1 and "Traceback" not in refused.stderr, refused.stderr
+    assert (project / "sops").is_dir() and (project / "mkdocs.yml").is_file()
+
+
 def test_zensical_builds_of_one_date_are_the_same_bytes(zensical_project: tuple[Path, Path], tmp_path: Path) -> None:
     project, site = zensical_project
     env = {**os.environ, "SOURCE_DATE_EPOCH": "1767225600"}
