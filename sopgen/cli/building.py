@@ -11,7 +11,7 @@ from typing import Any, Callable, Optional
 import click
 
 from ..core.loader import find_config
-from ..core.validate import REVIEW_OVERDUE, errors_in
+from ..core.validate import NOTED, errors_in
 from ..site.engines import DEFAULT as DEFAULT_ENGINE
 from ..site.engines import ENGINES
 from .common import Progress, config_option, counts, load_checked, shown_path, stop_on_errors
@@ -62,7 +62,7 @@ def build(config_file: Optional[str], strict: bool, site_dir: Optional[str], pdf
     tell = (lambda msg, kind="": None) if quiet else say
     with lock(final, echo=lambda m: say(m, "warning")):  # a second build waits for this one
         recover(final)
-        failing = [p for p in errors_in(problems, strict=strict) if p.rule != REVIEW_OVERDUE]
+        failing = [p for p in errors_in(problems, strict=strict) if p.rule not in NOTED]
         stop_on_errors(problems, failing=failing, warnings=not quiet, outcome="nothing was built")
         tell(f"Validated {counts(catalog)}")
         if catalog.history is not None and catalog.history.note:

@@ -16,6 +16,7 @@ import click
 from .. import __version__
 from ..core.errors import SopgenError
 from . import authoring, building, printing, review
+from .i18n import i18n
 from .train import train
 
 CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
@@ -55,7 +56,7 @@ def main() -> None:
 
 for command in (authoring.init, authoring.new, authoring.templates, authoring.schema, authoring.validate_command,
                 building.build, building.serve, building.render_command, review.review, review.changes,
-                printing.pdf_command, printing.report_command, train):
+                printing.pdf_command, printing.report_command, train, i18n):
     main.add_command(command)
 
 

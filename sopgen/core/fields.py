@@ -68,11 +68,21 @@ def as_text(value: Any) -> Any:
     return value
 
 
-Text = Annotated[str, BeforeValidator(as_text)]
+class _Prose:
+    """The mark of text written for people to read, plain or Markdown (a title, a step), as opposed
+    to the ids, codes, addresses and paths that are also strings: what a translation translates
+    (:mod:`sopgen.core.translatable`)."""
+
+    def __repr__(self) -> str:
+        return "PROSE"
+
+
+PROSE = _Prose()
+Text = Annotated[str, BeforeValidator(as_text), PROSE]
 """Plain text, shown literally."""
 MARKDOWN_SCHEMA = WithJsonSchema({"type": "string", "contentMediaType": "text/markdown"})
 """What marks a field as Markdown, in its JSON Schema and to :func:`sopgen.core.walk.markdown_values`."""
-Markdown = Annotated[str, BeforeValidator(as_text), MARKDOWN_SCHEMA]
+Markdown = Annotated[str, BeforeValidator(as_text), MARKDOWN_SCHEMA, PROSE]
 """Markdown text."""
 _WEB_ADDRESS = re.compile(r"^https?://[^\s/?#]+", re.IGNORECASE)
 
@@ -146,7 +156,8 @@ DateField = Annotated[date, BeforeValidator(_date), WithJsonSchema({"type": "str
 LANGUAGE_PATTERN = r"^[A-Za-z]{2,3}([-_][A-Za-z0-9]{2,8})*$"
 
 
-def _language(value: Any) -> Any:
+def language_code(value: Any) -> Any:
+    """``value`` as a BCP 47 code Babel knows, or a ValueError that says what to write."""
     from babel import Locale, UnknownLocaleError
 
     value = as_text(value)
@@ -160,7 +171,7 @@ def _language(value: Any) -> Any:
     return code
 
 
-LanguageCode = Annotated[str, BeforeValidator(_language), WithJsonSchema({"type": "string", "pattern": LANGUAGE_PATTERN})]
+LanguageCode = Annotated[str, BeforeValidator(language_code), WithJsonSchema({"type": "string", "pattern": LANGUAGE_PATTERN})]
 """A BCP 47 language code Babel knows (``de``, ``es``, ``pt-BR``), as written."""
 
 

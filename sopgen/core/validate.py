@@ -14,6 +14,7 @@ from typing import Iterable, Iterator, Optional
 from .catalog import Catalog
 from .entries import Entry, PersonEntry, RoleEntry, TaskEntry, benchmarks_of
 from .errors import Problem
+from .i18ncheck import UNLISTED, translation_problems
 from .images import image_file, image_problem, markdown_images
 from .mdcheck import findings
 from .model import Benchmark, Step
@@ -23,6 +24,9 @@ from .yamldoc import Loc
 
 REVIEW_OVERDUE = "review-overdue"
 """The rule of overdue-review warnings: editorial state, so a site build only notes them."""
+NOTED = frozenset({REVIEW_OVERDUE, UNLISTED})
+"""The rules of warnings that a site build only notes (no warning, so --strict passes): an overdue
+review, a translation the site does not publish yet."""
 FOLDERS = {"role": "roles", "task": "tasks", "person": "people"}
 
 
@@ -39,6 +43,7 @@ def validate(catalog: Catalog, *, today: Optional[date] = None) -> list[Problem]
     for person in catalog.people.values():
         found += _person(catalog, person)
     found += _markup(catalog)
+    found += translation_problems(catalog, lambda image: _image_problem(catalog, image))
     found += _cycles(catalog.tasks.values(), "prerequisites", lambda t: t.prerequisites, "prerequisites form a cycle")
     found += _cycles(catalog.roles.values(), "reports_to", lambda r: [r.reports_to] if r.reports_to else [],
                      "reporting lines form a cycle")

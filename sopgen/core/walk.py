@@ -1,5 +1,6 @@
 """Walking the models by field: which model describes the mapping at a location (for error
-messages) and every Markdown field of a file with where it sits (for the Markdown checks).
+messages), every Markdown field of a file with where it sits (for the Markdown checks) and every
+text written for people to read (for translations).
 """
 
 from __future__ import annotations
@@ -9,7 +10,7 @@ from typing import Annotated, Any, Iterator, Optional, Union, get_args
 
 from pydantic import BaseModel
 
-from .fields import MARKDOWN_SCHEMA
+from .fields import MARKDOWN_SCHEMA, PROSE
 
 
 def _unwrap(annotation: Any) -> Any:
@@ -79,3 +80,40 @@ def is_markdown(model: type[BaseModel], loc: tuple[Any, ...]) -> bool:
     names = tuple(part for part in loc if not isinstance(part, int))
     parent = model_at(model, names[:-1]) if names else None
     return parent is not None and dict(_text_fields(parent)).get(names[-1], False)
+
+
+Skip = frozenset[tuple[type, str]]
+"""Fields left out of a walk, as (model class, field name)."""
+
+
+def prose_values(value: BaseModel, skip: Skip = frozenset(),
+                 loc: tuple[Any, ...] = ()) -> Iterator[tuple[tuple[Any, ...], str, bool]]:
+    """Every text of ``value`` and the models inside it written for people to read (plain text or
+    Markdown, :data:`sopgen.core.fields.PROSE`), with where it sits and whether it is Markdown;
+    the fields of ``skip`` left out."""
+    for name, kind in prose_fields(type(value)):
+        field_value = getattr(value, name)
+        if field_value is None or (type(value), name) in skip:
+            continue
+        items = enumerate(field_value) if isinstance(field_value, (list, tuple)) else [(None, field_value)]
+        for i, item in items:
+            here = loc + (name,) + (() if i is None else (i,))
+            if kind == "model":
+                yield from prose_values(item, skip, here)
+            elif isinstance(item, str):
+                yield here, item, kind == "markdown"
+
+
+@functools.lru_cache(maxsize=None)
+def prose_fields(model: type[BaseModel]) -> tuple[tuple[str, str], ...]:
+    """The fields of ``model`` that hold text for people (``"text"`` or ``"markdown"``) or other
+    models (``"model"``), in the model's order."""
+    fields = []
+    for name, info in model.model_fields.items():
+        if _unwrap(info.annotation) is not None:
+            fields.append((name, "model"))
+        elif MARKDOWN_SCHEMA in info.metadata or _mentions(info.annotation, MARKDOWN_SCHEMA):
+            fields.append((name, "markdown"))
+        elif PROSE in info.metadata or _mentions(info.annotation, PROSE):
+            fields.append((name, "text"))
+    return tuple(fields)

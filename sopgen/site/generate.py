@@ -32,7 +32,7 @@ from ..core.branding import Brand, brand
 from ..core.catalog import Catalog
 from ..core.errors import Problem, SopgenError, TemplateFailed, summary
 from ..core.loader import load
-from ..core.validate import REVIEW_OVERDUE, validate
+from ..core.validate import NOTED, validate
 from ..history.log import LATEST_EPOCH, History, attach, read_history, reference_time, source_date_epoch
 from ..history.steps import StepHistory
 from ..print.handbook import handbook_names, pdf_path
@@ -219,11 +219,11 @@ def _environment(project: Path, caches: Optional[Caches]) -> jinja2.Environment:
 
 def reporter(log: logging.Logger) -> Callable[[Problem], None]:
     """A ``report`` for :func:`generate` that logs each problem at its level: an error as an error,
-    an overdue review as information (editorial state, shown on /reviews/: no build warning), any
-    other warning as a warning."""
+    an overdue review or a translation not published yet as information (validate.NOTED: no build
+    warning), any other warning as a warning."""
     def report(problem: Problem) -> None:
         level = logging.ERROR if problem.severity == "error" else \
-            logging.INFO if problem.rule == REVIEW_OVERDUE else logging.WARNING
+            logging.INFO if problem.rule in NOTED else logging.WARNING
         log.log(level, str(problem))
 
     return report

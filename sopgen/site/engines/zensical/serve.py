@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any, Callable, Optional
 
 from ....core.errors import Problem, SopgenError
-from ....core.validate import REVIEW_OVERDUE
+from ....core.validate import NOTED
 from ...build import BuildFailed
 from ...config import ConfigInvalid
 from ...config import read as read_config
@@ -110,7 +110,7 @@ class _Sources:
         errors: list[str] = []
 
         def report(problem: Problem) -> None:
-            if problem.rule != REVIEW_OVERDUE:
+            if problem.rule not in NOTED:
                 echo(str(problem))
             if problem.severity == "error":
                 errors.append(str(problem))
