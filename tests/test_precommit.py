@@ -32,7 +32,7 @@ def _tools() -> None:
 
 def test_the_hooks_run_once_per_commit_with_python() -> None:
     hooks = {h["id"]: h for h in yaml.safe_load((REPO / ".pre-commit-hooks.yaml").read_text())}
-    assert set(hooks) == {"sopgen-validate", "sopgen-review", "sopgen-train"}
+    assert set(hooks) == {"sopgen-validate", "sopgen-review", "sopgen-train", "sopgen-i18n"}
     for hook in hooks.values():
         assert hook["language"] == "python" and hook["pass_filenames"] is False
         assert hook["entry"].startswith("sopgen ")
