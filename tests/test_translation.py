@@ -294,3 +294,29 @@ def test_a_catalog_with_windows_line_ends_is_read_and_kept_so(tmp_path: Path, ba
     data = po.read_bytes()
     assert data.count(b"\r\n") == (data.count(b"\n") if ends == "\r\n" else 0)
     assert "#| msgid \"Send the invoices.\"" in data.decode()
+
+
+def test_the_previous_text_of_a_long_step_is_written_as_gettext_reads_it(base_project: Path) -> None:
+    """Babel rewraps a previous text of several lines into lines no PO reader takes; sopgen writes
+    it as msgmerge does, reads it back, and a second update changes nothing."""
+    import shutil as which
+    import subprocess
+
+    long = ("Export the week's billable hours from Harvest as a CSV file, one row per client and "
+            "project, with the rates the contract gives.")
+    edit(base_project / "sops/tasks/send-invoices.yml", "Export the week's billable hours.", long)
+    update(base_project, "es")
+    fill(base_project)
+    edit(base_project / "sops/tasks/send-invoices.yml", long, long.replace("a CSV file", "a spreadsheet"))
+    update(base_project, "es")
+    text = po_of(base_project).read_text(encoding="utf-8")
+    assert ('#, fuzzy\n#| msgid ""\n#| "Export the week\'s billable hours from Harvest as a CSV file, one row "\n'
+            '#| "per client and project, with the rates the contract gives."\nmsgctxt "tasks/send-invoices"\n') in text
+    update(base_project, "es")
+    assert po_of(base_project).read_text(encoding="utf-8") == text
+    [fuzzy] = [m for m in read(base_project, base_project / "sops", "es").messages if m.fuzzy]
+    assert fuzzy.previous_id == [long]
+    if which.which("msgfmt"):  # GNU gettext, where installed, reads the file as it is
+        checked = subprocess.run(["msgfmt", "--check", "-o", "/dev/null", str(po_of(base_project))],
+                                 capture_output=True, text=True)
+        assert checked.returncode == 0, checked.stderr

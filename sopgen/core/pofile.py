@@ -19,7 +19,7 @@ from typing import Optional
 
 from babel import Locale
 from babel.messages.catalog import Catalog as Messages
-from babel.messages.pofile import PoFileError, read_po, unescape, write_po
+from babel.messages.pofile import PoFileError, normalize, read_po, unescape, write_po
 
 from .errors import Problem
 
@@ -128,9 +128,27 @@ def written(po: PoFile, messages: Messages) -> bytes:
     """What the file holds for ``messages``: wrapped at :data:`WIDTH`, the entries in the order of
     the sources, obsolete ones last, and the file's own line ends."""
     out = io.BytesIO()
-    write_po(out, messages, width=WIDTH, include_previous=True, sort_output=False, sort_by_file=False)
-    data = out.getvalue()
+    write_po(out, messages, width=WIDTH, include_previous=False, sort_output=False, sort_by_file=False)
+    text = out.getvalue().decode("utf-8")
+    # Babel rewraps a previous text as a comment, which breaks one of several lines into lines
+    # no PO reader takes ("#| msgid "" "Open…"): each is written here, as msgmerge writes it
+    for message in messages:
+        if message.id and message.previous_id:
+            entry = _entry_start(message)
+            at = text.find("\n" + entry)
+            if at >= 0:
+                lines = normalize(message.previous_id[0], width=WIDTH - 3).split("\n")
+                previous = "#| msgid " + "\n#| ".join(lines) + "\n"
+                text = text[:at + 1] + previous + text[at + 1:]
+    data = text.encode("utf-8")
     return data.replace(b"\n", b"\r\n") if po.crlf else data
+
+
+def _entry_start(message: object) -> str:
+    """How an entry's msgctxt and msgid are written: where its previous text goes before."""
+    context = getattr(message, "context", None)
+    start = f"msgctxt {normalize(context, width=WIDTH)}\n" if context is not None else ""
+    return start + f"msgid {normalize(message.id, width=WIDTH)}\n"  # type: ignore[attr-defined]
 
 
 def save(po: PoFile, data: bytes) -> bool:
@@ -171,6 +189,7 @@ def _syntax(rel: str, lines: list[str]) -> tuple[list[Problem], dict[tuple[Optio
     problems: list[Problem] = []
     previous: dict[tuple[Optional[str], str], str] = {}
     before_text: list[str] = []  # the "#| msgid" strings of the entry being read
+    in_msgid = False
     last: Optional[str] = None  # the keyword of the entry being read
     entry: dict[str, str] = {}
     entry_previous: list[str] = []
@@ -185,11 +204,13 @@ def _syntax(rel: str, lines: list[str]) -> tuple[list[Problem], dict[tuple[Optio
         obsolete = line.startswith("#~")
         if obsolete:
             line = line[2:].strip()
-        if line.startswith("#|") and not obsolete:
+        if line.startswith("#|") and not obsolete:  # the previous text of a fuzzy entry
             said = line[2:].strip()
-            said = said[len("msgid"):].strip() if said.startswith("msgid ") else said
-            if _STRING.match(said) and not said.startswith("msgctxt"):
-                before_text.append(said.strip())
+            keyword = said.split(" ", 1)[0] if said.startswith("msg") else ""
+            in_msgid = keyword == "msgid" if keyword else in_msgid
+            said = said[len(keyword):].strip()
+            if in_msgid and _STRING.match(said):
+                before_text.append(said)
             continue
         if not line or line.startswith(("#", "|")):  # a comment; "#~|" is an obsolete entry's previous text
             continue
