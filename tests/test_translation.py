@@ -320,3 +320,28 @@ def test_the_previous_text_of_a_long_step_is_written_as_gettext_reads_it(base_pr
         checked = subprocess.run(["msgfmt", "--check", "-o", "/dev/null", str(po_of(base_project))],
                                  capture_output=True, text=True)
         assert checked.returncode == 0, checked.stderr
+
+
+def test_the_examples_spanish_catalog_is_current_with_one_step_stale(tmp_path: Path) -> None:
+    """sops/locale/es.po translates the virtual assistant's role and SOPs; one step changed after
+    its translation, so exactly that entry is stale (fuzzy), and the catalog is up to date."""
+    from i18nhelp import add_translations
+    from sopgen.core.validate import validate
+
+    project = tmp_path / "example"
+    shutil.copytree(REPO / "sops", project / "sops")
+    shutil.copy(REPO / "mkdocs.yml", project / "mkdocs.yml")
+    add_translations(project, "es")
+    before = po_of(project).read_bytes()
+    assert "unchanged: sops/locale/es.po" in update(project)
+    assert po_of(project).read_bytes() == before
+    catalog = load(project)
+    result = translate(catalog, read(project, project / "sops", "es").messages, "es")
+    assistant = {"roles/virtual-assistant"} | {f"tasks/{t.id}" for t in catalog.roles["virtual-assistant"].tasks}
+    assert len(assistant) == 6
+    assert {c: n for c, n in result.stale.items() if c in assistant} == {"tasks/manage-owner-calendar": 1}
+    step = result.catalog.tasks["manage-owner-calendar"].steps[0].do
+    assert isinstance(step, Stale) and step.reason == "fuzzy" and step.translation.startswith("Abre la semana")
+    assert result.catalog.tasks["triage-inbox"].title == "Clasificar la bandeja de entrada de la dueña"
+    assert result.catalog.roles["virtual-assistant"].onboarding[0].phase == "Día 1"
+    assert [p for p in validate(catalog) if p.path.endswith(".po")] == []
