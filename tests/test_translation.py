@@ -345,3 +345,25 @@ def test_the_examples_spanish_catalog_is_current_with_one_step_stale(tmp_path: P
     assert result.catalog.tasks["triage-inbox"].title == "Clasificar la bandeja de entrada de la dueña"
     assert result.catalog.roles["virtual-assistant"].onboarding[0].phase == "Día 1"
     assert [p for p in validate(catalog) if p.path.endswith(".po")] == []
+
+
+def test_a_new_text_much_like_a_translated_one_elsewhere_starts_fuzzy_with_it(base_project: Path) -> None:
+    """Babel's fuzzy matching looks at every translated text, whatever its file: a new SOP that
+    repeats another's step almost word for word starts with that translation as a fuzzy suggestion,
+    and the step it came from keeps its own translation."""
+    update(base_project, "es")
+    fill(base_project)
+    build_tree(base_project, {"sops/tasks/pay-bills.yml": """
+        title: Pay the bills
+        role: bookkeeper
+        purpose: Suppliers are paid on time.
+        steps:
+          - do: Check the rates.
+    """})
+    update(base_project, "es")
+    found = read(base_project, base_project / "sops", "es").messages
+    suggested = found.get("Check the rates.", "tasks/pay-bills")
+    assert suggested.fuzzy and suggested.string == "ES: Check the rate." and suggested.previous_id == ["Check the rate."]
+    assert found.get("Check the rate.", "tasks/send-invoices").string == "ES: Check the rate."
+    assert not found.get("Check the rate.", "tasks/send-invoices").fuzzy
+    assert found.get("Pay the bills", "tasks/pay-bills").string == ""
