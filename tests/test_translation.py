@@ -196,6 +196,16 @@ def test_stale_texts_keep_the_source_marked_and_are_counted_per_file(base_projec
     assert result.stale_in(result.catalog.tasks["reconcile-bank"]) == 0
 
 
+def test_a_stale_text_keeps_its_mark_when_copied_or_pickled() -> None:
+    import copy
+    import pickle
+
+    text = Stale("Send the invoices.", "fuzzy", "Envía las facturas.")
+    for again in (copy.deepcopy(text), pickle.loads(pickle.dumps(text))):
+        assert isinstance(again, Stale) and again == text
+        assert (again.reason, again.translation) == ("fuzzy", "Envía las facturas.")
+
+
 def test_without_a_catalog_every_text_is_stale(base_project: Path) -> None:
     catalog = load(base_project)
     result = translate(catalog, None, "es")

@@ -41,6 +41,9 @@ class Stale(str):
         made.translation = translation
         return made
 
+    def __reduce__(self) -> tuple[Any, ...]:  # copied and pickled (to a PDF worker) with its mark
+        return (Stale, (str(self), self.reason, self.translation))
+
     def __repr__(self) -> str:
         return f"Stale({str.__repr__(self)}, {self.reason!r})"
 
