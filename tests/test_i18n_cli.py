@@ -193,6 +193,19 @@ def test_validate_warns_of_a_listed_language_without_catalog_and_a_catalog_not_l
     assert "es.po" not in unlisted.output
 
 
+def test_a_catalog_whose_header_names_another_language_is_a_warning(base_project: Path) -> None:
+    add_translations(base_project, "es")
+    update(base_project)
+    po = po_of(base_project)
+    text = po.read_text(encoding="utf-8")
+    po.write_text(text.replace('"Language: es\\n"', '"Language: fr\\n"'), encoding="utf-8")
+    line = text.split("\n").index('"Language: es\\n"') + 1
+    result = run(base_project, "validate")
+    assert result.exit_code == 0
+    assert (f"sops/locale/es.po:{line}:1: warning: the header says the language is 'fr', but the file is that of "
+            "'es': correct the header's Language, or the file's name") in result.output, result.output
+
+
 def test_a_build_only_notes_a_catalog_it_does_not_publish() -> None:
     from sopgen.site.generate import reporter
 

@@ -55,6 +55,13 @@ def translation_problems(catalog: Catalog, image_problem: ImageCheck) -> Iterato
                                                           f"{language}' to make it, then translate it",
                                      severity="warning", rule="no-translation")
         yield from po.problems
+        said = po.messages.locale_identifier if po.messages is not None else None
+        if said and not same_language(said, language):
+            line = next((n for n, text in enumerate(po.raw.decode("utf-8-sig").splitlines(), 1)
+                         if text.startswith('"Language:')), 0)
+            yield Problem(po.rel, line, 1 if line else 0, "", f"the header says the language is '{said}', but the file "
+                          f"is that of '{language}': correct the header's Language, or the file's name",
+                          severity="warning", rule="translation-language")
         if po.messages is not None:
             texts = source_texts(catalog) if texts is None else texts
             yield from _translated_texts(catalog, po, texts, image_problem)
