@@ -242,14 +242,28 @@ def with_extensions(extensions: Any) -> list[Any]:
     return [{name: options} if options else name for name, options in markdown_extensions(own).items()]
 
 
-def with_features(theme: Any) -> dict[str, Any]:
-    """``theme`` with Material's features the navigation relies on, and no fonts from Google."""
+def with_features(theme: Any, *, language: str = "en") -> dict[str, Any]:
+    """``theme`` with Material's features the navigation relies on, no fonts from Google, and the
+    interface ``language`` unless it sets its own."""
     theme = {"name": theme} if isinstance(theme, str) else dict(theme)
     if theme.get("name") == "material":
         features = list(theme.get("features") or [])
         theme["features"] = features + [f for f in FEATURES if f not in features]
         theme.setdefault("font", False)  # no fonts from Google: the handbook makes no outside request
+        theme.setdefault("language", theme_language(language))  # the search plugin's `lang` follows it
     return theme
+
+
+THEME_REGIONS = frozenset({"pt-BR", "zh-TW", "zh-Hant", "ku-IQ"})
+"""The languages Material (and Zensical) translate by region too; any other by its language alone."""
+
+
+def theme_language(code: str) -> str:
+    """Material's ``theme.language`` for BCP 47 ``code``: ``de`` for ``de-AT``, ``pt-BR`` for ``pt-br``."""
+    for known in THEME_REGIONS:
+        if known.lower() == code.replace("_", "-").lower():
+            return known
+    return code.replace("_", "-").split("-")[0].lower()
 
 
 def without_sopgen(plugins: Any) -> Any:
