@@ -204,7 +204,8 @@ def render(catalog: Catalog, env: jinja2.Environment, *, today: date,
              chart=value_freed_chart(catalog, shared["money"], color))
     page("reviews.md", "reviews.md.j2", titles["reviews"], "reviews", reviews=review_groups(catalog, today))
     page("changelog.md", "changelog.md.j2", titles["changelog"], "changelog", changes=changelog(catalog),
-         history_note=catalog.history.note if catalog.history else _("Version history is not available."))
+         history_note=_(catalog.history.note) if catalog.history and catalog.history.note else
+         None if catalog.history else _("Version history is not available."))
     people = published_people(catalog)
     if catalog.organization.publish_people:  # the matrix, even empty: it says how to begin
         statuses = {p.id: person_status(p, today=today, changes=changes or _unchanged) for p in people}

@@ -1,0 +1,163 @@
+"""organization.yml's `language`: every word sopgen adds to the site is in it (README.md, "Languages").
+
+The example (its sources are English, and stay so) is built with `language: de`, and every page is
+walked: the words sopgen adds (headings, table headers, buttons, admonition titles, navigation, the
+facts' labels) are German, none of a kept list of English interface words is left, and dates and
+money read as Germans write them. A Spanish build is spot-checked.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+from html import unescape
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from conftest import REPO
+
+from sopgen.cli.main import main
+
+ENGLISH_INTERFACE = {
+    # headings
+    "Steps", "Done when", "Purpose", "Checklist", "Benchmarks", "Check your understanding", "Revision history",
+    "Needed for", "Before you start", "Responsibilities", "What you need to know", "Tools", "How you are trained",
+    "Recorded sessions", "How success is measured", "Procedures", "Who reports to this role", "Roles",
+    "Start here", "Printable handbooks", "Must re-learn", "Onboarding", "Sign-offs", "Results", "Overdue",
+    "Never reviewed", "Up to date", "Daily", "Weekly", "Monthly", "Quarterly", "Yearly", "As needed", "Reviews",
+    "Changelog", "Delegation", "People", "Checklists",
+    # table headers
+    "Objective", "Measure", "Target", "By", "Version", "Date", "Change", "Role", "Reports to", "SOPs",
+    "Hours a week", "Value freed a week", "SOP", "Frequency", "One run", "Status", "Tool", "What it is for",
+    "How you get access", "Maintainer", "Reviewed", "Next review", "Person", "Current", "Re-learn", "To learn",
+    "Phase", "Due", "State", "Note", "Benchmark", "Latest result", "Result", "Met", "Hours", "Owner's time",
+    "To delegate", "Freed", "Task", "Freed a week", "Freed a year", "Access", "Owner's time a week",
+    "To delegate a week", "Total", "What they use it for",
+    # buttons, admonition titles, labels, the navigation
+    "Check answers", "Try again", "Answers", "Why", "Tip", "Warning", "Draft", "Retired", "Active", "History",
+    "Home", "Reference", "Role:", "Frequency:", "Duration:", "Tools:", "Maintainer:", "Version:",
+    "Next review:", "Tags:", "Reports to:", "Rate:", "SOPs:", "Frees the owner:", "Engagement:", "Started:",
+    "Trainer:", "Signed off and current:", "Goals", "SOPs to learn", "Onboarding guide", "Printable checklists",
+    "Handbook (PDF)",
+}
+"""What sopgen writes in English as a whole heading, header cell, button, label or navigation entry."""
+ENGLISH_PHRASES = ["in force since", "Status on", "a run", "Learn or finish these first",
+                   "Delegating frees", "Done by", "Signature", "Back to the", "Used in:", "no SOPs in force",
+                   "The operations handbook of", "gets up to speed", "regularly (by default every"]
+"""English phrases sopgen writes inside sentences: none is in the example's sources (checked), so any
+one found on a German page is sopgen's."""
+SAME_IN_GERMAN = {"Delegation", "Phase", "Version", "Person", "Status", "Version:"}
+"""Interface words German writes as English does."""
+GERMAN = ["Schritte", "Erledigt, wenn", "Zweck", "Checkliste", "Prüfen Sie Ihr Verständnis",
+          "Antworten prüfen", "Noch einmal", "Rollen", "Startseite", "Werkzeuge", "Überprüfungen",
+          "Änderungsprotokoll", "Einarbeitung", "Checklisten", "Arbeitsanweisungen", "Stunden pro Woche",
+          "Wöchentlich", "Monatlich", "Zuständigkeiten"]
+MONTHS_DE = "Januar|Februar|März|April|Mai|Juni|Juli|August|September|Oktober|November|Dezember"
+ELEMENTS = re.compile(
+    r"<(h[1-6]|th|button|summary|strong|legend)\b[^>]*>(.*?)</\1>"
+    r"|<p class=\"admonition-title\">(.*?)</p>"
+    r"|<span class=\"md-ellipsis\">(.*?)</span>"
+    r"|<span class=\"sopgen-badge[^\"]*\">(.*?)</span>", re.S)
+
+
+def _build(tmp: Path, language: str) -> Path:
+    project = tmp / "project"
+    shutil.copytree(REPO / "sops", project / "sops")
+    shutil.copyfile(REPO / "mkdocs.yml", project / "mkdocs.yml")
+    organization = project / "sops/organization.yml"
+    organization.write_text(organization.read_text(encoding="utf-8") + f"language: {language}\n", encoding="utf-8")
+    result = CliRunner().invoke(main, ["build", "--no-pdf", "-f", str(project / "mkdocs.yml")])
+    assert result.exit_code == 0, result.output
+    return project / "site"
+
+
+def _text(html: str) -> str:
+    return " ".join(unescape(re.sub(r"<[^>]+>", " ", html)).split())
+
+
+def _article(html: str) -> str:
+    """The page without the theme's search and footer, with its navigation and content."""
+    return html.split('<div class="md-search"', 1)[0] + html.split('<div class="md-main__inner', 1)[-1]
+
+
+def _interface_texts(html: str) -> list[str]:
+    return [_text(next(g for g in match.groups()[1:] if g is not None)) for match in ELEMENTS.finditer(_article(html))]
+
+
+@pytest.fixture(scope="module")
+def german(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return _build(tmp_path_factory.mktemp("de"), "de")
+
+
+@pytest.fixture(scope="module")
+def pages(german: Path) -> dict[str, str]:
+    return {p.relative_to(german).as_posix(): p.read_text(encoding="utf-8") for p in german.rglob("index.html")
+            if "search" not in p.parts}
+
+
+def test_the_kept_english_phrases_are_not_in_the_sources() -> None:
+    sources = " ".join(" ".join(p.read_text(encoding="utf-8").split()) for p in (REPO / "sops").rglob("*.yml"))
+    assert [phrase for phrase in ENGLISH_PHRASES if phrase in sources] == []
+
+
+def test_no_english_interface_word_is_left_on_any_page(pages: dict[str, str]) -> None:
+    assert len(pages) > 30
+    left = {}
+    for path, html in pages.items():
+        found = sorted({t for t in _interface_texts(html) if t in ENGLISH_INTERFACE - SAME_IN_GERMAN})
+        found += [phrase for phrase in ENGLISH_PHRASES if phrase in _text(_article(html))]
+        if found:
+            left[path] = found
+    assert left == {}
+
+
+def test_the_german_words_are_there(pages: dict[str, str]) -> None:
+    texts = {t for html in pages.values() for t in _interface_texts(html)}
+    assert [word for word in GERMAN if word not in texts] == []
+    sop = _text(pages["sops/send-client-invoices/index.html"])
+    assert "Next review:" not in sop and "Nächste Überprüfung:" in sop
+
+
+def test_dates_and_money_are_written_as_in_german(pages: dict[str, str]) -> None:
+    reviews = _text(pages["reviews/index.html"])
+    assert re.search(rf"Stand vom \d{{1,2}}\. ({MONTHS_DE}) \d{{4}}", reviews), reviews[:400]
+    delegation = _text(pages["delegation/index.html"])
+    assert re.search(r"\b\d{1,3}\.\d{3} \$", delegation), delegation[:600]  # 5.761 $ (a no-break space)
+    assert "\u00a0$" in pages["delegation/index.html"] and not re.search(r"\$\d", delegation)
+    assert re.search(r"\d+(,\d)? Std\.", delegation), delegation[:600]
+
+
+def test_theme_and_search_speak_german(german: Path, pages: dict[str, str]) -> None:
+    assert '<html lang="de"' in pages["index.html"]
+    index = json.loads((german / "search/search_index.json").read_text(encoding="utf-8"))
+    assert index["config"]["lang"] == ["de"]
+    assert "Suche" in pages["index.html"]  # Material's own words too
+
+
+def test_the_scripts_words_are_german(german: Path, pages: dict[str, str]) -> None:
+    words = (german / "assets/sopgen/messages.js").read_text(encoding="utf-8")
+    assert "von %(total)s erledigt" in words and "Zurücksetzen" in words
+    assert "assets/sopgen/messages.js" in pages["index.html"]
+    script = (german / "assets/sopgen/sopgen.js").read_text(encoding="utf-8")
+    code = re.sub(r"/\*.*?\*/|//[^\n]*", "", script, flags=re.S)
+    assert re.findall(r"\"[A-Z][a-z]+ [a-z]+[^\"]*\"", code) == []  # no English sentence left in the script
+
+
+def test_a_spanish_build(tmp_path: Path) -> None:
+    site = _build(tmp_path, "es")
+    sop = (site / "sops/send-client-invoices/index.html").read_text(encoding="utf-8")
+    texts = _interface_texts(sop)
+    assert "Pasos" in texts and "Lista de verificación" in texts and "Steps" not in texts
+    assert '<html lang="es"' in sop
+    reviews = _text((site / "reviews/index.html").read_text(encoding="utf-8"))
+    assert re.search(r"\d{1,2} de [a-z]+ de \d{4}", reviews), reviews[:400]
+    delegation = _text((site / "delegation/index.html").read_text(encoding="utf-8"))
+    assert re.search(r"\b\d{1,3}\.\d{3} US\$", delegation), delegation[:600]
+
+
+def test_english_stays_the_default(tmp_path: Path) -> None:
+    site = _build(tmp_path, "en")
+    sop = (site / "sops/send-client-invoices/index.html").read_text(encoding="utf-8")
+    assert "Steps" in _interface_texts(sop) and '<html lang="en"' in sop
