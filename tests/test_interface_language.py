@@ -18,6 +18,8 @@ import pytest
 from click.testing import CliRunner
 from conftest import REPO
 
+from pypdf import PdfReader
+
 from sopgen.cli.main import main
 
 ENGLISH_INTERFACE = {
@@ -48,6 +50,15 @@ ENGLISH_PHRASES = ["in force since", "Status on", "a run", "Learn or finish thes
                    "The operations handbook of", "gets up to speed", "regularly (by default every"]
 """English phrases sopgen writes inside sentences: none is in the example's sources (checked), so any
 one found on a German page is sopgen's."""
+PDF_PHRASES = ["Page 2 of", "Answer key", "Done by", "Signature", "Revision history", "Check your understanding",
+               "How you get access", "What it is for", "Hours a week", "in force since", "Next review",
+               "Learn or finish these first", "The answers are in the answer key", "Operations handbook",
+               "A printed copy is a snapshot", "Bookkeeper handbook", "not under version control", "Who reports to",
+               "Owner's time", "To delegate", "Freed a year", "Never reviewed", "Status on", "a run"]
+"""English phrases of the PDFs, none of them in the example's sources (checked)."""
+GERMAN_PDF = ["Seite 2 von", "Inhalt", "Lösungen", "Erledigt von", "Unterschrift", "Schritte", "Zweck",
+              "Erledigt, wenn", "Checkliste", "Zuständigkeiten", "Betriebshandbuch", "Handbuch Bookkeeper",
+              "Nächste Überprüfung", "Zeit der Inhaberin", "Nie überprüft"]
 SAME_IN_GERMAN = {"Delegation", "Phase", "Version", "Person", "Status", "Version:"}
 """Interface words German writes as English does."""
 GERMAN = ["Schritte", "Erledigt, wenn", "Zweck", "Checkliste", "Prüfen Sie Ihr Verständnis",
@@ -62,13 +73,13 @@ ELEMENTS = re.compile(
     r"|<span class=\"sopgen-badge[^\"]*\">(.*?)</span>", re.S)
 
 
-def _build(tmp: Path, language: str) -> Path:
+def _build(tmp: Path, language: str, *, pdf: bool = False) -> Path:
     project = tmp / "project"
     shutil.copytree(REPO / "sops", project / "sops")
     shutil.copyfile(REPO / "mkdocs.yml", project / "mkdocs.yml")
     organization = project / "sops/organization.yml"
     organization.write_text(organization.read_text(encoding="utf-8") + f"language: {language}\n", encoding="utf-8")
-    result = CliRunner().invoke(main, ["build", "--no-pdf", "-f", str(project / "mkdocs.yml")])
+    result = CliRunner().invoke(main, ["build", "--pdf" if pdf else "--no-pdf", "-f", str(project / "mkdocs.yml")])
     assert result.exit_code == 0, result.output
     return project / "site"
 
@@ -88,7 +99,7 @@ def _interface_texts(html: str) -> list[str]:
 
 @pytest.fixture(scope="module")
 def german(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return _build(tmp_path_factory.mktemp("de"), "de")
+    return _build(tmp_path_factory.mktemp("de"), "de", pdf=True)
 
 
 @pytest.fixture(scope="module")
@@ -99,7 +110,23 @@ def pages(german: Path) -> dict[str, str]:
 
 def test_the_kept_english_phrases_are_not_in_the_sources() -> None:
     sources = " ".join(" ".join(p.read_text(encoding="utf-8").split()) for p in (REPO / "sops").rglob("*.yml"))
-    assert [phrase for phrase in ENGLISH_PHRASES if phrase in sources] == []
+    assert [phrase for phrase in ENGLISH_PHRASES + PDF_PHRASES if phrase in sources] == []
+
+
+@pytest.fixture(scope="module")
+def pdf_texts(german: Path) -> dict[str, str]:
+    texts = {p.name: "\n".join(page.extract_text() for page in PdfReader(p).pages) for p in (german / "pdf").glob("*.pdf")}
+    assert set(texts) >= {"handbook.pdf", "bookkeeper.pdf"}
+    return {name: " ".join(text.split()) for name, text in texts.items()}
+
+
+def test_no_english_interface_words_in_the_pdfs(pdf_texts: dict[str, str]) -> None:
+    left = {name: [phrase for phrase in PDF_PHRASES if phrase in text] for name, text in pdf_texts.items()}
+    assert {name: found for name, found in left.items() if found} == {}
+    handbook = pdf_texts["handbook.pdf"] + pdf_texts["bookkeeper.pdf"]
+    assert [word for word in GERMAN_PDF if word not in handbook] == []
+    assert re.search(rf"Datum \d{{1,2}}\. ({MONTHS_DE}) \d{{4}}", handbook)
+    assert re.search(r"\b\d{1,3}\.\d{3} \$", pdf_texts["handbook.pdf"])  # 5.761 $
 
 
 def test_no_english_interface_word_is_left_on_any_page(pages: dict[str, str]) -> None:

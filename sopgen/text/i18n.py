@@ -56,10 +56,16 @@ class Language:
         said = self.translations.gettext(message)
         return said % values if values else said
 
-    def ngettext(self, singular: str, plural: str, count: int, **values: Any) -> str:
-        """The form of ``singular``/``plural`` this language uses for ``count``; ``%(num)s`` is the count."""
-        said = self.translations.ngettext(singular, plural, count)
-        return said % {"num": self.number(count), **values}
+    def typeset(self, message: str, **values: Any) -> str:
+        """:meth:`gettext` for print: its apostrophes typeset (’), as Typst's markup prints them; the
+        ``values`` (names as written) are left as they are."""
+        said = self.translations.gettext(message).replace("'", "’")
+        return said % values if values else said
+
+    def ngettext(self, singular: str, plural: str, n: int, /, **values: Any) -> str:
+        """The form of ``singular``/``plural`` this language uses for ``n``; ``%(num)s`` is ``n``."""
+        said = self.translations.ngettext(singular, plural, n)
+        return said % {"num": self.number(n), **values}
 
     def number(self, value: Any, *, digits: Optional[int] = None) -> str:
         """A number with this locale's separators (``1.234,5`` in German); ``digits``: at most that many decimals."""
@@ -133,3 +139,33 @@ def _money(written: str, currency: str, locale: str = ENGLISH) -> str:
     if pattern.startswith("¤") and symbol[-1:].isalpha() and not pattern.startswith("¤\u00a0"):
         pattern = "¤\u00a0" + pattern[1:]  # CLDR's currency spacing: CHF 1,000
     return sign + format_currency(abs(amount), currency, format=pattern, locale=locale, currency_digits=False)
+
+
+# -- the PDF templates' words ------------------------------------------------------------------
+
+TYPST_MESSAGE = re.compile(r"""\bt[f]?\("((?:[^"\\]|\\.)*)\"""")
+"""A message of a Typst template: ``t("Steps")``, or ``tf("Page %(page)s of %(pages)s", …)``
+with placeholders (``templates/pdf/words.typ``)."""
+
+
+_TYPST_ESCAPE = re.compile(r"\\(.)")
+
+
+def typst_messages(text: str) -> list[str]:
+    """The messages a Typst template's ``text`` asks for, in order."""
+    return [_TYPST_ESCAPE.sub(lambda e: {"n": "\n", "t": "\t"}.get(e[1], e[1]), match[1])
+            for match in TYPST_MESSAGE.finditer(text)]
+
+
+def typst_words(lang: Language, folders: list[Path]) -> dict[str, str]:
+    """What the Typst templates in ``folders`` (``*.typ``) say, in ``lang``: their data's ``words``."""
+    found = [m for folder in folders for path in sorted(folder.glob("*.typ")) if path.is_file()
+             for m in typst_messages(path.read_text(encoding="utf-8", errors="replace"))]
+    return {message: lang.gettext(message) for message in dict.fromkeys(found)}
+
+
+def extract_typst(fileobj: Any, keywords: Any, comment_tags: Any, options: Any) -> Any:
+    """Babel's extractor for Typst templates (``babel.cfg``): each ``t("…")`` and ``tf("…", …)``."""
+    for number, line in enumerate(fileobj.read().decode("utf-8").splitlines(), start=1):
+        for message in typst_messages(line):
+            yield number, "gettext", message, []
