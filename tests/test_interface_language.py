@@ -73,12 +73,17 @@ ELEMENTS = re.compile(
     r"|<span class=\"sopgen-badge[^\"]*\">(.*?)</span>", re.S)
 
 
-def _build(tmp: Path, language: str, *, pdf: bool = False) -> Path:
+def _project(tmp: Path, language: str) -> Path:
     project = tmp / "project"
     shutil.copytree(REPO / "sops", project / "sops")
     shutil.copyfile(REPO / "mkdocs.yml", project / "mkdocs.yml")
     organization = project / "sops/organization.yml"
     organization.write_text(organization.read_text(encoding="utf-8") + f"language: {language}\n", encoding="utf-8")
+    return project
+
+
+def _build(tmp: Path, language: str, *, pdf: bool = False) -> Path:
+    project = _project(tmp, language)
     result = CliRunner().invoke(main, ["build", "--pdf" if pdf else "--no-pdf", "-f", str(project / "mkdocs.yml")])
     assert result.exit_code == 0, result.output
     return project / "site"
@@ -188,3 +193,28 @@ def test_english_stays_the_default(tmp_path: Path) -> None:
     site = _build(tmp_path, "en")
     sop = (site / "sops/send-client-invoices/index.html").read_text(encoding="utf-8")
     assert "Steps" in _interface_texts(sop) and '<html lang="en"' in sop
+
+
+REPORT_PHRASES = ["Owner's report", "Delegating frees", "Overdue reviews", "Who must re-learn what", "Signed off and current",
+                  "Not yet due", "Page 2 of", "Contents", "To delegate", "Status on"]
+RECORD_PHRASES = ["Training record", "Evidence of training", "Handbook version", "Trainer signature", "Trainee signature",
+                  "To sign", "version in force", "Latest result", "Deadline", "Agreed on", "Page 1 of", "Printed on"]
+
+
+def test_the_owners_report_and_a_training_record_are_german(tmp_path: Path) -> None:
+    project = _project(tmp_path, "de")
+    sources = " ".join(" ".join(p.read_text(encoding="utf-8").split()) for p in (REPO / "sops").rglob("*.yml"))
+    assert [phrase for phrase in REPORT_PHRASES + RECORD_PHRASES if phrase in sources] == []
+    config = str(project / "mkdocs.yml")
+    result = CliRunner().invoke(main, ["report", "-o", str(tmp_path / "owner.pdf"), "-f", config])
+    assert result.exit_code == 0, result.output
+    result = CliRunner().invoke(main, ["train", "report", "dana-whitfield", "-o", str(tmp_path / "dana.pdf"),
+                                       "--today", "2026-11-29", "-f", config])
+    assert result.exit_code == 0, result.output
+    report, record = (" ".join(" ".join(page.extract_text() for page in PdfReader(tmp_path / name).pages).split())
+                      for name in ("owner.pdf", "dana.pdf"))
+    assert [phrase for phrase in REPORT_PHRASES if phrase in report] == []
+    assert [phrase for phrase in RECORD_PHRASES if phrase in record] == []
+    assert "Bericht der Inhaberin" in report and "Wer was neu lernen muss" in report and "Seite 2 von" in report
+    assert "Schulungsnachweis: Dana Whitfield" in record and "Unterschrift der Schulungsperson" in record
+    assert re.search(rf"Gedruckt \d{{1,2}}\. ({MONTHS_DE}) \d{{4}}", record), record[:500]
