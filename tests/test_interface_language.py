@@ -47,7 +47,8 @@ ENGLISH_INTERFACE = {
 """What sopgen writes in English as a whole heading, header cell, button, label or navigation entry."""
 ENGLISH_PHRASES = ["in force since", "Status on", "a run", "Learn or finish these first",
                    "Delegating frees", "Done by", "Signature", "Back to the", "Used in:", "no SOPs in force",
-                   "The operations handbook of", "gets up to speed", "regularly (by default every"]
+                   "The operations handbook of", "gets up to speed", "regularly (by default every",
+                   "misses the target", "'s results for", "at least 100%"]
 """English phrases sopgen writes inside sentences: none is in the example's sources (checked), so any
 one found on a German page is sopgen's."""
 PDF_PHRASES = ["Page 2 of", "Answer key", "Done by", "Signature", "Revision history", "Check your understanding",
@@ -150,6 +151,8 @@ def test_the_german_words_are_there(pages: dict[str, str]) -> None:
     assert [word for word in GERMAN if word not in texts] == []
     sop = _text(pages["sops/send-client-invoices/index.html"])
     assert "Next review:" not in sop and "Nächste Überprüfung:" in sop
+    dana = _text(pages["people/dana-whitfield/index.html"])  # her results' chart, an inline SVG
+    assert "Zielwert: mindestens 100%" in dana and "verfehlt den Zielwert" in dana
 
 
 def test_dates_and_money_are_written_as_in_german(pages: dict[str, str]) -> None:
@@ -198,7 +201,8 @@ def test_english_stays_the_default(tmp_path: Path) -> None:
 REPORT_PHRASES = ["Owner's report", "Delegating frees", "Overdue reviews", "Who must re-learn what", "Signed off and current",
                   "Not yet due", "Page 2 of", "Contents", "To delegate", "Status on"]
 RECORD_PHRASES = ["Training record", "Evidence of training", "Handbook version", "Trainer signature", "Trainee signature",
-                  "To sign", "version in force", "Latest result", "Deadline", "Agreed on", "Page 1 of", "Printed on"]
+                  "To sign", "version in force", "Latest result", "Deadline", "Agreed on", "Page 1 of", "Printed on",
+                  "misses the target", "at least 100%"]
 
 
 def test_the_owners_report_and_a_training_record_are_german(tmp_path: Path) -> None:

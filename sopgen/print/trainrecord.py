@@ -131,7 +131,7 @@ def _benchmarks(status: PersonStatus, look: Brand, lang: Language) -> dict[str, 
     results: dict[str, list[Result]] = {}
     for result in sorted(person.data.results, key=lambda r: r.on):
         results.setdefault(result.benchmark, []).append(result)
-    charts = result_charts(status, look.color)
+    charts = result_charts(status, look.color, lang)
     agreed = person.data.agreed_benchmarks
     rows = []
     for b in status.benchmarks:

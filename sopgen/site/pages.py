@@ -218,7 +218,7 @@ def render(catalog: Catalog, env: jinja2.Environment, *, today: date,
                  benchmarks=[{"mark": mark, "value": shown(mark.latest.value, mark.benchmark.unit) if mark.latest else None}
                              for mark in status.benchmarks],
                  results=person_results(person),
-                 charts=result_charts(status, color))
+                 charts=result_charts(status, color, lang))
 
     site.files[CSS] = ASSETS / "sopgen.css"
     site.css.append(CSS)

@@ -82,6 +82,12 @@ class Language:
             return day.isoformat()
         return format_date(day, format="long", locale=self.locale)
 
+    def short_date(self, value: date) -> str:
+        """A date in few characters (a chart's axis): ``20.11.2026`` in German; ISO 8601 in English."""
+        if self.locale.language == ENGLISH:
+            return value.isoformat()
+        return format_date(value, format="medium", locale=self.locale)
+
     def money(self, written: str, currency: str) -> str:
         """One amount in ``currency`` as this locale writes it (``$1,000``, ``1.000 $``, ``6,25 €``);
         minor units only when the amount has them."""
