@@ -222,3 +222,32 @@ def test_the_owners_report_and_a_training_record_are_german(tmp_path: Path) -> N
     assert "Bericht der Inhaberin" in report and "Wer was neu lernen muss" in report and "Seite 2 von" in report
     assert "Schulungsnachweis: Dana Whitfield" in record and "Unterschrift der Schulungsperson" in record
     assert re.search(rf"Gedruckt \d{{1,2}}\. ({MONTHS_DE}) \d{{4}}", record), record[:500]
+
+
+def test_a_theme_language_written_in_mkdocs_yml_wins(tmp_path: Path) -> None:
+    project = _project(tmp_path, "de")
+    (project / "mkdocs.yml").write_text("site_name: Handbook\ntheme:\n  name: material\n  language: fr\n"
+                                        "plugins:\n  - search\n  - sopgen\n", encoding="utf-8")
+    result = CliRunner().invoke(main, ["build", "--no-pdf", "-f", str(project / "mkdocs.yml")])
+    assert result.exit_code == 0, result.output
+    home = (project / "site/index.html").read_text(encoding="utf-8")
+    assert '<html lang="fr"' in home  # the theme's own words in French, as mkdocs.yml says
+    assert re.search(r">\s*Startseite\s*<", home)  # sopgen's in the organization's language
+    index = json.loads((project / "site/search/search_index.json").read_text(encoding="utf-8"))
+    assert index["config"]["lang"] == ["fr"]
+
+
+def test_sopgen_render_writes_the_theme_language(tmp_path: Path) -> None:
+    import yaml
+
+    from sopgen.site.config import theme_language, with_features
+
+    project = _project(tmp_path, "pt-BR")
+    result = CliRunner().invoke(main, ["render", str(tmp_path / "out"), "-f", str(project / "mkdocs.yml")])
+    assert result.exit_code == 0, result.output
+    written = yaml.safe_load((tmp_path / "out/mkdocs.yml").read_text(encoding="utf-8").split("\n", 2)[2])
+    assert written["theme"]["language"] == "pt-BR"  # Material's and Zensical's name for it
+    assert "Passos" in (tmp_path / "out/docs/sops/send-client-invoices.md").read_text(encoding="utf-8")
+    assert [theme_language(code) for code in ("de", "de-AT", "pt-br", "zh-TW", "es_MX")] == ["de", "de", "pt-BR",
+                                                                                            "zh-TW", "es"]
+    assert with_features({"name": "material", "language": "it"}, language="de")["language"] == "it"

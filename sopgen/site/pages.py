@@ -151,15 +151,16 @@ def render(catalog: Catalog, env: jinja2.Environment, *, today: date,
     charts (by default the one :func:`sopgen.core.branding.brand` finds in organization.yml).
     ``changes`` gives what each version of an SOP changed in its steps
     (:class:`sopgen.history.steps.StepHistory`), for the training pages; without it
-    nobody must re-learn anything (as outside git). ``lang`` is the interface language (by default
-    the organization's ``language``); ``env`` must speak it too (see :func:`sopgen.text.templating.environment`).
+    nobody must re-learn anything (as outside git). ``lang`` is the interface language: by default
+    the one ``env`` speaks (:func:`sopgen.text.templating.environment`), so that the templates' words
+    and those made here agree.
     """
     if cache is not None:
         # kept between calls, as is ``env``: a template may have been edited since (the
         # environment does not look at its files again by itself, see templating.environment);
         # one reads them again, and compiles again only what changed (the bytecode cache)
         env.cache.clear()
-    lang = lang or language(catalog.organization.language)
+    lang = lang or env.globals.get("lang") or language(catalog.organization.language)
     _ = lang.gettext
     shared = context(catalog, today, lang)
     shared["pdfs"] = pdfs or {}
