@@ -204,3 +204,16 @@ def test_an_unknown_language_code_renders_in_english(base_project: Path) -> None
 
     site = render(load(base_project), environment(base_project, lang=language("sv")), today=date(2026, 11, 25))
     assert "## Steps" in site.pages["sops/send-invoices.md"].markdown
+
+
+def test_a_template_cannot_reach_the_catalogs_themselves(base_project: Path) -> None:
+    (base_project / "templates").mkdir()
+    (base_project / "templates/tools.md.j2").write_text("{{ lang.translations.install() }}\n")
+    with pytest.raises(TemplateFailed, match="templates/tools.md.j2:1: .*install"):
+        rendered(base_project)
+    assert lang_said(base_project) == "en"
+
+
+def lang_said(project: Path) -> str:
+    (project / "templates/tools.md.j2").write_text("{{ lang.code }} {{ lang.date(today) }}\n")
+    return rendered(project)["tools.md"].split()[0]

@@ -14,6 +14,7 @@ project's override can do is read its context, never run Python.
 
 from __future__ import annotations
 
+import gettext
 import os
 from pathlib import Path, PurePath
 from typing import Any, Callable, Optional
@@ -88,6 +89,8 @@ class _Sandbox(ImmutableSandboxedEnvironment):
 
     def _decide(self, obj: Any, attr: str, value: Any) -> bool:
         if isinstance(obj, PurePath) and attr not in PURE_PATH:
+            return False
+        if isinstance(obj, gettext.NullTranslations):  # `install()` would change Python's builtins
             return False
         return super().is_safe_attribute(obj, attr, value)
 
