@@ -21,13 +21,13 @@ PLACEHOLDER = re.compile(r"%\((\w+)\)[sd]|\{(\w+)\}")
 
 
 def _extracted() -> dict[object, str]:
-    """Every message of the package, by msgid (a plural as its (singular, plural)), with where it is."""
+    """Every message of the package, by (context, msgid) (a plural's msgid as its (singular, plural)),
+    with where it is."""
     with (REPO / "babel.cfg").open(encoding="utf-8") as config:
         method_map, options_map = parse_mapping_cfg(config)
     found: dict[object, str] = {}
-    for filename, line, message, _comments, _context in extract_from_dir(str(REPO), method_map, options_map):
-        key = message if isinstance(message, str) else tuple(message)
-        found.setdefault(key, f"{filename}:{line}")
+    for filename, line, message, _comments, context in extract_from_dir(str(REPO), method_map, options_map):
+        found.setdefault((context, message if isinstance(message, str) else tuple(message)), f"{filename}:{line}")
     return found
 
 
@@ -49,13 +49,15 @@ def test_extraction_finds_the_templates_the_code_and_the_scripts_words(extracted
     places = set(extracted.values())
     assert any(p.startswith("templates/sop.md.j2") for p in places)
     assert any(p.startswith("sopgen/site/navigation.py") for p in places)
-    assert set(MESSAGES.values()) <= set(extracted)
-    assert "Done when" in extracted and ("Every %(num)s week", "Every %(num)s weeks") in extracted
+    assert {(None, message) for message in MESSAGES.values()} <= set(extracted)
+    assert (None, "Done when") in extracted and (None, ("Every %(num)s week", "Every %(num)s weeks")) in extracted
+    assert ("person", "By") in extracted and ("deadline", "By") in extracted  # one word, two meanings
+    assert (None, "Page %(page)s of %(pages)s") in extracted  # the PDF templates' (Typst)
 
 
 def test_the_template_of_the_catalogs_is_up_to_date(extracted: dict[object, str]) -> None:
     with (LOCALE_DIR / "sopgen.pot").open("rb") as file:
-        pot = {m.id if isinstance(m.id, str) else tuple(m.id) for m in read_po(file) if m.id}
+        pot = {(m.context, m.id if isinstance(m.id, str) else tuple(m.id)) for m in read_po(file) if m.id}
     assert set(extracted) - pot == set(), "refresh sopgen/locale/sopgen.pot (README.md, \"Languages\")"
     assert pot - set(extracted) == set()
 
@@ -64,8 +66,8 @@ def test_the_template_of_the_catalogs_is_up_to_date(extracted: dict[object, str]
 def test_every_message_is_translated(lang: str, extracted: dict[object, str]) -> None:
     catalog = _catalog(lang)
     missing = []
-    for key, where in extracted.items():
-        message = catalog.get(key if isinstance(key, str) else key[0])
+    for (context, key), where in extracted.items():
+        message = catalog.get(key if isinstance(key, str) else key[0], context=context)
         strings = () if message is None else (message.string,) if isinstance(message.string, str) else message.string
         if message is None or message.fuzzy or not strings or not all(s.strip() for s in strings):
             missing.append(f"{where}: {key!r}")
@@ -95,6 +97,7 @@ def test_a_language_reads_its_catalog_and_falls_back_to_english() -> None:
     assert language("pt-BR").gettext("Steps") == "Passos"  # the nearest catalog
     assert language("sv").gettext("Steps") == "Steps"  # a language sopgen is not shipped in: English
     assert language("en").gettext("Steps") == "Steps"
+    assert (german.pgettext("deadline", "By"), german.pgettext("person", "By")) == ("Bis", "Von")
 
 
 def test_dates_numbers_and_money_follow_the_locale() -> None:

@@ -151,7 +151,10 @@ def test_the_german_words_are_there(pages: dict[str, str]) -> None:
     assert [word for word in GERMAN if word not in texts] == []
     sop = _text(pages["sops/send-client-invoices/index.html"])
     assert "Next review:" not in sop and "Nächste Überprüfung:" in sop
-    dana = _text(pages["people/dana-whitfield/index.html"])  # her results' chart, an inline SVG
+    dana_html = pages["people/dana-whitfield/index.html"]
+    headers = re.findall(r"<th[^>]*>(.*?)</th>", dana_html)
+    assert "Von" in headers and "Bis" in headers  # "By" a person (sign-offs), "By" a date (benchmarks)
+    dana = _text(dana_html)  # her results' chart, an inline SVG
     assert "Zielwert: mindestens 100%" in dana and "verfehlt den Zielwert" in dana
 
 

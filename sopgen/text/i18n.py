@@ -62,6 +62,11 @@ class Language:
         said = self.translations.gettext(message).replace("'", "’")
         return said % values if values else said
 
+    def pgettext(self, context: str, message: str, **values: Any) -> str:
+        """:meth:`gettext` of ``message`` in one of its meanings, ``context`` ("By" a ``deadline``, a ``person``)."""
+        said = self.translations.pgettext(context, message)
+        return said % values if values else said
+
     def ngettext(self, singular: str, plural: str, n: int, /, **values: Any) -> str:
         """The form of ``singular``/``plural`` this language uses for ``n``; ``%(num)s`` is ``n``."""
         said = self.translations.ngettext(singular, plural, n)
@@ -149,29 +154,38 @@ def _money(written: str, currency: str, locale: str = ENGLISH) -> str:
 
 # -- the PDF templates' words ------------------------------------------------------------------
 
-TYPST_MESSAGE = re.compile(r"""\bt[f]?\("((?:[^"\\]|\\.)*)\"""")
-"""A message of a Typst template: ``t("Steps")``, or ``tf("Page %(page)s of %(pages)s", …)``
-with placeholders (``templates/pdf/words.typ``)."""
-
-
+TYPST_MESSAGE = re.compile(r'\b(?:tf?\(|tp\("(?P<context>(?:[^"\\]|\\.)*)",\s*)"(?P<message>(?:[^"\\]|\\.)*)"')
+"""A message of a Typst template: ``t("Steps")``, ``tf("Page %(page)s of %(pages)s", …)`` with
+placeholders, or ``tp("person", "By")`` in a context (``templates/pdf/words.typ``)."""
+CONTEXT = "\x04"
+"""Between a message's context and its words in the data's ``words``: gettext's own separator."""
 _TYPST_ESCAPE = re.compile(r"\\(.)")
 
 
-def typst_messages(text: str) -> list[str]:
-    """The messages a Typst template's ``text`` asks for, in order."""
-    return [_TYPST_ESCAPE.sub(lambda e: {"n": "\n", "t": "\t"}.get(e[1], e[1]), match[1])
-            for match in TYPST_MESSAGE.finditer(text)]
+def _unescaped(text: str) -> str:
+    return _TYPST_ESCAPE.sub(lambda e: {"n": "\n", "t": "\t"}.get(e[1], e[1]), text)
+
+
+def typst_messages(text: str) -> list[tuple[Optional[str], str]]:
+    """The messages a Typst template's ``text`` asks for, in order: (context or None, message)."""
+    return [(None if m["context"] is None else _unescaped(m["context"]), _unescaped(m["message"]))
+            for m in TYPST_MESSAGE.finditer(text)]
 
 
 def typst_words(lang: Language, folders: list[Path]) -> dict[str, str]:
     """What the Typst templates in ``folders`` (``*.typ``) say, in ``lang``: their data's ``words``."""
     found = [m for folder in folders for path in sorted(folder.glob("*.typ")) if path.is_file()
              for m in typst_messages(path.read_text(encoding="utf-8", errors="replace"))]
-    return {message: lang.gettext(message) for message in dict.fromkeys(found)}
+    return {message if context is None else context + CONTEXT + message:
+            lang.gettext(message) if context is None else lang.pgettext(context, message)
+            for context, message in dict.fromkeys(found)}
 
 
 def extract_typst(fileobj: Any, keywords: Any, comment_tags: Any, options: Any) -> Any:
     """Babel's extractor for Typst templates (``babel.cfg``): each ``t("…")`` and ``tf("…", …)``."""
     for number, line in enumerate(fileobj.read().decode("utf-8").splitlines(), start=1):
-        for message in typst_messages(line):
-            yield number, "gettext", message, []
+        for context, message in typst_messages(line):
+            if context is None:
+                yield number, "gettext", message, []
+            else:
+                yield number, "pgettext", (context, message), []
