@@ -254,3 +254,21 @@ def test_sopgen_render_writes_the_theme_language(tmp_path: Path) -> None:
     assert [theme_language(code) for code in ("de", "de-AT", "pt-br", "zh-TW", "es_MX")] == ["de", "de", "pt-BR",
                                                                                             "zh-TW", "es"]
     assert with_features({"name": "material", "language": "it"}, language="de")["language"] == "it"
+
+
+def test_the_language_is_one_value_handed_down_not_a_global(tmp_path: Path) -> None:
+    from sopgen.print.pdf import plan
+    from sopgen.site.generate import generate
+
+    project = _project(tmp_path, "de")
+    made = {code: generate(project, lang=code) for code in (None, "fr", "en")}  # one process, three languages
+    sop = "sops/send-client-invoices.md"
+    assert [m.lang.code for m in made.values()] == ["de", "fr", "en"]
+    assert "## Schritte" in made[None].site.pages[sop].markdown
+    assert "## Étapes" in made["fr"].site.pages[sop].markdown
+    assert "## Steps" in made["en"].site.pages[sop].markdown
+    assert [list(m.site.nav[0]) for m in made.values()] == [["Startseite"], ["Accueil"], ["Home"]]
+    assert "Zurücksetzen" in made[None].site.texts["assets/sopgen/messages.js"]
+    assert "Réinitialiser" in made["fr"].site.texts["assets/sopgen/messages.js"]
+    jobs = plan(made["fr"].catalog, tmp_path / "pdf", roles=["bookkeeper"], today=made["fr"].today, lang=made["fr"].lang)
+    assert jobs[0].data["words"]["Contents"] == "Sommaire" and jobs[0].data["lang"] == "fr"
