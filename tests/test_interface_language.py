@@ -253,6 +253,7 @@ def test_sopgen_render_writes_the_theme_language(tmp_path: Path) -> None:
     assert "Passos" in (tmp_path / "out/docs/sops/send-client-invoices.md").read_text(encoding="utf-8")
     assert [theme_language(code) for code in ("de", "de-AT", "pt-br", "zh-TW", "es_MX")] == ["de", "de", "pt-BR",
                                                                                             "zh-TW", "es"]
+    assert theme_language("sw", [tmp_path]) == "en"  # a theme without words in that language: its English
     assert with_features({"name": "material", "language": "it"}, language="de")["language"] == "it"
 
 
@@ -272,3 +273,9 @@ def test_the_language_is_one_value_handed_down_not_a_global(tmp_path: Path) -> N
     assert "Réinitialiser" in made["fr"].site.texts["assets/sopgen/messages.js"]
     jobs = plan(made["fr"].catalog, tmp_path / "pdf", roles=["bookkeeper"], today=made["fr"].today, lang=made["fr"].lang)
     assert jobs[0].data["words"]["Contents"] == "Sommaire" and jobs[0].data["lang"] == "fr"
+
+
+def test_a_language_neither_sopgen_nor_the_theme_speaks_builds_in_english(tmp_path: Path) -> None:
+    site = _build(tmp_path, "sw")  # Swahili: Babel knows it, Material has no words in it
+    sop = (site / "sops/send-client-invoices/index.html").read_text(encoding="utf-8")
+    assert '<html lang="en"' in sop and "Steps" in _interface_texts(sop)

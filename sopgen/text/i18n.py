@@ -111,7 +111,7 @@ def language(code: str = ENGLISH) -> Language:
 
 
 def available() -> list[str]:
-    """The languages sopgen's interface is shipped in (besides English, which the messages are written in)."""
+    """The languages sopgen's interface is shipped in (English among them: the words as written)."""
     return sorted(p.parent.parent.name for p in LOCALE_DIR.glob(f"*/LC_MESSAGES/{DOMAIN}.po"))
 
 

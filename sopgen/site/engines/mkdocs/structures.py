@@ -111,7 +111,7 @@ def add_to_mkdocs(config: Any, site: Site, *, extra_js: Iterable[str] = (), lang
             config.theme["font"] = False
         written = read(Path(config.config_file_path)).theme if config.config_file_path else {}
         if "language" not in written:  # Material's default is English
-            config.theme["language"] = theme_language(language)
+            config.theme["language"] = theme_language(language, config.theme.dirs)
     if site.logo:
         config.theme["logo"] = site.logo
     for css in site.css:
