@@ -268,8 +268,8 @@ def test_onboarding_goals_progress(tab: Tab) -> None:
 # -- quiz -------------------------------------------------------------------------------
 
 
-def quiz(tab: Tab, invoices: dict) -> tuple[object, object]:
-    """The quiz form and its questions, checked against the SOP's source."""
+def quiz(tab: Tab, invoices: dict, *, check: str = "Check answers", again: str = "Try again") -> tuple[object, object]:
+    """The quiz form and its questions, checked against the SOP's source (its buttons say ``check`` and ``again``)."""
     form = tab.page.locator("form.sopgen-quiz")
     expect(form).to_have_count(1)
     questions = form.locator("fieldset.sopgen-quiz-question")
@@ -281,8 +281,8 @@ def quiz(tab: Tab, invoices: dict) -> tuple[object, object]:
         assert fieldset.get_attribute("data-answer") == str(q["answer"])
         radios = fieldset.locator("label input[type=radio]")
         expect(radios).to_have_count(len(q["choices"]))
-    expect(form.locator("button.sopgen-quiz-check")).to_have_text("Check answers")
-    expect(form.locator("button.sopgen-quiz-reset")).to_have_text("Try again")
+    expect(form.locator("button.sopgen-quiz-check")).to_have_text(check)
+    expect(form.locator("button.sopgen-quiz-reset")).to_have_text(again)
     expect(form.locator("p.sopgen-quiz-score")).to_have_attribute("aria-live", re.compile(r"polite|assertive"))
     return form, questions
 
@@ -760,6 +760,57 @@ def test_money_tables_fit_a_1280_px_window(browser: object, money_site: Server, 
         if address == "/delegation/":
             assert tab.page.get_by_text("the owner would not do this").count() >= 1
             save_screenshot(tab.page, "delegation-1280.png")
+        tab.assert_local()
+    finally:
+        tab.context.close()
+
+
+# -- a page in another interface language (organization.yml's `language`) -------------------------
+
+@pytest.fixture(scope="module")
+def german_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
+    project = tmp_path_factory.mktemp("german") / "project"
+    shutil.copytree(REPO / "sops", project / "sops")
+    shutil.copyfile(REPO / "mkdocs.yml", project / "mkdocs.yml")
+    organization = project / "sops/organization.yml"
+    organization.write_text(organization.read_text(encoding="utf-8") + "language: de\n", encoding="utf-8")
+    server = serve(build_site(project, project / "site"))
+    try:
+        yield server
+    finally:
+        server.stop()
+
+
+def test_ticks_and_quiz_speak_the_pages_language(browser: object, german_site: Server, invoices: dict) -> None:
+    tab = open_tab(browser, german_site)
+    try:
+        tab.goto(SOP)
+        expect(tab.page.locator("html")).to_have_attribute("lang", "de")
+        checklist = tab.page.locator(".sopgen-checklist")
+        boxes = checklist.locator(BOX)
+        count = boxes.count()
+        progress = checklist.locator(".sopgen-progress")
+        expect(progress).to_have_text(f"0 von {count} erledigt")
+        expect(checklist.locator("button.sopgen-reset")).to_have_text("Zurücksetzen")
+        expect(checklist.locator("button.sopgen-reset")).to_have_attribute("aria-label", "Diese Checkliste zurücksetzen")
+        tick(boxes.nth(0))
+        expect(progress).to_have_text(f"1 von {count} erledigt")
+
+        form, questions = quiz(tab, invoices, check="Antworten prüfen", again="Noch einmal")
+        qs = invoices["quiz"]
+        choose(questions.nth(0), (qs[0]["answer"] + 1) % len(qs[0]["choices"]))  # the first one wrong
+        for i, q in enumerate(qs[1:], 1):
+            choose(questions.nth(i), q["answer"])
+        form.locator("button.sopgen-quiz-check").click()
+        expect(form.locator("p.sopgen-quiz-score")).to_have_text(f"Ergebnis: {len(qs) - 1} von {len(qs)}")
+        expect(questions.nth(0).locator("p.sopgen-quiz-feedback")).to_contain_text("Nicht ganz: Richtig ist ")
+        expect(questions.nth(1).locator("p.sopgen-quiz-feedback")).to_have_text("Richtig.")
+        expect(form.locator("button.sopgen-quiz-reset")).to_have_text("Noch einmal")
+        save_screenshot(tab.page, "sop-de.png")
+
+        tab.goto(ONBOARDING)
+        overall = tab.page.locator(".sopgen-progress--overall")
+        expect(overall).to_have_text(re.compile(r"^0 von \d+ Zielen$"))
         tab.assert_local()
     finally:
         tab.context.close()

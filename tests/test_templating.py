@@ -161,3 +161,59 @@ def test_compiled_templates_kept_by_an_earlier_release_with_other_filters_are_no
         env.filters["shout"] = shouting
         assert env.get_template("page.md.j2").render(page_path="index.md") == expected
     assert len(list((tmp_path / "cache/sopgen/templates").iterdir())) == 1  # one file per template
+
+
+# -- the interface language in a project's own templates (README.md, "Languages") ---------------
+
+def _german(project: Path) -> Path:
+    organization = project / "sops/organization.yml"
+    organization.write_text(organization.read_text(encoding="utf-8") + "language: de\n", encoding="utf-8")
+    return project
+
+
+def rendered_in(project: Path) -> dict[str, str]:
+    """The pages in the organization's language, as a build renders them."""
+    from sopgen.text.i18n import language
+
+    catalog = load(project)
+    site = render(catalog, environment(project, lang=language(catalog.organization.language)), today=date(2026, 11, 25))
+    return {path: page.markdown for path, page in site.pages.items()}
+
+
+def test_a_template_without_trans_tags_still_renders_in_another_language(base_project: Path) -> None:
+    (_german(base_project) / "templates").mkdir()
+    (base_project / "templates/tools.md.j2").write_text("# Our tools\n\nAsk {{ organization.name|text }}.\n")
+    pages = rendered_in(base_project)
+    assert pages["tools.md"] == "# Our tools\n\nAsk Base Consulting.\n"
+    assert "## Schritte" in pages["sops/send-invoices.md"]  # the others are sopgen's, in German
+
+
+def test_a_projects_template_speaks_the_language_through_gettext(base_project: Path) -> None:
+    (_german(base_project) / "templates").mkdir()
+    (base_project / "templates/sop.md.j2").write_text(
+        '{% extends "default:sop.md.j2" %}\n'
+        '{% block footer %}\n{{ _("Steps") }} · {{ _("Our own words") }} · {% trans n=3 %}{{ n }} of us{% endtrans %}'
+        ' · {{ ngettext("%(num)s task", "%(num)s tasks", 2) }} · {{ today|isodate }}\n{% endblock %}\n')
+    sop = rendered_in(base_project)["sops/send-invoices.md"]
+    # sopgen's message in German; a message no catalog has, and a plural, as written
+    assert sop.rstrip().endswith("Schritte · Our own words · 3 of us · 2 tasks · 25. November 2026")
+
+
+def test_an_unknown_language_code_renders_in_english(base_project: Path) -> None:
+    from sopgen.text.i18n import language
+
+    site = render(load(base_project), environment(base_project, lang=language("sv")), today=date(2026, 11, 25))
+    assert "## Steps" in site.pages["sops/send-invoices.md"].markdown
+
+
+def test_a_template_cannot_reach_the_catalogs_themselves(base_project: Path) -> None:
+    (base_project / "templates").mkdir()
+    (base_project / "templates/tools.md.j2").write_text("{{ lang.translations.install() }}\n")
+    with pytest.raises(TemplateFailed, match="templates/tools.md.j2:1: .*install"):
+        rendered(base_project)
+    assert lang_said(base_project) == "en"
+
+
+def lang_said(project: Path) -> str:
+    (project / "templates/tools.md.j2").write_text("{{ lang.code }} {{ lang.date(today) }}\n")
+    return rendered(project)["tools.md"].split()[0]

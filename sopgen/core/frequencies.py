@@ -127,6 +127,11 @@ def sort_key(frequency: Optional[str]) -> tuple[int, Fraction, int, str]:
     return (0, -runs_per_week(frequency), frequency not in NAMED, frequency)
 
 
+def parts(frequency: str) -> tuple[int, str, bool]:
+    """``every 2 weeks`` → ``(2, "week", True)``; ``3 times a month`` → ``(3, "month", False)``."""
+    return _parts(frequency)
+
+
 def _parts(frequency: str) -> tuple[int, str, bool]:
     form = _EVERY.match(frequency) or _TIMES.match(frequency)
     if form is None:

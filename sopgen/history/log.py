@@ -17,6 +17,7 @@ from pathlib import Path, PurePosixPath
 from typing import Iterator, Optional
 
 from ..core.errors import BadEnvironment
+from ..text.i18n import N_  # the notes the changelog page shows, in its language
 from .git import GitUnavailable, git
 
 
@@ -118,14 +119,14 @@ def _read(root: Path, sops_dir: str, previous: Optional[History]) -> History:
     inside = git(where, "rev-parse", "--is-inside-work-tree", "--is-shallow-repository", "--show-prefix",
                  "--show-toplevel")
     if not inside.ok:
-        return History(note="not a git repository: versions and revision history are left out")
+        return History(note=N_("not a git repository: versions and revision history are left out"))
     answers = inside.fields()[0].split("\n")
     shallow = answers[1:2] == ["true"]
     prefix = answers[2] if len(answers) > 2 else ""  # the sources' folder in their repository
     top = Path(answers[3]) if len(answers) > 3 and answers[3] else None
     head = git(where, "log", "-1", "--format=%H%x00%cI")
     if not head.ok or not head.stdout.strip():  # a repository without commits yet
-        return History(note="no commits yet: versions and revision history start with the first commit")
+        return History(note=N_("no commits yet: versions and revision history start with the first commit"))
     commit, stamp = head.text.strip().split("\0")
     source = (str(root.resolve()), sops_dir)
     if previous is not None and previous.head == commit and previous.source == source:

@@ -20,6 +20,7 @@ from ..core.catalog import Catalog
 from ..core.entries import RoleEntry, TaskEntry
 from ..core.ordering import learning_order
 from ..text.filters import isodate, staff_money
+from ..text.i18n import Language
 from .business import delegation, reviews_chapter, tools_chapter
 from .markup import Converter
 from .printed import Printed, base
@@ -48,10 +49,11 @@ def pdf_path(name: str) -> str:
 
 def handbook(catalog: Catalog, *, role: Optional[RoleEntry], today: date, version: str,
              page_size: str = "A4", look: Optional[Brand] = None,
-             converter: Optional[Converter] = None) -> tuple[dict[str, Any], list[str]]:
+             converter: Optional[Converter] = None, lang: Optional[Language] = None) -> tuple[dict[str, Any], list[str]]:
     """The data of one role's handbook, or of the whole business (``role=None``), in the
-    business's ``look`` (by default organization.yml's), and the project files it shows.
-    Handbooks made with the same ``converter`` (:func:`converter_for`) convert a text once."""
+    business's ``look`` (by default organization.yml's), and the project files it shows; its words
+    in ``lang`` (by default the organization's ``language``). Handbooks made with the same
+    ``converter`` (:func:`converter_for`) convert a text once."""
     roles = [role] if role is not None else pdf_roles(catalog)
     look = look or brand(catalog)
     labels: dict[str, str] = {}
@@ -66,7 +68,10 @@ def handbook(catalog: Catalog, *, role: Optional[RoleEntry], today: date, versio
     references = reference_pages(catalog) if role is None else {}
     for path, _title in references.values():
         labels[path] = path[:-3]
-    printed = Printed(catalog, labels, converter=converter)
+    printed = Printed(catalog, labels, converter=converter, lang=lang)
+    lang = printed.lang
+    _ = lang.gettext
+    version = _(version)  # "not under version control" in the document's language; a commit as it is
     chapters: list[dict[str, Any]] = []
     answers: list[dict[str, Any]] = []
     nested = role is None
@@ -76,7 +81,7 @@ def handbook(catalog: Catalog, *, role: Optional[RoleEntry], today: date, versio
         if r.has_onboarding:
             chapters.append(onboarding_chapter(printed, r, level))
         sops = in_learning_order(r)
-        chapters.append({"kind": "part", "label": f"procedures-{r.id}", "title": "Procedures", "level": level,
+        chapters.append({"kind": "part", "label": f"procedures-{r.id}", "title": _("Procedures"), "level": level,
                          "role": r.title, "sops": [printed.ref(t, t.title) for t in sops]})
         for n, t in enumerate(sops):
             chapters.append(sop_chapter(printed, t, level + 1, first=n == 0))
@@ -88,23 +93,24 @@ def handbook(catalog: Catalog, *, role: Optional[RoleEntry], today: date, versio
     if role is None:
         chapters.append(tools_chapter(printed))
         if "delegation" in references:
-            chapters.append(delegation(printed, look, staff_money(catalog.organization)))
+            chapters.append(delegation(printed, look, staff_money(catalog.organization, lang)))
         chapters.append(reviews_chapter(printed, today))
     if role is not None:
-        title = f"{role.title} handbook"
-        facts = [["Date", isodate(today)], ["Version", version], ["Procedures", f"{len(role.active_tasks)} in force"]]
+        title = _("%(role)s handbook", role=role.title)
+        facts = [[_("Date"), isodate(today, lang)], [_("Version"), version],
+                 [_("Procedures"), _("%(count)s in force", count=len(role.active_tasks))]]
     else:
-        title = "Operations handbook"
-        facts = [["Date", isodate(today)], ["Version", version], ["Roles", str(len(catalog.ordered_roles))],
-                 ["Procedures", f"{len(catalog.active_tasks)} in force"]]
+        title = _("Operations handbook")
+        facts = [[_("Date"), isodate(today, lang)], [_("Version"), version], [_("Roles"), str(len(catalog.ordered_roles))],
+                 [_("Procedures"), _("%(count)s in force", count=len(catalog.active_tasks))]]
     data = base(catalog, title=title, today=today, version=version, page_size=page_size, look=look, printed=printed)
     data.update(
         kind="role" if role is not None else "business",
         summary=printed.md(role.summary, 1) if role is not None else None,
-        summary_text=None if role is not None else "Every role, its procedures, onboarding and checklists.",
+        summary_text=None if role is not None else _("Every role, its procedures, onboarding and checklists."),
         cover_facts=facts,
-        cover_note="A printed copy is a snapshot: the procedures in force are those of the handbook site. "
-                   "Check the version above against it.",
+        cover_note=_("A printed copy is a snapshot: the procedures in force are those of the handbook site. "
+                     "Check the version above against it."),
         chapters=chapters,
         answers=answers,
     )

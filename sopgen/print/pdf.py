@@ -29,6 +29,7 @@ import typst
 from ..core.branding import Brand
 from ..core.catalog import Catalog
 from ..core.errors import TemplateFailed
+from ..text.i18n import N_, Language
 from .diagnostics import Places, diagnostic_blocks, first_errors
 from .pdffonts import CJK, FONTS, NO_CJK_FONT, cjk_font
 from .staging import TEMPLATES, link_file, refuse_packages, stage
@@ -69,6 +70,10 @@ class PdfResult:
     warnings: list[str] = field(default_factory=list)
 
 
+UNVERSIONED = N_("not under version control")
+"""A cover's version when the sources are not in git (translated where it is shown)."""
+
+
 def source_version(root: Path) -> str:
     """The version of the sources on a cover: the git commit, or a note that there is none."""
     from ..history.git import GitUnavailable, git
@@ -76,14 +81,16 @@ def source_version(root: Path) -> str:
     try:
         out = git(root, "describe", "--always", "--dirty", "--abbrev=10", timeout=10)
     except GitUnavailable:
-        return "not under version control"
-    return out.text.strip() if out.ok and out.text.strip() else "not under version control"
+        return UNVERSIONED
+    return out.text.strip() if out.ok and out.text.strip() else UNVERSIONED
 
 
 def plan(catalog: Catalog, out_dir: Path, *, roles: Optional[list[str]] = None, today: date,
-         page_size: str = "A4", version: Optional[str] = None, look: Optional[Brand] = None) -> list[PdfJob]:
+         page_size: str = "A4", version: Optional[str] = None, look: Optional[Brand] = None,
+         lang: Optional[Language] = None) -> list[PdfJob]:
     """The handbooks to make (every role with SOPs in force and the whole business, or ``roles``),
-    dated by the build (:func:`sopgen.history.log.reference_time`) so that a rebuild gives the same bytes."""
+    dated by the build (:func:`sopgen.history.log.reference_time`) so that a rebuild gives the same
+    bytes, their words in ``lang`` (by default the organization's ``language``)."""
     from ..history.log import reference_time
     from .handbook import HANDBOOK, TEMPLATE, handbook, handbook_names, pdf_path
     from .printed import converter_for
@@ -94,7 +101,7 @@ def plan(catalog: Catalog, out_dir: Path, *, roles: Optional[list[str]] = None, 
     jobs = []
     for name in roles if roles is not None else handbook_names(catalog):
         data, files = handbook(catalog, role=None if name == HANDBOOK else catalog.roles[name], today=today,
-                               version=version, page_size=page_size, look=look, converter=converter)
+                               version=version, page_size=page_size, look=look, converter=converter, lang=lang)
         jobs.append(PdfJob(name, TEMPLATE, data, out_dir / Path(pdf_path(name)).name, catalog.root, files=files,
                            timestamp=timestamp))
     return jobs
@@ -156,7 +163,8 @@ def render(job: PdfJob) -> PdfResult:
         places = Places(origins, Path(folder), origins[f"{TEMPLATES}/{job.template}"])
         refuse_packages(root, origins)
         inputs = {}
-        font = cjk_font(str(job.data.get("lang", ""))) if CJK.search(text) else None
+        written_in = "-".join(str(job.data[k]) for k in ("lang", "region") if job.data.get(k))
+        font = cjk_font(written_in) if CJK.search(text) else None
         if font:
             inputs["fallback"] = font[0]
             for file in font[1]:  # Typst takes folders of fonts: one holding just these

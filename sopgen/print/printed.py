@@ -15,6 +15,8 @@ from ..core.catalog import Catalog
 from ..core.entries import RoleEntry, TaskEntry
 from ..core.images import image_file, is_project_image
 from ..text.filters import isodate
+from ..text.i18n import Language, language, typst_words
+from ..text.templating import search_path
 from .markup import Converter, external_link
 
 Target = Union[str, RoleEntry, TaskEntry]
@@ -31,8 +33,10 @@ class Printed:
     between the parts it holds, and the project files it shows."""
 
     def __init__(self, catalog: Catalog, labels: Optional[dict[str, str]] = None, *,
-                 converter: Optional[Converter] = None) -> None:
+                 converter: Optional[Converter] = None, lang: Optional[Language] = None) -> None:
         self.catalog = catalog
+        self.lang = lang or language(catalog.organization.language)
+        """The document's interface language (by default the organization's ``language``)."""
         self.labels = labels if labels is not None else {}
         """Page path (as on the site) → the label of its part in this document."""
         self.files: list[str] = []
@@ -80,13 +84,16 @@ class Printed:
 
 def base(catalog: Catalog, *, title: str, today: date, version: str, page_size: str, look: Brand,
          printed: Printed) -> dict[str, Any]:
-    """What every print document's data starts with (README.md, "PDF templates")."""
+    """What every print document's data starts with (README.md, "PDF templates"): ``lang`` and
+    ``words``, what the templates say (``t("…")``) in the document's language, among them."""
     return {
         "title": title,
         "organization": {"name": catalog.organization.name},
         "brand": {"color": look.color, "logo": printed.file(look.logo) if look.logo else None},
         "page_size": page_size,
         "version": version,
-        "date": isodate(today),
-        "lang": "en",
+        "date": isodate(today, printed.lang),
+        "lang": printed.lang.locale.language,  # Typst's text language and region: hyphenation, quotes
+        "region": printed.lang.locale.territory,
+        "words": typst_words(printed.lang, [folder / "pdf" for folder in search_path(catalog.root)]),
     }

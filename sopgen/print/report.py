@@ -20,6 +20,7 @@ from ..core.branding import Brand, brand
 from ..core.catalog import Catalog
 from ..core.training import PersonStatus
 from ..text.filters import Money, isodate
+from ..text.i18n import Language
 from ..text.views import REVIEW_SECTIONS
 from .business import delegation, reviews_chapter
 from .printed import Printed, base
@@ -29,14 +30,18 @@ TEMPLATE = "report.typ"
 
 
 def report(catalog: Catalog, *, today: date, version: str, page_size: str = "A4", look: Optional[Brand] = None,
-           training: Sequence[PersonStatus] = ()) -> tuple[dict[str, Any], list[str]]:
+           training: Sequence[PersonStatus] = (), lang: Optional[Language] = None) -> tuple[dict[str, Any], list[str]]:
     """The data of the owner's report, and the project files it shows: delegation with money,
     whatever ``publish_money`` says (it is the owner's own copy); the training matrix of
     ``training`` (each active person's status, see :func:`sopgen.core.training.team_status`), if anyone
-    is in training; then the reviews (overdue, due soon, never reviewed, up to date)."""
+    is in training; then the reviews (overdue, due soon, never reviewed, up to date). Its words are
+    in ``lang`` (by default the organization's ``language``)."""
     look = look or brand(catalog)
-    money = Money(catalog.organization.currency)
-    printed = Printed(catalog)  # no SOP is in the report: titles are plain text, never links
+    printed = Printed(catalog, lang=lang)  # no SOP is in the report: titles are plain text, never links
+    lang = printed.lang
+    _ = lang.gettext
+    money = Money(catalog.organization.currency, lang)
+    version = _(version)  # "not under version control" in the report's language; a commit as it is
     totals = catalog.delegation_totals()
     reviews = reviews_chapter(printed, today)
     chapters = [delegation(printed, look, money)]
@@ -44,18 +49,19 @@ def report(catalog: Catalog, *, today: date, version: str, page_size: str = "A4"
         chapters.append(matrix(printed, training, today=today))
     chapters.append(reviews)
     overdue = reviews["sections"][[s.key for s in REVIEW_SECTIONS].index("overdue")]
-    facts = [["Date", isodate(today)], ["Version", version],
-             ["Delegating frees", f"{money(totals['value_freed'])} a week" if totals["value_freed"] else "unknown"]]
+    facts = [[_("Date"), isodate(today, lang)], [_("Version"), version],
+             [_("Delegating frees"), _("%(amount)s a week", amount=money(totals["value_freed"]))
+              if totals["value_freed"] else _("unknown")]]
     if training:
         relearn = sum(len(t.with_state("relearn")) for t in training)
         late = sum(len(t.with_state("overdue")) for t in training)
-        facts.append(["Training", f"{relearn} to re-learn, {late} overdue"])
-    facts.append(["Overdue reviews", str(len(overdue["sops"]))])
-    data = base(catalog, title="Owner's report", today=today, version=version, page_size=page_size, look=look,
+        facts.append([_("Training"), _("%(relearn)s to re-learn, %(overdue)s overdue", relearn=relearn, overdue=late)])
+    facts.append([_("Overdue reviews"), str(len(overdue["sops"]))])
+    data = base(catalog, title=_("Owner's report"), today=today, version=version, page_size=page_size, look=look,
                 printed=printed)
     data.update(
-        summary="Private: pay, what delegating costs and frees, who is trained on what, and the SOPs due for "
-                "review. For the owner, not for the staff's handbook.",
+        summary=_("Private: pay, what delegating costs and frees, who is trained on what, and the SOPs due for "
+                  "review. For the owner, not for the staff's handbook."),
         cover_facts=facts,
         chapters=chapters,
     )

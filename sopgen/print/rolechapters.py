@@ -10,12 +10,8 @@ from typing import Any, Optional
 from ..core.entries import RoleEntry, TaskEntry
 from ..core.escape import typst_markup
 from ..text.filters import duration, hours, isodate, plain_words, staff_money
-from ..text.views import (
-    FREQUENCY_TITLES,
-    cadence,
-    checklist_groups,
-    onboarding_phases,
-)
+from ..text.i18n import Language
+from ..text.views import cadence, checklist_groups, frequency_title, onboarding_phases
 from .printed import Printed
 
 REVISIONS_SHOWN = 10
@@ -27,35 +23,40 @@ def choice_letter(index: int) -> str:
     return "ABCDEFGHIJKLMNOPQRSTUVWXYZ"[index] if index < 26 else str(index + 1)
 
 
-def _revisions(history: Any, path: str) -> Optional[dict[str, Any]]:
+def _revisions(history: Any, path: str, lang: Language) -> Optional[dict[str, Any]]:
     if not history or not history.revisions:
         return None
     shown = history.revisions[:REVISIONS_SHOWN]
     more = len(history.revisions) - len(shown)
     return {
-        "rows": [{"version": str(history.version - i), "date": isodate(rev.date), "change": rev.subject,
+        "rows": [{"version": str(history.version - i), "date": isodate(rev.date, lang), "change": rev.subject,
                   "by": rev.author} for i, rev in enumerate(shown)],
-        "more": f"And {more} earlier revisions: git log --follow {path} lists them all." if more > 0 else None,
+        # the site's message, its Markdown code marks left out: the template shows it as text
+        "more": lang.ngettext("And %(count)s earlier revision: `git log --follow %(path)s` lists them all.",
+                              "And %(count)s earlier revisions: `git log --follow %(path)s` lists them all.",
+                              more, count=more, path=path).replace("`", "") if more > 0 else None,
     }
 
 
 def manual_chapter(printed: Printed, role: RoleEntry) -> dict[str, Any]:
     """A role's manual: its facts, summary, responsibilities, skills, tools, training, benchmarks and SOPs."""
-    money = staff_money(printed.catalog.organization)
-    org = printed.catalog.organization
+    lang, org = printed.lang, printed.catalog.organization
+    _ = lang.gettext
+    money = staff_money(org, lang)
     facts: list[list[Any]] = []
     if role.engagement:
-        facts.append(["Engagement", role.engagement])
+        facts.append([_("Engagement"), role.engagement])
     if role.reports_to:
-        facts.append(["Reports to", printed.ref(role.reports_to, role.reports_to.title)])
+        facts.append([_("Reports to"), printed.ref(role.reports_to, role.reports_to.title)])
     if role.rate and org.publish_money:
-        facts.append(["Rate", f"{money(role.rate)} an hour"])
-    facts.append(["SOPs", f"{len(role.active_tasks)} in force · {hours(role.weekly_hours)} a week"])
+        facts.append([_("Rate"), _("%(amount)s an hour", amount=money(role.rate))])
+    facts.append([_("SOPs"), _("%(count)s in force", count=len(role.active_tasks)) + " · "
+                  + _("%(hours)s a week", hours=hours(role.weekly_hours, lang))])
     if org.publish_money:
         if role.value_freed:
-            facts.append(["Frees the owner", f"{money(role.value_freed)} a week"])
+            facts.append([_("Frees the owner"), _("%(amount)s a week", amount=money(role.value_freed))])
         elif role.frees_nothing and not role.is_owner:
-            facts.append(["Frees the owner", "nothing (the owner would not do this work)"])
+            facts.append([_("Frees the owner"), _("nothing (the owner would not do this work)")])
     training = role.training
     return {
         "kind": "manual", "label": f"role-{role.id}", "title": role.title, "level": 1,
@@ -68,20 +69,20 @@ def manual_chapter(printed: Printed, role: RoleEntry) -> dict[str, Any]:
         "training": None if not training else {
             "method": printed.md(training.method, 3),
             "recordings": [{"title": rec.title, "url": rec.url,
-                            "minutes": f"{rec.minutes:g} min" if rec.minutes else None}
+                            "minutes": _("%(minutes)s min", minutes=lang.number(rec.minutes)) if rec.minutes else None}
                            for rec in training.recordings]},
         "benchmarks": _benchmarks(role.benchmarks),
-        "procedures": [{"sop": printed.ref(t, t.title), "frequency": _frequency(t),
-                        "duration": duration(t.duration),
-                        "hours": "—" if t.status == "retired" else hours(t.weekly_hours), "status": t.status}
+        "procedures": [{"sop": printed.ref(t, t.title), "frequency": _frequency(t, lang),
+                        "duration": duration(t.duration, lang),
+                        "hours": "—" if t.status == "retired" else hours(t.weekly_hours, lang), "status": t.status}
                        for t in role.tasks],
         "reports": [printed.ref(other, other.title) for other in role.reports],
-        "revisions": _revisions(role.history, role.source.rel),
+        "revisions": _revisions(role.history, role.source.rel, lang),
     }
 
 
-def _frequency(task: TaskEntry) -> str:
-    return FREQUENCY_TITLES[task.frequency] if task.frequency else "—"
+def _frequency(task: TaskEntry, lang: Language) -> str:
+    return frequency_title(task.frequency, lang) if task.frequency else "—"
 
 
 def _benchmarks(items: Any) -> list[dict[str, str]]:
@@ -96,11 +97,12 @@ def onboarding_chapter(printed: Printed, role: RoleEntry, level: int) -> dict[st
             "title": phase["phase"],
             "goals": [printed.md(goal) for goal in phase["goals"]],
             "sops": [{"sop": printed.ref(t, t.title),
-                      "detail": cadence(t),
+                      "detail": cadence(t, printed.lang),
                       "after": [printed.ref(p, p.title) for p in t.prerequisites]}
                      for t in phase["tasks"]],
         })
-    return {"kind": "onboarding", "label": f"onboarding-{role.id}", "title": f"Onboarding: {role.title}",
+    return {"kind": "onboarding", "label": f"onboarding-{role.id}",
+            "title": printed.lang.gettext("Onboarding: %(role)s", role=role.title),
             "level": level, "role": printed.ref(role, role.title), "phases": phases,
             "source": role.source.rel}
 
@@ -111,7 +113,8 @@ def _steps(printed: Printed, steps: Any, level: int) -> list[dict[str, Any]]:
         image = None
         path = printed.source_file(step.image) if step.image else None
         if path:
-            image = {"path": path, "alt": f"Step {n}: {_truncated(plain_words(step.do), 80)}"}
+            image = {"path": path, "alt": printed.lang.gettext("Step %(number)s: %(text)s", number=n,
+                                                               text=_truncated(plain_words(step.do), 80))}
         out.append({
             "do": printed.md(step.do, level), "details": printed.md(step.details, level),
             "image": image, "video": step.video,
@@ -136,28 +139,32 @@ def _truncated(text: str, length: int) -> str:
 
 def sop_chapter(printed: Printed, task: TaskEntry, level: int, *, first: bool = False) -> dict[str, Any]:
     """An SOP's part; the ``first`` of a role's procedures follows their heading on its page."""
+    lang = printed.lang
+    _ = lang.gettext
     facts: list[list[Any]] = []
-    facts.append(["Role", printed.ref(task.role, task.role.title) if task.role else str(task.data.role)])
+    facts.append([_("Role"), printed.ref(task.role, task.role.title) if task.role else str(task.data.role)])
     if task.frequency or task.trigger:
-        facts.append(["Frequency", " · ".join(x for x in (_frequency(task) if task.frequency else "",
-                                                          task.trigger or "") if x)])
+        facts.append([_("Frequency"), " · ".join(x for x in (_frequency(task, lang) if task.frequency else "",
+                                                             task.trigger or "") if x)])
     if task.duration or task.weekly_hours:
         parts = []
         if task.duration:
-            parts.append(f"{duration(task.duration)} a run")
+            parts.append(_("%(duration)s a run", duration=duration(task.duration, lang)))
         if task.weekly_hours and task.status != "retired":
-            parts.append(f"{hours(task.weekly_hours)} a week")
-        facts.append(["Duration", " · ".join(parts)])
+            parts.append(_("%(hours)s a week", hours=hours(task.weekly_hours, lang)))
+        facts.append([_("Duration"), " · ".join(parts)])
     if task.data.tools:
-        facts.append(["Tools", ", ".join(task.data.tools)])
-    facts.append(["Maintainer", printed.ref(task.maintainer, task.maintainer.title) if task.maintainer else "—"])
+        facts.append([_("Tools"), ", ".join(task.data.tools)])
+    facts.append([_("Maintainer"), printed.ref(task.maintainer, task.maintainer.title) if task.maintainer else "—"])
     if task.history and task.history.version:
-        facts.append(["Version", f"{task.history.version}{' + uncommitted changes' if task.history.modified else ''}"
-                                 f" · in force since {isodate(task.history.effective)}"])
-    facts.append(["Next review", f"{isodate(task.next_review)} (reviewed {isodate(task.reviewed)})"
-                  if task.next_review else "never reviewed"])
+        facts.append([_("Version"), f"{task.history.version}"
+                      + (" + " + _("uncommitted changes") if task.history.modified else "")
+                      + " · " + _("in force since %(date)s", date=isodate(task.history.effective, lang))])
+    facts.append([_("Next review"), _("%(next)s (reviewed %(reviewed)s)", next=isodate(task.next_review, lang),
+                                      reviewed=isodate(task.reviewed, lang))
+                  if task.next_review else _("never reviewed")])
     if task.tags:
-        facts.append(["Tags", " · ".join(task.tags)])
+        facts.append([_("Tags"), " · ".join(task.tags)])
     return {
         "kind": "sop", "label": f"sop-{task.id}", "title": task.title, "level": level, "first": first,
         "status": task.status,
@@ -171,7 +178,7 @@ def sop_chapter(printed: Printed, task: TaskEntry, level: int, *, first: bool = 
         "benchmarks": _benchmarks(task.benchmarks),
         "quiz": [{"question": q.question, "choices": [{"letter": choice_letter(i), "text": c}
                                                       for i, c in enumerate(q.choices)]} for q in task.quiz],
-        "revisions": _revisions(task.history, task.source.rel),
+        "revisions": _revisions(task.history, task.source.rel, lang),
         "needed_for": [printed.ref(t, t.title) for t in task.required_by],
     }
 
@@ -179,10 +186,11 @@ def sop_chapter(printed: Printed, task: TaskEntry, level: int, *, first: bool = 
 def checklists_chapter(printed: Printed, role: RoleEntry, level: int) -> dict[str, Any]:
     """A role's checklists, grouped by frequency."""
     return {
-        "kind": "checklists", "label": f"checklists-{role.id}", "title": f"Checklists: {role.title}",
+        "kind": "checklists", "label": f"checklists-{role.id}",
+        "title": printed.lang.gettext("Checklists: %(role)s", role=role.title),
         "level": level,
         "groups": [{"title": title, "sops": [{"sop": printed.ref(t, t.title), "draft": t.status == "draft",
                                               "trigger": t.trigger, "items": _checklist(printed, t)}
                                              for t in tasks]}
-                   for title, tasks in checklist_groups(role)],
+                   for title, tasks in checklist_groups(role, printed.lang)],
     }

@@ -12,10 +12,11 @@ from __future__ import annotations
 
 import functools
 import hashlib
+import importlib.util
 import os
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Mapping, Optional
+from typing import Any, Mapping, Optional, Sequence, Union
 
 import yaml
 
@@ -242,14 +243,44 @@ def with_extensions(extensions: Any) -> list[Any]:
     return [{name: options} if options else name for name, options in markdown_extensions(own).items()]
 
 
-def with_features(theme: Any) -> dict[str, Any]:
-    """``theme`` with Material's features the navigation relies on, and no fonts from Google."""
+def with_features(theme: Any, *, language: str = "en") -> dict[str, Any]:
+    """``theme`` with Material's features the navigation relies on, no fonts from Google, and the
+    interface ``language`` unless it sets its own."""
     theme = {"name": theme} if isinstance(theme, str) else dict(theme)
     if theme.get("name") == "material":
         features = list(theme.get("features") or [])
         theme["features"] = features + [f for f in FEATURES if f not in features]
         theme.setdefault("font", False)  # no fonts from Google: the handbook makes no outside request
+        # the search plugin's `lang` follows it
+        theme.setdefault("language", theme_language(language, material_templates()))
     return theme
+
+
+THEME_REGIONS = frozenset({"pt-BR", "zh-TW", "zh-Hant", "ku-IQ"})
+"""The languages Material (and Zensical) translate by region too; any other by its language alone."""
+
+
+def theme_language(code: str, theme_dirs: Sequence[Union[str, Path]] = ()) -> str:
+    """Material's ``theme.language`` for BCP 47 ``code``: ``de`` for ``de-AT``, ``pt-BR`` for ``pt-br``;
+    given the theme's template folders, English when the theme has no words in that language (its
+    templates would fail to find them)."""
+    wanted = code.replace("_", "-").split("-")[0].lower()
+    for known in THEME_REGIONS:
+        if known.lower() == code.replace("_", "-").lower():
+            wanted = known
+    if theme_dirs and not any((Path(folder) / "partials" / "languages" / f"{wanted}.html").is_file()
+                              for folder in theme_dirs):
+        return "en"
+    return wanted
+
+
+def material_templates() -> list[Path]:
+    """Material's template folders, found without importing it (for :func:`theme_language`); none
+    when it is not installed."""
+    spec = importlib.util.find_spec("material")
+    if spec is None or not spec.submodule_search_locations:
+        return []
+    return [Path(folder) / "templates" for folder in spec.submodule_search_locations]
 
 
 def without_sopgen(plugins: Any) -> Any:

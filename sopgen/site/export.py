@@ -125,7 +125,7 @@ def _write(staging: Path, generated: Generated, project_config: ProjectConfig) -
     if own_docs.is_dir():
         shutil.copytree(own_docs, docs, dirs_exist_ok=True)
         handwritten = sorted(p.relative_to(docs).as_posix() for p in docs.rglob("*.md"))
-    theme = with_features(raw.get("theme", "mkdocs"))
+    theme = with_features(raw.get("theme", "mkdocs"), language=generated.lang.code)
     edit_url = _edit_urls(raw) if theme.get("name") == "material" else None
     written = 0
     for page in site.pages.values():

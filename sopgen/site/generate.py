@@ -36,6 +36,7 @@ from ..core.validate import NOTED, validate
 from ..history.log import LATEST_EPOCH, History, attach, read_history, reference_time, source_date_epoch
 from ..history.steps import StepHistory
 from ..print.handbook import handbook_names, pdf_path
+from ..text.i18n import Language, language
 from ..text.templating import environment
 from .navigation import nav_title
 from .pagecheck import neutralise
@@ -106,6 +107,8 @@ class Generated:
     """The build's one date: what validation, pages and PDFs say "today" is."""
     epoch: Optional[str]
     """SOURCE_DATE_EPOCH for the engine while it builds (see :func:`dated`); None when the user set one."""
+    lang: Language
+    """The interface language the pages were rendered in (the theme's ``language`` too)."""
 
     def front_matter(self, path: str) -> dict[str, Any]:
         """What the engine must know of generated page ``path`` beside its Markdown: its title as
@@ -141,6 +144,7 @@ def generate(
     caches: Optional[Caches] = None,
     report: Callable[[Problem], None] = lambda problem: None,
     say: Callable[[str], None] = lambda note: None,
+    lang: Optional[str] = None,
 ) -> Generated:
     """Make the project in ``project`` (its sources in ``sops_dir``) into a site, in memory.
 
@@ -150,7 +154,8 @@ def generate(
     caller loaded, validated and reported already; otherwise each problem found is passed to
     ``report``. ``say`` is given the history's note (``not a git repository: …``), once
     for as long as ``caches`` see the same. With ``caches`` (see :class:`Caches`), what did not
-    change since the last call is not read or rendered again. Raises :class:`NotGenerated` when
+    change since the last call is not read or rendered again. ``lang`` is the interface language
+    of the pages (a BCP 47 code; by default organization.yml's ``language``). Raises :class:`NotGenerated` when
     the sources have errors or a template fails, and
     :class:`sopgen.core.errors.BadEnvironment` on a SOURCE_DATE_EPOCH that is not a time.
     """
@@ -179,10 +184,11 @@ def generate(
     catalog.name_after_site(site_name)
     look = brand(catalog, theme=theme, docs_dir=docs_dir)
     planned = {name: pdf_path(name) for name in handbook_names(catalog)} if pdfs else {}
+    words = language(lang or catalog.organization.language)
     steps = caches.steps if caches and caches.steps and caches.steps.root == project else StepHistory(project)
     try:
-        site = render(catalog, _environment(project, caches), today=made_at.date(), pdfs=planned,
-                      cache=caches.pages if caches else None, color=look.color, changes=steps)
+        site = render(catalog, _environment(project, caches, words), today=made_at.date(), pdfs=planned,
+                      cache=caches.pages if caches else None, color=look.color, changes=steps, lang=words)
     except TemplateFailed as exc:
         raise NotGenerated(str(exc), [str(exc)]) from None
     if caches is not None:
@@ -193,7 +199,7 @@ def generate(
     # commit of a machine whose clock was wrong may lie beyond what a gzip header holds)
     epoch = None if os.environ.get("SOURCE_DATE_EPOCH", "").strip() else \
         str(min(max(int(made_at.timestamp()), 0), LATEST_EPOCH))
-    return Generated(catalog, list(problems), site, planned, look, made_at.date(), epoch)
+    return Generated(catalog, list(problems), site, planned, look, made_at.date(), epoch, words)
 
 
 def _attach_history(catalog: Catalog, project: Path, sops_dir: str, caches: Optional[Caches]) -> None:
@@ -206,14 +212,15 @@ def _attach_history(catalog: Catalog, project: Path, sops_dir: str, caches: Opti
         attach(catalog, history)
 
 
-def _environment(project: Path, caches: Optional[Caches]) -> jinja2.Environment:
-    """The Jinja environment; under serve the last one (render loads the templates again at each
-    rebuild, and the bytecode cache compiles only what changed) unless templates/ appeared or went."""
-    key = (project, (project / "templates").is_dir())
+def _environment(project: Path, caches: Optional[Caches], lang: Language) -> jinja2.Environment:
+    """The Jinja environment in ``lang``; under serve the last one (render loads the templates again
+    at each rebuild, and the bytecode cache compiles only what changed) unless templates/ appeared
+    or went, or the language changed."""
+    key = (project, (project / "templates").is_dir(), lang.code)
     if caches is None:
-        return environment(project)
+        return environment(project, lang=lang)
     if caches.env is None or caches.env_key != key:
-        caches.env, caches.env_key = environment(project), key
+        caches.env, caches.env_key = environment(project, lang=lang), key
     return caches.env
 
 

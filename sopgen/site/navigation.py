@@ -20,53 +20,60 @@ from ..core.addresses import (
 from ..core.catalog import Catalog
 from ..core.entries import RoleEntry, TaskEntry
 from ..core.escape import html_text
-from ..core.frequencies import title
 from ..core.ordering import by_frequency
+from ..text.i18n import N_, Language, language
+from ..text.views import frequency_title
 
 NAV_LIST = 20
 """The most entries a list in the navigation holds before it is grouped."""
+REFERENCE_TITLES = {"tools": N_("Tools"), "delegation": N_("Delegation"), "reviews": N_("Reviews"),
+                    "changelog": N_("Changelog")}
+"""The reference pages' titles (:data:`sopgen.core.addresses.REFERENCE`), to be translated."""
 
 
-def navigation(catalog: Catalog) -> list[Any]:
+def navigation(catalog: Catalog, lang: Optional[Language] = None) -> list[Any]:
     """Home · Roles: each role (manual, onboarding, checklists, SOPs) · Reference.
 
     With ``navigation.prune`` a page carries the entries of the sections it is in and one link
     per other section, so no list is let grow past NAV_LIST entries: the roles and a role's SOPs
     are grouped beyond it. The navigation of a page then stays the same size however large the
-    handbook grows.
+    handbook grows. Its words are in ``lang`` (by default the organization's ``language``).
     """
+    lang = lang or language(catalog.organization.language)
+    _ = lang.gettext
     roles = []
     for role in catalog.ordered_roles:
         section: list[Any] = [role_path(role)]
         if role.has_onboarding:
-            section.append({"Onboarding": onboarding_path(role)})
+            section.append({_("Onboarding"): onboarding_path(role)})
         if role.has_checklists:
-            section.append({"Checklists": checklists_path(role)})
+            section.append({_("Checklists"): checklists_path(role)})
         if role.tasks:
-            section.append({"SOPs": _sops_nav(role)})
+            section.append({_("SOPs"): _sops_nav(role, lang)})
         roles.append((role.title, section))
-    nav = [{"Home": home_path()}, {"Roles": _runs(roles)},
-           {"Reference": [{title: path} for path, title in reference_pages(catalog).values()]}]
+    nav = [{_("Home"): home_path()}, {_("Roles"): _runs(roles)},
+           {_("Reference"): [{_(REFERENCE_TITLES[kind]): path} for kind, (path, _title) in reference_pages(catalog).items()]}]
     people = published_people(catalog)
     if catalog.organization.publish_people:  # the matrix is the section's own page; people who left are marked, as retired SOPs
-        nav.append({"People": [people_path(), *_runs(
-            [(p.name + ("" if p.active else " (left)"), person_path(p)) for p in people])]})
+        nav.append({_("People"): [people_path(), *_runs(
+            [(p.name if p.active else _("%(name)s (left)", name=p.name), person_path(p)) for p in people])]})
     return nav
 
 
-def _sops_nav(role: RoleEntry) -> list[Any]:
+def _sops_nav(role: RoleEntry, lang: Language) -> list[Any]:
     """A role's SOPs; beyond NAV_LIST of them, grouped by frequency (and long groups in runs)."""
     in_force = [t for t in role.tasks if t.status != "retired"]
     retired = [t for t in role.tasks if t.status == "retired"]
     if len(role.tasks) <= NAV_LIST:
-        return _runs([_sop_entry(t) for t in in_force + retired])
-    groups = [{title(freq): _runs([_sop_entry(t) for t in tasks], keep_order=True)}
+        return _runs([_sop_entry(t, lang) for t in in_force + retired])
+    groups = [{frequency_title(freq, lang): _runs([_sop_entry(t, lang) for t in tasks], keep_order=True)}
               for freq, tasks in by_frequency(in_force)]
-    return groups + ([{"Retired": _runs([_sop_entry(t) for t in retired])}] if retired else [])
+    return groups + ([{lang.gettext("Retired"): _runs([_sop_entry(t, lang) for t in retired])}] if retired else [])
 
 
-def _sop_entry(task: TaskEntry) -> tuple[str, str]:
-    return task.title + {"draft": " (draft)", "retired": " (retired)"}.get(task.status, ""), sop_path(task)
+def _sop_entry(task: TaskEntry, lang: Language) -> tuple[str, str]:
+    marks = {"draft": N_("%(title)s (draft)"), "retired": N_("%(title)s (retired)")}
+    return (lang.gettext(marks[task.status], title=task.title) if task.status in marks else task.title), sop_path(task)
 
 
 def _runs(entries: list[tuple[str, Any]], *, keep_order: bool = False) -> list[dict[str, Any]]:

@@ -48,19 +48,21 @@ from ..text.progress import (
     result_charts,
     training_matrix,
 )
+from ..text.i18n import Language, language
 from ..text.templating import default_templates
 from ..text.views import (
     FREQUENCIES,
-    FREQUENCY_TITLES,
     cadence,
     changelog,
     checklist_groups,
+    frequency_titles,
     onboarding_phases,
     review_groups,
     tool_index,
     value_freed_chart,
 )
-from .navigation import navigation
+from .messages import MESSAGES_JS, messages_js
+from .navigation import REFERENCE_TITLES, navigation
 
 FEATURES = ["navigation.indexes", "navigation.sections", "navigation.prune", "content.action.edit",
             "search.highlight"]
@@ -117,19 +119,21 @@ class Site:
 
 # -- rendering --------------------------------------------------------------------------
 
-def context(catalog: Catalog, today: date) -> dict[str, Any]:
-    """What every template receives (listed in README.md, "What templates receive")."""
+def context(catalog: Catalog, today: date, lang: Optional[Language] = None) -> dict[str, Any]:
+    """What every template receives (listed in README.md, "What templates receive"), its words in
+    ``lang`` (by default the organization's ``language``)."""
     org = catalog.organization
+    lang = lang or language(org.language)
     return {
         "catalog": catalog,
         "organization": org,
         "roles": catalog.ordered_roles,
         "owner": catalog.owner,
         "today": today,
-        "money": staff_money(org),
+        "money": staff_money(org, lang),
         "frequencies": FREQUENCIES,
-        "frequency_titles": FREQUENCY_TITLES,
-        "cadence": cadence,
+        "frequency_titles": frequency_titles(lang),
+        "cadence": lambda task: cadence(task, lang),
         "pdfs": {},
         "pdf": False,
     }
@@ -137,7 +141,7 @@ def context(catalog: Catalog, today: date) -> dict[str, Any]:
 
 def render(catalog: Catalog, env: jinja2.Environment, *, today: date,
            pdfs: Optional[dict[str, str]] = None, cache: Optional[dict[str, Any]] = None,
-           color: Optional[str] = None, changes: Optional[Changes] = None) -> Site:
+           color: Optional[str] = None, changes: Optional[Changes] = None, lang: Optional[Language] = None) -> Site:
     """Render every page of ``catalog`` with ``env``; nothing is written.
 
     ``pdfs`` maps a role id (or ``handbook``) to the path of its PDF, when
@@ -147,14 +151,18 @@ def render(catalog: Catalog, env: jinja2.Environment, *, today: date,
     charts (by default the one :func:`sopgen.core.branding.brand` finds in organization.yml).
     ``changes`` gives what each version of an SOP changed in its steps
     (:class:`sopgen.history.steps.StepHistory`), for the training pages; without it
-    nobody must re-learn anything (as outside git).
+    nobody must re-learn anything (as outside git). ``lang`` is the interface language: by default
+    the one ``env`` speaks (:func:`sopgen.text.templating.environment`), so that the templates' words
+    and those made here agree.
     """
     if cache is not None:
         # kept between calls, as is ``env``: a template may have been edited since (the
         # environment does not look at its files again by itself, see templating.environment);
         # one reads them again, and compiles again only what changed (the bytecode cache)
         env.cache.clear()
-    shared = context(catalog, today)
+    lang = lang or env.globals.get("lang") or language(catalog.organization.language)
+    _ = lang.gettext
+    shared = context(catalog, today, lang)
     shared["pdfs"] = pdfs or {}
     color = color or brand(catalog).color
     site = Site()
@@ -178,29 +186,31 @@ def render(catalog: Catalog, env: jinja2.Environment, *, today: date,
     for role in catalog.ordered_roles:
         page(role_path(role), "role.md.j2", role.title, "role", role.source.file, role=role)
         if role.has_onboarding:  # an empty guide or list is no page (nor link, nor PDF chapter)
-            page(onboarding_path(role), "onboarding.md.j2", f"{role.title}: onboarding", "onboarding",
+            page(onboarding_path(role), "onboarding.md.j2", _("%(role)s: onboarding", role=role.title), "onboarding",
                  role.source.file, role=role, phases=onboarding_phases(role))
         if role.has_checklists:
-            page(checklists_path(role), "checklists.md.j2", f"{role.title}: checklists", "checklists",
-                 role.source.file, role=role, groups=checklist_groups(role))
+            page(checklists_path(role), "checklists.md.j2", _("%(role)s: checklists", role=role.title), "checklists",
+                 role.source.file, role=role, groups=checklist_groups(role, lang))
     if cache is not None:  # what every SOP page's cache key shares (serve only)
-        context_key = (catalog.organization.model_dump_json(), templates_stamp(catalog.root),
+        context_key = (catalog.organization.model_dump_json(), lang.code, templates_stamp(catalog.root),
                        tuple(sorted(shared["pdfs"])))
     for task in catalog.tasks.values():
         key = (context_key, *sop_inputs(task)) if cache is not None else None
         page(sop_path(task), "sop.md.j2", task.title, "sop", task.source.file, key=key, task=task)
-    page("tools.md", "tools.md.j2", "Tools", "tools", tools=tool_index(catalog))
-    if "delegation" in reference_pages(catalog):
-        page("delegation.md", "delegation.md.j2", "Delegation", "delegation",
+    titles = {kind: _(REFERENCE_TITLES[kind]) for kind in reference_pages(catalog)}
+    page("tools.md", "tools.md.j2", titles["tools"], "tools", tools=tool_index(catalog))
+    if "delegation" in titles:
+        page("delegation.md", "delegation.md.j2", titles["delegation"], "delegation",
              totals=catalog.delegation_totals(),
              chart=value_freed_chart(catalog, shared["money"], color))
-    page("reviews.md", "reviews.md.j2", "Reviews", "reviews", reviews=review_groups(catalog, today))
-    page("changelog.md", "changelog.md.j2", "Changelog", "changelog", changes=changelog(catalog),
-         history_note=catalog.history.note if catalog.history else "Version history is not available.")
+    page("reviews.md", "reviews.md.j2", titles["reviews"], "reviews", reviews=review_groups(catalog, today))
+    page("changelog.md", "changelog.md.j2", titles["changelog"], "changelog", changes=changelog(catalog),
+         history_note=_(catalog.history.note) if catalog.history and catalog.history.note else
+         None if catalog.history else _("Version history is not available."))
     people = published_people(catalog)
     if catalog.organization.publish_people:  # the matrix, even empty: it says how to begin
         statuses = {p.id: person_status(p, today=today, changes=changes or _unchanged) for p in people}
-        page(people_path(), "people.md.j2", "People", "people", matrix=training_matrix(catalog, statuses),
+        page(people_path(), "people.md.j2", _("People"), "people", matrix=training_matrix(catalog, statuses),
              left=[p for p in people if not p.active])
         for person in people:
             status = statuses[person.id]
@@ -209,10 +219,12 @@ def render(catalog: Catalog, env: jinja2.Environment, *, today: date,
                  benchmarks=[{"mark": mark, "value": shown(mark.latest.value, mark.benchmark.unit) if mark.latest else None}
                              for mark in status.benchmarks],
                  results=person_results(person),
-                 charts=result_charts(status, color))
+                 charts=result_charts(status, color, lang))
 
     site.files[CSS] = ASSETS / "sopgen.css"
     site.css.append(CSS)
+    site.texts[MESSAGES_JS] = messages_js(lang)  # the scripts' words, read by sopgen.js (and serve.js)
+    site.js.append(MESSAGES_JS)
     site.files[JS] = ASSETS / "sopgen.js"
     site.js.append(JS)
     for task in catalog.tasks.values():
@@ -227,7 +239,7 @@ def render(catalog: Catalog, env: jinja2.Environment, *, today: date,
     if org.color:
         site.texts[BRAND_CSS] = site_css(org.color)
         site.css.append(BRAND_CSS)
-    site.nav = navigation(catalog)
+    site.nav = navigation(catalog, lang)
     return site
 
 

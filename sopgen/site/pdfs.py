@@ -26,7 +26,7 @@ def make_pdfs(generated: Generated, site_dir: Path, *, page_size: str = "A4",
     from ..print import pdf  # the PDF engine is loaded only when handbooks are made
 
     jobs = pdf.plan(generated.catalog, site_dir / "pdf", roles=list(generated.pdfs), today=generated.today,
-                    page_size=page_size, look=generated.look)
+                    page_size=page_size, look=generated.look, lang=generated.lang)
     if progress is not None:
         progress(len(jobs), None)
     results = pdf.build(jobs, on_done=lambda r: progress(len(jobs), r.name) if progress is not None else None)

@@ -13,7 +13,7 @@ from __future__ import annotations
 import functools
 import re
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date
 from decimal import Decimal
 from typing import Any, Optional
 
@@ -22,8 +22,11 @@ import jinja2
 from ..core.escape import html_text, link_address, markdown_line, markdown_text, table_cell
 from ..core.images import rebased
 from ..core.markdown import md
-from ..core.money import Range, minor_digits
+from ..core.money import Range
 from ..core.ticks import sop_ticks
+from .i18n import Language, language
+
+ENGLISH = language()
 
 _MD_LINK = re.compile(r"!?\[([^\]]*)\]\([^)]*\)")
 
@@ -40,34 +43,37 @@ def md_plain(value: Any) -> str:
     return markdown_text(plain_words(value))
 
 
-def hours(value: Optional[float]) -> str:
-    """``4`` → ``4 h``; ``0.69`` → ``0.7 h``; ``0`` → ``0 h``."""
+def hours(value: Optional[float], lang: Language = ENGLISH) -> str:
+    """``4`` → ``4 h``; ``0.69`` → ``0.7 h``; ``0`` → ``0 h`` (``0,7 h`` in German)."""
     if value is None:
         return "—"
-    if value >= 10:
-        shown = f"{value:,.0f}"
-    else:
-        shown = f"{value:.1f}".rstrip("0").rstrip(".")
-    if shown == "0" and value > 0:
-        shown = "< 0.1"
-    return f"{shown} h"
+    shown = lang.number(round(value) if value >= 10 else round(value, 1), digits=0 if value >= 10 else 1)
+    if round(value, 1) == 0 and value > 0:
+        shown = "< " + lang.number(0.1)
+    return lang.gettext("%(hours)s h", hours=shown)
 
 
-def duration(value: Any) -> str:
+def duration(value: Any, lang: Language = ENGLISH) -> str:
     """A Duration as people say it: ``1h30m`` → ``1 h 30 min``."""
     if value is None:
         return "—"
     if value.minutes:
         h, m = divmod(value.minutes, 60)
-        return " ".join(part for part in (f"{h} h" if h else "", f"{m} min" if m else "") if part)
+        parts = (lang.gettext("%(hours)s h", hours=h) if h else "", lang.gettext("%(minutes)s min", minutes=m) if m else "")
+        return " ".join(part for part in parts if part)
+    if value.months:
+        return lang.ngettext("%(num)s month", "%(num)s months", value.months)
+    if value.days % 7 == 0 and "w" in value.text:
+        return lang.ngettext("%(num)s week", "%(num)s weeks", value.days // 7)
+    if value.days:
+        return lang.ngettext("%(num)s day", "%(num)s days", value.days)
     return str(value)
 
 
-def isodate(value: Optional[date]) -> str:
-    """A date (or the date of a datetime) as YYYY-MM-DD."""
-    if value is None:
-        return "—"
-    return (value.date() if isinstance(value, datetime) else value).isoformat()
+def isodate(value: Optional[date], lang: Language = ENGLISH) -> str:
+    """A date (or the date of a datetime) as the language writes it: YYYY-MM-DD in English,
+    "29. November 2026" in German (:meth:`sopgen.text.i18n.Language.date`)."""
+    return lang.date(value)
 
 
 @dataclass(frozen=True)
@@ -80,9 +86,10 @@ class Money:
     """
 
     currency: str
+    lang: Language = ENGLISH
 
     def one(self, amount: Decimal) -> str:
-        return _money(str(amount), self.currency)  # str: 12.5 and 12.50 are equal Decimals
+        return self.lang.money(str(amount), self.currency)  # str: 12.5 and 12.50 are equal Decimals
 
     def __call__(self, value: Optional[Range], *, per: int = 1) -> str:
         if value is None:
@@ -101,24 +108,12 @@ class Withheld(Money):
 
 
 @functools.lru_cache(maxsize=4096)
-def staff_money(organization: Any) -> Money:
+def staff_money(organization: Any, lang: Optional[Language] = None) -> Money:
     """How pages and handbooks handed to staff show money: as it is, or withheld when the
-    organization's ``publish_money`` is false (the owner's report shows it whatever)."""
-    return Money(organization.currency) if organization.publish_money else Withheld(organization.currency)
-
-
-def _money(written: str, currency: str, locale: str = "en") -> str:
-    """One amount, formatted (a site shows the same few amounts on many pages: Babel runs once each)."""
-    from babel.numbers import format_currency, get_currency_symbol
-
-    amount = Decimal(written)
-    sign = "−" if amount < 0 else ""
-    whole = amount == amount.to_integral_value()
-    symbol = get_currency_symbol(currency, locale=locale)
-    space = "\u00a0" if symbol[-1:].isalpha() else ""  # CLDR's currency spacing: CHF 1,000
-    places = 0 if whole else max(minor_digits(currency), -int(amount.as_tuple().exponent))
-    pattern = f"¤{space}#,##0" + (f".{'0' * places}" if places else "")
-    return sign + format_currency(abs(amount), currency, format=pattern, locale=locale, currency_digits=False)
+    organization's ``publish_money`` is false (the owner's report shows it whatever); in
+    ``lang`` (by default the organization's ``language``)."""
+    lang = lang or language(organization.language)
+    return Money(organization.currency, lang) if organization.publish_money else Withheld(organization.currency, lang)
 
 
 @jinja2.pass_context
@@ -135,7 +130,14 @@ def page_md_inline(context: jinja2.runtime.Context, value: Any) -> str:
 
 
 def plural(count: int, word: str, words: Optional[str] = None) -> str:
+    """``3|plural("task")`` → ``3 tasks``: English words only (sopgen's templates use ``{% trans count=… %}``)."""
     return f"{count:,} {word if count == 1 else (words or word + 's')}"
+
+
+def localized(lang: Language) -> dict[str, Any]:
+    """The filters whose output depends on the language, bound to ``lang``."""
+    return {"hours": functools.partial(hours, lang=lang), "duration": functools.partial(duration, lang=lang),
+            "isodate": functools.partial(isodate, lang=lang)}
 
 
 FILTERS = {

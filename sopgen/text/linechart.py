@@ -27,6 +27,7 @@ from .charts import (
     text_width,
     visible,
 )
+from .i18n import N_, Language, language
 
 
 @dataclass(frozen=True)
@@ -52,7 +53,7 @@ class Target:
     """The target in words: ``at least 90%``, ``at most 2 days``, ``90% to 100%``."""
 
 
-MISSED = "misses the target"
+MISSED = N_("misses the target")
 """What a label and the description add to a point that misses its target (not said by colour alone)."""
 PLOT = 130
 """Height of a line chart's plotting area."""
@@ -61,7 +62,7 @@ MARK = 5
 
 
 def line_chart(points: Sequence[Point], *, ident: str, title: str, summary: str, target: Target,
-               deadline: Optional[tuple[date, str]] = None, color: str) -> Chart:
+               deadline: Optional[tuple[date, str]] = None, color: str, lang: Optional[Language] = None) -> Chart:
     """The points in date order joined by a line, each labelled with its figure, over a shaded
     band of the ``target`` (above ``low``, below ``high``, or between), with the ``deadline``
     (its day and how the benchmark says it, ``day 30``) as a dashed vertical line.
@@ -71,8 +72,10 @@ def line_chart(points: Sequence[Point], *, ident: str, title: str, summary: str,
     (the figure alone when that would run into a neighbour's label), and the key says what the
     cross means.
     One point is drawn alone, at the middle of its time. The description states the target, the
-    deadline and every point's day and figure.
+    deadline and every point's day and figure. Its words and days are in ``lang`` (English by default).
     """
+    lang = lang or language()
+    missed_words = lang.gettext(MISSED)
     color = visible(color)
     points = sorted(points, key=lambda p: p.on)
     days = [p.on for p in points] + ([deadline[0]] if deadline else [])
@@ -88,16 +91,16 @@ def line_chart(points: Sequence[Point], *, ident: str, title: str, summary: str,
     y += LINE
     body.append(element("rect", x=coord(PAD), y=coord(y - FONT + 1), width="18", height=coord(FONT), fill=band_fill,
                         stroke=band_edge, stroke_dasharray="4 3", **{"class": "sopgen-chart-band"}))
-    key = f"target: {one_line(target.label)}"
+    key = lang.gettext("target: %(target)s", target=one_line(target.label))
     body.append(element("text", key, x=coord(PAD + 24), y=coord(y - 1)))
     if any(p.met is False for p in points):  # and what a cross means, in case a label is too long to say it
         x = PAD + 24 + text_width(key) + 3 * PAD
         body += [_cross(x + MARK, y - FONT / 2 + 1, key=True),
-                 element("text", MISSED, x=coord(x + 2 * MARK + PAD), y=coord(y - 1), fill=WARNING,
+                 element("text", missed_words, x=coord(x + 2 * MARK + PAD), y=coord(y - 1), fill=WARNING,
                          **{"class": "sopgen-chart-warning"})]
     if deadline:
         y += LINE
-        when = f"by {one_line(deadline[1])}: {deadline[0].isoformat()}"
+        when = lang.gettext("by %(deadline)s: %(date)s", deadline=one_line(deadline[1]), date=lang.short_date(deadline[0]))
         body.append(_centred(when, xscale(deadline[0].toordinal()), y - 1, fill=MUTED, css="sopgen-chart-muted"))
     top = y + LINE + 4  # room for the label of a point at the very top
     bottom = top + PLOT
@@ -128,7 +131,7 @@ def line_chart(points: Sequence[Point], *, ident: str, title: str, summary: str,
     if len(points) > 1:
         body.append(element("polyline", points=" ".join(f"{coord(x)},{coord(y)}" for x, y in at), fill="none",
                             stroke=color, stroke_width="2.5", stroke_linejoin="round", **{"class": "sopgen-chart-line"}))
-    labels = _point_labels(points, at)
+    labels = _point_labels(points, at, missed_words)
     rows: list[float] = []  # where the last day label of each row ends, so that labels do not overlap
     for i, (point, (x, y)) in enumerate(zip(points, at)):
         missed = point.met is False
@@ -143,7 +146,7 @@ def line_chart(points: Sequence[Point], *, ident: str, title: str, summary: str,
         at_y = y + MARK + FONT if under else y - MARK - 5
         body += [_plate(labels[i], x, at_y), _centred(labels[i], x, at_y, fill=WARNING if missed else None,
                                                       css="sopgen-chart-warning" if missed else None)]
-        day = point.on.isoformat()
+        day = lang.short_date(point.on)
         row = next((r for r, end in enumerate(rows) if x - text_width(day) / 2 >= end + PAD), len(rows))
         if row == len(rows):
             rows.append(0.0)
@@ -151,11 +154,13 @@ def line_chart(points: Sequence[Point], *, ident: str, title: str, summary: str,
         rows[row] = x + text_width(day) / 2
     height = bottom + LINE * max(len(rows), 1) + PAD + 4
 
-    said = "; ".join(f"{p.on.isoformat()}: {one_line(p.label)}" + (f" ({MISSED})" if p.met is False else "")
+    said = "; ".join(f"{lang.short_date(p.on)}: {one_line(p.label)}" + (f" ({missed_words})" if p.met is False else "")
                      for p in points)
-    description = (f"{summary.rstrip('. ')}: target {one_line(target.label)}"
-                   + (f", by {one_line(deadline[1])} ({deadline[0].isoformat()})" if deadline else "")
-                   + f". {'Result' if len(points) == 1 else 'Results'}: {said}.")
+    description = (lang.gettext("%(summary)s: target %(target)s", summary=summary.rstrip(". "),
+                                target=one_line(target.label))
+                   + (lang.gettext(", by %(deadline)s (%(date)s)", deadline=one_line(deadline[1]),
+                                   date=lang.short_date(deadline[0])) if deadline else "")
+                   + ". " + lang.ngettext("Result: %(results)s.", "Results: %(results)s.", len(points), results=said))
     return document(body, ident=ident, title=title, description=description, height=height)
 
 
@@ -167,12 +172,12 @@ def _cross(x: float, y: float, *, key: bool = False) -> str:
                    stroke=WARNING, stroke_width="3", **{"class": "sopgen-chart-missed" + (" sopgen-chart-key" if key else "")})
 
 
-def _point_labels(points: Sequence[Point], at: Sequence[tuple[float, float]]) -> list[str]:
+def _point_labels(points: Sequence[Point], at: Sequence[tuple[float, float]], missed: str) -> list[str]:
     """Each point's figure, and "(misses the target)" after a missed one's, unless such a label
     would run into a neighbour's (results close in time): then the figures alone, the cross and
     the key saying what it means."""
     short = [one_line(p.label) for p in points]
-    full = [f"{label} ({MISSED})" if p.met is False else label for p, label in zip(points, short)]
+    full = [f"{label} ({missed})" if p.met is False else label for p, label in zip(points, short)]
     spans = []
     for label, (x, _) in zip(full, at):
         x, anchor = _place(label, x)

@@ -11,6 +11,7 @@ from ..core.entries import PersonEntry, benchmarks_of
 from ..core.stepdiff import changed_words  # the training pages' words that changed, as in `sopgen changes`
 from ..core.training import PersonStatus, due_date, learned_version, shown
 from .charts import Chart
+from .i18n import Language, language
 from .linechart import Point, Target, line_chart
 
 
@@ -98,11 +99,12 @@ def person_results(person: PersonEntry) -> list[dict[str, Any]]:
     return out
 
 
-def result_charts(status: PersonStatus, color: str) -> dict[str, Chart]:
+def result_charts(status: PersonStatus, color: str, lang: Optional[Language] = None) -> dict[str, Chart]:
     """A line chart of the person's numeric results against its target, by benchmark key, for each
     benchmark of their role (in the role's order) that has ``min`` or ``max`` and at least one numeric
     result; results written as text ("4 of 5 days") are left to the table. For the person page and
-    the printed training record."""
+    the printed training record. Their words are in ``lang`` (English by default)."""
+    lang = lang or language()
     person = status.person
     charts = {}
     for mark in status.benchmarks:
@@ -115,14 +117,18 @@ def result_charts(status: PersonStatus, color: str) -> dict[str, Chart]:
             continue
         charts[mark.key] = line_chart(
             points, ident=f"results-{mark.key}", title=benchmark.objective, color=color,
-            summary=f"{person.name}'s results for {benchmark.objective}, by date",
-            target=Target(benchmark.min, benchmark.max, target_words(benchmark.min, benchmark.max, benchmark.unit)),
-            deadline=(mark.deadline, benchmark.by or "") if mark.deadline else None)
+            summary=lang.gettext("%(name)s's results for %(objective)s, by date", name=person.name,
+                                 objective=benchmark.objective),
+            target=Target(benchmark.min, benchmark.max, target_words(benchmark.min, benchmark.max, benchmark.unit, lang)),
+            deadline=(mark.deadline, benchmark.by or "") if mark.deadline else None, lang=lang)
     return charts
 
 
-def target_words(low: Optional[float], high: Optional[float], unit: Optional[str]) -> str:
+def target_words(low: Optional[float], high: Optional[float], unit: Optional[str],
+                 lang: Optional[Language] = None) -> str:
     """A benchmark's ``min``/``max`` in words: ``at least 95%``, ``at most 2 days``, ``90% to 100%``."""
+    _ = (lang or language()).gettext
     if low is not None and high is not None:
-        return f"{shown(low, unit)} to {shown(high, unit)}"
-    return f"at least {shown(low, unit)}" if low is not None else f"at most {shown(high, unit)}"
+        return _("%(low)s to %(high)s", low=shown(low, unit), high=shown(high, unit))
+    return _("at least %(value)s", value=shown(low, unit)) if low is not None else \
+        _("at most %(value)s", value=shown(high, unit))

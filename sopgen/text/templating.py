@@ -14,6 +14,7 @@ project's override can do is read its context, never run Python.
 
 from __future__ import annotations
 
+import gettext
 import os
 from pathlib import Path, PurePath
 from typing import Any, Callable, Optional
@@ -21,8 +22,9 @@ from typing import Any, Callable, Optional
 import jinja2
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 
-from .filters import FILTERS
-from .views import REVIEW_SECTIONS
+from .filters import FILTERS, localized
+from .i18n import Language, language
+from .views import review_sections
 
 
 def default_templates() -> Path:
@@ -88,11 +90,17 @@ class _Sandbox(ImmutableSandboxedEnvironment):
     def _decide(self, obj: Any, attr: str, value: Any) -> bool:
         if isinstance(obj, PurePath) and attr not in PURE_PATH:
             return False
+        if isinstance(obj, gettext.NullTranslations):  # `install()` would change Python's builtins
+            return False
         return super().is_safe_attribute(obj, attr, value)
 
 
-def environment(project_dir: Optional[Path] = None, *, filters: Optional[dict[str, Callable[..., Any]]] = None) -> jinja2.Environment:
-    """The Jinja environment for a project (``None``: the defaults only)."""
+def environment(project_dir: Optional[Path] = None, *, filters: Optional[dict[str, Callable[..., Any]]] = None,
+                lang: Optional[Language] = None) -> jinja2.Environment:
+    """The Jinja environment for a project (``None``: the defaults only), its words in ``lang``
+    (English by default): ``{% trans %}``, ``_()``, ``ngettext()`` and the filters of numbers,
+    dates and money speak it."""
+    lang = lang or language()
     defaults = jinja2.FileSystemLoader(default_templates())
     loaders: list[jinja2.BaseLoader] = []
     if project_dir is not None and (project_dir / "templates").is_dir():
@@ -115,9 +123,15 @@ def environment(project_dir: Optional[Path] = None, *, filters: Optional[dict[st
         # Markdown output escapes through explicit filters; the print templates (*.html.j2) autoescape
         autoescape=jinja2.select_autoescape(enabled_extensions=("html.j2",), default_for_string=False, default=False),
         bytecode_cache=bytecode_cache(),
+        extensions=["jinja2.ext.i18n"],
     )
+    # newstyle: `_("%(n)s of %(total)s", n=…)` fills the placeholders and autoescapes them
+    env.install_gettext_translations(lang.translations, newstyle=True)  # type: ignore[attr-defined]
+    env.policies["ext.i18n.trimmed"] = True  # a {% trans %} paragraph is one message, its line breaks spaces
+    env.globals["lang"] = lang
     env.filters.update(FILTERS)  # text, cell, md…: how values become Markdown (see filters.py)
-    env.globals["review_sections"] = REVIEW_SECTIONS  # the reviews page's sections, the PDFs' too
+    env.filters.update(localized(lang))
+    env.globals["review_sections"] = review_sections(lang)  # the reviews page's sections, the PDFs' too
     env.filters.update(filters or {})
     return env
 
@@ -152,7 +166,7 @@ def _compiled_for(environment: jinja2.Environment) -> str:
     each filter and test is called (with the context, the environment, or neither)."""
     return "\n" + repr(sorted((kind, name, str(getattr(func, "jinja_pass_arg", "")))
                               for kind, table in (("filter", environment.filters), ("test", environment.tests))
-                              for name, func in table.items()))
+                              for name, func in table.items())) + repr(sorted(environment.extensions))
 
 
 def bytecode_cache() -> Optional[jinja2.BytecodeCache]:

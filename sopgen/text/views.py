@@ -13,34 +13,62 @@ from markupsafe import Markup
 from ..core.addresses import CHANGELOG_LENGTH
 from ..core.catalog import Catalog, unnamed_revision
 from ..core.entries import DUE_SOON_DAYS, ReviewState, RoleEntry, TaskEntry
-from ..core.frequencies import NAMED, title
+from ..core.frequencies import NAMED, parts
 from ..core.ordering import by_frequency, learning_order
 from ..core.ticks import onboarding_ticks
 from .barchart import Bar, bar_chart
 from .filters import Money, Withheld, duration
+from .i18n import N_, Language, language
+
+ENGLISH = language()
 
 FREQUENCIES = [*NAMED, None]
 """The named frequencies in the order their groups come (``every 2 weeks`` and the like come
 between them by their runs a week: :func:`sopgen.core.ordering.by_frequency`)."""
 
 
+NAMED_TITLES = {"daily": N_("Daily"), "weekly": N_("Weekly"), "monthly": N_("Monthly"),
+                "quarterly": N_("Quarterly"), "yearly": N_("Yearly"), "as-needed": N_("As needed"), None: N_("Unscheduled")}
+
+
+def frequency_title(frequency: Optional[str], lang: Language = ENGLISH) -> str:
+    """How pages and PDFs name ``frequency`` in ``lang``: "Weekly", "Every 2 weeks", "3 times a month"."""
+    if frequency in NAMED_TITLES:
+        return lang.gettext(NAMED_TITLES[frequency])
+    n, unit, every = parts(frequency)
+    if every:
+        return (lang.ngettext("Every %(num)s week", "Every %(num)s weeks", n) if unit == "week" else
+                lang.ngettext("Every %(num)s month", "Every %(num)s months", n))
+    return (lang.ngettext("%(num)s time a week", "%(num)s times a week", n) if unit == "week" else
+            lang.ngettext("%(num)s time a month", "%(num)s times a month", n))
+
+
 class _Titles(dict):  # type: ignore[type-arg]
+    def __init__(self, lang: Language) -> None:
+        super().__init__()
+        self.lang = lang
+
     def __missing__(self, frequency: Optional[str]) -> str:
-        return title(frequency)
+        self[frequency] = frequency_title(frequency, self.lang)
+        return self[frequency]
 
 
-FREQUENCY_TITLES: dict[Optional[str], str] = _Titles({f: title(f) for f in FREQUENCIES})
-"""How pages name each frequency ("Weekly", "Every 2 weeks", "3 times a month"), by its text:
-any frequency a task may have, not only those listed."""
+def frequency_titles(lang: Language = ENGLISH) -> dict[Optional[str], str]:
+    """How pages name each frequency in ``lang``, by its text: any frequency a task may have."""
+    return _Titles(lang)
 
 
-def cadence(task: TaskEntry) -> str:
+FREQUENCY_TITLES = frequency_titles()
+"""How pages name each frequency in English ("Weekly", "Every 2 weeks", "3 times a month")."""
+
+
+def cadence(task: TaskEntry, lang: Language = ENGLISH) -> str:
     """How often and how long, as an SOP to learn is introduced: ``weekly, 1 h a run``, ``as needed``,
     ``45 min a run``; empty when the task gives neither (never a dash standing for a missing part)."""
-    parts = [FREQUENCY_TITLES[task.frequency].lower()] if task.frequency else []
+    said = [frequency_title(task.frequency, lang).lower()] if task.frequency else []
     if task.duration:
-        parts.append(f"{duration(task.duration)} a run")
-    return ", ".join(parts)
+        said.append(lang.gettext("%(duration)s a run", duration=duration(task.duration, lang)))
+    return ", ".join(said)
 
 
 def onboarding_phases(role: RoleEntry) -> list[dict[str, Any]]:
@@ -50,10 +78,10 @@ def onboarding_phases(role: RoleEntry) -> list[dict[str, Any]]:
             for i, p in enumerate(role.onboarding)]
 
 
-def checklist_groups(role: RoleEntry) -> list[tuple[str, list[TaskEntry]]]:
+def checklist_groups(role: RoleEntry, lang: Language = ENGLISH) -> list[tuple[str, list[TaskEntry]]]:
     """The role's SOPs in force, grouped by frequency (the most runs a week first), each group
     in the role's order; retired ones left out."""
-    return [(title(freq), tasks) for freq, tasks in by_frequency([t for t in role.tasks if t.status != "retired"])]
+    return [(frequency_title(freq, lang), tasks) for freq, tasks in by_frequency([t for t in role.tasks if t.status != "retired"])]
 
 
 def tool_index(catalog: Catalog) -> list[dict[str, Any]]:
@@ -121,7 +149,7 @@ def _people_folder(catalog: Catalog) -> str:
         return "people/"
 
 
-def value_freed_chart(catalog: Catalog, money: Money, color: str) -> Markup:
+def value_freed_chart(catalog: Catalog, money: Money, color: str) -> Markup:  # noqa: C901 - one row per case
     """The value freed a week by each delegated role, as a bar chart (inline SVG), for the
     delegation page and the owner's report; empty when no role's figure is known, or when
     ``money`` is :class:`Withheld` (the bars' lengths would tell the amounts).
@@ -133,22 +161,24 @@ def value_freed_chart(catalog: Catalog, money: Money, color: str) -> Markup:
     roles = [r for r in catalog.ordered_roles if not r.is_owner]
     if isinstance(money, Withheld) or not any(r.value_freed for r in roles if not r.frees_nothing):
         return Markup("")
+    _ = money.lang.gettext
     bars = []
     for role in roles:
         freed = role.value_freed
         if role.frees_nothing:
-            bars.append(Bar(role.title, "frees nothing: the owner would not do this work"))
+            bars.append(Bar(role.title, _("frees nothing: the owner would not do this work")))
         elif not role.active_tasks:
-            bars.append(Bar(role.title, "no SOPs in force"))
+            bars.append(Bar(role.title, _("no SOPs in force")))
         elif freed is None:
-            bars.append(Bar(role.title, "unknown: no rate"))
+            bars.append(Bar(role.title, _("unknown: no rate")))
         else:
-            note = "costs more than it frees" if freed.high < 0 else "may cost more than it frees" if freed.low < 0 else ""
+            note = _("costs more than it frees") if freed.high < 0 else \
+                _("may cost more than it frees") if freed.low < 0 else ""
             bars.append(Bar(role.title, money(freed), float(freed.low), None if freed.exact else float(freed.high),
                             note=note))
-    return bar_chart(bars, ident="value-freed-chart", title="Value freed a week, by role", color=color,
-                     summary="What delegating each role's work frees of the owner's time a week, "
-                             "less what it costs")
+    return bar_chart(bars, ident="value-freed-chart", title=_("Value freed a week, by role"), color=color,
+                     summary=_("What delegating each role's work frees of the owner's time a week, "
+                               "less what it costs"))
 
 
 @dataclass(frozen=True)
@@ -162,14 +192,20 @@ class ReviewSection:
     """How urgent it is, as an admonition type (``danger``…``success``): its colour in the PDFs."""
 
 
-REVIEW_SECTIONS = (
-    ReviewSection("overdue", "Overdue", "danger"),
-    ReviewSection("due-soon", f"Due in the next {DUE_SOON_DAYS} days", "warning"),
-    ReviewSection("never", "Never reviewed", "info"),
-    ReviewSection("current", "Up to date", "success"),
-)
-"""The sections of the review status, in the order the reviews page (``review_sections`` in its
-template's context) and the PDFs' *Reviews* chapter show them: the one list of both."""
+def review_sections(lang: Language = ENGLISH) -> tuple[ReviewSection, ...]:
+    """The sections of the review status, titled in ``lang``, in the order the reviews page
+    (``review_sections`` in its template's context) and the PDFs' *Reviews* chapter show them:
+    the one list of both."""
+    return (
+        ReviewSection("overdue", lang.gettext("Overdue"), "danger"),
+        ReviewSection("due-soon", lang.gettext("Due in the next %(days)s days", days=DUE_SOON_DAYS), "warning"),
+        ReviewSection("never", lang.gettext("Never reviewed"), "info"),
+        ReviewSection("current", lang.gettext("Up to date"), "success"),
+    )
+
+
+REVIEW_SECTIONS = review_sections()
+"""The sections of the review status, in English."""
 
 
 def review_groups(catalog: Catalog, today: date, *, soon: int = DUE_SOON_DAYS) -> dict[str, list[TaskEntry]]:

@@ -7,13 +7,17 @@
   if (!script || !window.fetch) return;
   var status = new URL("../../sopgen-status.json", script.src);  // this file is assets/sopgen/serve.js
 
+  function say(key) {  // the site's language: assets/sopgen/messages.js (sopgen/site/messages.py)
+    return (window.sopgenMessages || {})[key] || key;
+  }
+
   function show(problems) {
     var box = document.createElement("div");
     box.className = "admonition failure sopgen-serve-problems";
     box.setAttribute("role", "alert");
     var title = document.createElement("p");
     title.className = "admonition-title";
-    title.textContent = "Your last save could not be built: this is the last good build";
+    title.textContent = say("serve_failed");
     box.appendChild(title);
     var list = document.createElement("ul");
     problems.forEach(function (problem) {
@@ -25,7 +29,7 @@
     });
     box.appendChild(list);
     var note = document.createElement("p");
-    note.textContent = "Fix the file and save it: the page reloads by itself.";
+    note.textContent = say("serve_fix");
     box.appendChild(note);
     var content = document.querySelector(".md-content__inner") || document.body;
     content.insertBefore(box, content.firstChild);

@@ -6,6 +6,8 @@
  * checklists, and a step inserted above a ticked one moves no tick. A checklist with a period
  * (a daily SOP: a day) starts empty in each new one, by the reader's local clock.
  * Works with Material's instant navigation (document$) and without it.
+ * Its words are the site's interface language: assets/sopgen/messages.js, made by the build from
+ * sopgen's catalogs (sopgen/site/messages.py), sets window.sopgenMessages before this runs.
  */
 (function () {
   "use strict";
@@ -16,6 +18,14 @@
   /* The site's own address, from this script's: two handbooks on one host keep apart. */
   var script = document.currentScript && document.currentScript.src;
   var SITE = script ? new URL("../..", script).pathname : "/";
+
+  /* The message `key` in the site's language, its %(name)s placeholders filled from `values`. */
+  function say(key, values) {
+    var message = (window.sopgenMessages || {})[key] || key;
+    return message.replace(/%\((\w+)\)s/g, function (all, name) {
+      return values && name in values ? String(values[name]) : all;
+    });
+  }
 
   function storeKey(store) {
     return PREFIX + VERSION + ":" + SITE + ":" + store;
@@ -117,7 +127,7 @@
     function update(persist) {
       var ticked = list.map(function (box) { return box.checked; });
       var done = ticked.filter(Boolean).length;
-      progress.textContent = done + " of " + list.length + " " + unit;
+      progress.textContent = say(unit, {done: done, total: list.length});
       progress.classList.toggle("sopgen-progress--complete", done === list.length);
       if (persist) {
         save(store, group.period, keys, ticked);
@@ -170,9 +180,9 @@
       var group = trackable(container, "done");
       if (!group) return;
       var bar = element("div", "sopgen-toolbar");
-      var reset = element("button", "sopgen-reset md-button", "Reset");
+      var reset = element("button", "sopgen-reset md-button", say("reset"));
       reset.type = "button";
-      reset.setAttribute("aria-label", "Reset this checklist");
+      reset.setAttribute("aria-label", say("reset_label"));
       reset.addEventListener("click", function () {
         group.boxes.forEach(function (box) { box.checked = false; });
         group.update(true);
@@ -198,7 +208,7 @@
         all += g.boxes.length;
         done += g.boxes.filter(function (b) { return b.checked; }).length;
       });
-      overall.textContent = done + " of " + all + " goals";
+      overall.textContent = say("goals", {done: done, total: all});
       overall.classList.toggle("sopgen-progress--complete", all > 0 && done === all);
     }
 
@@ -250,11 +260,11 @@
           var ok = chosen && chosen.value === answer;
           q.classList.add(ok ? "is-right" : "is-wrong");
           var feedback = element("p", "sopgen-quiz-feedback");
-          feedback.textContent = ok ? "Right." : "Not quite: the answer is " + (correctLabel ? text(correctLabel) : "?") + ".";
+          feedback.textContent = ok ? say("right") : say("wrong", {answer: correctLabel ? text(correctLabel) : "?"});
           q.appendChild(feedback);
           if (ok) right += 1;
         });
-        score.textContent = "Score: " + right + " of " + questions.length;
+        score.textContent = say("score", {right: right, total: questions.length});
         if (reset) reset.hidden = false;
       });
 
@@ -274,7 +284,7 @@
   /* Name the theme's landmarks and dialogs that have no accessible name. */
   function initAccessibility() {
     var search = document.querySelector(".md-search[role=dialog]");
-    if (search && !search.getAttribute("aria-label")) search.setAttribute("aria-label", "Search");
+    if (search && !search.getAttribute("aria-label")) search.setAttribute("aria-label", say("search"));
   }
 
   function init() {

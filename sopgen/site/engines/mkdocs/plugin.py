@@ -48,6 +48,7 @@ class SopgenPlugin(BasePlugin[SopgenConfig]):
         self.command, self.dirty = command, dirty
         self.serving = ServeState() if command == "serve" else None
 
+    @event_priority(50)  # before the search plugin's, which takes its `lang` from the theme's language
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
         project = Path(config.config_file_path or ".").resolve().parent
         if self.serving:  # a templates/ folder may have appeared
@@ -68,7 +69,8 @@ class SopgenPlugin(BasePlugin[SopgenConfig]):
                 raise PluginError(f"sopgen: {exc}") from None
             self.serving.problems_shown = exc.lines  # every page says why it did not change (serve.js)
             log.error(f"sopgen: {exc}; still serving the last good build")
-        add_to_mkdocs(config, self.generated.site, extra_js=[SERVE_JS] if self.serving else [])
+        add_to_mkdocs(config, self.generated.site, extra_js=[SERVE_JS] if self.serving else [],
+                      language=self.generated.lang.code)
         self.dating.enter_context(dated(self.generated.epoch))  # MkDocs dates the sitemap and gzip with it
         return config
 
