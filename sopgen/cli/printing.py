@@ -24,9 +24,13 @@ from .console import say
               help="Paper size. Default: the plugin's pdf_page_size option (A4).")
 @click.option("-j", "--jobs", type=click.IntRange(1, 64), default=None,
               help="Handbooks rendered at once (each on a core of its own). Default: one per CPU core.")
+@click.option("--lang", "lang", metavar="LANG", default=None,
+              help="Print the handbooks in this translation (sops/locale/LANG.po), their words in that language "
+                   "too; a text not yet translated, or changed since, is printed as written, marked. Default: "
+                   "the sources' language. The default folder is then LANG/pdf/ in the site folder.")
 @click.option("-q", "--quiet", is_flag=True, help="Print errors only.")
 def pdf_command(config_file: Optional[str], roles: tuple[str, ...], output: Optional[str],
-                page_size: Optional[str], jobs: Optional[int], quiet: bool) -> None:
+                page_size: Optional[str], jobs: Optional[int], lang: Optional[str], quiet: bool) -> None:
     """Build the PDF handbooks only: one per role with SOPs in force, and one of everything.
 
     Each has a cover, a table of contents with page numbers, the role's manual,
@@ -48,16 +52,18 @@ def pdf_command(config_file: Optional[str], roles: tuple[str, ...], output: Opti
             close = difflib.get_close_matches(name, known, n=1)
             hint = f" — did you mean '{close[0]}'?" if close else f"; choose from: {', '.join(known)}"
             raise click.BadParameter(f"no handbook for '{name}'{hint}", param_hint="--role")
+    catalog, language, code = _in_language(catalog, lang, quiet=quiet)
     project_config = read_config(config)
     options = project_config.plugin_options
-    out = Path(output) if output else project_config.site_dir / "pdf"
+    out = Path(output) if output else project_config.site_dir / Path(*([code] if code else []), "pdf")
     if output:
         # handbooks are files added to the folder, which keeps the rest: only the user's folders are refused
         check_output(config, out, what="the PDF handbooks", shown=output, example="handbooks", replaces=False)
     else:
         check_output(config)
     plan = pdfs.plan(catalog, out, roles=list(roles) or None, today=reference_time(catalog.history).date(),
-                     page_size=page_size or str(options.get("pdf_page_size", "A4")), look=brand_of(config, catalog))
+                     page_size=page_size or str(options.get("pdf_page_size", "A4")), look=brand_of(config, catalog),
+                     lang=language)
     progress = Progress(quiet)
     progress.start(len(plan), "Building PDFs")
     try:
@@ -71,6 +77,44 @@ def pdf_command(config_file: Optional[str], roles: tuple[str, ...], output: Opti
             click.echo(f"warning: {result.target.name}: {warning}", err=True)
         if not quiet:
             click.echo(f"✓ {shown_path(result.target)}: {result.pages} pages ({result.seconds:.1f} s)", err=True)
+
+
+def _in_language(catalog: Any, asked: Optional[str], *, quiet: bool) -> tuple[Any, Any, Optional[str]]:
+    """The catalog to print, its interface language and the translation's code for ``--lang``: the
+    sources as they are (no code) for none or their own language; otherwise the translation of
+    ``sops/locale/<code>.po`` (a language of ``translations`` whose file is not there yet prints
+    every text as written, marked)."""
+    from ..core.fields import language_code
+    from ..core.i18ncheck import catalogs_present, same_language
+    from ..core.pofile import read
+    from ..core.translation import translate
+    from ..text.i18n import language
+
+    if asked is None:
+        return catalog, None, None
+    try:
+        code = str(language_code(asked))
+    except ValueError as exc:
+        raise click.BadParameter(str(exc), param_hint="--lang") from None
+    own = catalog.organization.language
+    if same_language(code, own):
+        return catalog, language(own), None
+    listed = list(catalog.organization.translations)
+    known = [c for c in listed + catalogs_present(catalog) if same_language(code, c)]
+    if not known:
+        rel = (catalog.sops / "locale" / f"{code}.po").relative_to(catalog.root).as_posix()
+        offered = ", ".join(dict.fromkeys([own, *listed, *catalogs_present(catalog)]))
+        raise click.BadParameter(
+            f"no translation into '{code}': {rel} does not exist. Run 'sopgen i18n update {code}' and translate "
+            f"it (list it in translations: to publish it too); languages to print now: {offered}",
+            param_hint="--lang")
+    code = known[0]
+    po = read(catalog.root, catalog.sops, code)
+    stop_on_errors(po.problems, outcome="no PDF was made")
+    if not po.exists and not quiet:
+        say(f"warning: {po.rel} does not exist yet: every text is printed as written, marked not yet translated "
+            f"(run 'sopgen i18n update {code}')", "warning")
+    return translate(catalog, po.messages, code).catalog, language(code), code
 
 
 @click.command("report")

@@ -21,7 +21,7 @@ from .catalog import Catalog
 from .entries import Entry, PersonEntry, RoleEntry, TaskEntry
 from .model import Benchmark
 from .translatable import NOT_TRANSLATED, ORGANIZATION, SourceText, context_of, source_texts
-from .walk import prose_fields
+from .walk import prose_fields, prose_values
 
 Reason = Literal["missing", "fuzzy"]
 
@@ -144,3 +144,18 @@ def _translated(value: BaseModel, text: Callable[[str], str]) -> Any:
     if isinstance(value, Benchmark) and value.id is None:
         changes["id"] = value.key  # results refer to the benchmark by the slug of its source objective
     return value.model_copy(update=changes)
+
+
+def stale_in_data(value: BaseModel) -> dict[Reason, int]:
+    """How many of the texts of ``value`` (a translated role's or task's data) are stale, by reason:
+    what :attr:`Translation.stale` counts for its file, read from the :class:`Stale` texts it holds."""
+    counts: dict[Reason, int] = {"missing": 0, "fuzzy": 0}
+    for _loc, text, _markdown in prose_values(value, frozenset(NOT_TRANSLATED)):
+        if isinstance(text, Stale):
+            counts[text.reason] += 1
+    return counts
+
+
+def marked_like(text: str, like: str) -> str:
+    """``text`` (made from ``like``: its words rewrapped) stale as ``like`` is, if it is."""
+    return Stale(text, like.reason, like.translation) if isinstance(like, Stale) else text

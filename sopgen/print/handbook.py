@@ -23,8 +23,9 @@ from ..text.filters import isodate, staff_money
 from ..text.i18n import Language
 from .business import delegation, reviews_chapter, tools_chapter
 from .markup import Converter
-from .printed import Printed, base
+from .printed import Printed, base, plain
 from .rolechapters import checklists_chapter, choice_letter, manual_chapter, onboarding_chapter, sop_chapter
+from .untranslated import cover_fact
 
 PAGE_SIZES = ("A4", "Letter")
 HANDBOOK = "handbook"
@@ -87,7 +88,7 @@ def handbook(catalog: Catalog, *, role: Optional[RoleEntry], today: date, versio
             chapters.append(sop_chapter(printed, t, level + 1, first=n == 0))
             if t.quiz:
                 answers.append({"sop": printed.ref(t, t.title), "answers": [
-                    {"letter": choice_letter(q.answer), "choice": q.choices[q.answer]} for q in t.quiz]})
+                    {"letter": choice_letter(q.answer), **plain(choice=q.choices[q.answer])} for q in t.quiz]})
         if r.has_checklists:
             chapters.append(checklists_chapter(printed, r, level))
     if role is None:
@@ -103,6 +104,9 @@ def handbook(catalog: Catalog, *, role: Optional[RoleEntry], today: date, versio
         title = _("Operations handbook")
         facts = [[_("Date"), isodate(today, lang)], [_("Version"), version], [_("Roles"), str(len(catalog.ordered_roles))],
                  [_("Procedures"), _("%(count)s in force", count=len(catalog.active_tasks))]]
+    stale = cover_fact(printed, [*roles, *(t for r in roles for t in r.active_tasks)])
+    if stale:
+        facts.append(stale)
     data = base(catalog, title=title, today=today, version=version, page_size=page_size, look=look, printed=printed)
     data.update(
         kind="role" if role is not None else "business",

@@ -13,7 +13,9 @@ from ..core.addresses import path_of
 from ..core.branding import Brand
 from ..core.catalog import Catalog
 from ..core.entries import RoleEntry, TaskEntry
+from ..core.escape import typst_string
 from ..core.images import image_file, is_project_image
+from ..core.translation import Stale
 from ..text.filters import isodate
 from ..text.i18n import Language, language, typst_words
 from ..text.templating import search_path
@@ -48,7 +50,7 @@ class Printed:
         if text is None or not str(text).strip():
             return None
         self._convert.link, self._convert.image = self._link, self._image  # this document's, as it may be shared
-        return self._convert(str(text), heading_level=level)
+        return marked(text, self._convert(str(text), heading_level=level))
 
     def ref(self, target: Target, title: str) -> dict[str, Any]:
         """A title that links to ``target``'s part of the document when the document has it."""
@@ -80,6 +82,22 @@ class Printed:
         if not is_project_image(src):
             return None
         return self.source_file(image_file(src))
+
+
+def marked(text: str, markup: str) -> str:
+    """The Typst markup of ``text``, inside the template's ``stale(reason)[…]`` mark when ``text`` is a
+    :class:`~sopgen.core.translation.Stale` source text standing in for its translation."""
+    return f"#stale({typst_string(text.reason)})[{markup}];" if isinstance(text, Stale) else markup
+
+
+def plain(**texts: Any) -> dict[str, Any]:
+    """Plain texts of the data by key, and ``<key>_stale`` (``missing`` or ``fuzzy``) beside each
+    one that is a stale source text: the template marks it (``plain(o, "title")``)."""
+    out = dict(texts)
+    for key, text in texts.items():
+        if isinstance(text, Stale):
+            out[f"{key}_stale"] = text.reason
+    return out
 
 
 def base(catalog: Catalog, *, title: str, today: date, version: str, page_size: str, look: Brand,

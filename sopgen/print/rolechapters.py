@@ -9,10 +9,12 @@ from typing import Any, Optional
 
 from ..core.entries import RoleEntry, TaskEntry
 from ..core.escape import typst_markup
+from ..core.translation import marked_like
 from ..text.filters import duration, hours, isodate, plain_words, staff_money
 from ..text.i18n import Language
 from ..text.views import cadence, checklist_groups, frequency_title, onboarding_phases
-from .printed import Printed
+from .printed import Printed, marked, plain
+from .untranslated import fact_value, part_note
 
 REVISIONS_SHOWN = 10
 """The newest revisions a role's or an SOP's table of revisions shows; the rest are counted."""
@@ -45,7 +47,7 @@ def manual_chapter(printed: Printed, role: RoleEntry) -> dict[str, Any]:
     money = staff_money(org, lang)
     facts: list[list[Any]] = []
     if role.engagement:
-        facts.append([_("Engagement"), role.engagement])
+        facts.append([_("Engagement"), fact_value(role.engagement)])
     if role.reports_to:
         facts.append([_("Reports to"), printed.ref(role.reports_to, role.reports_to.title)])
     if role.rate and org.publish_money:
@@ -59,7 +61,8 @@ def manual_chapter(printed: Printed, role: RoleEntry) -> dict[str, Any]:
             facts.append([_("Frees the owner"), _("nothing (the owner would not do this work)")])
     training = role.training
     return {
-        "kind": "manual", "label": f"role-{role.id}", "title": role.title, "level": 1,
+        "kind": "manual", "label": f"role-{role.id}", **plain(title=role.title), "level": 1,
+        "stale": part_note(printed, role),
         "facts": facts,
         "summary": printed.md(role.summary, 2),
         "responsibilities": [printed.md(x) for x in role.responsibilities],
@@ -68,7 +71,7 @@ def manual_chapter(printed: Printed, role: RoleEntry) -> dict[str, Any]:
                   for t in role.data.tools],
         "training": None if not training else {
             "method": printed.md(training.method, 3),
-            "recordings": [{"title": rec.title, "url": rec.url,
+            "recordings": [{**plain(title=rec.title), "url": rec.url,
                             "minutes": _("%(minutes)s min", minutes=lang.number(rec.minutes)) if rec.minutes else None}
                            for rec in training.recordings]},
         "benchmarks": _benchmarks(role.benchmarks),
@@ -86,7 +89,7 @@ def _frequency(task: TaskEntry, lang: Language) -> str:
 
 
 def _benchmarks(items: Any) -> list[dict[str, str]]:
-    return [{"objective": b.objective, "measure": b.measure, "target": b.target, "by": b.by or ""} for b in items]
+    return [plain(objective=b.objective, measure=b.measure, target=b.target, by=b.by or "") for b in items]
 
 
 def onboarding_chapter(printed: Printed, role: RoleEntry, level: int) -> dict[str, Any]:
@@ -94,7 +97,7 @@ def onboarding_chapter(printed: Printed, role: RoleEntry, level: int) -> dict[st
     phases = []
     for phase in onboarding_phases(role):
         phases.append({
-            "title": phase["phase"],
+            **plain(title=phase["phase"]),
             "goals": [printed.md(goal) for goal in phase["goals"]],
             "sops": [{"sop": printed.ref(t, t.title),
                       "detail": cadence(t, printed.lang),
@@ -128,8 +131,8 @@ def _steps(printed: Printed, steps: Any, level: int) -> list[dict[str, Any]]:
 def _checklist(printed: Printed, task: TaskEntry) -> list[Optional[str]]:
     """A task's checklist: its own items (plain text, shown as written), or each step's ``do``."""
     if task.checklist:
-        return [typst_markup(" ".join(item.split())) for item in task.checklist]
-    return [printed.md(" ".join(str(step.do).split())) for step in task.steps]
+        return [marked(item, typst_markup(" ".join(item.split()))) for item in task.checklist]
+    return [printed.md(marked_like(" ".join(str(step.do).split()), step.do)) for step in task.steps]
 
 
 def _truncated(text: str, length: int) -> str:
@@ -144,8 +147,8 @@ def sop_chapter(printed: Printed, task: TaskEntry, level: int, *, first: bool = 
     facts: list[list[Any]] = []
     facts.append([_("Role"), printed.ref(task.role, task.role.title) if task.role else str(task.data.role)])
     if task.frequency or task.trigger:
-        facts.append([_("Frequency"), " · ".join(x for x in (_frequency(task, lang) if task.frequency else "",
-                                                             task.trigger or "") if x)])
+        said = " · ".join(x for x in (_frequency(task, lang) if task.frequency else "", task.trigger or "") if x)
+        facts.append([_("Frequency"), fact_value(marked_like(said, task.trigger or ""))])
     if task.duration or task.weekly_hours:
         parts = []
         if task.duration:
@@ -166,7 +169,8 @@ def sop_chapter(printed: Printed, task: TaskEntry, level: int, *, first: bool = 
     if task.tags:
         facts.append([_("Tags"), " · ".join(task.tags)])
     return {
-        "kind": "sop", "label": f"sop-{task.id}", "title": task.title, "level": level, "first": first,
+        "kind": "sop", "label": f"sop-{task.id}", **plain(title=task.title), "level": level, "first": first,
+        "stale": part_note(printed, task),
         "status": task.status,
         "maintainer": task.maintainer.title if task.maintainer else None,
         "facts": facts,
@@ -176,8 +180,8 @@ def sop_chapter(printed: Printed, task: TaskEntry, level: int, *, first: bool = 
         "done_when": [printed.md(x) for x in task.done_when],
         "checklist": _checklist(printed, task) if task.status != "retired" else [],
         "benchmarks": _benchmarks(task.benchmarks),
-        "quiz": [{"question": q.question, "choices": [{"letter": choice_letter(i), "text": c}
-                                                      for i, c in enumerate(q.choices)]} for q in task.quiz],
+        "quiz": [{**plain(question=q.question), "choices": [{"letter": choice_letter(i), **plain(text=c)}
+                                                            for i, c in enumerate(q.choices)]} for q in task.quiz],
         "revisions": _revisions(task.history, task.source.rel, lang),
         "needed_for": [printed.ref(t, t.title) for t in task.required_by],
     }
@@ -190,7 +194,7 @@ def checklists_chapter(printed: Printed, role: RoleEntry, level: int) -> dict[st
         "title": printed.lang.gettext("Checklists: %(role)s", role=role.title),
         "level": level,
         "groups": [{"title": title, "sops": [{"sop": printed.ref(t, t.title), "draft": t.status == "draft",
-                                              "trigger": t.trigger, "items": _checklist(printed, t)}
+                                              **plain(trigger=t.trigger), "items": _checklist(printed, t)}
                                              for t in tasks]}
                    for title, tasks in checklist_groups(role, printed.lang)],
     }
