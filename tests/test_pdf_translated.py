@@ -227,3 +227,35 @@ def test_a_step_changed_after_translation_is_marked_until_it_is_translated_again
     again = _text(_pdf(project, "bookkeeper", "--lang", "es"))
     assert "ES: Check the *payment terms*." not in again and "ES: Check the payment terms." in again
     assert FUZZY not in again and "de este procedimiento" not in again
+
+
+# -- which translation, and where it goes -----------------------------------------------------
+
+def test_a_translation_goes_under_its_language_in_the_site_folder(tmp_path: Path) -> None:
+    project = _example(tmp_path)
+    result = run(project, "pdf", "--role", "virtual-assistant", "--lang", "ES")
+    assert result.exit_code == 0, result.output
+    assert (project / "site" / "es" / "pdf" / "virtual-assistant.pdf").is_file(), "the catalog's code, es"
+    assert not (project / "site" / "pdf").exists()
+
+
+def test_a_listed_language_without_its_catalog_prints_every_text_marked(tmp_path: Path, base_project: Path) -> None:
+    project = tmp_path / "small"
+    shutil.copytree(base_project, project)
+    add_translations(project, "fr")
+    result = run(project, "pdf", "--role", "bookkeeper", "--lang", "fr", "-o", str(project / "out"))
+    assert result.exit_code == 0, result.output
+    assert "sops/locale/fr.po does not exist yet" in result.output
+    text = _text(project / "out" / "bookkeeper.pdf")
+    assert "PAS ENCORE TRADUIT" in text and "Match each transaction." in text
+    assert "textes de cette procédure ne sont pas encore traduits." in text
+
+
+def test_a_broken_catalog_stops_at_its_line_and_makes_no_pdf(tmp_path: Path) -> None:
+    project = _example(tmp_path)
+    po = project / "sops" / "locale" / "es.po"
+    po.write_text(po.read_text(encoding="utf-8") + '\nmsgid "unclosed\nmsgstr ""\n', encoding="utf-8")
+    result = run(project, "pdf", "--role", "virtual-assistant", "--lang", "es", "-o", str(tmp_path / "out"))
+    assert result.exit_code == 1, result.output
+    assert "sops/locale/es.po:" in result.output and "Traceback" not in result.output
+    assert not (tmp_path / "out" / "virtual-assistant.pdf").exists()
