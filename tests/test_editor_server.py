@@ -392,3 +392,82 @@ def test_save_and_commit_outside_a_git_repository_saves_and_says_why_it_did_not_
     assert answer["message"] == (f"{SOP} was saved but not committed: the project folder is not a git repository "
                                  "(run 'git init' in it to keep versions)")
     assert "duration: 3h" in (editor.project / SOP).read_text(encoding="utf-8")
+
+
+# -- images -----------------------------------------------------------------------------------------
+
+PNG = b"\x89PNG\r\n\x1a\n" + b"\0" * 64
+
+
+def upload(editor: Editor, name: str, body: bytes, kind: str = "image/png",
+           token: Optional[str] = "") -> tuple[int, Any]:
+    connection = http.client.HTTPConnection("127.0.0.1", editor.port, timeout=30)
+    headers = {"Host": f"127.0.0.1:{editor.port}", "Content-Type": kind, "Content-Length": str(len(body))}
+    if token is not None:
+        headers[TOKEN_HEADER] = token or editor.token
+    connection.request("POST", f"/api/media?name={name}", body=body, headers=headers)
+    response = connection.getresponse()
+    answer = json.loads(response.read())
+    connection.close()
+    return response.status, answer
+
+
+def test_an_image_is_uploaded_into_sops_media_and_listed(editor: Editor) -> None:
+    status, answer = upload(editor, "receipt-form.png", PNG)
+    assert status == 201 and answer == {"path": "media/receipt-form.png"}
+    assert (editor.sops / "media/receipt-form.png").read_bytes() == PNG
+    status, answer = call(editor, "GET", "/api/media")
+    assert status == 200 and answer["images"] == ["media/receipt-form.png", "media/screen.svg"]
+    status, answer = upload(editor, "receipt-form.png", PNG)  # the same picture again: simply there
+    assert status == 201
+
+
+@pytest.mark.parametrize(("name", "body", "kind", "status", "said"), [
+    ("../../mkdocs.png", PNG, "image/png", 403, "no folders"),
+    ("..%2F..%2Fx.png", PNG, "image/png", 403, "no folders"),
+    ("notes.txt", b"hello", "text/plain", 403, "not an image the editor takes"),
+    ("page.html", b"<script>", "text/html", 403, "not an image the editor takes"),
+    ("shot.PNG", PNG, "image/png", 403, "in lower case"),
+    ("shot.png", b"<html><script>alert(1)</script>", "image/png", 415, "not a PNG image"),
+    ("shot.png", PNG, "text/html", 415, "must be sent as image/png"),
+    ("bad.svg", b'<svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>', "image/svg+xml", 415,
+     "carries a <script> element"),
+    ("screen.svg", b'<svg xmlns="http://www.w3.org/2000/svg"/>', "image/svg+xml", 409, "is another picture"),
+])
+def test_an_upload_that_is_not_a_safe_image_in_sops_media_is_refused(
+        editor: Editor, name: str, body: bytes, kind: str, status: int, said: str) -> None:
+    before = tree_hash(editor.project.parent)
+    got, answer = upload(editor, name, body, kind)
+    assert got == status, answer
+    assert said in answer["error"]
+    assert tree_hash(editor.project.parent) == before
+
+
+def test_an_upload_over_the_size_cap_or_without_the_token_is_refused(editor: Editor) -> None:
+    from sopgen.site.editor.media import MAX_IMAGE_BYTES
+
+    before = tree_hash(editor.project)
+    connection = http.client.HTTPConnection("127.0.0.1", editor.port, timeout=30)
+    connection.putrequest("POST", "/api/media?name=big.png", skip_host=True)
+    for name, value in {"Host": f"127.0.0.1:{editor.port}", TOKEN_HEADER: editor.token, "Content-Type": "image/png",
+                        "Content-Length": str(MAX_IMAGE_BYTES + 1)}.items():
+        connection.putheader(name, value)
+    connection.endheaders(PNG)  # refused on its declared length, before the rest is sent
+    response = connection.getresponse()
+    assert response.status == 413 and "larger than 10 MB" in json.loads(response.read())["error"]
+    connection.close()
+    status, answer = upload(editor, "shot.png", PNG, token=None)
+    assert status == 403
+    assert tree_hash(editor.project) == before
+
+
+def test_an_upload_into_a_media_folder_linked_out_of_sops_is_refused(editor: Editor, tmp_path: Path) -> None:
+    outside = tmp_path / "elsewhere"
+    outside.mkdir()
+    for path in (editor.sops / "media").iterdir():
+        path.unlink()
+    (editor.sops / "media").rmdir()
+    os.symlink(outside, editor.sops / "media")
+    status, answer = upload(editor, "shot.png", PNG)
+    assert status == 403 and "link out of sops/" in answer["error"]
+    assert list(outside.iterdir()) == []

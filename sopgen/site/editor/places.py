@@ -73,6 +73,29 @@ def place(project: Path, sops: Path, requested: object) -> Place:
     return Place(file, path.as_posix(), kind)
 
 
+MEDIA = "media"
+"""The folder of sops/ that uploaded images go to; steps name them ``media/NAME``."""
+IMAGE_TYPES = {".png": "image/png", ".jpg": "image/jpeg", ".jpeg": "image/jpeg", ".gif": "image/gif",
+               ".webp": "image/webp", ".svg": "image/svg+xml"}
+"""The images the editor takes, by suffix, with the type a browser sends for each."""
+
+
+def media_place(sops: Path, name: object) -> Path:
+    """Where an uploaded image named ``name`` goes: ``sops/media/NAME``, a plain file name with an image's
+    suffix, the folder inside ``sops/`` once links are followed; or :class:`Refused` (403)."""
+    if not isinstance(name, str) or not re.match(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$", name) or ".." in name:
+        raise Refused(403, f"'{_shown(str(name))}' is not a name the editor gives an image: use letters, digits, "
+                           "'.', '-' and '_' (receipt-form.png), no folders")
+    suffix = PurePosixPath(name).suffix
+    if suffix not in IMAGE_TYPES:
+        raise Refused(403, f"'{_shown(name)}' is not an image the editor takes: the name must end in "
+                           f"{', '.join(IMAGE_TYPES)}, in lower case")
+    folder = sops / MEDIA
+    if not folder.resolve().is_relative_to(sops.resolve()) or (folder / name).is_symlink():
+        raise Refused(403, f"sops/{MEDIA}/ (or {name} in it) is a link out of sops/: the editor writes only inside sops/")
+    return folder / name
+
+
 def _kind(inner: tuple[str, ...]) -> str | None:
     name = PurePosixPath(inner[-1])
     if name.suffix not in SUFFIXES:

@@ -15,6 +15,10 @@ cached, never framed by another page. The token reaches the editor's own page on
     the problems sopgen would find in the file if ``data`` were saved
 ``POST /api/save`` ``{"path", "data", "digest", "commit"?, "message"?}``
     write it (``digest``: of what the form read, ``""`` for a new file); commit it too if asked
+``GET /api/media``
+    the images under ``sops/media/``, as a step names them
+``POST /api/media?name=NAME`` (the image's bytes, with its type)
+    upload an image into ``sops/media/``
 """
 
 from __future__ import annotations
@@ -32,6 +36,7 @@ from urllib.parse import parse_qs, urlsplit
 from ...core.errors import Problem
 from ...core.model import KINDS
 from ...core.schema import json_schema
+from .media import MAX_IMAGE_BYTES, images, upload
 from .places import Refused, place
 from .sources import Sources, pointer
 
@@ -90,19 +95,33 @@ def _handler(editor: Editor, sources: Sources) -> type[BaseHTTPRequestHandler]:
             self._answer(lambda: _get(editor, sources, self.path))
 
         def do_POST(self) -> None:
-            self._answer(lambda: _post(sources, self.path, self._json()))
+            self._answer(self._post)
+
+        def _post(self) -> tuple[int, Any]:
+            url = urlsplit(self.path)
+            if url.path == "/api/media":
+                name = (parse_qs(url.query).get("name") or [""])[0]
+                body = self._body(MAX_IMAGE_BYTES, f"an image larger than {MAX_IMAGE_BYTES // (1024 * 1024)} MB; "
+                                                   "make it smaller (a screenshot needs no more)")
+                return 201, {"path": upload(editor.sops, name, self.headers.get("Content-Type", ""), body)}
+            return _post(sources, url.path, self._json())
+
+        def _body(self, limit: int, too_large: str) -> bytes:
+            length = self.headers.get("Content-Length")
+            if length is None or not length.isdigit():
+                raise Refused(411, "say the length of the request (Content-Length)")
+            if int(length) > limit:
+                self.close_connection = True  # what is left unread is not read
+                raise Refused(413, f"the request is {too_large}")
+            return self.rfile.read(int(length))
 
         def _json(self) -> dict[str, Any]:
             kind = self.headers.get("Content-Type", "").split(";")[0].strip().lower()
             if kind != "application/json":
                 raise Refused(415, "send the request as JSON (Content-Type: application/json)")
-            length = self.headers.get("Content-Length")
-            if length is None or not length.isdigit():
-                raise Refused(411, "say the length of the request (Content-Length)")
-            if int(length) > MAX_JSON_BYTES:
-                raise Refused(413, f"the request is larger than {MAX_JSON_BYTES:,} bytes")
+            raw = self._body(MAX_JSON_BYTES, f"larger than {MAX_JSON_BYTES:,} bytes")
             try:
-                body = json.loads(self.rfile.read(int(length)))
+                body = json.loads(raw)
             except (ValueError, UnicodeDecodeError):
                 raise Refused(400, "the request is not valid JSON") from None
             if not isinstance(body, dict):
@@ -156,14 +175,15 @@ def _get(editor: Editor, sources: Sources, target: str) -> tuple[int, Any]:
         if kind not in KINDS:
             raise Refused(404, f"no schema '{kind}': the kinds are {', '.join(KINDS)}")
         return 200, json_schema(kind)
+    if url.path == "/api/media":
+        return 200, {"images": images(editor.sops)}
     if url.path == "/api/file":
         query = parse_qs(url.query)
         return 200, sources.read(place(editor.project, editor.sops, (query.get("path") or [""])[0]))
     raise Refused(404, f"nothing at {url.path}")
 
 
-def _post(sources: Sources, target: str, body: dict[str, Any]) -> tuple[int, Any]:
-    path = urlsplit(target).path
+def _post(sources: Sources, path: str, body: dict[str, Any]) -> tuple[int, Any]:
     where = place(sources.project, sources.sops, body.get("path"))
     if path == "/api/validate":
         _, problems = sources.check(where, body.get("data"))
