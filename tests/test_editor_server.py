@@ -471,3 +471,66 @@ def test_an_upload_into_a_media_folder_linked_out_of_sops_is_refused(editor: Edi
     status, answer = upload(editor, "shot.png", PNG)
     assert status == 403 and "link out of sops/" in answer["error"]
     assert list(outside.iterdir()) == []
+
+
+def test_a_new_file_is_validated_before_it_is_written(editor: Editor) -> None:
+    path = "sops/tasks/file-receipts.yml"
+    data = {"title": "File receipts", "role": "nobody", "frequency": "weekly", "duration": "30m",
+            "steps": [{"do": "Scan them."}]}
+    status, answer = call(editor, "POST", "/api/validate", {"path": path, "data": data})
+    assert status == 200
+    assert [(p["pointer"], p["message"]) for p in answer["problems"]] == [("/purpose", "required field is missing; add it")]
+    data["purpose"] = "Keep every receipt."
+    status, answer = call(editor, "POST", "/api/validate", {"path": path, "data": data})
+    assert [(p["pointer"], p["message"]) for p in answer["problems"]] == [
+        ("/role", "unknown role 'nobody'; known roles: bookkeeper, owner")]
+    status, answer = save(editor, data, "", path=path)
+    assert status == 422
+    assert not (editor.project / path).exists()
+
+
+def test_a_file_with_windows_line_ends_and_a_byte_order_mark_keeps_them(editor: Editor) -> None:
+    raw = ("\ufeff" + COMMENTED).replace("\n", "\r\n").encode("utf-8")
+    (editor.project / SOP).write_bytes(raw)
+    form = opened(editor)
+    form["data"]["duration"] = "3h"
+    status, answer = save(editor, form["data"], form["digest"])
+    assert status == 200, answer
+    assert (editor.project / SOP).read_bytes() == raw.replace(b"duration: 4h", b"duration: 3h")
+
+
+def test_a_file_with_lists_flush_with_their_key_keeps_that_layout(editor: Editor) -> None:
+    flush = COMMENTED.replace("""\
+  # the export comes first
+  - do: Export the week's billable hours.
+    image: media/screen.svg   # the export screen
+  - do: Create one invoice per client.
+    steps:
+      - do: Check the rate.   # from the contract
+      - do: Check the terms.
+  - do: Send the invoices.
+quiz:
+  - question: When do invoices go out?
+    choices: [Friday, Monday]
+    answer: 0
+""", """\
+# the export comes first
+- do: Export the week's billable hours.
+  image: media/screen.svg   # the export screen
+- do: Create one invoice per client.
+  steps:
+  - do: Check the rate.   # from the contract
+  - do: Check the terms.
+- do: Send the invoices.
+quiz:
+- question: When do invoices go out?
+  choices: [Friday, Monday]
+  answer: 0
+""")
+    assert flush != COMMENTED
+    (editor.project / SOP).write_text(flush, encoding="utf-8")
+    form = opened(editor)
+    form["data"]["steps"][2]["do"] = "Send them."
+    status, answer = save(editor, form["data"], form["digest"])
+    assert status == 200, answer
+    assert (editor.project / SOP).read_text(encoding="utf-8") == flush.replace("Send the invoices.", "Send them.")

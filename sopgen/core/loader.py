@@ -14,7 +14,7 @@ import hashlib
 import os
 import re
 from pathlib import Path
-from typing import Any, Iterator, Optional
+from typing import Any, Iterable, Iterator, Optional
 
 from pydantic import BaseModel, ValidationError
 
@@ -80,7 +80,7 @@ def load(project_dir: Path, *, sops_dir: str = "sops", cache: Optional[ReadCache
         ("tasks", "task", Task, TaskEntry, catalog.tasks),
         ("people", "person", Person, PersonEntry, catalog.people),
     ):
-        for file in _yaml_files(sops / folder):
+        for file in _yaml_files(sops / folder, new=[f for f in replaced if f.parent == sops / folder]):
             read.add(file)
             source, data = _read(catalog, file, model, cache, replaced.get(file))
             ident = file.stem
@@ -177,10 +177,10 @@ def _what_is_read(sops: str) -> str:
             f"{sops}/people/*.yml; move it into roles/, tasks/ or people/, or remove it")
 
 
-def _yaml_files(folder: Path) -> list[Path]:
-    if not folder.is_dir():
-        return []
-    return sorted(p for p in folder.iterdir() if p.suffix in YAML_SUFFIXES and p.is_file())
+def _yaml_files(folder: Path, *, new: Iterable[Path] = ()) -> list[Path]:
+    """The source files of ``folder``, with ``new`` ones (read from given bytes) among them."""
+    found = {p for p in folder.iterdir() if p.suffix in YAML_SUFFIXES and p.is_file()} if folder.is_dir() else set()
+    return sorted(found | {p for p in new if p.suffix in YAML_SUFFIXES})
 
 
 def _read(catalog: Catalog, file: Path, model: type[BaseModel],

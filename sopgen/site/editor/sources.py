@@ -64,7 +64,11 @@ class Sources:
             if problems:
                 raise Refused(422, f"{place.rel} on disk cannot be read: fix it in a text editor first",
                               problems=problems)
-            text = merged(raw.decode("utf-8-sig"), old, data)
+            text = merged(raw.decode("utf-8-sig").replace("\r\n", "\n"), old, data)
+            if b"\r\n" in raw:  # line ends as the file had them (ruamel reads and writes "\n")
+                text = text.replace("\n", "\r\n")
+            if raw.startswith(b"\xef\xbb\xbf"):
+                text = "\ufeff" + text
         back, problems = _data(text.encode("utf-8"), place)
         if not problems and not _reads_as(back, data):
             raise Refused(500, f"the editor could not write this form into {place.rel} so that it reads back the "
