@@ -534,3 +534,67 @@ quiz:
     status, answer = save(editor, form["data"], form["digest"])
     assert status == 200, answer
     assert (editor.project / SOP).read_text(encoding="utf-8") == flush.replace("Send the invoices.", "Send them.")
+
+
+def test_two_saves_from_forms_opened_at_once_write_one_and_refuse_the_other(editor: Editor) -> None:
+    import threading
+
+    form = opened(editor)
+    answers: list[tuple[int, Any]] = []
+
+    def edit(title: str) -> None:
+        answers.append(save(editor, dict(form["data"], title=title), form["digest"]))
+
+    threads = [threading.Thread(target=edit, args=(f"Title {i}",)) for i in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sorted(status for status, _ in answers) == [200, 409, 409, 409]
+    winner = next(answer for status, answer in answers if status == 200)
+    assert opened(editor)["digest"] == winner["digest"]
+
+
+def test_requests_the_editor_cannot_read_are_refused(editor: Editor) -> None:
+    status, answer = call(editor, "POST", "/api/validate", {"path": SOP, "data": ["not", "fields"]})
+    assert status == 400 and "'data' must be an object" in answer["error"]
+    status, answer = call(editor, "POST", "/api/save", {"path": SOP, "data": {}, "digest": None})
+    assert status == 400 and "'digest' must be" in answer["error"]
+    status, answer = call(editor, "POST", "/api/save", None, headers={"Content-Type": "application/json"})
+    assert status == 411
+    status, answer = call(editor, "GET", "/api/file?path=sops/tasks/none.yml")
+    assert status == 404 and answer["error"] == "sops/tasks/none.yml does not exist"
+    status, answer = call(editor, "POST", "/api/save", {"path": SOP}, headers={"Origin": "null"})
+    assert status == 403
+
+
+def test_a_file_that_is_not_valid_yaml_is_not_opened_in_the_form(editor: Editor) -> None:
+    (editor.project / SOP).write_text("title: Spore test: weekly\n", encoding="utf-8")
+    status, answer = call(editor, "GET", f"/api/file?path={SOP}")
+    assert status == 422 and "fix it in a text editor first" in answer["error"]
+    assert answer["problems"][0]["path"] == SOP and answer["problems"][0]["line"] == 1
+
+
+def test_save_and_commit_says_when_git_does_not_know_the_user(editor: Editor, monkeypatch: pytest.MonkeyPatch,
+                                                              tmp_path: Path) -> None:
+    monkeypatch.setenv("GIT_CONFIG_GLOBAL", str(tmp_path / "no-gitconfig"))
+    monkeypatch.setenv("GIT_CONFIG_NOSYSTEM", "1")
+    for name in ("GIT_AUTHOR_NAME", "GIT_AUTHOR_EMAIL", "GIT_COMMITTER_NAME", "GIT_COMMITTER_EMAIL", "EMAIL"):
+        monkeypatch.delenv(name, raising=False)
+    _git(editor.project, "init", "-q")
+    _git(editor.project, "config", "user.useConfigOnly", "true")
+    form = opened(editor)
+    form["data"]["duration"] = "3h"
+    status, answer = save(editor, form["data"], form["digest"], commit=True)
+    assert status == 200 and answer["saved"] is True and answer["committed"] is False
+    assert "git does not know who you are" in answer["message"]
+
+
+def test_save_and_commit_of_an_unchanged_file_says_there_is_nothing_to_commit(editor: Editor) -> None:
+    _git(editor.project, "init", "-q")
+    _git(editor.project, "add", "-A")
+    _git(editor.project, "-c", "user.name=A", "-c", "user.email=a@example.com", "commit", "-q", "-m", "Start")
+    form = opened(editor)
+    status, answer = save(editor, form["data"], form["digest"], commit=True)
+    assert status == 200 and answer["committed"] is False
+    assert answer["message"] == f"{SOP} was saved; nothing to commit: it is as the last commit has it"

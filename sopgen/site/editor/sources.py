@@ -39,7 +39,7 @@ class Sources:
         self.project = project
         self.sops = sops
         self.cache: ReadCache = {}
-        self._saving = threading.Lock()
+        self._one_at_a_time = threading.RLock()  # the server answers in threads; the read cache is shared
 
     def read(self, place: Place) -> dict[str, Any]:
         """The file's data for the form, and the digest the form sends back with a save."""
@@ -73,9 +73,10 @@ class Sources:
         if not problems and not _reads_as(back, data):
             raise Refused(500, f"the editor could not write this form into {place.rel} so that it reads back the "
                                "same; nothing was written (please report this, with the file)")
-        catalog = load(self.project, sops_dir=self.sops.relative_to(self.project).as_posix(), cache=self.cache,
-                       replaced={place.file: text.encode("utf-8")})
-        problems = [p for p in validate(catalog) if p.path == place.rel]
+        with self._one_at_a_time:
+            catalog = load(self.project, sops_dir=self.sops.relative_to(self.project).as_posix(), cache=self.cache,
+                           replaced={place.file: text.encode("utf-8")})
+            problems = [p for p in validate(catalog) if p.path == place.rel]
         return text, problems
 
     def save(self, place: Place, data: Any, read_digest: object) -> tuple[list[Problem], str]:
@@ -83,7 +84,7 @@ class Sources:
         its new digest (for the next save from the same form)."""
         if not isinstance(read_digest, str):
             raise Refused(400, "'digest' must be the digest the file had when the form read it ('' for a new file)")
-        with self._saving, lock(place.file, echo=lambda _: None):
+        with self._one_at_a_time, lock(place.file, echo=lambda _: None):
             raw = _raw(place)
             if digest(raw) != read_digest:
                 raise self._changed(place, raw, data, read_digest)
