@@ -598,3 +598,20 @@ def test_save_and_commit_of_an_unchanged_file_says_there_is_nothing_to_commit(ed
     status, answer = save(editor, form["data"], form["digest"], commit=True)
     assert status == 200 and answer["committed"] is False
     assert answer["message"] == f"{SOP} was saved; nothing to commit: it is as the last commit has it"
+
+
+def test_comments_after_a_list_stay_after_it_when_its_items_move(editor: Editor) -> None:
+    path = "sops/roles/bookkeeper.yml"
+    original = (editor.project / path).read_text(encoding="utf-8")
+    text = original.replace("title: Bookkeeper\n", "title: Bookkeeper\nskills:\n  - Double entry   # the basics\n"
+                            "  - QuickBooks     # our tool\n  - Discretion\n# end of skills\n\n")
+    (editor.project / path).write_text(text + "# the end of the file\n", encoding="utf-8")
+    form = opened(editor, path)
+    form["data"]["skills"] = ["Discretion", "Double entry", "Patience"]
+    form["data"]["benchmarks"] = [{"objective": "Invoices sent on time", "target": "100%"}]
+    status, answer = save(editor, form["data"], form["digest"], path=path)
+    assert status == 200, answer
+    assert (editor.project / path).read_text(encoding="utf-8") == original.replace(
+        "title: Bookkeeper\n", "title: Bookkeeper\nskills:\n  - Discretion\n  - Double entry   # the basics\n"
+        "  - Patience\n# end of skills\n\n") + (
+        "benchmarks:\n  - objective: Invoices sent on time\n    target: 100%\n# the end of the file\n")

@@ -14,6 +14,7 @@ The caller reads the result back with sopgen's own loader: it must be exactly th
 
 from __future__ import annotations
 
+import copy
 import io
 import re
 from typing import Any, Optional
@@ -68,6 +69,7 @@ def _over(node: Any, old: Any, new: Any) -> Any:
 
 
 def _mapping(node: CommentedMap, old: dict, new: dict) -> CommentedMap:
+    tail = _cut_tail(node)
     for key in [k for k in node if k not in new]:
         del node[key]
     previous: Optional[str] = None
@@ -79,6 +81,7 @@ def _mapping(node: CommentedMap, old: dict, new: dict) -> CommentedMap:
             node.insert(at, key, _built(value, None))
         if key in node:
             previous = key
+    _put_tail(node, tail)
     return node
 
 
@@ -91,6 +94,7 @@ def _sequence(node: CommentedSeq, old: list, new: list) -> CommentedSeq:
         if match is not None:
             taken.add(match)
         chosen.append(match)
+    tail = _cut_tail(node)
     items, comments = [], {}
     sibling = node[0] if len(node) else None  # a new item is laid out as the first one is
     for at, value in enumerate(new):
@@ -108,7 +112,67 @@ def _sequence(node: CommentedSeq, old: list, new: list) -> CommentedSeq:
     node.ca.items.clear()
     node.extend(items)
     node.ca.items.update(comments)
+    _put_tail(node, tail)
     return node
+
+
+def _cut_tail(node: Any) -> Any:
+    """Cut what follows ``node``'s last line (the comments and blank lines after the list or mapping,
+    which ruamel keeps on its last value, or at the end of a collection that ends it) and return it:
+    it stays where the collection ends, whichever item ends it after the change."""
+    if not _collection(node):
+        return None
+    ends = []
+    inner = node
+    while _collection(inner) and not inner.fa.flow_style():
+        ends += inner.ca.end or []
+        inner.ca.end = []
+        key = list(inner)[-1] if isinstance(inner, CommentedMap) else len(inner) - 1
+        inner = inner[key]
+    container, key = _last(node)
+    entry = container.ca.items.get(key)
+    slot = _slot(container)
+    token = entry[slot] if entry and len(entry) > slot else None
+    rest = None
+    if token is not None and "\n" in token.value and token.value.split("\n", 1)[1]:
+        line, after = token.value.split("\n", 1)
+        token.value = line + "\n"
+        rest = copy.copy(token)
+        rest.value = after
+    if ends:  # put with the rest: after the last value is a place every emitter of ruamel writes
+        if rest is None:
+            rest = copy.copy(ends[0])
+            rest.value = ""
+        rest.value += "".join(end.value for end in ends)
+    return rest
+
+
+def _put_tail(node: Any, tail: Any) -> None:
+    if tail is None or not _collection(node):
+        return
+    container, key = _last(node)
+    slot = _slot(container)
+    entry = container.ca.items.setdefault(key, [None] * (4 if slot == 2 else 2))
+    if entry[slot] is None:
+        tail.value = "\n" + tail.value  # the last line ends without a comment of its own
+        entry[slot] = tail
+    else:
+        entry[slot].value = entry[slot].value.rstrip("\n") + "\n" + tail.value
+
+
+def _slot(container: Any) -> int:
+    return 2 if isinstance(container, CommentedMap) else 0
+
+
+def _collection(value: Any) -> bool:
+    return isinstance(value, (CommentedMap, CommentedSeq)) and len(value) > 0
+
+
+def _last(node: Any) -> tuple[Any, Any]:
+    """The innermost (container, key or index) that ends ``node``: where ruamel keeps the comment after it."""
+    key = list(node)[-1] if isinstance(node, CommentedMap) else len(node) - 1
+    inner = node[key]
+    return _last(inner) if _collection(inner) and not inner.fa.flow_style() else (node, key)  # [a, b]: after it
 
 
 def _kin(old: Any, new: Any) -> bool:
