@@ -22,7 +22,7 @@ from typing import Any, Optional
 from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.error import YAMLError
-from ruamel.yaml.scalarstring import LiteralScalarString
+from ruamel.yaml.scalarstring import DoubleQuotedScalarString, LiteralScalarString, SingleQuotedScalarString
 from ruamel.yaml.util import load_yaml_guess_indent
 
 from .places import Refused
@@ -192,8 +192,12 @@ def _built(value: Any, node: Any) -> Any:
         if isinstance(node, CommentedSeq) and node.fa.flow_style() and not any(isinstance(v, (dict, list)) for v in value):
             seq.fa.set_flow_style()
         return seq
+    if isinstance(value, str) and not value.replace("\n", "").isprintable():
+        return DoubleQuotedScalarString(value)  # a control character or a line break of Unicode's, escaped
     if isinstance(value, str) and "\n" in value and _literal_keeps(value):
         return LiteralScalarString(value)
+    if isinstance(value, str) and value.startswith(("?", ":")):
+        return SingleQuotedScalarString(value)  # in [a, b] PyYAML reads a plain ?x or :x as a key
     if isinstance(value, str) and isinstance(node, str) and type(node) is not str and "\n" not in node:
         try:
             return type(node)(value)  # 'quoted' or "quoted" stays so

@@ -1,0 +1,45 @@
+"""The form's data laid over a file's YAML reads back as that data, whatever text the form holds."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from conftest import BASE
+from sopgen.core.yamlsource import load_text
+from sopgen.site.editor.merge import merged
+
+FILE = (BASE / "sops/tasks/send-invoices.yml").read_text(encoding="utf-8")
+OLD: Any = load_text(FILE, "x.yml")[0].data  # type: ignore[union-attr]
+
+texts = st.text(st.characters(blacklist_categories=("Cs",)), max_size=40)
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(title=texts, step=texts, sub=texts, tools=st.lists(texts, max_size=3), answer=st.integers(0, 1))
+def test_any_text_reads_back_as_written(title: str, step: str, sub: str, tools: list[str], answer: int) -> None:
+    data = dict(OLD, title=title, tools=tools)
+    data["steps"] = [dict(OLD["steps"][0], do=step), dict(OLD["steps"][1], steps=[{"do": sub}]), OLD["steps"][2]]
+    data["quiz"] = [dict(OLD["quiz"][0], answer=answer)]
+    text = merged(FILE, OLD, data)
+    doc, problems = load_text(text, "x.yml")
+    assert doc is not None, (text, problems)
+    assert doc.data == {k: v for k, v in data.items() if v != [] or k in OLD}, text
+
+
+SPECIAL = ["007", "1e3", "true", "no", "null", "~", "2024-01-01", "1:30", "0x1F", ".5", "-", "- a", "#x", "a #b",
+           "a: b", "[a]", "{a}", "*x", "&x", "!x", "%x", "@x", "`x", "|", ">", "a,b", " a", "a ", '"', "'", ".inf",
+           "+1", "0o7", "?0", ":0", "Spore test: weekly", "Order the week's supplies", "Submit claims #1 priority",
+           "A, Nobody, just call", "\x1b", "\x85", "a\u2028b", "line\n  indented\n", "tab\tin it", "\ttab first"]
+
+
+def test_text_that_means_something_else_in_yaml_reads_back_as_text() -> None:
+    for value in SPECIAL:
+        data = dict(OLD, title=value, tools=[value, value])
+        data["steps"] = [dict(OLD["steps"][0], do=value), *OLD["steps"][1:]]
+        doc, problems = load_text(merged(FILE, OLD, data), "x.yml")
+        assert doc is not None, (value, problems)
+        assert (doc.data["title"], doc.data["tools"], doc.data["steps"][0]["do"]) == (value, [value, value], value)
