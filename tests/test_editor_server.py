@@ -615,3 +615,17 @@ def test_comments_after_a_list_stay_after_it_when_its_items_move(editor: Editor)
         "title: Bookkeeper\n", "title: Bookkeeper\nskills:\n  - Discretion\n  - Double entry   # the basics\n"
         "  - Patience\n# end of skills\n\n") + (
         "benchmarks:\n  - objective: Invoices sent on time\n    target: 100%\n# the end of the file\n")
+
+
+def test_a_file_that_cannot_be_written_is_said_and_left_as_it_was(editor: Editor, monkeypatch: pytest.MonkeyPatch) -> None:
+    import sopgen.site.editor.sources as sources
+
+    def full(path: Path, text: str) -> None:
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(sources, "replace_file", full)
+    form = opened(editor)
+    status, answer = save(editor, dict(form["data"], duration="3h"), form["digest"])
+    assert status == 500
+    assert answer["error"] == f"{SOP} could not be written (No space left on device); the file is as it was"
+    assert (editor.project / SOP).read_text(encoding="utf-8") == COMMENTED

@@ -134,6 +134,8 @@ def _handler(editor: Editor, sources: Sources) -> type[BaseHTTPRequestHandler]:
                 status, body = work()
             except Refused as refused:
                 status, body = refused.status, {"error": str(refused), **_shown(refused.details)}
+            except Exception as exc:  # noqa: BLE001 - a form waits for an answer, even to a bug of the editor's
+                status, body = 500, {"error": f"the editor failed ({type(exc).__name__}: {exc}); please report it"}
             self._send(status, body)
 
         def _guard(self) -> None:

@@ -92,8 +92,12 @@ class Sources:
             errors = [p for p in problems if p.severity == "error"]
             if errors:
                 raise Refused(422, f"{place.rel} was not saved: {_count(errors)} to fix first", problems=problems)
-            place.file.parent.mkdir(parents=True, exist_ok=True)
-            replace_file(place.file, text)
+            try:
+                place.file.parent.mkdir(parents=True, exist_ok=True)
+                replace_file(place.file, text)
+            except OSError as exc:
+                raise Refused(500, f"{place.rel} could not be written ({exc.strerror or exc}); the file is as it "
+                                   "was") from None
             return problems, digest(text.encode("utf-8"))
 
     def _changed(self, place: Place, raw: Optional[bytes], data: Any, read_digest: str) -> Refused:
