@@ -629,3 +629,26 @@ def test_a_file_that_cannot_be_written_is_said_and_left_as_it_was(editor: Editor
     assert status == 500
     assert answer["error"] == f"{SOP} could not be written (No space left on device); the file is as it was"
     assert (editor.project / SOP).read_text(encoding="utf-8") == COMMENTED
+
+
+def test_an_edit_that_makes_another_file_wrong_is_not_saved(editor: Editor) -> None:
+    form = opened(editor)
+    data = dict(form["data"], prerequisites=["reconcile-bank"])  # which needs send-invoices: a cycle
+    status, answer = call(editor, "POST", "/api/validate", {"path": SOP, "data": data})
+    assert status == 200
+    elsewhere = [p for p in answer["problems"] if p["path"] != SOP]
+    assert [(p["path"], p["field"]) for p in elsewhere] == [("sops/tasks/reconcile-bank.yml", "prerequisites[0]")]
+    assert "cycle" in elsewhere[0]["message"]
+    status, answer = save(editor, data, form["digest"])
+    assert status == 422 and "was not saved: 1 error to fix first" in answer["error"]
+    assert (editor.project / SOP).read_text(encoding="utf-8") == COMMENTED
+
+
+def test_errors_other_files_had_already_do_not_stop_a_save(editor: Editor) -> None:
+    other = "sops/tasks/reconcile-bank.yml"
+    (editor.project / other).write_text(
+        (editor.project / other).read_text(encoding="utf-8").replace("role: bookkeeper", "role: nobody"), encoding="utf-8")
+    form = opened(editor)
+    status, answer = save(editor, dict(form["data"], duration="3h"), form["digest"])
+    assert status == 200, answer
+    assert answer["problems"] == []

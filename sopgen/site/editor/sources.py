@@ -2,7 +2,8 @@
 
 A save is refused, and nothing written, when the file changed on disk since the form read it
 (the form sends the digest of what it read: 409, with both versions), when sopgen's own
-validator finds an error in the result (422, with the problems), or when what would be written
+validator finds an error in the result, or one it would cause in another file (a cycle of
+prerequisites is told on the task whose id sorts first) (422, with the problems), or when what would be written
 does not read back as the form's data. Otherwise the file is replaced at once.
 """
 
@@ -53,7 +54,8 @@ class Sources:
         return {"path": place.rel, "kind": place.kind, "data": data, "digest": digest(raw)}
 
     def check(self, place: Place, data: Any) -> tuple[str, list[Problem]]:
-        """What saving ``data`` would write, and the problems sopgen finds in that file then."""
+        """What saving ``data`` would write, and the problems sopgen finds then: those of that file, and the
+        errors it would cause in others (which they do not have now)."""
         if not isinstance(data, dict):
             raise Refused(400, "'data' must be an object of the file's fields")
         raw = _raw(place)
@@ -74,10 +76,16 @@ class Sources:
             raise Refused(500, f"the editor could not write this form into {place.rel} so that it reads back the "
                                "same; nothing was written (please report this, with the file)")
         with self._one_at_a_time:
-            catalog = load(self.project, sops_dir=self.sops.relative_to(self.project).as_posix(), cache=self.cache,
-                           replaced={place.file: text.encode("utf-8")})
-            problems = [p for p in validate(catalog) if p.path == place.rel]
-        return text, problems
+            after = self._problems({place.file: text.encode("utf-8")})
+            caused = [p for p in after if p.path != place.rel and p.severity == "error"]
+            if caused:  # a cycle is told on the file whose id sorts first: this edit may break another file
+                before = set(self._problems({}))
+                caused = [p for p in caused if p not in before]
+        return text, [p for p in after if p.path == place.rel] + caused
+
+    def _problems(self, replaced: dict[Path, bytes]) -> list[Problem]:
+        sops_dir = self.sops.relative_to(self.project).as_posix()
+        return validate(load(self.project, sops_dir=sops_dir, cache=self.cache, replaced=replaced))
 
     def save(self, place: Place, data: Any, read_digest: object) -> tuple[list[Problem], str]:
         """Write ``data`` into the file the form read as ``read_digest``; its warnings once written, and
