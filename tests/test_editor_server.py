@@ -652,3 +652,16 @@ def test_errors_other_files_had_already_do_not_stop_a_save(editor: Editor) -> No
     status, answer = save(editor, dict(form["data"], duration="3h"), form["digest"])
     assert status == 200, answer
     assert answer["problems"] == []
+
+
+def test_a_number_written_in_a_text_field_reaches_the_form_as_written(editor: Editor) -> None:
+    path = "sops/roles/bookkeeper.yml"
+    text = (editor.project / path).read_text(encoding="utf-8") + "benchmarks:\n  - objective: Errors\n    target: 1.10\n"
+    (editor.project / path).write_text(text, encoding="utf-8")
+    form = opened(editor, path)
+    assert form["data"]["benchmarks"] == [{"objective": "Errors", "target": "1.10"}]
+    assert form["data"]["rate"] == {"min": 25, "max": 50}  # numbers stay numbers
+    status, answer = save(editor, dict(form["data"], summary="Keeps the books."), form["digest"], path=path)
+    assert status == 200, answer
+    assert (editor.project / path).read_text(encoding="utf-8") == text.replace(
+        "Keeps the books and sends invoices.", "Keeps the books.")

@@ -15,8 +15,11 @@ import threading
 from pathlib import Path
 from typing import Any, Optional
 
+from pydantic import BaseModel
+
 from ...core.errors import Problem
 from ...core.loader import ReadCache, load
+from ...core.model import KINDS
 from ...core.outputs import lock
 from ...core.records import replace_file
 from ...core.validate import validate
@@ -51,7 +54,7 @@ class Sources:
         if problems:
             raise Refused(422, f"{place.rel} cannot be read, so it cannot be edited in a form: fix it in a text "
                                "editor first", problems=problems)
-        return {"path": place.rel, "kind": place.kind, "data": data, "digest": digest(raw)}
+        return {"path": place.rel, "kind": place.kind, "data": _as_read(data, place.kind), "digest": digest(raw)}
 
     def check(self, place: Place, data: Any) -> tuple[str, list[Problem]]:
         """What saving ``data`` would write, and the problems sopgen finds then: those of that file, and the
@@ -159,6 +162,26 @@ def _data(raw: bytes, place: Place) -> tuple[Any, list[Problem]]:
     doc, problems = load_bytes(raw, place.rel)
     errors = [p for p in problems if p.severity == "error"]
     return (None if doc is None else doc.data), errors
+
+
+def _as_read(data: Any, kind: str) -> Any:
+    """``data`` with a number in a text field as the text sopgen reads there (``target: 1.10`` is '1.10',
+    not 1.1), so that the form shows it as written and a save leaves it so."""
+    try:
+        model = KINDS[kind].model_validate(data)
+    except ValueError:
+        return data  # the form shows what the file holds; the validator says what is wrong
+    return _texts(data, model)
+
+
+def _texts(data: Any, read: Any) -> Any:
+    if isinstance(data, (int, float)) and not isinstance(data, bool) and isinstance(read, str):
+        return read
+    if isinstance(data, dict) and isinstance(read, BaseModel):
+        return {k: _texts(v, getattr(read, k, None)) for k, v in data.items()}
+    if isinstance(data, list) and isinstance(read, list) and len(read) == len(data):
+        return [_texts(a, b) for a, b in zip(data, read)]
+    return data
 
 
 def _reads_as(back: Any, data: Any) -> bool:
