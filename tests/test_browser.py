@@ -18,6 +18,7 @@ from pathlib import Path
 
 import pytest
 import yaml
+from click.testing import Result
 from browser import (
     CHROMIUM_ARGS,
     SEVERE,
@@ -655,13 +656,13 @@ def test_serve_shows_why_a_save_did_not_build(browser: object, tmp_path: Path) -
         proc.wait(timeout=10)
 
 
-@pytest.fixture(scope="module")
-def unchecked_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
-    """A project whose Markdown fields carry script that the field checks would refuse, built with
-    those checks turned off: what is left to stop it is the last look at each page (pagecheck.py)."""
+def unchecked_project(folder: Path, *options: str) -> tuple[Path, Result]:
+    """A project whose Markdown fields carry script that the field checks would refuse, built
+    (with ``options``) with those checks turned off: what is left to stop it is the last look at
+    each page (pagecheck.py)."""
     from conftest import BASE, build_tree, run
 
-    project = tmp_path_factory.mktemp("unchecked") / "project"
+    project = folder / "project"
     shutil.copytree(BASE, project)
     build_tree(project, {"sops/tasks/send-invoices.yml": """
         title: Send client invoices
@@ -676,7 +677,14 @@ def unchecked_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]
     """})
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr("sopgen.core.validate.findings", lambda text: [])
-        result = run(project, "build", "--no-pdf")
+        result = run(project, "build", "--no-pdf", *options)
+    return project, result
+
+
+@pytest.fixture(scope="module")
+def unchecked_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
+    """:func:`unchecked_project`, built by MkDocs."""
+    project, result = unchecked_project(tmp_path_factory.mktemp("unchecked"))
     assert result.exit_code == 0, result.output
     server = serve(project / "site")
     try:

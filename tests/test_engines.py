@@ -45,6 +45,7 @@ from test_browser import (  # noqa: E402,F401
     test_quiz_first_wrong_then_try_again,
     test_script_the_field_checks_missed_never_runs,
     test_sop_checklist_ticks_persist_and_reset,
+    unchecked_project,
 )
 
 SOP = "/sops/send-client-invoices/"
@@ -202,6 +203,26 @@ def test_zensical_replaces_the_site_whole_and_leaves_nothing_beside_it(zensical_
     assert sorted(p.name for p in site.parent.iterdir()) == ["project", "site"]
 
 
+@pytest.mark.parametrize("engine", ["zensical", "properdocs"])
+def test_two_builds_at_once_into_an_accented_folder_give_one_whole_site(tmp_path: Path, engine: str) -> None:
+    """What users do beside a build: run a second at once, name folders in their own language,
+    point the output at the project itself."""
+    project = shutil.copytree(BASE, tmp_path / "Bäckerei Ñandú" / "handbook")
+    site = tmp_path / "Bäckerei Ñandú" / "sitio público"
+    command = [sys.executable, "-m", "sopgen", "build", "--no-pdf", "-q", "--engine", engine, "-d", str(site),
+               "-f", str(project / "mkdocs.yml")]
+    runs = [subprocess.Popen(command, cwd=project, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+            for _ in range(2)]
+    outputs = [run_.communicate(timeout=300)[0] for run_ in runs]
+    assert [run_.returncode for run_ in runs] == [0, 0], outputs
+    assert (site / "sops/send-invoices/index.html").is_file() and (site / "index.html").is_file()
+    assert sorted(p.name for p in site.parent.iterdir()) == ["handbook", "sitio público"]  # no staging left
+    refused = subprocess.run([*command[:-4], "-d", str(project), "-f", str(project / "mkdocs.yml")], cwd=project,
+                             capture_output=True, text=True)
+    assert refused.returncode == 1 and "Traceback" not in refused.stderr, refused.stderr
+    assert (project / "sops").is_dir() and (project / "mkdocs.yml").is_file()
+
+
 def test_zensical_builds_of_one_date_are_the_same_bytes(zensical_project: tuple[Path, Path], tmp_path: Path) -> None:
     project, site = zensical_project
     env = {**os.environ, "SOURCE_DATE_EPOCH": "1767225600"}
@@ -309,6 +330,14 @@ def test_the_adapters_never_import_each_other(tmp_path: Path) -> None:
 # -- serve --------------------------------------------------------------------------------------
 
 
+def start_serve(project: Path, engine: str, port: int, log: Path) -> subprocess.Popen[bytes]:
+    """``sopgen serve --engine ENGINE`` of ``project`` on ``port``, in a child process writing to ``log``."""
+    with open(log, "w") as out:
+        return subprocess.Popen([sys.executable, "-m", "sopgen", "serve", "--engine", engine,
+                                 "-a", f"127.0.0.1:{port}", "-f", str(project / "mkdocs.yml")],
+                                cwd=project, stdout=out, stderr=subprocess.STDOUT)
+
+
 def wait_for(condition, what: str, timeout: float = 30) -> None:  # noqa: ANN001
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
@@ -327,10 +356,7 @@ def test_serve_with_zensical_shows_each_save_and_keeps_the_last_good_render(tmp_
     slug = task.stem
     port = free_port()
     log = tmp_path / "serve.log"
-    with open(log, "w") as out:
-        child = subprocess.Popen([sys.executable, "-m", "sopgen", "serve", "--engine", "zensical",
-                                  "-a", f"127.0.0.1:{port}", "-f", str(project / "mkdocs.yml")],
-                                 cwd=project, stdout=out, stderr=subprocess.STDOUT)
+    child = start_serve(project, "zensical", port, log)
     page = f"http://127.0.0.1:{port}/sops/{slug}/"
     try:
         wait_for(lambda: "<html" in (fetch(page) or ""), f"{page} to be served ({log.read_text()})")
@@ -370,10 +396,7 @@ def test_serve_with_properdocs_serves_saves_and_stops_on_sigterm(tmp_path: Path)
     task = next((project / "sops/tasks").glob("*.yml"))
     port = free_port()
     log = tmp_path / "serve.log"
-    with open(log, "w") as out:
-        child = subprocess.Popen([sys.executable, "-m", "sopgen", "serve", "--engine", "properdocs",
-                                  "-a", f"127.0.0.1:{port}", "-f", str(project / "mkdocs.yml")],
-                                 cwd=project, stdout=out, stderr=subprocess.STDOUT)
+    child = start_serve(project, "properdocs", port, log)
     page = f"http://127.0.0.1:{port}/sops/{task.stem}/"
     try:
         wait_for(lambda: "ProperDocs" in (fetch(page) or ""), f"{page} to be served by ProperDocs ({log.read_text()})")
@@ -407,22 +430,7 @@ def site(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactor
 def unchecked_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
     """test_browser.py's project whose fields carry script the field checks are made to miss,
     built by Zensical: sopgen's last look at each page (pagecheck.py) must run there too."""
-    project = tmp_path_factory.mktemp("unchecked") / "project"
-    shutil.copytree(BASE, project)
-    build_tree(project, {"sops/tasks/send-invoices.yml": """
-        title: Send client invoices
-        role: bookkeeper
-        purpose: "Clients pay on time.\\n\\n[portal]: javascript:alert(1)"
-        frequency: weekly
-        steps:
-          - do: "Open [the portal][portal] and <a href='jav&#x61;script:alert(2)'>the other one</a>."
-            tip: "<script>alert(3)</script> <img src=x onerror=alert(4)> <svg onload=alert(5)></svg>"
-          - do: "Send them <b onmouseover=alert(6)>now</b>."
-        done_when: ["[Done](JaVaScRiPt:alert(7))"]
-    """})
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setattr("sopgen.core.validate.findings", lambda text: [])
-        result = run(project, "build", "--no-pdf", "--engine", "zensical")
+    project, result = unchecked_project(tmp_path_factory.mktemp("unchecked"), "--engine", "zensical")
     assert result.exit_code == 0, result.output
     assert ("sops/send-invoices.md (from sops/tasks/send-invoices.yml): removed from the page, as it could run script"
             in result.output)  # the plugin's own words (Generated.checked)

@@ -96,10 +96,10 @@ def test_a_template_saved_with_the_same_size_and_time_renders_again(base_project
 
 
 def test_mkdocs_yml_saved_with_the_same_size_and_time_is_read_again(tmp_path: Path) -> None:
-    from sopgen.site.build import site_dir_of
+    from sopgen.site.config import read as read_config
 
     config = tmp_path / "mkdocs.yml"
     config.write_text("site_name: Handbook\nsite_dir: public\nplugins: [search, sopgen]\n")
-    assert site_dir_of(config) == (tmp_path / "public").resolve()
+    assert read_config(config).site_dir == (tmp_path / "public").resolve()
     save_keeping_size_and_time(config, "public", "output")
-    assert site_dir_of(config) == (tmp_path / "output").resolve()
+    assert read_config(config).site_dir == (tmp_path / "output").resolve()

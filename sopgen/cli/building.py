@@ -44,7 +44,8 @@ def build(config_file: Optional[str], strict: bool, site_dir: Optional[str], pdf
     leaves the last good site in place.
     """
     from ..core.outputs import lock
-    from ..site.build import check_output, recover, site_dir_of
+    from ..site.build import check_output, recover
+    from ..site.config import read as read_config
     from ..site.engines import require
     from ..site.engines.mkdocs.build import build as build_site
 
@@ -56,7 +57,7 @@ def build(config_file: Optional[str], strict: bool, site_dir: Optional[str], pdf
         options += [] if pdf is None else ["--pdf" if pdf else "--no-pdf"]
         sys.exit(properdocs.run(["build", "-f", str(find_config(config_file)), *options]))
     config, catalog, problems = load_checked(config_file, with_history=True)
-    final = Path(site_dir).resolve() if site_dir else site_dir_of(config)
+    final = Path(site_dir).resolve() if site_dir else read_config(config).site_dir
     check_output(config, Path(site_dir) if site_dir else None, shown=site_dir)  # before anything is touched
     tell = (lambda msg, kind="": None) if quiet else say
     with lock(final, echo=lambda m: say(m, "warning")):  # a second build waits for this one

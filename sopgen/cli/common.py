@@ -79,11 +79,11 @@ def stop_on_errors(problems: list[Problem], *, failing: Optional[list[Problem]] 
 
 def load_checked(config_file: Optional[str], *, with_history: bool = False) -> tuple[Path, Any, list[Problem]]:
     """The project's config file, catalog and problems (which the caller reports)."""
-    from ..site.build import plugin_options
+    from ..site.config import read as read_config
     from ..site.engines import ignored_by_ci
 
     config = find_config(config_file)
-    sops_dir = str(plugin_options(config).get("sops_dir", "sops"))
+    sops_dir = read_config(config).sops_dir
     catalog = loaded(config.parent, sops_dir)
     if with_history or catalog.people:  # a sign-off's version is checked against the SOP's history
         attach(catalog, read_history(config.parent, sops_dir=sops_dir))
@@ -148,13 +148,14 @@ def write_private_pdf(config: Path, catalog: Any, *, output: str, what: str, nam
     sources, docs/, templates/, .git/ and the site folder; ``data(version, page_size, look)`` makes
     the data of ``template`` and the project files it shows."""
     from ..core.outputs import writing
-    from ..site.build import brand_of, check_private_file, plugin_options
+    from ..site.build import brand_of, check_private_file
+    from ..site.config import read as read_config
 
     target = Path(output).absolute()
     check_private_file(config, target, what=what, shown=output)
     from ..print import pdf as pdfs  # the engine, once the target is known to be allowed
 
-    values, files = data(pdfs.source_version(catalog.root), str(plugin_options(config).get("pdf_page_size", "A4")),
+    values, files = data(pdfs.source_version(catalog.root), str(read_config(config).plugin_options.get("pdf_page_size", "A4")),
                          brand_of(config, catalog))
     job = pdfs.PdfJob(name, template, values, target, catalog.root, files=files,
                       timestamp=int(reference_time(catalog.history).timestamp()))

@@ -35,7 +35,8 @@ def pdf_command(config_file: Optional[str], roles: tuple[str, ...], output: Opti
     from ..core.outputs import lock, writing
     from ..print import pdf as pdfs
     from ..print.handbook import handbook_names
-    from ..site.build import brand_of, check_output, plugin_options, site_dir_of
+    from ..site.build import brand_of, check_output
+    from ..site.config import read as read_config
 
     config, catalog, problems = load_checked(config_file, with_history=True)
     stop_on_errors(problems, warnings=not quiet, outcome="no PDF was made")
@@ -47,8 +48,9 @@ def pdf_command(config_file: Optional[str], roles: tuple[str, ...], output: Opti
             close = difflib.get_close_matches(name, known, n=1)
             hint = f" — did you mean '{close[0]}'?" if close else f"; choose from: {', '.join(known)}"
             raise click.BadParameter(f"no handbook for '{name}'{hint}", param_hint="--role")
-    options = plugin_options(config)
-    out = Path(output) if output else site_dir_of(config) / "pdf"
+    project_config = read_config(config)
+    options = project_config.plugin_options
+    out = Path(output) if output else project_config.site_dir / "pdf"
     if output:
         # handbooks are files added to the folder, which keeps the rest: only the user's folders are refused
         check_output(config, out, what="the PDF handbooks", shown=output, example="handbooks", replaces=False)
@@ -59,7 +61,7 @@ def pdf_command(config_file: Optional[str], roles: tuple[str, ...], output: Opti
     progress = Progress(quiet)
     progress.start(len(plan), "Building PDFs")
     try:
-        with lock(out if output else site_dir_of(config), echo=lambda m: say(m, "warning")), \
+        with lock(out if output else project_config.site_dir, echo=lambda m: say(m, "warning")), \
                 writing(out, "the PDF handbooks"):
             results = pdfs.build(plan, processes=jobs, on_done=lambda r: progress.advance())
     finally:

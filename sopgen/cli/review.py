@@ -108,11 +108,11 @@ def changes(rev: str, config_file: Optional[str], role: Optional[str]) -> None:
     """
     from ..history.changes import catalog_at, compare, describe_rev, renamed_tasks, to_markdown
     from ..history.revisions import resolve
-    from ..site.build import plugin_options
+    from ..site.config import read as read_config
 
     config, catalog, problems = load_checked(config_file)
     stop_on_errors(problems)
-    sops_dir = str(plugin_options(config).get("sops_dir", "sops"))
+    sops_dir = read_config(config).sops_dir
     root = config.parent
     revision = resolve(root, rev)  # one git rev-parse for the three questions below
     old = catalog_at(root, revision, sops_dir=sops_dir)

@@ -12,7 +12,7 @@ import secrets
 import shutil
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Optional
+from typing import Optional
 
 from ..core import outputs
 from ..core.branding import Brand, brand
@@ -34,23 +34,14 @@ class BuildResult:
     pdfs: list[Path]
 
 
-def plugin_options(config_file: Path) -> dict[str, Any]:
-    """The options given to ``sopgen`` under ``plugins:`` in ``mkdocs.yml``."""
-    return read_config(config_file).plugin_options
-
-
-def site_dir_of(config_file: Path) -> Path:
-    """The site folder ``mkdocs.yml`` names (``site/`` by default)."""
-    return read_config(config_file).site_dir
-
-
 def check_output(config_file: Path, target: Optional[Path] = None, *, what: str = "the site",
                  shown: Optional[str] = None, example: str = "site", replaces: bool = True) -> None:
     """Refuse ``target`` (``shown`` as the user gave it), by default the site folder that
     ``mkdocs.yml`` names, as an output folder of this project (see :func:`outputs.refusal`)."""
     source = ""
     if target is None:
-        target, shown = site_dir_of(config_file), read_config(config_file).site_dir_as_written
+        config = read_config(config_file)
+        target, shown = config.site_dir, config.site_dir_as_written
         source = f"site_dir in {config_file.name}"
     outputs.check(target, project=config_file.parent.resolve(), kept=_kept(config_file), what=what,
                   shown=shown or str(target), example=example, source=source, replaces=replaces)
@@ -59,9 +50,9 @@ def check_output(config_file: Path, target: Optional[Path] = None, *, what: str 
 def check_private_file(config_file: Path, target: Path, *, what: str, shown: str) -> None:
     """Refuse a private file (the owner's report) in the project's folders of work, and in the
     site folder too: whatever lies there is served to the staff."""
-    kept = _kept(config_file)
-    site = read_config(config_file).site_dir_as_written.rstrip("/\\")
-    kept[f"site folder ({site}/)"] = site_dir_of(config_file)
+    kept, config = _kept(config_file), read_config(config_file)
+    site = config.site_dir_as_written.rstrip("/\\")
+    kept[f"site folder ({site}/)"] = config.site_dir
     outputs.check(target.parent, project=config_file.parent.resolve(), kept=kept, what=what, shown=shown,
                   example="reports", replaces=False)
 

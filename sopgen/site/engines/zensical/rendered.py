@@ -30,19 +30,17 @@ def ignored(config_file: Path) -> list[str]:
     from zensical import config as zensical_config
 
     known = getattr(zensical_config, "_PLUGIN_UNSUPPORTED_OPTIONS", None)
-    raw = read_config(config_file).raw
-    plugins = raw.get("plugins") or []
-    names = list(plugins) if isinstance(plugins, dict) else [
-        next(iter(p)) if isinstance(p, dict) and p else p for p in plugins]
+    config = read_config(config_file)
+    names = [name for name in config.plugins if name != "sopgen"] if isinstance(known, dict) else []
+    unknown = [name for name in names if name.removeprefix("material/").split("/")[0] not in known]
+    hooks = bool(config.raw.get("hooks"))
+    if not unknown and not hooks:
+        return []
     marks = config_marks(config_file)
-    said = []
-    if isinstance(known, dict):
-        for name in names:
-            if isinstance(name, str) and name != "sopgen" and name.removeprefix("material/").split("/")[0] not in known:
-                said.append(f"{marks.get(name, config_file.name)}: warning: plugins: Zensical ignores the MkDocs "
-                            f"plugin '{name}': what it adds will be missing from the site (build with --engine "
-                            "mkdocs or properdocs to keep it)")
-    if raw.get("hooks"):
+    said = [f"{marks.get(name, config_file.name)}: warning: plugins: Zensical ignores the MkDocs plugin '{name}': "
+            "what it adds will be missing from the site (build with --engine mkdocs or properdocs to keep it)"
+            for name in unknown]
+    if hooks:
         said.append(f"{marks.get('hooks', config_file.name)}: warning: hooks: Zensical runs no MkDocs hooks: what "
                     "they do will be missing from the site (build with --engine mkdocs or properdocs to keep them)")
     return said
