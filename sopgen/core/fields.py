@@ -143,6 +143,27 @@ def _date(value: Any) -> Any:
 DateField = Annotated[date, BeforeValidator(_date), WithJsonSchema({"type": "string", "format": "date"})]
 
 
+LANGUAGE_PATTERN = r"^[A-Za-z]{2,3}([-_][A-Za-z0-9]{2,8})*$"
+
+
+def _language(value: Any) -> Any:
+    from babel import Locale, UnknownLocaleError
+
+    value = as_text(value)
+    if not isinstance(value, str):
+        return value
+    code = value.strip()
+    try:
+        Locale.parse(code.replace("-", "_"))
+    except (UnknownLocaleError, ValueError, TypeError):
+        raise ValueError(f"'{value}' is not a language code: write a BCP 47 code such as en, de, es, fr, pt-BR") from None
+    return code
+
+
+LanguageCode = Annotated[str, BeforeValidator(_language), WithJsonSchema({"type": "string", "pattern": LANGUAGE_PATTERN})]
+"""A BCP 47 language code Babel knows (``de``, ``es``, ``pt-BR``), as written."""
+
+
 def _number_or_text(value: Any) -> Any:
     if isinstance(value, bool):
         raise ValueError(f"expected a number or text, got {str(value).lower()} (put it in quotes to keep it as text)")

@@ -20,7 +20,9 @@ from pydantic import (
     ConfigDict,
     Field,
     StrictBool,
+    ValidationInfo,
     WithJsonSchema,
+    field_validator,
     model_validator,
 )
 
@@ -30,6 +32,7 @@ from .fields import (
     DateField,
     Id,
     Index,
+    LanguageCode,
     Markdown,
     NonNegative,
     Number,
@@ -178,6 +181,12 @@ class Organization(Model):
     review_every: DurationField = Field(Duration.parse("6 months"), description="How often every SOP should be checked against reality, unless a task says otherwise.")
     logo: Optional[Text] = Field(None, description="The business's logo, as a path under sops/: \"media/logo.svg\"; shown in the site's header and on PDF covers.")
     color: Optional[Text] = Field(None, pattern=COLOR_PATTERN, description="The brand's main colour, as #RRGGBB: the site's header bar, the PDFs' headings and cover.")
+    language: LanguageCode = Field("en", description=(
+        "The language of the sources and of every word sopgen adds to the site and the PDFs (headings, "
+        "labels, buttons, dates, money), as a BCP 47 code: en, de, es, fr, pt."))
+    translations: tuple[LanguageCode, ...] = Field((), description=(
+        "Languages to publish besides `language`, each from sops/locale/<lang>.po: [es] publishes the "
+        "site again under /es/ and its PDFs under /es/pdf/."))
     publish_people: StrictBool = Field(False, description=(
         "true puts the training records on the site: the training matrix (/people/) and a page per person "
         "(/people/<person>/). false (the default): no page, PDF or search entry of the site names a person."))
@@ -189,6 +198,18 @@ class Organization(Model):
         "Let Markdown fields carry raw HTML, attributes set with {...} and links of any scheme (javascript:, data:). "
         "Off by default, so that a contributor's file cannot put script into pages that staff open; "
         "turn it on only when every author of the project is trusted."))
+
+    @field_validator("translations")
+    @classmethod
+    def _translations_are_other_languages(cls, codes: tuple[str, ...], info: ValidationInfo) -> tuple[str, ...]:
+        seen = {str(info.data.get("language", "en")).replace("_", "-").lower(): "language"}
+        for index, code in enumerate(codes):
+            key = code.replace("_", "-").lower()
+            if key in seen:
+                said = "is the sources' own language" if seen[key] == "language" else "is listed twice"
+                raise ValueError(f"[{index}] '{code}' {said}: list only the other languages to publish")
+            seen[key] = "translations"
+        return codes
 
 
 class Role(Model):
