@@ -19,6 +19,8 @@ cached, never framed by another page. The token reaches the editor's own page on
     the images under ``sops/media/``, as a step names them
 ``POST /api/media?name=NAME`` (the image's bytes, with its type)
     upload an image into ``sops/media/``
+
+and the form itself (:mod:`.page`): ``GET /edit?path=…``, ``GET /new?kind=…``, ``GET /static/NAME``.
 """
 
 from __future__ import annotations
@@ -37,6 +39,8 @@ from ...core.errors import Problem
 from ...core.model import KINDS
 from ...core.schema import json_schema
 from .media import MAX_IMAGE_BYTES, images, upload
+from .page import Raw
+from .page import answer as page_answer
 from .places import Refused, place
 from .sources import Sources, pointer
 
@@ -53,6 +57,8 @@ class Editor:
     sops: Path
     host: str = "127.0.0.1"
     port: int = 0
+    site: str = ""
+    """The served site's origin (``http://127.0.0.1:8000``): where the form goes back to after a save."""
     token: str = field(default_factory=lambda: secrets.token_urlsafe(32))
     _server: Optional[ThreadingHTTPServer] = None
 
@@ -73,10 +79,12 @@ class Editor:
             self._server = None
 
 
-def start(project: Path, *, sops_dir: str = "sops", host: str = "127.0.0.1", port: int = 0) -> Editor:
-    """Start the editor of ``project`` on ``host:port`` (port 0: any free one) in a thread of its own."""
+def start(project: Path, *, sops_dir: str = "sops", host: str = "127.0.0.1", port: int = 0,
+          site: str = "") -> Editor:
+    """Start the editor of ``project`` on ``host:port`` (port 0: any free one) in a thread of its own;
+    ``site`` is the origin of the served site, where the form returns after a save."""
     project = Path(project).resolve()
-    editor = Editor(project, project / sops_dir, host=host)
+    editor = Editor(project, project / sops_dir, host=host, site=site.rstrip("/"))
     sources = Sources(project, project / sops_dir)
     server = ThreadingHTTPServer((host, port), _handler(editor, sources))
     server.daemon_threads = True
@@ -153,14 +161,17 @@ def _handler(editor: Editor, sources: Sources) -> type[BaseHTTPRequestHandler]:
                                        "reload the editor's page, which holds the token of this start")
 
         def _send(self, status: int, body: Any) -> None:
-            data = json.dumps(body, ensure_ascii=False).encode("utf-8")
+            if not isinstance(body, Raw):
+                body = Raw(json.dumps(body, ensure_ascii=False).encode("utf-8"), "application/json; charset=utf-8")
+            data = body.body
             self.send_response(status)
-            self.send_header("Content-Type", "application/json; charset=utf-8")
+            self.send_header("Content-Type", body.content_type)
             self.send_header("Content-Length", str(len(data)))
             self.send_header("Cache-Control", "no-store")
             self.send_header("X-Content-Type-Options", "nosniff")
             self.send_header("X-Frame-Options", "DENY")
-            self.send_header("Content-Security-Policy", "default-src 'none'; frame-ancestors 'none'")
+            self.send_header("Referrer-Policy", "no-referrer")  # the page's address holds no token, but no need
+            self.send_header("Content-Security-Policy", body.policy)
             self.end_headers()
             self.wfile.write(data)
 
@@ -182,6 +193,9 @@ def _get(editor: Editor, sources: Sources, target: str) -> tuple[int, Any]:
     if url.path == "/api/file":
         query = parse_qs(url.query)
         return 200, sources.read(place(editor.project, editor.sops, (query.get("path") or [""])[0]))
+    page = page_answer(editor, target)
+    if page is not None:
+        return 200, page
     raise Refused(404, f"nothing at {url.path}")
 
 

@@ -119,7 +119,8 @@ class Sources:
         what = "created" if read_digest == ABSENT else "changed on disk"
         return Refused(409, f"{place.rel} was {what} since the form was opened, so it was not overwritten: "
                             "compare both versions and save again", theirs=None if problems else theirs,
-                       theirs_text=raw.decode("utf-8", "replace"), yours=data, digest=digest(raw))
+                       theirs_text=raw.decode("utf-8", "replace"), yours=data,
+                       yours_text=_as_text(raw, None if problems else theirs, data), digest=digest(raw))
 
     def commit(self, place: Place, message: object) -> str:
         """Commit the file alone as the git user configured; what git says, or :class:`Refused`."""
@@ -145,6 +146,19 @@ class Sources:
             raise Refused(409, f"{place.rel} was saved but not committed: git said: {' '.join(said[-3:])}")
         head = git(self.project, "rev-parse", "--short", "HEAD").text.strip()
         return f"{place.rel} was saved and committed ({head}: {text.splitlines()[0]})"
+
+
+def _as_text(raw: bytes, theirs: Any, data: Any) -> str:
+    """The form's ``data`` as a file, laid over the file on disk where it can be (to show beside it)."""
+    if theirs is not None:
+        try:
+            return merged(raw.decode("utf-8-sig").replace("\r\n", "\n"), theirs, data)
+        except Exception:  # noqa: BLE001 - only shown: the form's data as a new file says the same
+            pass
+    try:
+        return fresh(data)
+    except Exception:  # noqa: BLE001 - only shown
+        return ""
 
 
 def _raw(place: Place) -> Optional[bytes]:
