@@ -42,3 +42,18 @@ def test_text_that_means_something_else_in_yaml_reads_back_as_text() -> None:
         doc, problems = load_text(merged(FILE, OLD, data), "x.yml")
         assert doc is not None, (value, problems)
         assert (doc.data["title"], doc.data["tools"], doc.data["steps"][0]["do"]) == (value, [value, value], value)
+
+
+def test_a_step_edited_and_moved_keeps_its_comments() -> None:
+    """Steps reordered in the form and one of the moved steps reworded: the reworded step is the old one
+    it shares its other fields with (its picture here), so its comment moves with it."""
+    from test_editor_server import COMMENTED
+
+    old: Any = load_text(COMMENTED, "x.yml")[0].data  # type: ignore[union-attr]
+    data = dict(old)
+    data["steps"] = [old["steps"][1], dict(old["steps"][0], do="Export the hours from the timesheet."), old["steps"][2]]
+    text = merged(COMMENTED, old, data)
+    assert load_text(text, "x.yml")[0].data == data  # type: ignore[union-attr]
+    assert "image: media/screen.svg   # the export screen" in text
+    assert "- do: Check the rate.   # from the contract" in text
+    assert text.index("Create one invoice per client.") < text.index("Export the hours from the timesheet.")

@@ -103,6 +103,10 @@ def _sequence(node: CommentedSeq, old: list, new: list) -> CommentedSeq:
             i = at  # an item edited in place keeps its comments and layout
             taken.add(at)
         if i is None:
+            i = _closest(olds, taken, value)  # an item edited and moved too: the old one it shares most with
+            if i is not None:
+                taken.add(i)
+        if i is None:
             items.append(_built(value, sibling))
             continue
         items.append(_over(node[i], old[i], value))
@@ -173,6 +177,19 @@ def _last(node: Any) -> tuple[Any, Any]:
     key = list(node)[-1] if isinstance(node, CommentedMap) else len(node) - 1
     inner = node[key]
     return _last(inner) if _collection(inner) and not inner.fa.flow_style() else (node, key)  # [a, b]: after it
+
+
+def _closest(olds: list[tuple[Any, Any, int]], taken: set[int], value: Any) -> Optional[int]:
+    """The old mapping not matched yet that shares the most fields (key and value) with ``value``, if any."""
+    if not isinstance(value, dict):
+        return None
+    best, most = None, 0
+    for _, was, i in olds:
+        if i not in taken and isinstance(was, dict):
+            shared = sum(1 for k, v in value.items() if k in was and not empty(v) and same(was[k], v))
+            if shared > most:
+                best, most = i, shared
+    return best
 
 
 def _kin(old: Any, new: Any) -> bool:

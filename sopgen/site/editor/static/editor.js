@@ -44,7 +44,7 @@
     var out = {};
     Object.keys(node).forEach(function (key) {
       var value = node[key];
-      if (key === "$schema" || key === "$defs" || (key === "default" && value === null)) return;
+      if (key === "$schema" || key === "$defs" || key === "default") return;  // a default is sopgen's to apply, not the file's
       if (key === "$ref") out.$ref = value.replace("#/$defs/", "#/definitions/");
       else if (key === "description" || key === "title") out[key] = escaped(value);  // the library shows them as HTML
       else if (key === "properties") {
@@ -213,6 +213,23 @@
     timer = setTimeout(check, 400);
   }
 
+  // The form shows every field; the file gets those filled in (an empty field is left out, so that a
+  // step moved whole is the same step, comments and all).
+  function pruned(value) {
+    if (Array.isArray(value)) return value.map(pruned);
+    if (!value || typeof value !== "object") return value;
+    var out = {};
+    Object.keys(value).forEach(function (key) {
+      var v = pruned(value[key]);
+      if (v === "" || v === null || v === undefined || (Array.isArray(v) && !v.length)
+          || (typeof v === "object" && !Array.isArray(v) && !Object.keys(v).length)) return;
+      out[key] = v;
+    });
+    return out;
+  }
+
+  function formData() { return pruned(editor.getValue()); }
+
   function currentPath() {
     if (MODE === "edit") return path;
     var id = $("new-id").value.trim();
@@ -222,7 +239,7 @@
   function check() {
     if (!editor) return;
     var mine = ++asked;
-    api("POST", "/api/validate", {path: currentPath(), data: editor.getValue()}).then(function (answer) {
+    api("POST", "/api/validate", {path: currentPath(), data: formData()}).then(function (answer) {
       if (mine !== asked) return;  // an older answer: a newer question is on its way
       if (answer.status !== 200) {
         problems = [{severity: "error", message: answer.data.error || "the form could not be checked", pointer: ""}];
@@ -339,7 +356,7 @@
     updateSave();
     status("Saving…");
     var target = currentPath();
-    var body = {path: target, data: editor.getValue(), digest: digest};
+    var body = {path: target, data: formData(), digest: digest};
     if ($("commit").checked) { body.commit = true; body.message = $("message").value; }
     api("POST", "/api/save", body).then(function (answer) {
       saving = false;
@@ -447,7 +464,20 @@
       .replace(/[^a-z0-9]+/g, "-").replace(/^-+|-+$/g, "").slice(0, 60).replace(/-+$/, "");
   }
 
+  // The library reads a field when it loses focus; the form checks as you type: a pause in typing
+  // hands the field's text to the library as if it had lost focus.
+  var typing = null;
+  function typed(event) {
+    var input = event.target;
+    if (!input.closest || !input.closest("#form") || !/^(INPUT|TEXTAREA)$/.test(input.tagName) || input.type === "file") return;
+    clearTimeout(typing);
+    checked = false;
+    updateSave();
+    typing = setTimeout(function () { input.dispatchEvent(new Event("change")); }, 300);
+  }
+
   document.addEventListener("DOMContentLoaded", function () {
+    document.addEventListener("input", typed);
     $("back").href = SITE + BACK;
     $("save").addEventListener("click", save);
     $("commit").addEventListener("change", function () { $("message").disabled = !$("commit").checked; });
