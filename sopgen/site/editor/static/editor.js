@@ -32,14 +32,13 @@
   function shaped(node, name) {
     if (Array.isArray(node)) return node.map(function (n) { return shaped(n); });
     if (!node || typeof node !== "object") return node;
-    if (node.anyOf) {
+    while (node.anyOf) {  // nested too: frequency is "one of these words, or text of this pattern, or nothing"
       var kept = node.anyOf.filter(function (s) { return s.type !== "null"; });
       if (kept.length > 1 && kept.every(function (s) { return s.type === "string"; })) kept = [{type: "string"}];
-      if (kept.length === 1) {
-        var one = Object.assign({}, kept[0]);
-        Object.keys(node).forEach(function (k) { if (k !== "anyOf") one[k] = node[k]; });
-        node = one;
-      }
+      if (kept.length !== 1) break;
+      var one = Object.assign({}, kept[0]);
+      Object.keys(node).forEach(function (k) { if (k !== "anyOf") one[k] = node[k]; });
+      node = one;
     }
     var out = {};
     Object.keys(node).forEach(function (key) {
@@ -275,8 +274,21 @@
     return document.querySelector('[data-schemapath="root"]');
   }
 
+  // steps[1].steps[0].video → "Step 2, sub-step 1, Video": where the problem is, in the form's words
+  function where(field) {
+    var depth = 0;
+    return field.split(".").map(function (part) {
+      var m = /^([^\[]+)((?:\[\d+\])*)$/.exec(part);
+      if (!m) return part;
+      var name = m[1] === "steps" ? (depth++ ? "sub-step" : "Step") : m[1] === "quiz" ? "Question"
+        : m[1].charAt(0).toUpperCase() + m[1].slice(1).replace(/_/g, " ");
+      var numbers = (m[2].match(/\d+/g) || []).map(function (n) { return +n + 1; });
+      return numbers.length ? name + " " + numbers.join(".") : name;
+    }).join(", ");
+  }
+
   function label(problem) {
-    return (problem.field ? problem.field + ": " : "") + problem.message;
+    return (problem.field ? where(problem.field) + ": " : "") + problem.message;
   }
 
   function show() {
@@ -393,9 +405,10 @@
     var title = document.createElement("h2");
     title.textContent = "Not saved: someone changed this file while you were editing";
     var note = document.createElement("p");
-    note.textContent = (answer.error || "") + " Your changes are still in the form below. Compare the two versions, "
-      + "then either reload the form with the file as it is now (your changes are lost) or copy what you need "
-      + "from yours first.";
+    note.textContent = "Someone (or another program) changed " + currentPath() + " after you opened this form, so "
+      + "nothing was saved and their change is safe. Your changes are still in the form below. The lines that "
+      + "differ are marked. Reload the form with the file as it is now (your changes are lost), after copying "
+      + "what you need from yours.";
     box.appendChild(title);
     box.appendChild(note);
     var both = document.createElement("div");
@@ -408,7 +421,14 @@
         var caption = document.createElement("figcaption");
         caption.textContent = side[0];
         var pre = document.createElement("pre");
-        pre.textContent = side[1];
+        var other = (side[2] === "yours" ? answer.theirs_text : answer.yours_text) || "";
+        var others = new Set(other.split("\n"));
+        side[1].split("\n").forEach(function (line) {
+          var span = document.createElement("span");
+          span.textContent = line + "\n";
+          if (!others.has(line)) span.className = "differs";
+          pre.appendChild(span);
+        });
         pre.tabIndex = 0;
         column.appendChild(caption);
         column.appendChild(pre);
