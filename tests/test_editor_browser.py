@@ -254,7 +254,8 @@ def test_screenshot_of_nested_steps_with_an_error(page: Any, served: Served) -> 
     problem = page.locator('[data-schemapath="root.steps.1.steps.0.video"] .sopgen-problem.error')
     problem.wait_for()
     assert page.locator("#save").is_disabled()
-    assert "Step 2, sub-step 1, Video: " in page.locator("#summary").inner_text()
+    assert "Step 2.1, Video: 'the rates video on the drive' is not a web address" in page.locator("#summary").inner_text()
+    assert page.locator('[data-schemapath="root.steps.1.steps.0"] > .je-header').inner_text().strip() == "Step 2.1"
     shoot(page, "editor-nested-error.png", page.locator('[data-schemapath="root.steps.1.steps.0"]'))
 
 
@@ -266,7 +267,8 @@ def shoot(page: Any, name: str, where: Any) -> None:
     if not folder:
         return
     Path(folder).mkdir(parents=True, exist_ok=True)
+    page.set_viewport_size({"width": 1280, "height": 1300})
     where.scroll_into_view_if_needed()
     page.evaluate("el => el.scrollIntoView({block: 'start'})", where.element_handle())
-    page.evaluate("window.scrollBy(0, -90)")
+    page.evaluate("window.scrollBy(0, -150)")
     page.screenshot(path=str(Path(folder) / name), animations="disabled", caret="hide")

@@ -83,6 +83,7 @@
     root.definitions = {};
     Object.keys(raw.$defs || {}).forEach(function (d) { root.definitions[d] = shaped(raw.$defs[d]); });
     Object.keys(root.definitions).forEach(function (d) {  // "QuizQuestion" reads "Quiz question" on its buttons
+      delete root.definitions[d].description;  // said once, by the list that holds them ("Steps: ...")
       root.definitions[d].title = d.replace(/([a-z])([A-Z])/g, "$1 $2").replace(/ ([A-Z])/g, function (m) { return m.toLowerCase(); });
     });
     var step = root.definitions.Step;
@@ -139,6 +140,13 @@
   // choices (the library's list of them stays, hidden, and holds the value), and a picture upload
   // beside each picture field.
   function decorate() {
+    document.querySelectorAll('[data-schematype="object"][data-schemapath^="root.steps."]').forEach(function (box) {
+      var numbers = /^root((?:\.steps\.\d+)+)$/.exec(box.dataset.schemapath);
+      var title = box.querySelector(":scope > .je-header > span:last-child");
+      if (numbers && title) {  // "Step 2.1": a sub-step says whose it is
+        title.textContent = "Step " + numbers[1].match(/\d+/g).map(function (n) { return +n + 1; }).join(".");
+      }
+    });
     document.querySelectorAll('[data-schemapath$=".answer"]').forEach(function (box) {
       var select = box.querySelector("select");
       if (!select) return;
@@ -274,17 +282,22 @@
     return document.querySelector('[data-schemapath="root"]');
   }
 
-  // steps[1].steps[0].video → "Step 2, sub-step 1, Video": where the problem is, in the form's words
+  // steps[1].steps[0].video → "Step 2.1, Video": where the problem is, in the form's words
   function where(field) {
-    var depth = 0;
-    return field.split(".").map(function (part) {
+    var said = [];
+    field.split(".").forEach(function (part) {
       var m = /^([^\[]+)((?:\[\d+\])*)$/.exec(part);
-      if (!m) return part;
-      var name = m[1] === "steps" ? (depth++ ? "sub-step" : "Step") : m[1] === "quiz" ? "Question"
+      if (!m) { said.push(part); return; }
+      var numbers = (m[2].match(/\d+/g) || []).map(function (n) { return +n + 1; }).join(".");
+      if (m[1] === "steps" && numbers && /^Step [\d.]+$/.test(said[said.length - 1] || "")) {
+        said[said.length - 1] += "." + numbers;  // a sub-step: "Step 2.1"
+        return;
+      }
+      var name = m[1] === "steps" ? "Step" : m[1] === "quiz" ? "Question"
         : m[1].charAt(0).toUpperCase() + m[1].slice(1).replace(/_/g, " ");
-      var numbers = (m[2].match(/\d+/g) || []).map(function (n) { return +n + 1; });
-      return numbers.length ? name + " " + numbers.join(".") : name;
-    }).join(", ");
+      said.push(numbers ? name + " " + numbers : name);
+    });
+    return said.join(", ");
   }
 
   function label(problem) {
