@@ -272,3 +272,76 @@ def shoot(page: Any, name: str, where: Any) -> None:
     page.evaluate("el => el.scrollIntoView({block: 'start'})", where.element_handle())
     page.evaluate("window.scrollBy(0, -150)")
     page.screenshot(path=str(Path(folder) / name), animations="disabled", caret="hide")
+
+
+EXAMPLE = Path(__file__).parent.parent / "sops"
+
+
+@pytest.fixture
+def example_editor(tmp_path: Path) -> Iterator[Any]:
+    """The editor alone (no serve) over a copy of the repository's example project."""
+    from sopgen.site.editor.server import start
+
+    project = tmp_path / "example"
+    shutil.copytree(EXAMPLE, project / "sops")
+    shutil.copy(Path(__file__).parent.parent / "mkdocs.yml", project / "mkdocs.yml")
+    running = start(project, site="http://127.0.0.1:9")
+    yield running
+    running.stop()
+
+
+def test_every_example_file_opened_and_saved_unchanged_stays_byte_for_byte(browser: Any, example_editor: Any) -> None:
+    """What the form shows of a file is what the file holds: saved untouched, no file of the example changes
+    (numbers, dates, empty and absent fields, quiz answers, nested steps, money as written)."""
+    files = sorted((example_editor.sops / "tasks").glob("*.yml")) + sorted((example_editor.sops / "roles").glob("*.yml"))
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    tab = context.new_page()
+    errors: list[str] = []
+    tab.on("pageerror", lambda error: errors.append(str(error)))
+    tab.route("http://127.0.0.1:9/**", lambda route: route.fulfill(body="back on the site"))
+    changed = []
+    for file in files:
+        rel = file.relative_to(example_editor.project).as_posix()
+        before = file.read_bytes()
+        tab.goto(f"{example_editor.url}edit?path={rel}&back=/")
+        tab.locator("#save:not([disabled])").wait_for(timeout=15_000)
+        with tab.expect_response("**/api/save") as response:
+            tab.locator("#save").click()
+        assert response.value.status == 200, (rel, response.value.json())
+        if file.read_bytes() != before:
+            changed.append(rel)
+    context.close()
+    assert not errors, errors
+    assert not changed, changed
+
+
+HTMLISH = ["Type `<kbd>Ctrl</kbd>` in the template, and `<img src=x onerror=alert(1)>` never.",
+           "Fees & costs: write &amp; in the template, not &.", "See <https://status.example.com> first.",
+           "If x < 5 and y > 2, stop.", "Write to <billing@example.com> &lt;now&gt;."]
+
+
+def test_text_that_looks_like_html_is_kept_as_written(browser: Any, example_editor: Any) -> None:
+    """Markdown may hold what looks like HTML (tags in code, &amp;, <https://…> links): the form keeps every
+    character (the form library would read it as HTML and keep its text only), shows it as text, runs nothing."""
+    file = example_editor.sops / "tasks/send-client-invoices.yml"
+    data = yaml.safe_load(file.read_text(encoding="utf-8"))
+    data["steps"][0]["do"], data["steps"][0]["tip"] = HTMLISH[0], HTMLISH[1]
+    data["steps"][1]["details"], data["purpose"], data["steps"][2]["warning"] = HTMLISH[2], HTMLISH[3], HTMLISH[4]
+    file.write_text(yaml.safe_dump(data, sort_keys=False, allow_unicode=True), encoding="utf-8")
+    tab = browser.new_context().new_page()
+    dialogs: list[str] = []
+    tab.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
+    tab.route("http://127.0.0.1:9/**", lambda route: route.fulfill(body="back on the site"))
+    tab.goto(f"{example_editor.url}edit?path=sops/tasks/send-client-invoices.yml&back=/")
+    title = tab.locator('[data-schemapath="root.title"] input')
+    title.fill("Send client invoices on Friday")
+    tab.locator("#save:not([disabled])").wait_for(timeout=15_000)
+    assert tab.locator('[data-schemapath="root.steps.0.do"] textarea').input_value() == HTMLISH[0]
+    with tab.expect_response("**/api/save") as response:
+        tab.locator("#save").click()
+    assert response.value.status == 200, response.value.json()
+    saved = yaml.safe_load(file.read_text(encoding="utf-8"))
+    assert saved["title"] == "Send client invoices on Friday"
+    assert [saved["steps"][0]["do"], saved["steps"][0]["tip"], saved["steps"][1]["details"], saved["purpose"],
+            saved["steps"][2]["warning"]] == HTMLISH
+    assert not dialogs

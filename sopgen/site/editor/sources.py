@@ -69,6 +69,8 @@ class Sources:
             if problems:
                 raise Refused(422, f"{place.rel} on disk cannot be read: fix it in a text editor first",
                               problems=problems)
+            if _reads_as(old, data):  # nothing changed: the file as it is (a dump would refold long lines)
+                return self._checked(place, raw.decode("utf-8"))
             text = merged(raw.decode("utf-8-sig").replace("\r\n", "\n"), old, data)
             if b"\r\n" in raw:  # line ends as the file had them (ruamel reads and writes "\n")
                 text = text.replace("\n", "\r\n")
@@ -78,6 +80,9 @@ class Sources:
         if not problems and not _reads_as(back, data):
             raise Refused(500, f"the editor could not write this form into {place.rel} so that it reads back the "
                                "same; nothing was written (please report this, with the file)")
+        return self._checked(place, text)
+
+    def _checked(self, place: Place, text: str) -> tuple[str, list[Problem]]:
         with self._one_at_a_time:
             after = self._problems({place.file: text.encode("utf-8")})
             caused = [p for p in after if p.path != place.rel and p.severity == "error"]

@@ -115,7 +115,15 @@
 
   // -- the form -----------------------------------------------------------------------------------
 
+  // The library strips what looks like HTML from every text it is given (by reading it as HTML):
+  // "<kbd>Ctrl</kbd>", "&amp;" or "<https://…>" in a step's Markdown would be changed without a word.
+  // The form shows text in text fields only, never as HTML, so text is kept exactly as written.
+  function keepText() {
+    window.JSONEditor.AbstractEditor.prototype.purify = function (value) { return value; };
+  }
+
   function build(value) {
+    keepText();
     images = Array.from(new Set(images.concat(imagesIn(value)))).sort();
     var scroll = window.scrollY;
     if (editor) editor.destroy();
@@ -124,7 +132,7 @@
       disable_edit_json: true, disable_properties: true, disable_array_delete_all_rows: true,
       disable_array_delete_last_row: true, prompt_before_delete: true, show_errors: "never",
       no_additional_properties: true, required_by_default: false, display_required_only: false,
-      remove_empty_properties: false, use_default_values: false, ajax: false,
+      remove_empty_properties: false, ajax: false,  // use_default_values: false loses numbers (2.17.2)
       array_controls_top: false, keep_oneof_values: false, disable_collapse: true
     });
     editor.on("ready", function () {
@@ -202,7 +210,7 @@
         var value = editor.getValue();
         images.push(answer.data.path);
         build(value);
-        editor.on("ready", function () {
+    editor.on("ready", function () {
           var field = editor.getEditor(where);
           if (field) field.setValue(answer.data.path);
           status(answer.data.path + " was uploaded into sops/ and chosen for this step.", "ok");
