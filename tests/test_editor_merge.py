@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import difflib
+from pathlib import Path
 from typing import Any
+
+import pytest
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -57,3 +61,19 @@ def test_a_step_edited_and_moved_keeps_its_comments() -> None:
     assert "image: media/screen.svg   # the export screen" in text
     assert "- do: Check the rate.   # from the contract" in text
     assert text.index("Create one invoice per client.") < text.index("Export the hours from the timesheet.")
+
+
+EXAMPLE = sorted((BASE.parent.parent.parent / "sops").glob("*/*.yml"))
+
+
+@pytest.mark.parametrize("file", EXAMPLE, ids=lambda f: f"{f.parent.name}/{f.name}")
+def test_a_changed_field_changes_its_line_only(file: Path) -> None:
+    """The rest of the file stays as its author wrote it: long texts wrapped over lines, indentation, quotes."""
+    text = file.read_text(encoding="utf-8")
+    old: Any = load_text(text, file.name)[0].data  # type: ignore[union-attr]
+    key = next(k for k in ("title", "name") if k in old)
+    new = dict(old, **{key: "A new title: written in the form"})
+    after = merged(text, old, new)
+    assert load_text(after, file.name)[0].data == new  # type: ignore[union-attr]
+    removed = [line for line in difflib.ndiff(text.splitlines(), after.splitlines()) if line[:1] in "-+"]
+    assert len(removed) == 2 and removed[0].startswith(f"- {key}:"), "\n".join(removed)

@@ -19,17 +19,29 @@ import io
 import re
 from typing import Any, Optional
 
+from merge3 import Merge3
 from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.error import YAMLError
 from ruamel.yaml.scalarstring import DoubleQuotedScalarString, LiteralScalarString, SingleQuotedScalarString
 from ruamel.yaml.util import load_yaml_guess_indent
 
+from ...core.yamlsource import load_text
 from .places import Refused
 
 
 def merged(text: str, old: Any, new: Any) -> str:
     """``text`` (a YAML file whose data sopgen reads as ``old``) with ``new`` laid over it."""
+    changed = _dumped(text, old, new)
+    if not text.strip():
+        return changed
+    # ruamel writes what it keeps in its own way (a long plain text the author wrapped over two lines
+    # comes out on one): the lines that only that changed are taken back from the file as written
+    kept = _with_layout(text, _dumped(text, old, old), changed)
+    return kept if _reads_as_same(kept, changed) else changed
+
+
+def _dumped(text: str, old: Any, new: Any) -> str:
     yaml = _yaml()
     try:
         _, indent, offset = load_yaml_guess_indent(text) if text.strip() else (None, None, None)
@@ -43,6 +55,29 @@ def merged(text: str, old: Any, new: Any) -> str:
     out = io.StringIO()
     yaml.dump(tree, out)
     return out.getvalue()
+
+
+def _with_layout(text: str, unchanged: str, changed: str) -> str:
+    """A three-way merge of lines: from ``unchanged`` (the file as ruamel writes it) to ``text`` (as its
+    author wrote it) and to ``changed`` (with the form's data); where both differ, the form's lines win."""
+    base, written, form = (t.splitlines(keepends=True) for t in (unchanged, text, changed))
+    lines: list[str] = []
+    for region in Merge3(base, written, form).merge_regions():
+        kind, *at = region
+        if kind == "unchanged":
+            lines += base[at[0]:at[1]]
+        elif kind in ("a", "same"):
+            lines += written[at[0]:at[1]]
+        elif kind == "b":
+            lines += form[at[0]:at[1]]
+        else:  # conflict: (base, written, form) ranges
+            lines += form[at[4]:at[5]]
+    return "".join(lines)
+
+
+def _reads_as_same(text: str, expected: str) -> bool:
+    first, second = load_text(text, "x.yml")[0], load_text(expected, "x.yml")[0]
+    return first is not None and second is not None and first.data == second.data
 
 
 def fresh(new: Any) -> str:

@@ -10,7 +10,7 @@
   var path = MODE === "edit" ? meta.path : "";
   var digest = "";  // of the file as the form read it ("" for a new file)
   var schema = null, images = [], editor = null;
-  var problems = [], checked = false, timer = null, asked = 0, saving = false;
+  var problems = [], checked = false, timer = null, asked = 0, saving = false, waiting = false;
   var $ = function (id) { return document.getElementById(id); };
 
   function api(method, url, body, type) {
@@ -260,13 +260,21 @@
         problems = [{severity: "error", message: answer.data.error || "the form could not be checked", pointer: ""}];
       } else problems = answer.data.problems;
       if (MODE === "new") problems = idProblems().concat(problems);
-      checked = true;
-      show();
+      answered();
     }).catch(function () {
       problems = [{severity: "error", message: "the editor did not answer: is sopgen serve still running?", pointer: ""}];
-      checked = true;
-      show();
+      answered();
     });
+  }
+
+  function answered() {
+    checked = true;
+    show();
+    if (waiting) {
+      waiting = false;
+      if (errors().length) status("Not saved: fix the problems listed at the top first.", "error");
+      else save();
+    }
   }
 
   function idProblems() {
@@ -371,8 +379,8 @@
 
   function updateSave() {
     var button = $("save");
-    button.disabled = saving || !editor || !checked || errors().length > 0;
-    button.title = errors().length ? "Fix the problems listed at the top first" : (checked ? "" : "Checking…");
+    button.disabled = saving || !editor || errors().length > 0;
+    button.title = errors().length ? "Fix the problems listed at the top first" : "";
   }
 
   // -- saving -------------------------------------------------------------------------------------
@@ -385,6 +393,11 @@
 
   function save() {
     if ($("save").disabled) return;
+    if (!checked) {  // a check of the latest change is on its way: the save follows it, if it finds no error
+      waiting = true;
+      status("Checking…");
+      return;
+    }
     saving = true;
     updateSave();
     status("Saving…");
