@@ -6,6 +6,7 @@ import http.client
 import json
 import re
 import shutil
+import socket
 import subprocess
 import sys
 from pathlib import Path
@@ -98,3 +99,37 @@ def test_a_built_site_has_no_editor(tmp_path: Path, engine: str) -> None:
         if file.suffix in (".html", ".js", ".json"):
             text = file.read_text(encoding="utf-8", errors="replace")
             assert "serve.js" not in text and "edit?path=" not in text and "sopgen-editor" not in text, file
+
+
+def test_an_editor_port_in_use_is_said_and_the_next_port_taken_gives_a_free_one(tmp_path: Path) -> None:
+    project = shutil.copytree(BASE, tmp_path / "project")
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        busy = taken.getsockname()[1]
+        result = subprocess.run([sys.executable, "-m", "sopgen", "serve", "--editor-port", str(busy),
+                                 "-a", f"127.0.0.1:{free_port()}", "-f", str(project / "mkdocs.yml")],
+                                cwd=project, capture_output=True, text=True, timeout=60)
+        assert result.returncode == 1 and "Traceback" not in result.stderr
+        assert f"--editor-port {busy}: the editor cannot listen there" in result.stderr
+        assert "choose another port, or leave the option out" in result.stderr
+
+        log = tmp_path / "serve.log"  # the site on the port before the taken one: the editor takes a free one
+        child = start_serve(project, "mkdocs", busy - 1, log)
+        try:
+            wait_until(lambda: "Editor: " in log.read_text() or child.poll() is not None, "serve to start")
+            said = re.search(r"Editor: http://127\.0\.0\.1:(\d+)/", log.read_text())
+            assert said and int(said[1]) not in (busy, busy - 1), log.read_text()
+        finally:
+            child.terminate()
+            child.wait(timeout=30)
+
+
+def test_a_rendered_project_has_no_editor(tmp_path: Path) -> None:
+    project = shutil.copytree(BASE, tmp_path / "project")
+    result = subprocess.run([sys.executable, "-m", "sopgen", "render", str(tmp_path / "rendered"), "-f",
+                             str(project / "mkdocs.yml")], cwd=project, capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+    written = [p for p in (tmp_path / "rendered").rglob("*") if p.is_file()]
+    assert written and not any(p.name in ("serve.js", "sopgen-status.json") for p in written)
+    assert not any("serve.js" in p.read_text(encoding="utf-8", errors="replace") for p in written)
