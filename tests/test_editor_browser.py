@@ -345,3 +345,29 @@ def test_text_that_looks_like_html_is_kept_as_written(browser: Any, example_edit
     assert [saved["steps"][0]["do"], saved["steps"][0]["tip"], saved["steps"][1]["details"], saved["purpose"],
             saved["steps"][2]["warning"]] == HTMLISH
     assert not dialogs
+
+
+def test_new_role_from_the_home_page(page: Any, served: Served) -> None:
+    open_editor(page, served, "/", "New role")
+    page.locator("#summary", has_text="To fill in or fix before saving").wait_for()
+    field(page, "root.title").fill("Front desk")
+    assert page.locator("#new-id").input_value() == "front-desk"
+    field(page, "root.summary").fill("Greets every client and keeps the waiting room calm.")
+    button(page, "root.responsibilities", "add").click()
+    field(page, "root.responsibilities.0").fill("Open the front desk at nine.")
+    page.locator("#save:not([disabled])").wait_for()
+    saved_and_shown(page, served, "/roles/front-desk/", "Greets every client")
+    data = yaml.safe_load((served.project / "sops/roles/front-desk.yml").read_text(encoding="utf-8"))
+    assert data == {"title": "Front desk", "summary": "Greets every client and keeps the waiting room calm.",
+                    "responsibilities": ["Open the front desk at nine."]}
+
+
+def test_leaving_with_unsaved_changes_asks_first(page: Any, served: Served) -> None:
+    open_editor(page, served)
+    field(page, "root.purpose").fill("Something not saved yet.")
+    page.locator("#save:not([disabled])").wait_for()
+    asked: list[str] = []
+    page.on("dialog", lambda dialog: (asked.append(dialog.type), dialog.dismiss()))
+    page.locator("#back").click()
+    page.wait_for_timeout(500)
+    assert asked == ["beforeunload"] and page.url.startswith(served.editor)

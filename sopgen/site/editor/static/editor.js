@@ -11,6 +11,7 @@
   var digest = "";  // of the file as the form read it ("" for a new file)
   var schema = null, images = [], editor = null;
   var problems = [], checked = false, timer = null, asked = 0, saving = false, waiting = false;
+  var opened = null;  // the form's data as opened (or last saved): leaving with other data asks first
   var $ = function (id) { return document.getElementById(id); };
 
   function api(method, url, body, type) {
@@ -48,9 +49,18 @@
       else if (key === "description" || key === "title") out[key] = escaped(value);  // the library shows them as HTML
       else if (key === "properties") {
         out.properties = {};
-        Object.keys(value).forEach(function (p) { out.properties[p] = shaped(value[p], p); });
+        Object.keys(value).forEach(function (p) { out.properties[p] = named(shaped(value[p], p), p); });
       } else out[key] = shaped(value);
     });
+    if (out.anyOf) {  // a choice the form offers by its titles: "rate" is one amount, or a range
+      out.anyOf = out.anyOf.filter(function (option) { return option.type !== "null"; }).map(function (option) {
+        var props = Object.keys(option.properties || {});
+        var title = option.title || (option.type === "object" && props.join() === "min,max" ? "A range (min to max)"
+          : {number: "One amount", integer: "One number", string: "Text", boolean: "Yes or no",
+             object: "Several fields", array: "A list"}[option.type]);
+        return Object.assign({}, option, {title: title});
+      });
+    }
     if (out.contentMediaType === "text/markdown") out.format = "textarea";
     if (out.properties) {
       // every field that may be left empty is shown (an empty one is left out of the file); a number
@@ -72,6 +82,17 @@
       out.options = {enum_titles: ["(no picture)"].concat(images)};
     }
     return out;
+  }
+
+  // A field's title where the schema has none ("review_every" reads "Review every"), and the items of a
+  // list of texts titled by what they are ("Responsibility 2", not "item 2")
+  function named(field, key) {
+    if (!field.title) field.title = key.charAt(0).toUpperCase() + key.slice(1).replace(/_/g, " ");
+    if (field.type === "array" && field.items && !field.items.$ref && !field.items.title) {
+      var one = field.title.replace(/ies$/, "y").replace(/([^s])s$/, "$1");
+      field.items = Object.assign({}, field.items, {title: one});
+    }
+    return field;
   }
 
   function escaped(text) {
@@ -137,6 +158,7 @@
     });
     editor.on("ready", function () {
       editor.root.showValidationErrors([]);  // the library's own messages, shown once whatever show_errors says
+      if (opened === null) opened = JSON.stringify(formData());
       window.scrollTo(0, scroll);
       decorate();
       check();
@@ -333,7 +355,7 @@
     var head = document.createElement("p");
     head.className = "summary-title";
     head.textContent = errors.length
-      ? "To fix before saving: " + errors.length + (errors.length === 1 ? " problem" : " problems")
+      ? (MODE === "new" ? "To fill in or fix before saving: " : "To fix before saving: ") + errors.length + (errors.length === 1 ? " problem" : " problems")
         + (warnings.length ? " (and " + warnings.length + " warning" + (warnings.length === 1 ? ")" : "s)") : "")
       : warnings.length + (warnings.length === 1 ? " warning" : " warnings") + " (you can save)";
     box.appendChild(head);
@@ -421,6 +443,7 @@
 
   function saved(answer, target) {
     digest = answer.digest;
+    opened = JSON.stringify(formData());
     var committed = $("commit").checked;
     var note = answer.message + (committed && !answer.committed ? "" : ".");
     status(note + " Opening the page…", committed && !answer.committed ? "warning" : "ok");
@@ -473,7 +496,7 @@
     reload.type = "button";
     reload.className = "reload";
     reload.textContent = "Reload the form with the version on disk";
-    reload.addEventListener("click", function () { box.hidden = true; status(""); open(); });
+    reload.addEventListener("click", function () { box.hidden = true; status(""); opened = null; open(); });
     box.appendChild(reload);
     box.scrollIntoView({block: "start"});
     status("Not saved: the file changed on disk since you opened it (see above).", "error");
@@ -529,6 +552,10 @@
     updateSave();
     typing = setTimeout(function () { input.dispatchEvent(new Event("change")); }, 300);
   }
+
+  window.addEventListener("beforeunload", function (event) {
+    if (editor && opened !== null && JSON.stringify(formData()) !== opened) event.preventDefault();  // unsaved changes
+  });
 
   document.addEventListener("DOMContentLoaded", function () {
     document.addEventListener("input", typed);
