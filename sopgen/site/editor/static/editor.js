@@ -25,115 +25,6 @@
     });
   }
 
-  // -- the schema, shaped for the form ---------------------------------------------------------
-
-  // `sopgen schema` says "text or nothing" as anyOf [text, null]; the form shows a text field that
-  // may stay empty (an empty field is left out of the file), Markdown as a text area, an image as
-  // a list of the pictures in sops/media/, and a quiz's right answer as one of its choices.
-  function shaped(node, name) {
-    if (Array.isArray(node)) return node.map(function (n) { return shaped(n); });
-    if (!node || typeof node !== "object") return node;
-    while (node.anyOf) {  // nested too: frequency is "one of these words, or text of this pattern, or nothing"
-      var kept = node.anyOf.filter(function (s) { return s.type !== "null"; });
-      if (kept.length > 1 && kept.every(function (s) { return s.type === "string"; })) kept = [{type: "string"}];
-      if (kept.length !== 1) break;
-      var one = Object.assign({}, kept[0]);
-      Object.keys(node).forEach(function (k) { if (k !== "anyOf") one[k] = node[k]; });
-      node = one;
-    }
-    var out = {};
-    Object.keys(node).forEach(function (key) {
-      var value = node[key];
-      if (key === "$schema" || key === "$defs" || key === "default") return;  // a default is sopgen's to apply, not the file's
-      if (key === "$ref") out.$ref = value.replace("#/$defs/", "#/definitions/");
-      else if (key === "description" || key === "title") out[key] = escaped(value);  // the library shows them as HTML
-      else if (key === "properties") {
-        out.properties = {};
-        Object.keys(value).forEach(function (p) { out.properties[p] = named(shaped(value[p], p), p); });
-      } else out[key] = shaped(value);
-    });
-    if (out.anyOf) {  // a choice the form offers by its titles: "rate" is one amount, or a range
-      out.anyOf = out.anyOf.filter(function (option) { return option.type !== "null"; }).map(function (option) {
-        var props = Object.keys(option.properties || {});
-        var title = option.title || (option.type === "object" && props.join() === "min,max" ? "A range (min to max)"
-          : {number: "One amount", integer: "One number", string: "Text", boolean: "Yes or no",
-             object: "Several fields", array: "A list"}[option.type]);
-        return Object.assign({}, option, {title: title});
-      });
-    }
-    if (out.contentMediaType === "text/markdown") out.format = "textarea";
-    if (out.properties) {
-      // every field that may be left empty is shown (an empty one is left out of the file); a number
-      // or a yes/no the file does not have yet is added with "More fields", so that none is written unasked
-      var required = out.required || [];
-      Object.keys(out.properties).forEach(function (p) {
-        var field = out.properties[p];
-        if (required.indexOf(p) >= 0 || ["string", "array", "object"].indexOf(field.type) < 0) return;
-        if (field.enum && field.enum.indexOf("") < 0) {
-          field.enum = [""].concat(field.enum);
-          field.options = Object.assign({enum_titles: ["(none)"].concat(field.enum.slice(1))}, field.options);
-        }
-        required = required.concat([p]);
-      });
-      out.required = required;
-    }
-    if (name === "image" && out.type === "string") {
-      out.enum = [""].concat(images);
-      out.options = {enum_titles: ["(no picture)"].concat(images)};
-    }
-    return out;
-  }
-
-  // A field's title where the schema has none ("review_every" reads "Review every"), and the items of a
-  // list of texts titled by what they are ("Responsibility 2", not "item 2")
-  function named(field, key) {
-    if (!field.title) field.title = key.charAt(0).toUpperCase() + key.slice(1).replace(/_/g, " ");
-    if (field.type === "array" && field.items && !field.items.$ref && !field.items.title) {
-      var one = field.title.replace(/ies$/, "y").replace(/([^s])s$/, "$1");
-      field.items = Object.assign({}, field.items, {title: one});
-    }
-    return field;
-  }
-
-  function escaped(text) {
-    return String(text).replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
-  }
-
-  function formSchema(raw) {
-    var root = shaped(raw);
-    root.definitions = {};
-    Object.keys(raw.$defs || {}).forEach(function (d) { root.definitions[d] = shaped(raw.$defs[d]); });
-    Object.keys(root.definitions).forEach(function (d) {  // "QuizQuestion" reads "Quiz question" on its buttons
-      delete root.definitions[d].description;  // said once, by the list that holds them ("Steps: ...")
-      root.definitions[d].title = d.replace(/([a-z])([A-Z])/g, "$1 $2").replace(/ ([A-Z])/g, function (m) { return m.toLowerCase(); });
-    });
-    var step = root.definitions.Step;
-    if (step) step.headerTemplate = "Step {{i1}}";
-    var quiz = root.definitions.QuizQuestion;
-    if (quiz) {
-      quiz.id = "sopgen-question";
-      quiz.headerTemplate = "Question {{i1}}";
-      quiz.properties.answer = Object.assign({}, quiz.properties.answer, {
-        title: "Right answer", description: "Click the right answer among the choices above.",
-        watch: {choices: "sopgen-question.choices"},
-        enumSource: [{source: "choices", title: "{{item}}", value: "{{i}}"}]});
-    }
-    root.title = NOUN.charAt(0).toUpperCase() + NOUN.slice(1);
-    root.options = {disable_collapse: true};
-    return root;
-  }
-
-  function imagesIn(value) {
-    var found = [];
-    (function walk(v) {
-      if (Array.isArray(v)) v.forEach(walk);
-      else if (v && typeof v === "object") Object.keys(v).forEach(function (k) {
-        if (k === "image" && typeof v[k] === "string" && v[k]) found.push(v[k]); else walk(v[k]);
-      });
-    })(value);
-    return found;
-  }
-
   // -- the form -----------------------------------------------------------------------------------
 
   // The library strips what looks like HTML from every text it is given (by reading it as HTML):
@@ -145,11 +36,11 @@
 
   function build(value) {
     keepText();
-    images = Array.from(new Set(images.concat(imagesIn(value)))).sort();
+    images = Array.from(new Set(images.concat(window.SopgenFormSchema.imagesIn(value)))).sort();
     var scroll = window.scrollY;
     if (editor) editor.destroy();
     editor = new window.JSONEditor($("form"), {
-      schema: formSchema(schema), startval: value, theme: "html", iconlib: null,
+      schema: window.SopgenFormSchema.formSchema(schema, NOUN, images), startval: value, theme: "html", iconlib: null,
       disable_edit_json: true, disable_properties: true, disable_array_delete_all_rows: true,
       disable_array_delete_last_row: true, prompt_before_delete: true, show_errors: "never",
       no_additional_properties: true, required_by_default: false, display_required_only: false,
@@ -309,92 +200,9 @@
     return [];
   }
 
-  function fieldOf(pointer) {
-    // "/steps/2/do" is the form's "root.steps.2.do"; a field the form does not show is told at its nearest parent
-    var parts = pointer.split("/").slice(1).map(function (p) { return p.replace(/~1/g, "/").replace(/~0/g, "~"); });
-    while (parts.length) {
-      var box = document.querySelector('[data-schemapath="' + ["root"].concat(parts).join(".").replace(/"/g, '\\"') + '"]');
-      if (box) return box;
-      parts.pop();
-    }
-    return document.querySelector('[data-schemapath="root"]');
-  }
-
-  // steps[1].steps[0].video → "Step 2.1, Video": where the problem is, in the form's words
-  function where(field) {
-    var said = [];
-    field.split(".").forEach(function (part) {
-      var m = /^([^\[]+)((?:\[\d+\])*)$/.exec(part);
-      if (!m) { said.push(part); return; }
-      var numbers = (m[2].match(/\d+/g) || []).map(function (n) { return +n + 1; }).join(".");
-      if (m[1] === "steps" && numbers && /^Step [\d.]+$/.test(said[said.length - 1] || "")) {
-        said[said.length - 1] += "." + numbers;  // a sub-step: "Step 2.1"
-        return;
-      }
-      var name = m[1] === "steps" ? "Step" : m[1] === "quiz" ? "Question"
-        : m[1].charAt(0).toUpperCase() + m[1].slice(1).replace(/_/g, " ");
-      said.push(numbers ? name + " " + numbers : name);
-    });
-    return said.join(", ");
-  }
-
-  function label(problem) {
-    return (problem.field ? where(problem.field) + ": " : "") + problem.message;
-  }
-
   function show() {
-    document.querySelectorAll(".sopgen-problem").forEach(function (n) { n.remove(); });
-    document.querySelectorAll("[aria-invalid]").forEach(function (n) { n.removeAttribute("aria-invalid"); });
-    var box = $("summary");
-    box.textContent = "";
-    var errors = problems.filter(function (p) { return p.severity === "error"; });
-    var warnings = problems.filter(function (p) { return p.severity !== "error"; });
-    if (!problems.length) { box.hidden = true; updateSave(); return; }
-    box.hidden = false;
-    box.className = "summary " + (errors.length ? "has-errors" : "has-warnings");
-    var head = document.createElement("p");
-    head.className = "summary-title";
-    head.textContent = errors.length
-      ? (MODE === "new" ? "To fill in or fix before saving: " : "To fix before saving: ") + errors.length + (errors.length === 1 ? " problem" : " problems")
-        + (warnings.length ? " (and " + warnings.length + " warning" + (warnings.length === 1 ? ")" : "s)") : "")
-      : warnings.length + (warnings.length === 1 ? " warning" : " warnings") + " (you can save)";
-    box.appendChild(head);
-    var list = document.createElement("ul");
-    problems.forEach(function (problem) {
-      var item = document.createElement("li");
-      item.className = problem.severity === "error" ? "error" : "warning";
-      var target = problem.id ? $("new-file") : fieldOf(problem.pointer || "");
-      var link = document.createElement("a");
-      link.href = "#";
-      link.textContent = label(problem);
-      link.addEventListener("click", function (event) {
-        event.preventDefault();
-        if (target) {
-          target.scrollIntoView({block: "center"});
-          var input = target.querySelector("input, textarea, select");
-          if (input) input.focus();
-        }
-      });
-      item.appendChild(link);
-      list.appendChild(item);
-      if (target) atField(target, problem);
-    });
-    box.appendChild(list);
+    window.SopgenProblems.show(problems, $("summary"), {fresh: MODE === "new", fileName: $("new-file")});
     updateSave();
-  }
-
-  function atField(target, problem) {
-    var note = document.createElement("p");
-    note.className = "sopgen-problem " + (problem.severity === "error" ? "error" : "warning");
-    note.textContent = (problem.severity === "error" ? "" : "Warning: ") + problem.message;
-    var input = target.querySelector(":scope > * > input, :scope > * > textarea, :scope > * > select, :scope > input, :scope > textarea, :scope > select");
-    if (input) {
-      if (problem.severity === "error") input.setAttribute("aria-invalid", "true");
-      input.insertAdjacentElement("afterend", note);
-    } else {
-      var head = target.querySelector(":scope > h3, :scope > span > h3, :scope > label, :scope > .je-header");
-      if (head) head.insertAdjacentElement("afterend", note); else target.insertBefore(note, target.firstChild);
-    }
   }
 
   function errors() { return problems.filter(function (p) { return p.severity === "error"; }); }
