@@ -180,7 +180,7 @@ def test_the_editor_page_asks_its_own_server_only(page: Any, served: Served) -> 
     asked = [u for u in page.requests if urlsplit(u).netloc != urlsplit(served.site).netloc
              and urlsplit(u).scheme.startswith("http")]
     assert asked and all(urlsplit(u).netloc == editor_origin for u in asked), asked
-    assert any(u.endswith("/static/jsoneditor.min.js") for u in asked)
+    assert any(u.endswith("/static/jsoneditor.js") for u in asked)
 
 
 def test_a_file_changed_on_disk_meanwhile_is_not_overwritten_and_both_show(page: Any, served: Served) -> None:
