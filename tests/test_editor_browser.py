@@ -371,3 +371,61 @@ def test_leaving_with_unsaved_changes_asks_first(page: Any, served: Served) -> N
     page.locator("#back").click()
     page.wait_for_timeout(500)
     assert asked == ["beforeunload"] and page.url.startswith(served.editor)
+
+
+def test_the_form_is_accessible(page: Any, served: Served) -> None:
+    """axe-core finds nothing serious or critical on the form, with a message at a field and in the list."""
+    from browser import SEVERE, axe_path, describe
+
+    open_editor(page, served)
+    field(page, "root.steps.1.steps.0.video").fill("the rates video on the drive")
+    page.locator(".sopgen-problem.error").first.wait_for()
+    page.evaluate(axe_path().read_text(encoding="utf-8"))  # the page's own policy loads no script of another origin
+    violations = page.evaluate("async () => (await axe.run(document, {resultTypes: ['violations']})).violations")
+    severe = [v for v in violations if v.get("impact") in SEVERE]
+    assert not severe, describe(severe)
+
+
+@pytest.mark.parametrize("engine", ["properdocs", "zensical"])
+def test_a_save_shows_on_the_page_served_by_each_engine(browser: Any, tmp_path: Path, engine: str) -> None:
+    from test_engines import start_serve
+
+    project = shutil.copytree(BASE, tmp_path / "project")
+    port = free_port()
+    log = tmp_path / "serve.log"
+    child = start_serve(project, engine, port, log)
+    site = f"http://127.0.0.1:{port}"
+    try:
+        wait_until(lambda: '"editor"' in fetched(site + "/sopgen-status.json"), f"serve ({log})", timeout=90)
+        tab = browser.new_context(viewport={"width": 1280, "height": 900}).new_page()
+        tab.set_default_timeout(20_000)
+        tab.goto(site + PAGE)
+        tab.get_by_role("link", name="Edit", exact=True).click()
+        field(tab, "root.purpose").fill(f"Saved from the form on {engine}.")
+        tab.locator("#save:not([disabled])").wait_for()
+        tab.locator("#save").click()
+        tab.wait_for_url(site + PAGE + "*")
+        tab.get_by_text(f"Saved from the form on {engine}.").first.wait_for(timeout=60_000)
+    finally:
+        child.terminate()
+        child.wait(timeout=30)
+    assert "Traceback" not in log.read_text()
+
+
+def test_pages_opened_from_another_computer_have_no_edit_buttons(served: Served) -> None:
+    """`serve -a 0.0.0.0` shows the site to the office; the editor answers this computer only, so a page
+    opened by another name than 127.0.0.1 or localhost has no Edit button (it would lead nowhere)."""
+    port = urlsplit(served.site).port
+    with playwright.sync_playwright() as p:
+        other = p.chromium.launch(executable_path=chromium_path(),
+                                  args=[*CHROMIUM_ARGS, "--host-resolver-rules=MAP office-pc.example 127.0.0.1"])
+        try:
+            tab = other.new_page()
+            tab.goto(f"http://office-pc.example:{port}{PAGE}")
+            tab.get_by_text("Send client invoices").first.wait_for()
+            tab.wait_for_timeout(1000)  # serve.js has read sopgen-status.json by now
+            assert tab.get_by_role("link", name="Edit", exact=True).count() == 0
+            tab.goto(f"http://localhost:{port}{PAGE}")
+            tab.get_by_role("link", name="Edit", exact=True).wait_for()
+        finally:
+            other.close()

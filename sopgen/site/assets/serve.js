@@ -44,6 +44,8 @@
   }
 
   function buttons(editor) {
+    // the editor answers this computer only: from another one (serve -a 0.0.0.0) its buttons would lead nowhere
+    if (["127.0.0.1", "localhost", "[::1]"].indexOf(window.location.hostname) < 0) return;
     var here = window.location.pathname;
     if (here.indexOf(top.pathname) !== 0) return;
     var address = decodeURI(here.slice(top.pathname.length)).replace(/index\.html$/, "");
