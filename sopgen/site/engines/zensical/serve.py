@@ -139,7 +139,8 @@ def _with_editor(generated: Generated, project: Path, url: str) -> None:
     """The served render's pages with the editor's buttons: serve.js on every page, and what it reads."""
     site = generated.site
     site.files[SERVE_JS] = SERVE_JS_FILE
-    site.js.append(SERVE_JS)
+    if SERVE_JS not in site.js:
+        site.js.append(SERVE_JS)
     site.texts[SERVE_STATUS] = json.dumps({"problems": [], "editor": links(site, project, url)})
 
 
