@@ -429,3 +429,18 @@ def test_pages_opened_from_another_computer_have_no_edit_buttons(served: Served)
             tab.get_by_role("link", name="Edit", exact=True).wait_for()
         finally:
             other.close()
+
+
+def test_a_new_sop_never_replaces_one_of_the_same_name(page: Any, served: Served) -> None:
+    before = (served.project / SOP).read_bytes()
+    open_editor(page, served, "/", "New SOP")
+    field(page, "root.title").fill("Send invoices")
+    assert page.locator("#new-id").input_value() == "send-invoices"
+    field(page, "root.role").fill("bookkeeper")
+    field(page, "root.purpose").fill("Another one.")
+    field(page, "root.steps.0.do").fill("Do it.")
+    page.locator("#new-file .sopgen-problem.error", has_text="sops/tasks/send-invoices.yml exists already").wait_for()
+    assert page.locator("#save").is_disabled()
+    page.locator("#new-id").fill("send-invoices-twice")
+    page.locator("#save:not([disabled])").wait_for()
+    assert (served.project / SOP).read_bytes() == before

@@ -166,13 +166,20 @@
 
   function check() {
     if (!editor) return;
-    var mine = ++asked;
-    api("POST", "/api/validate", {path: currentPath(), data: formData()}).then(function (answer) {
+    var mine = ++asked, target = currentPath();
+    var asks = [api("POST", "/api/validate", {path: target, data: formData()})];
+    if (MODE === "new" && !idProblems().length) asks.push(api("GET", "/api/file?path=" + encodeURIComponent(target)));
+    Promise.all(asks).then(function (answers) {
+      var answer = answers[0];
       if (mine !== asked) return;  // an older answer: a newer question is on its way
       if (answer.status !== 200) {
         problems = [{severity: "error", message: answer.data.error || "the form could not be checked", pointer: ""}];
       } else problems = answer.data.problems;
       if (MODE === "new") problems = idProblems().concat(problems);
+      if (answers[1] && answers[1].status !== 404) {  // the file exists: a new one never replaces it
+        problems.unshift({severity: "error", pointer: "", id: true, message: target + " exists already: give the new "
+          + NOUN + " another file name (to change that one, open its page and click Edit)"});
+      }
       answered();
     }).catch(function () {
       problems = [{severity: "error", message: "the editor did not answer: is sopgen serve still running?", pointer: ""}];
