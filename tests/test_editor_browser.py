@@ -140,6 +140,7 @@ def test_editing_a_sop_keeps_its_comments_and_the_page_shows_the_change(page: An
     for i, choice in enumerate(["The client", "You, from the contract"]):  # a new question has its two choices
         field(page, f"root.quiz.1.choices.{i}").fill(choice)
     page.locator('[data-schemapath="root.quiz.1.answer"]').get_by_label("You, from the contract").check()
+    shoot(page, "editor-quiz.png", page.locator('[data-schemapath="root.quiz.1"]'))
 
     # an error shows in the form, at its field and in the summary, before anything is saved
     field(page, "root.role").fill("nobody")
@@ -175,6 +176,8 @@ def test_editing_a_sop_keeps_its_comments_and_the_page_shows_the_change(page: An
 
 
 def test_the_editor_page_asks_its_own_server_only(page: Any, served: Served) -> None:
+    page.goto(served.site + PAGE)
+    shoot(page, "editor-edit-button.png", page.get_by_role("link", name="Edit", exact=True))
     open_editor(page, served)
     editor_origin = urlsplit(served.editor).netloc
     asked = [u for u in page.requests if urlsplit(u).netloc != urlsplit(served.site).netloc
