@@ -14,7 +14,7 @@ import hashlib
 import os
 import re
 from pathlib import Path
-from typing import Any, Iterator, Optional
+from typing import Any, Iterable, Iterator, Optional
 
 from pydantic import BaseModel, ValidationError
 
@@ -51,12 +51,15 @@ def find_config(config_file: str | Path | None = None, *, cwd: Path | None = Non
     )
 
 
-def load(project_dir: Path, *, sops_dir: str = "sops", cache: Optional[ReadCache] = None) -> Catalog:
+def load(project_dir: Path, *, sops_dir: str = "sops", cache: Optional[ReadCache] = None,
+         replaced: Optional[dict[Path, bytes]] = None) -> Catalog:
     """Read the project whose sources are in ``project_dir/sops_dir``.
 
     With a ``cache`` (a dict kept between calls, as `sopgen serve` does), a file whose
-    bytes are unchanged is not parsed again.
+    bytes are unchanged is not parsed again. ``replaced`` holds the bytes to read instead of
+    those of a file on disk (the editor checks what a form would save before saving it).
     """
+    replaced = replaced or {}
     project_dir = Path(project_dir).resolve()
     sops = project_dir / sops_dir
     if not sops.is_dir():
@@ -67,7 +70,7 @@ def load(project_dir: Path, *, sops_dir: str = "sops", cache: Optional[ReadCache
     catalog = Catalog(project_dir, sops)
     org_files = [sops / f"organization{s}" for s in YAML_SUFFIXES if (sops / f"organization{s}").is_file()]
     if org_files:
-        source, data = _read(catalog, org_files[0], Organization, cache)
+        source, data = _read(catalog, org_files[0], Organization, cache, replaced.get(org_files[0]))
         if data is not None:
             catalog.organization, catalog.organization_source = data, source
     seen: dict[tuple[str, str], str] = {}  # (folder, lower-case id) → file that defined it
@@ -77,9 +80,9 @@ def load(project_dir: Path, *, sops_dir: str = "sops", cache: Optional[ReadCache
         ("tasks", "task", Task, TaskEntry, catalog.tasks),
         ("people", "person", Person, PersonEntry, catalog.people),
     ):
-        for file in _yaml_files(sops / folder):
+        for file in _yaml_files(sops / folder, new=[f for f in replaced if f.parent == sops / folder]):
             read.add(file)
-            source, data = _read(catalog, file, model, cache)
+            source, data = _read(catalog, file, model, cache, replaced.get(file))
             ident = file.stem
             if source is None:  # unreadable: report it once, not again at every reference
                 catalog.broken.add((folder, ident))
@@ -174,20 +177,22 @@ def _what_is_read(sops: str) -> str:
             f"{sops}/people/*.yml; move it into roles/, tasks/ or people/, or remove it")
 
 
-def _yaml_files(folder: Path) -> list[Path]:
-    if not folder.is_dir():
-        return []
-    return sorted(p for p in folder.iterdir() if p.suffix in YAML_SUFFIXES and p.is_file())
+def _yaml_files(folder: Path, *, new: Iterable[Path] = ()) -> list[Path]:
+    """The source files of ``folder``, with ``new`` ones (read from given bytes) among them."""
+    found = {p for p in folder.iterdir() if p.suffix in YAML_SUFFIXES and p.is_file()} if folder.is_dir() else set()
+    return sorted(found | {p for p in new if p.suffix in YAML_SUFFIXES})
 
 
 def _read(catalog: Catalog, file: Path, model: type[BaseModel],
-          cache: Optional[ReadCache]) -> tuple[Source | None, Any]:
+          cache: Optional[ReadCache], raw: Optional[bytes] = None) -> tuple[Source | None, Any]:
     if not _inside(file, catalog.sops):
         # a link committed to the repository must not publish (or quote in errors) a file of the machine
         rel = file.relative_to(catalog.root).as_posix()
         catalog.problems.append(Problem(rel, 1, 1, "", "the file is a link to a file outside sops/, "
                                                        "which sopgen does not read; put the file itself here"))
         return None, None
+    if raw is not None:
+        return _read_now(catalog, file, model, raw=raw)  # not cached: it is not what the file holds
     if cache is None:
         return _read_now(catalog, file, model)
     try:

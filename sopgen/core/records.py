@@ -54,7 +54,7 @@ def _append(path: Path, field: str, record: dict[str, Union[str, float, date]]) 
     expected[field] = [*expected[field], model.model_validate(record).model_dump()]
     if after.model_dump() != expected:  # a round trip must change nothing but the list it adds to
         raise RecordRefused(f"{path.name}: writing the record back would change other fields; add it by hand")
-    _write(path, updated)
+    replace_file(path, updated)
 
 
 def _appended(text: str, field: str, record: dict[str, Any], path: Path) -> str:
@@ -137,13 +137,16 @@ def _person(raw: bytes, path: Path) -> Person:
         raise RecordRefused(f"{path.name} has errors: run `sopgen validate` and fix them first") from None
 
 
-def _write(path: Path, text: str) -> None:
-    """Replace ``path`` at once: a reader never sees half a file."""
+def replace_file(path: Path, text: str) -> None:
+    """Replace ``path`` (or create it) at once, through a file beside it: a reader never sees half a file."""
     handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
     try:
         with os.fdopen(handle, "w", encoding="utf-8", newline="") as out:
             out.write(text)
-        os.chmod(temporary, path.stat().st_mode & 0o777)
+        if path.exists():
+            os.chmod(temporary, path.stat().st_mode & 0o777)
+        else:  # mkstemp's 0600 is for secrets; a source file is read by those who read the folder
+            os.chmod(temporary, 0o644)
         os.replace(temporary, path)
     except BaseException:
         Path(temporary).unlink(missing_ok=True)

@@ -20,6 +20,7 @@ from mkdocs.structure.files import Files
 
 from ....core.errors import SopgenError
 from ....text.templating import bytecode_cache
+from ...editor.links import links
 from ...generate import Generated, Handover, NotGenerated, dated, generate, reporter
 from ...pdfs import make_pdfs, summary
 from .servestate import SERVE_JS, ServeState
@@ -69,6 +70,8 @@ class SopgenPlugin(BasePlugin[SopgenConfig]):
                 raise PluginError(f"sopgen: {exc}") from None
             self.serving.problems_shown = exc.lines  # every page says why it did not change (serve.js)
             log.error(f"sopgen: {exc}; still serving the last good build")
+        if self.serving and self.serving.editor_url:  # the Edit buttons of `sopgen serve` (serve.js)
+            self.serving.editor = links(self.generated.site, project, self.serving.editor_url)
         add_to_mkdocs(config, self.generated.site, extra_js=[SERVE_JS] if self.serving else [],
                       language=self.generated.lang.code)
         self.dating.enter_context(dated(self.generated.epoch))  # MkDocs dates the sitemap and gzip with it

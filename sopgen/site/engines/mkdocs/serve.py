@@ -23,10 +23,11 @@ def _quiet_dirty_warning(record: logging.LogRecord) -> bool:
 
 def serve(config_file: Path, *, dev_addr: Optional[str] = None, open_browser: bool = False,
           after_first_build: Optional[Callable[[], None]] = None,
-          echo: Callable[[str], None] = print, verbose: bool = False) -> None:
+          echo: Callable[[str], None] = print, verbose: bool = False, editor_url: str = "") -> None:
     """``mkdocs serve`` with sopgen's sources and templates watched; Ctrl+C (or SIGTERM) stops it.
 
-    ``after_first_build`` is called once, when the first build is done and before serving.
+    ``after_first_build`` is called once, when the first build is done and before serving;
+    ``editor_url`` is the editor's address, which the pages' Edit buttons open.
     """
     with contextlib.ExitStack() as stack:
         stack.enter_context(stopped_like_ctrl_c())
@@ -35,11 +36,12 @@ def serve(config_file: Path, *, dev_addr: Optional[str] = None, open_browser: bo
         if dev_addr:
             overrides["dev_addr"] = dev_addr
         logging.getLogger("mkdocs.commands.build").addFilter(_quiet_dirty_warning)
-        _serve_dirty(config_file, overrides, open_browser=open_browser, after_first_build=after_first_build)
+        _serve_dirty(config_file, overrides, open_browser=open_browser, after_first_build=after_first_build,
+                     editor_url=editor_url)
 
 
 def _serve_dirty(config_file: Path, overrides: dict[str, Any], *, open_browser: bool,
-                 after_first_build: Optional[Callable[[], None]]) -> None:
+                 after_first_build: Optional[Callable[[], None]], editor_url: str = "") -> None:
     """MkDocs' ``serve`` (``mkdocs/commands/serve.py`` of MkDocs 1.6), step for step, with its
     live-reload server made here: MkDocs' ``serve`` cannot pass the polling interval that
     ``LiveReloadServer`` takes. Builds are "dirty": after the first, only pages whose Markdown
@@ -68,6 +70,9 @@ def _serve_dirty(config_file: Path, overrides: dict[str, Any], *, open_browser: 
     try:
         config = get_config()
         config.plugins.on_startup(command="serve", dirty=True)
+        serving = getattr(config.plugins.get("sopgen"), "serving", None)
+        if serving is not None:  # the plugin instance is kept across rebuilds, and its state with it
+            serving.editor_url = editor_url
         host, port = config.dev_addr
         # MkDocs looks for changed files every 0.5 s; every 0.2 s a save shows 0.15 s sooner on
         # average (a look over 1,000 source files costs about 5 ms)

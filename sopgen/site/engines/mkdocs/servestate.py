@@ -20,12 +20,11 @@ import tempfile
 from pathlib import Path
 from typing import Any, Iterable, Optional
 
+from ...editor.links import SERVE_JS, SERVE_STATUS
 from ...generate import Caches
 
-SERVE_JS = "assets/sopgen/serve.js"
-"""Under serve only: shows on every page why the last save could not be built."""
-SERVE_STATUS = "sopgen-status.json"
-"""Under serve only: the problems of the last save, read by serve.js."""
+__all__ = ["SERVE_JS", "SERVE_STATUS", "ServeState"]
+
 
 
 class ServeState:
@@ -38,6 +37,10 @@ class ServeState:
         self.watched: set[str] = set()
         self.problems_shown: list[str] = []
         """Why the last save could not be built; empty when it could."""
+        self.editor_url = ""
+        """The address of the editor ``sopgen serve`` started beside this site ("" if none)."""
+        self.editor: Optional[dict[str, Any]] = None
+        """What serve.js needs to show the editor's buttons (:func:`sopgen.site.editor.links.links`)."""
         self.page_dir: Optional[Path] = None
         """Where generated pages are kept as files, so that unchanged ones are not rebuilt."""
         self.written: dict[str, str] = {}
@@ -134,7 +137,10 @@ class ServeState:
                     break
                 folder.rmdir()
         self.whole_search_index(site_dir / "search" / "search_index.json")
-        (site_dir / SERVE_STATUS).write_text(json.dumps({"problems": self.problems_shown}), encoding="utf-8")
+        status: dict[str, Any] = {"problems": self.problems_shown}
+        if self.editor is not None:
+            status["editor"] = self.editor
+        (site_dir / SERVE_STATUS).write_text(json.dumps(status), encoding="utf-8")
 
     def whole_search_index(self, index: Path) -> None:
         """Rewrite the search index with the entries of every page of the site: this build's for

@@ -4,6 +4,7 @@ again at each save of a source, a template, a page of ``docs/`` or ``mkdocs.yml`
 from __future__ import annotations
 
 import contextlib
+import json
 import os
 import shutil
 import subprocess
@@ -17,6 +18,7 @@ from ....core.errors import Problem, SopgenError
 from ....core.validate import NOTED
 from ...build import BuildFailed
 from ...config import ConfigInvalid
+from ...editor.links import SERVE_JS, SERVE_JS_FILE, SERVE_STATUS, links
 from ...config import read as read_config
 from ...export import export
 from ...generate import Caches, Generated, generate
@@ -27,10 +29,11 @@ POLLING_INTERVAL = 0.3
 
 
 def serve(config_file: Path, *, dev_addr: Optional[str] = None, open_browser: bool = False,
-          echo: Callable[[str], None] = print) -> None:
+          echo: Callable[[str], None] = print, editor_url: str = "") -> None:
     """``zensical serve`` on the rendered project, rendered again when a source, a template,
     a page of ``docs/`` or ``mkdocs.yml`` is saved, so that Zensical's live reload shows it.
-    A save that does not validate is said, and the last good render stays on show."""
+    A save that does not validate is said, and the last good render stays on show. With
+    ``editor_url``, the SOP and role pages have the editor's Edit buttons (serve.js)."""
     from .. import stopped_like_ctrl_c
 
     with contextlib.ExitStack() as stack:
@@ -38,7 +41,7 @@ def serve(config_file: Path, *, dev_addr: Optional[str] = None, open_browser: bo
         folder = Path(tempfile.mkdtemp(prefix="sopgen-zensical-"))
         stack.callback(shutil.rmtree, folder, ignore_errors=True)
         rendered, served = folder / "rendered", folder / "served"
-        state = _Sources(config_file)
+        state = _Sources(config_file, editor_url)
         generated, failed = state.render(rendered, echo)
         if generated is None:
             raise BuildFailed(f"{failed}; fix it and serve again")
@@ -74,8 +77,9 @@ class _Sources:
     """The project's sources as serve watches and reads them (what did not change is kept across
     saves: :class:`sopgen.site.generate.Caches`)."""
 
-    def __init__(self, config_file: Path) -> None:
+    def __init__(self, config_file: Path, editor_url: str = "") -> None:
         self.config_file = config_file
+        self.editor_url = editor_url
         self.project = config_file.parent.resolve()
         self.caches = Caches()
 
@@ -119,6 +123,8 @@ class _Sources:
             generated = generate(self.project, sops_dir=config.sops_dir, site_name=config.site_name,
                                  theme=config.theme, docs_dir=config.docs_dir, caches=self.caches, report=report,
                                  say=lambda note: echo(f"note: {note}"))
+            if self.editor_url:
+                _with_editor(generated, self.project, self.editor_url)
             export(self.config_file, generated.catalog, target, generated=generated)
         except SopgenError as exc:
             if errors:  # the problems were said one by one: now what they add up to
@@ -127,6 +133,15 @@ class _Sources:
                 echo(line)
             return None, "the sources could not be rendered"
         return generated, ""
+
+
+def _with_editor(generated: Generated, project: Path, url: str) -> None:
+    """The served render's pages with the editor's buttons: serve.js on every page, and what it reads."""
+    site = generated.site
+    site.files[SERVE_JS] = SERVE_JS_FILE
+    if SERVE_JS not in site.js:
+        site.js.append(SERVE_JS)
+    site.texts[SERVE_STATUS] = json.dumps({"problems": [], "editor": links(site, project, url)})
 
 
 def _sync(source: Path, target: Path) -> None:
