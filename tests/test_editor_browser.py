@@ -447,3 +447,15 @@ def test_a_new_sop_never_replaces_one_of_the_same_name(page: Any, served: Served
     page.locator("#new-id").fill("send-invoices-twice")
     page.locator("#save:not([disabled])").wait_for()
     assert (served.project / SOP).read_bytes() == before
+
+
+def test_the_edit_and_new_buttons_speak_the_sites_language(page: Any, served: Served) -> None:
+    organization = served.project / "sops/organization.yml"
+    organization.write_text(organization.read_text(encoding="utf-8") + "language: de\n", encoding="utf-8")
+    wait_until(lambda: 'lang="de"' in fetched(served.site + PAGE), "serve's rebuild in German")
+    page.goto(served.site + PAGE)
+    page.get_by_role("link", name="Bearbeiten", exact=True).wait_for()
+    assert page.get_by_role("link", name="Edit", exact=True).count() == 0
+    page.goto(served.site + "/")
+    for name in ("Neue Arbeitsanweisung", "Neue Rolle"):
+        page.get_by_role("link", name=name, exact=True).wait_for()

@@ -27,6 +27,9 @@ MESSAGES = {
     "search": N_("Search"),
     "serve_failed": N_("Your last save could not be built: this is the last good build"),
     "serve_fix": N_("Fix the file and save it: the page reloads by itself."),
+    "edit": N_("Edit"),
+    "new_sop": N_("New SOP"),
+    "new_role": N_("New role"),
 }
 """The scripts' messages by key, in English (the catalogs' msgids)."""
 

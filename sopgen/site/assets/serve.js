@@ -56,10 +56,10 @@
     var back = "&back=" + encodeURIComponent(here);
     var shown = [];
     var source = editor.pages[address];
-    if (source) shown.push(button("Edit", new URL("edit?path=" + encodeURIComponent(source) + back, editor.url)));
+    if (source) shown.push(button(say("edit"), new URL("edit?path=" + encodeURIComponent(source) + back, editor.url)));
     if (address === "") {
-      shown.push(button("New SOP", new URL("new?kind=task" + back, editor.url)));
-      shown.push(button("New role", new URL("new?kind=role" + back, editor.url)));
+      shown.push(button(say("new_sop"), new URL("new?kind=task" + back, editor.url)));
+      shown.push(button(say("new_role"), new URL("new?kind=role" + back, editor.url)));
     }
     if (!shown.length) return;
     var bar = document.createElement("p");
