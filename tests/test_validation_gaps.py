@@ -126,3 +126,25 @@ def test_a_build_dated_by_its_last_commit_accepts_a_review_made_since(base_proje
     task.write_text(text[:text.index("reviewed:")] + f"reviewed: {date.today():%Y-%m-%d}\n", encoding="utf-8")
     result = run(base_project, "build", "--strict", "--no-pdf", "-d", str(base_project / "out"))
     assert result.exit_code == 0, result.output
+
+
+# -- a required text left empty (a form's field cleared, `title: ""`) --------------------------------
+
+@pytest.mark.parametrize("old, new, where", [
+    ("title: Reconcile the bank account", 'title: ""', "sops/tasks/reconcile-bank.yml:1:8: title"),
+    ("  - do: Match each transaction.", "  - do: '   '", "sops/tasks/reconcile-bank.yml:8:9: steps[0].do"),
+])
+def test_a_required_text_left_empty_is_a_located_error(base_project: Path, old: str, new: str, where: str) -> None:
+    task = base_project / "sops/tasks/reconcile-bank.yml"
+    task.write_text(task.read_text(encoding="utf-8").replace(old, new), encoding="utf-8")
+    result = run(base_project, "validate")
+    assert result.exit_code == 1
+    assert f"{where}: is empty: write its text (this field is required)" in result.output, result.output
+
+
+def test_an_optional_text_left_empty_is_no_error(base_project: Path) -> None:
+    task = base_project / "sops/tasks/reconcile-bank.yml"
+    task.write_text(task.read_text(encoding="utf-8").replace("  - do: Match each transaction.",
+                                                             "  - do: Match each transaction.\n    tip: ''"),
+                    encoding="utf-8")
+    assert run(base_project, "validate").exit_code == 0

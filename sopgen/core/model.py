@@ -63,6 +63,16 @@ class Model(BaseModel):
             }
         return data
 
+    @field_validator("*", mode="after")
+    @classmethod
+    def _required_text_is_written(cls, value: Any, info: ValidationInfo) -> Any:
+        # `title: ""` (or a form's field left empty) would make a page with no heading and a blank
+        # line in the navigation: a field the format requires needs words.
+        if isinstance(value, str) and not value.strip() and info.field_name is not None \
+                and cls.model_fields[info.field_name].is_required():
+            raise ValueError("is empty: write its text (this field is required)")
+        return value
+
 
 class Tool(Model):
     """A tool a role needs to succeed."""
