@@ -1,0 +1,102 @@
+"""A translation's site, ``/<lang>/…``: MkDocs once more per language of ``translations``, into the
+site folder being built, and what ties the languages together.
+
+Each translation is a whole MkDocs build of its own (Material's documented way to publish a site in
+several languages): its pages, navigation, theme language, search index (stemmed in its language)
+and PDFs are its own, and the plugin hands it the translated project
+(:func:`sopgen.site.generate.generate` with ``translation``). It runs from the source build's
+``on_post_build`` into ``<site>/<lang>``, so that ``sopgen build``'s lock and atomic swap cover
+both languages, and ``mkdocs build`` and ``serve`` publish it too. Then:
+
+- every page gets a switcher to the same page in the other languages (:func:`switcher`);
+- the site's ``sitemap.xml`` lists every language's pages (:func:`merge_sitemaps`).
+"""
+
+from __future__ import annotations
+
+import gzip
+import os
+import posixpath
+import re
+from pathlib import Path
+from typing import Any
+
+from babel import Locale, UnknownLocaleError
+
+from ....core.escape import markup
+from ...generate import Generated, Handover
+
+_URL = re.compile(r"<url>.*?</url>", re.S)
+_LOC = re.compile(r"<loc>(.*?)</loc>")
+
+
+def build_translations(config: Any, generated: Generated, *, pdf: bool) -> None:
+    """Build the site of each translation of ``generated`` (a source build) into ``<site>/<lang>``,
+    then list their pages in the site's sitemap."""
+    from mkdocs.commands import build as mkdocs_build
+    from mkdocs.config import load_config
+
+    for code in generated.languages[1:]:
+        overrides: dict[str, Any] = {"site_dir": str(Path(config.site_dir) / code), "docs_dir": config.docs_dir}
+        if config.site_url:
+            overrides["site_url"] = posixpath.join(config.site_url, f"{code}/")
+        nested = load_config(config.config_file_path, **overrides)
+        plugin = nested.plugins.get("sopgen")
+        plugin.hand_over(Handover(preloaded=(generated.catalog, generated.problems), pdf=pdf, translation=code))
+        nested.plugins.on_startup(command="build", dirty=False)
+        try:
+            mkdocs_build.build(nested)
+        finally:
+            nested.plugins.on_shutdown()
+    merge_sitemaps(Path(config.site_dir), generated.languages[1:])
+
+
+def language_name(code: str) -> str:
+    """A language's name as its readers write it ("Español"), or its code."""
+    try:
+        name = Locale.parse(code.replace("-", "_")).get_display_name(code.replace("-", "_")) or code
+    except (UnknownLocaleError, ValueError):
+        return code
+    return name[:1].upper() + name[1:]
+
+
+def switcher(generated: Generated, page_url: str) -> str:
+    """The links from the page at ``page_url`` (relative to its language's root, ``sops/x/``) to the
+    same page in each language of the site, the page's own language marked as current."""
+    languages = generated.languages
+    here = generated.translation or languages[0]
+    up = "../" * (page_url.count("/") + (1 if generated.translation else 0))
+    items = []
+    for code in languages:
+        name = markup(language_name(code))
+        if code == here:
+            items.append(f'<li><span lang="{code}" aria-current="page">{name}</span></li>')
+            continue
+        target = up + ("" if code == languages[0] else f"{code}/") + page_url
+        items.append(f'<li><a href="{markup(target or "./")}" hreflang="{code}" lang="{code}">{name}</a></li>')
+    label = markup(generated.lang.gettext("Languages"))
+    return f'<nav class="sopgen-languages" aria-label="{label}"><ul>{"".join(items)}</ul></nav>\n'
+
+
+def merge_sitemaps(site: Path, codes: list[str]) -> None:
+    """Add the pages of each translation's ``<lang>/sitemap.xml`` to the site's own (and its gzip),
+    so that the one sitemap search engines read lists every language's pages."""
+    main = site / "sitemap.xml"
+    if not main.is_file():
+        return
+    text = main.read_text(encoding="utf-8")
+    added = []
+    for code in codes:
+        theirs = site / code / "sitemap.xml"
+        if theirs.is_file():
+            for url in _URL.findall(theirs.read_text(encoding="utf-8")):
+                # without site_url MkDocs writes addresses from the root of the build: put /<lang> before
+                added.append(_LOC.sub(lambda m: f"<loc>/{code}{m.group(1)}</loc>" if m.group(1).startswith("/")
+                                      else m.group(0), url))
+    if not added:
+        return
+    text = text.replace("</urlset>", "".join(f"    {url}\n" for url in added) + "</urlset>")
+    main.write_text(text, encoding="utf-8")
+    epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()  # MkDocs dates its gzip by it too
+    with gzip.GzipFile(site / "sitemap.xml.gz", "wb", mtime=int(epoch) if epoch else None) as out:
+        out.write(text.encode("utf-8"))
