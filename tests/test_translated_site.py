@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import json
 import re
+import subprocess
+import sys
 from pathlib import Path
 
 from conftest import run
@@ -106,3 +108,31 @@ def test_ticks_are_kept_by_the_source_items_in_every_language(base_project: Path
         return re.findall(r'data-sopgen-(?:ticks|keys)="[^"]*"', path.read_text(encoding="utf-8"))
 
     assert ticks(site / SOP) and ticks(site / "es" / SOP) == ticks(site / SOP)
+
+
+def test_serve_serves_the_translation_and_rebuilds_it_when_its_catalog_is_saved(tmp_path: Path) -> None:
+    import shutil
+
+    from conftest import BASE
+    from test_serve import free_port, wait_for
+
+    project = shutil.copytree(BASE, tmp_path / "p")
+    add_translations(project, "es")
+    update(project)
+    port = free_port()
+    log = open(tmp_path / "serve.log", "w+")
+    proc = subprocess.Popen([sys.executable, "-m", "sopgen", "serve", "-a", f"127.0.0.1:{port}",
+                             "-f", str(project / "mkdocs.yml")], stdout=log, stderr=subprocess.STDOUT)
+    try:
+        page = f"http://127.0.0.1:{port}/es/{SOP.replace('index.html', '')}"
+        body = wait_for(page, "aún sin traducir")
+        assert banner_count(body) > 1 and "Pasos" in body
+        fill(project)  # a save of sops/locale/es.po
+        body = wait_for(page, "ES: Check the rate.")
+        assert "sopgen-stale" not in body and banner_count(body) == 0
+        log.seek(0)
+        assert "serving the translations too, rebuilt when a file of sops/locale/ is saved: /es/" in log.read()
+    finally:
+        proc.terminate()
+        proc.wait(timeout=10)
+        log.close()

@@ -141,6 +141,10 @@ class SopgenPlugin(BasePlugin[SopgenConfig]):
     def _translations(self, *, config: MkDocsConfig) -> None:
         if self.generated is not None and self.generated.translation is None and len(self.generated.languages) > 1:
             pdfs = bool(self.generated.pdfs)
+            if self.serving and not self.serving.said_translations:
+                self.serving.said_translations = True
+                log.info("sopgen: serving the translations too, rebuilt when a file of sops/locale/ is saved: "
+                         + ", ".join(f"/{code}/" for code in self.generated.languages[1:]))
             try:
                 build_translations(config, self.generated, pdf=pdfs)
             except SopgenError as exc:

@@ -40,7 +40,7 @@ def build_translations(config: Any, generated: Generated, *, pdf: bool) -> None:
         overrides: dict[str, Any] = {"site_dir": str(Path(config.site_dir) / code), "docs_dir": config.docs_dir}
         if config.site_url:
             overrides["site_url"] = posixpath.join(config.site_url, f"{code}/")
-        nested = load_config(config.config_file_path, **overrides)
+        nested = _fresh(lambda: load_config(config.config_file_path, **overrides), config)
         plugin = nested.plugins.get("sopgen")
         plugin.hand_over(Handover(preloaded=(generated.catalog, generated.problems), pdf=pdf, translation=code))
         nested.plugins.on_startup(command="build", dirty=False)
@@ -49,6 +49,18 @@ def build_translations(config: Any, generated: Generated, *, pdf: bool) -> None:
         finally:
             nested.plugins.on_shutdown()
     merge_sitemaps(Path(config.site_dir), generated.languages[1:])
+
+
+def _fresh(load: Any, config: Any) -> Any:
+    """What ``load`` loads, with plugin instances of its own: MkDocs hands out again the instance of
+    a plugin that defines ``on_startup`` (ours, kept across serve's rebuilds), which is the source
+    build's, busy building; a translation's build must not take its state over."""
+    option = dict(type(config)._schema)["plugins"]
+    kept, option.plugin_cache = option.plugin_cache, {}
+    try:
+        return load()
+    finally:
+        option.plugin_cache = kept
 
 
 def language_name(code: str) -> str:
