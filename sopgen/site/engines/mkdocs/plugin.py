@@ -24,7 +24,7 @@ from ...generate import Generated, Handover, NotGenerated, dated, generate, repo
 from ...pdfs import make_pdfs, summary
 from .servestate import SERVE_JS, ServeState
 from .structures import SopgenConfig, add_files, add_to_mkdocs, guard_site
-from .translations import build_translations, switcher
+from .translations import build_translations, with_switcher
 
 log = logging.getLogger("mkdocs.plugins.sopgen")
 
@@ -55,10 +55,8 @@ class SopgenPlugin(BasePlugin[SopgenConfig]):
         if self.serving:  # a templates/ folder may have appeared
             self.serving.rebuilding([project / self.config.sops_dir, project / "templates"])
         pdfs = self.config.pdf if self.handover.pdf is None else self.handover.pdf  # `--pdf/--no-pdf` wins
-        translation = self.handover.translation  # a translation's build runs inside the source's
-        try:
-            lock = None if translation else \
-                guard_site(config, sops_dir=self.config.sops_dir, command=self.command, dirty=self.dirty)
+        try:  # a translation's build runs inside the source's, under its lock
+            lock = None if self.handover.translation else guard_site(config, sops_dir=self.config.sops_dir, command=self.command, dirty=self.dirty)
             if lock is not None:  # released at shutdown
                 self.held.enter_context(lock)
             preloaded, self.handover.preloaded = self.handover.preloaded, None  # a rebuild reads the sources
@@ -66,14 +64,14 @@ class SopgenPlugin(BasePlugin[SopgenConfig]):
                 project, sops_dir=self.config.sops_dir, site_name=config.site_name, theme=config.theme,
                 docs_dir=Path(config.docs_dir), pdfs=pdfs and not self.serving, preloaded=preloaded,
                 caches=self.serving.caches if self.serving else None, report=reporter(log),
-                say=lambda note: log.info(f"sopgen: {note}"), translation=translation)
+                say=lambda note: log.info(f"sopgen: {note}"), translation=self.handover.translation)
         except SopgenError as exc:
             if not isinstance(exc, NotGenerated) or self.serving is None or self.generated is None:
                 raise PluginError(f"sopgen: {exc}") from None
             self.serving.problems_shown = exc.lines  # every page says why it did not change (serve.js)
             log.error(f"sopgen: {exc}; still serving the last good build")
         add_to_mkdocs(config, self.generated.site, extra_js=[SERVE_JS] if self.serving else [],
-                      language=self.generated.lang.code, translation=translation is not None)
+                      language=self.generated.lang.code, translation=self.handover.translation is not None)
         self.dating.enter_context(dated(self.generated.epoch))  # MkDocs dates the sitemap and gzip with it
         return config
 
@@ -110,14 +108,9 @@ class SopgenPlugin(BasePlugin[SopgenConfig]):
         return markdown
 
     def on_page_content(self, html: str, *, page: Any, config: MkDocsConfig, files: Files) -> str:
-        if self.generated is None or page.file.generated_by is None:  # a hand-written page is the user's
-            return html
-        return self.generated.checked(page.file.src_uri, html, warn=lambda message: log.warning(f"sopgen: {message}"))
-
-    def on_page_context(self, context: Any, *, page: Any, config: MkDocsConfig, nav: Any) -> Any:
-        if self.generated is not None and len(self.generated.languages) > 1:  # the same page in each language
-            page.content = switcher(self.generated, page.url) + (page.content or "")
-        return context
+        if self.generated is not None and page.file.generated_by is not None:  # a hand-written page is the user's
+            html = self.generated.checked(page.file.src_uri, html, warn=lambda message: log.warning(f"sopgen: {message}"))
+        return with_switcher(self.generated, page.url, html)  # the same page in each language
 
     def on_post_page(self, output: str, *, page: Any, config: MkDocsConfig) -> str:
         if self.serving:
@@ -136,21 +129,10 @@ class SopgenPlugin(BasePlugin[SopgenConfig]):
     def _finish(self, *, config: MkDocsConfig) -> None:
         if self.serving:
             self.serving.finish(Path(config.site_dir))
+        build_translations(config, self.generated, serving=self.serving)  # each into <site>/<lang>
         self.dating.close()
 
-    def _translations(self, *, config: MkDocsConfig) -> None:
-        if self.generated is not None and self.generated.translation is None and len(self.generated.languages) > 1:
-            pdfs = bool(self.generated.pdfs)
-            if self.serving and not self.serving.said_translations:
-                self.serving.said_translations = True
-                log.info("sopgen: serving the translations too, rebuilt when a file of sops/locale/ is saved: "
-                         + ", ".join(f"/{code}/" for code in self.generated.languages[1:]))
-            try:
-                build_translations(config, self.generated, pdf=pdfs)
-            except SopgenError as exc:
-                raise PluginError(f"sopgen: {exc}") from None
-
-    on_post_build = CombinedEvent(_make_pdfs, _translations, _finish)
+    on_post_build = CombinedEvent(_make_pdfs, _finish)
 
     def on_build_error(self, *, error: Exception) -> None:
         self.dating.close()

@@ -15,27 +15,38 @@ both languages, and ``mkdocs build`` and ``serve`` publish it too. Then:
 from __future__ import annotations
 
 import gzip
+import logging
 import os
 import posixpath
 import re
 from pathlib import Path
-from typing import Any
+from typing import Any, Optional
 
 from babel import Locale, UnknownLocaleError
 
 from ....core.escape import markup
 from ...generate import Generated, Handover
+from .servestate import ServeState
+
+log = logging.getLogger("mkdocs.plugins.sopgen")
 
 _URL = re.compile(r"<url>.*?</url>", re.S)
 _LOC = re.compile(r"<loc>(.*?)</loc>")
 
 
-def build_translations(config: Any, generated: Generated, *, pdf: bool) -> None:
-    """Build the site of each translation of ``generated`` (a source build) into ``<site>/<lang>``,
-    then list their pages in the site's sitemap."""
+def build_translations(config: Any, generated: Optional[Generated], *, serving: Optional[ServeState]) -> None:
+    """Build the site of each translation of ``generated`` (when it is a source build) into
+    ``<site>/<lang>``, then list their pages in the site's sitemap; with PDFs when the source has them."""
     from mkdocs.commands import build as mkdocs_build
     from mkdocs.config import load_config
 
+    if generated is None or generated.translation is not None or len(generated.languages) < 2:
+        return
+    pdf = bool(generated.pdfs)
+    if serving and not serving.said_translations:
+        serving.said_translations = True
+        log.info("sopgen: serving the translations too, rebuilt when a file of sops/locale/ is saved: "
+                 + ", ".join(f"/{code}/" for code in generated.languages[1:]))
     for code in generated.languages[1:]:
         overrides: dict[str, Any] = {"site_dir": str(Path(config.site_dir) / code), "docs_dir": config.docs_dir}
         if config.site_url:
@@ -70,6 +81,13 @@ def language_name(code: str) -> str:
     except (UnknownLocaleError, ValueError):
         return code
     return name[:1].upper() + name[1:]
+
+
+def with_switcher(generated: Optional[Generated], page_url: str, content: str) -> str:
+    """A page's HTML ``content`` with the :func:`switcher` before it, when the site has translations."""
+    if generated is None or len(generated.languages) < 2:
+        return content
+    return switcher(generated, page_url) + content
 
 
 def switcher(generated: Generated, page_url: str) -> str:
