@@ -423,6 +423,37 @@ def test_checklist_keyboard_only(tab: Tab) -> None:
 # -- navigation -------------------------------------------------------------------------
 
 
+def test_a_translated_page_ticks_the_same_sop_and_scores_its_quiz_in_its_language(tab: Tab) -> None:
+    """/es/sops/x/ is the same SOP as /sops/x/: what a reader ticks on one shows on the other (the
+    ticks are kept by the source's items), and its quiz and counts speak Spanish; the switcher goes
+    to the same page in English."""
+    source = yaml.safe_load((REPO / "sops/tasks/triage-inbox.yml").read_text(encoding="utf-8"))
+    count = len(source["checklist"])
+    tab.goto("/es/sops/triage-inbox/")
+    container = tab.page.locator("div.sopgen-checklist")
+    boxes = container.locator(BOX)
+    expect(boxes).to_have_count(count)
+    tick(boxes.nth(0))
+    tick(boxes.nth(2))
+    expect(container.locator(".sopgen-progress")).to_have_text(f"2 de {count} hechos")
+
+    form = tab.page.locator("form.sopgen-quiz")
+    questions = form.locator("fieldset.sopgen-quiz-question")
+    for i, q in enumerate(source["quiz"]):
+        choose(questions.nth(i), q["answer"])
+    form.locator("button.sopgen-quiz-check").click()
+    n = len(source["quiz"])
+    expect(form.locator("p.sopgen-quiz-score")).to_have_text(f"Puntuación: {n} de {n}")
+    expect(questions.first.locator("p.sopgen-quiz-feedback")).to_have_text("Correcto.")
+
+    tab.page.locator('.sopgen-languages a[hreflang="en"]').click()
+    tab.page.wait_for_url(tab.server.url("/sops/triage-inbox/"))
+    container = tab.page.locator("div.sopgen-checklist")
+    expect(container.locator(".sopgen-progress")).to_have_text(f"2 of {count} done")
+    assert ticked(container) == [0, 2]
+    tab.assert_local()
+
+
 def test_checklist_after_following_links(tab: Tab) -> None:
     """Home → role → SOP by clicking links. Under Material's instant navigation the pages are
     swapped without a load, so the JS must set itself up again; without it, plain loads."""

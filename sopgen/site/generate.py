@@ -43,6 +43,7 @@ from ..print.handbook import handbook_names, pdf_path
 from ..text.i18n import Language, language
 from ..text.stale import with_banner
 from ..text.templating import environment
+from .messages import MESSAGES_JS, messages_js
 from .navigation import nav_title
 from .pagecheck import neutralise
 from .pages import UNSEARCHED, Site, render
@@ -220,6 +221,7 @@ def generate(
     except TemplateFailed as exc:
         raise NotGenerated(str(exc), [str(exc)]) from None
     if translation is not None:
+        site.texts[MESSAGES_JS] = messages_js(words, translation=True)
         for path, page in site.pages.items():  # a new Page: the cached one stays without its banner
             site.pages[path] = dataclasses.replace(page, markdown=with_banner(page.markdown, words, source_lang))
     if caches is not None:
