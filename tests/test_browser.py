@@ -523,7 +523,9 @@ def test_print_hides_controls_and_shows_empty_boxes(tab: Tab) -> None:
 AXE_PAGES = {"home": HOME, "role": ROLE, "sop": SOP, "checklists": CHECKLISTS, "onboarding": ONBOARDING,
              "delegation": "/delegation/",  # with its chart (inline SVG)
              "people": "/people/", "person": "/people/priya-nair/",
-             "person-results": "/people/tomas-rivera/"}  # with charts of results against their targets
+             "person-results": "/people/tomas-rivera/",  # with charts of results against their targets
+             "sop-es-stale": "/es/sops/manage-owner-calendar/",  # a translation: one step stale, its banner
+             "sop-es-untranslated": "/es" + SOP}  # every text shown in English, marked
 
 
 def in_use(tab: Tab, invoices: dict) -> None:
