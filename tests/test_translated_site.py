@@ -43,8 +43,8 @@ def test_a_step_changed_after_translation_shows_stale_on_the_spanish_page_until_
     assert "1 texto de esta página aún no está traducido, o cambió desde que se tradujo: se muestra en inglés" in page
     # the English step in its mark, still Markdown (its emphasis), with the label in Spanish
     assert re.search(r'data-stale="fuzzy"[^>]*>cambiado desde su traducción</span>', page), page
-    assert re.search(r'<div class="sopgen-stale" data-stale="fuzzy" lang="en"[^>]*>\s*<p>Check the <em>hourly</em> rate.</p>',
-                     page), page
+    assert re.search(r'<span class="sopgen-stale" data-stale="fuzzy"><span [^>]*>cambiado desde su traducción</span> '
+                     r'<span lang="en">Check the <em>hourly</em> rate.</span></span>', page), page
     assert "&lt;div" not in page and "&lt;span" not in page
     assert "ES: Check the rate." not in page
     status = run(base_project, "i18n", "status", "--check")
@@ -88,6 +88,24 @@ def test_every_page_again_in_the_translation_with_a_switcher_search_and_sitemap(
     sitemap = (site / "sitemap.xml").read_text(encoding="utf-8")
     assert "<loc>https://handbook.example.com/sops/send-invoices/</loc>" in sitemap
     assert "<loc>https://handbook.example.com/es/sops/send-invoices/</loc>" in sitemap
+
+
+def test_a_stale_markdown_text_of_several_blocks_keeps_them_inside_its_mark(base_project: Path) -> None:
+    """A stale step whose details are a paragraph and a list, and a stale one-paragraph text in a list
+    item of two spaces (done_when): each shows as Markdown inside its mark, in its place."""
+    add_translations(base_project, "es")
+    edit(base_project / "sops/tasks/send-invoices.yml", "  - do: Send the invoices.\n",
+         "  - do: Send the invoices.\n    details: |\n      Send them from **QuickBooks**.\n\n      - by email\n      - by post\n"
+         "done_when:\n  - Every invoice is **sent**.\n")
+    update(base_project)
+    fill(base_project, only=lambda context, text: "QuickBooks" not in text and "sent" not in text)
+    page = (build(base_project) / "es" / SOP).read_text(encoding="utf-8")
+    assert banner_count(page) == 2, page
+    mark = re.search(r'<div class="sopgen-stale" data-stale="missing" lang="en"[^>]*>(.*?)</div>', page, re.S)
+    assert mark and "<strong>QuickBooks</strong>" in mark.group(1) and "<li>by email</li>" in mark.group(1), page
+    assert re.search(r'<li><span class="sopgen-stale" data-stale="missing"><span [^>]*>aún sin traducir</span> '
+                     r'<span lang="en">Every invoice is <strong>sent</strong>.</span></span></li>', page), page
+    assert "&lt;div" not in page and "&lt;span" not in page
 
 
 def test_no_switcher_without_translations(base_project: Path) -> None:

@@ -8,9 +8,10 @@ wrapped here, once, so that whatever template shows a stale text marks it:
 - a plain text, or Markdown on one line, becomes a ``<span class="sopgen-stale">`` holding a small
   label in the page's language ("not yet translated", "changed since it was translated") and the
   text itself in a ``<span lang="en">`` (the source's language);
-- a Markdown block keeps its blocks: the label on a line of its own, then the text in a
+- a Markdown text of one paragraph is marked inline the same way (its emphasis and links kept);
+  one of several blocks keeps them: the label on a line of its own, then the text in a
   ``<div class="sopgen-stale" lang="en" markdown>`` (Python-Markdown's ``md_in_html``), so a stale
-  step still shows its list and its emphasis.
+  step still shows its list.
 
 The text inside a mark is escaped by the filter it would have gone through anyway
 (:mod:`sopgen.core.escape`): a mark adds markup around it, never inside. :func:`with_banner`
@@ -33,6 +34,8 @@ LABELS = {"missing": N_("not yet translated"), "fuzzy": N_("changed since it was
 """The label of a stale text, by why it is stale."""
 LABEL_CLASS = "sopgen-stale-label"
 _LABEL = re.compile(rf'<span class="{LABEL_CLASS}" data-stale="\w+" data-text="(\w+)"')
+_BLOCKS = re.compile(r"(?m)\n\s*\n|^\s*(?:[-*+]\s|\d+[.)]\s|#{1,6}\s|>|\||```|~~~|!!!|\?\?\?|<)")
+"""Markdown that is more than one paragraph: a blank line, or a line that starts a block."""
 MARKED = ("text", "cell", "html", "md", "md_inline")
 """The filters whose stale values are marked (``md_plain`` is not: it fills image descriptions)."""
 
@@ -50,6 +53,8 @@ def _inline(lang: Language, source: str, value: Stale, shown: str) -> str:
 
 
 def _block(lang: Language, source: str, value: Stale, shown: str) -> str:
+    if not _BLOCKS.search(shown.strip()):  # one paragraph: marked inline, where it stands (a list item of 2 spaces)
+        return _inline(lang, source, value, shown.strip())
     # the label first, on the line a list item or an admonition starts with; the text's blocks
     # in a div of their own (a template indents the whole, which keeps it inside its item)
     return (f"{_label(lang, value)}\n\n"
