@@ -4,6 +4,7 @@ same page in each language, search and the sitemap per language, ticks kept by t
 
 from __future__ import annotations
 
+import gzip
 import json
 import re
 import subprocess
@@ -88,6 +89,7 @@ def test_every_page_again_in_the_translation_with_a_switcher_search_and_sitemap(
     sitemap = (site / "sitemap.xml").read_text(encoding="utf-8")
     assert "<loc>https://handbook.example.com/sops/send-invoices/</loc>" in sitemap
     assert "<loc>https://handbook.example.com/es/sops/send-invoices/</loc>" in sitemap
+    assert gzip.decompress((site / "sitemap.xml.gz").read_bytes()).decode("utf-8") == sitemap
 
 
 def test_a_stale_markdown_text_of_several_blocks_keeps_them_inside_its_mark(base_project: Path) -> None:

@@ -31,7 +31,6 @@ from .servestate import ServeState
 log = logging.getLogger("mkdocs.plugins.sopgen")
 
 _URL = re.compile(r"<url>.*?</url>", re.S)
-_LOC = re.compile(r"<loc>(.*?)</loc>")
 
 
 def build_translations(config: Any, generated: Optional[Generated], *, serving: Optional[ServeState]) -> None:
@@ -119,10 +118,8 @@ def merge_sitemaps(site: Path, codes: list[str]) -> None:
     for code in codes:
         theirs = site / code / "sitemap.xml"
         if theirs.is_file():
-            for url in _URL.findall(theirs.read_text(encoding="utf-8")):
-                # without site_url MkDocs writes addresses from the root of the build: put /<lang> before
-                added.append(_LOC.sub(lambda m: f"<loc>/{code}{m.group(1)}</loc>" if m.group(1).startswith("/")
-                                      else m.group(0), url))
+            # MkDocs writes a page's address only with site_url, the translation's ending in /<lang>/
+            added += _URL.findall(theirs.read_text(encoding="utf-8"))
     if not added:
         return
     text = text.replace("</urlset>", "".join(f"    {url}\n" for url in added) + "</urlset>")
