@@ -156,3 +156,31 @@ def test_serve_serves_the_translation_and_rebuilds_it_when_its_catalog_is_saved(
         proc.terminate()
         proc.wait(timeout=10)
         log.close()
+
+
+def test_the_examples_spanish_training_pages_date_and_state_as_the_source_in_spanish(tmp_path: Path) -> None:
+    """Due dates come from the source's phase names (Day 90; the translation says Día 90), so a
+    person's Spanish page has the same dates and states as the English one, in Spanish words."""
+    import shutil
+
+    from conftest import REPO
+
+    project = tmp_path / "example"
+    shutil.copytree(REPO / "sops", project / "sops")
+    shutil.copy(REPO / "mkdocs.yml", project / "mkdocs.yml")
+    site = build(project)
+    english = (site / "people/priya-nair/index.html").read_text(encoding="utf-8")
+    spanish = (site / "es/people/priya-nair/index.html").read_text(encoding="utf-8")
+
+    def states(html: str) -> list[str]:
+        return re.findall(r'class="sopgen-state sopgen-state--(\w+)"', html)
+
+    assert states(english) and states(spanish) == states(english)
+    assert "<td>Day 90</td>\n<td>2026-10-31</td>" in english
+    assert "<td>Día 90</td>\n<td>31 de octubre de 2026</td>" in spanish
+    assert ('<a href="../../sops/screen-phone-calls/">Filtrar las llamadas telefónicas para proteger a la dueña</a>'
+            in spanish) and "Screen phone calls" not in spanish
+    # the example: the changed step of Manage the owner's calendar is the one stale text of its page
+    calendar = (site / "es/sops/manage-owner-calendar/index.html").read_text(encoding="utf-8")
+    assert banner_count(calendar) == 1 and 'data-stale="fuzzy"' in calendar and 'data-stale="missing"' not in calendar
+    assert banner_count((site / "es/sops/triage-inbox/index.html").read_text(encoding="utf-8")) == 0

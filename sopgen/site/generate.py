@@ -217,7 +217,7 @@ def generate(
     env.filters["sop_ticks"] = lambda task: sop_ticks(source.tasks.get(task.id, task))
     try:
         site = render(shown, env, today=made_at.date(), pdfs=planned, cache=caches.pages if caches else None,
-                      color=look.color, changes=steps, lang=words, source=source)
+                      color=look.color, changes=steps, lang=words, original=source)
     except TemplateFailed as exc:
         raise NotGenerated(str(exc), [str(exc)]) from None
     if translation is not None:
