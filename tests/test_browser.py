@@ -454,6 +454,32 @@ def test_a_translated_page_ticks_the_same_sop_and_scores_its_quiz_in_its_languag
     tab.assert_local()
 
 
+def test_the_switcher_loads_the_other_language_whole_under_instant_navigation(browser: object, tmp_path: Path) -> None:
+    """With Material's instant navigation (and a sitemap that lists both languages), the switcher
+    still loads the other language's site: its scripts speak its language."""
+    project = tmp_path / "project"
+    shutil.copytree(REPO / "sops", project / "sops")
+    server = serve(tmp_path / "site")  # first: the sitemap's addresses must be the server's, port and all
+    (project / "mkdocs.yml").write_text(f"site_name: Harbor Lane\nsite_url: {server.url('/')}\n"
+                                        "theme:\n  name: material\n  features: [navigation.instant]\n"
+                                        "plugins: [search, sopgen]\n", encoding="utf-8")
+    build_site(project, tmp_path / "site")
+    tab = open_tab(browser, server)
+    try:
+        tab.goto("/sops/triage-inbox/")
+        expect(tab.page.locator(".sopgen-progress")).to_have_text(re.compile(r"^0 of \d+ done$"))
+        tab.page.evaluate("window.loadedOnce = true")  # gone after a whole load
+        tab.page.locator('.sopgen-languages a[hreflang="es"]').click()
+        tab.page.wait_for_url(server.url("/es/sops/triage-inbox/"))
+        expect(tab.page.locator(".sopgen-progress")).to_have_text(re.compile(r"^0 de \d+ hechos$"))
+        assert tab.page.locator("html").get_attribute("lang") == "es"
+        assert tab.page.evaluate("window.loadedOnce === undefined")
+        tab.assert_local()
+    finally:
+        tab.context.close()
+        server.stop()
+
+
 def test_checklist_after_following_links(tab: Tab) -> None:
     """Home → role → SOP by clicking links. Under Material's instant navigation the pages are
     swapped without a load, so the JS must set itself up again; without it, plain loads."""

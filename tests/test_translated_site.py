@@ -71,10 +71,10 @@ def test_every_page_again_in_the_translation_with_a_switcher_search_and_sitemap(
     page = (site / "es" / SOP).read_text(encoding="utf-8")
     assert '<html lang="es"' in page and "Pasos" in page  # the interface in Spanish
     # the switcher: the same page in each language, the current one said, each in its own language
-    assert ('<a href="../../../sops/send-invoices/" hreflang="en" lang="en">English</a>' in page
+    assert ('<a href="../../../sops/send-invoices/" hreflang="en" lang="en" target="_self">English</a>' in page
             and '<span lang="es" aria-current="page">Español</span>' in page)
     source = (site / SOP).read_text(encoding="utf-8")
-    assert '<a href="../../es/sops/send-invoices/" hreflang="es" lang="es">Español</a>' in source
+    assert '<a href="../../es/sops/send-invoices/" hreflang="es" lang="es" target="_self">Español</a>' in source
     assert "sopgen-stale" not in source and '<html lang="en"' in source
     for index in site.rglob("index.html"):
         assert 'class="sopgen-languages"' in index.read_text(encoding="utf-8"), index

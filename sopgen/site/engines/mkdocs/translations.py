@@ -102,7 +102,9 @@ def switcher(generated: Generated, page_url: str) -> str:
             items.append(f'<li><span lang="{code}" aria-current="page">{name}</span></li>')
             continue
         target = up + ("" if code == languages[0] else f"{code}/") + page_url
-        items.append(f'<li><a href="{markup(target or "./")}" hreflang="{code}" lang="{code}">{name}</a></li>')
+        # target: Material's instant navigation leaves the link alone, so the other language's site
+        # loads whole (its scripts' words, its search, its theme language)
+        items.append(f'<li><a href="{markup(target or "./")}" hreflang="{code}" lang="{code}" target="_self">{name}</a></li>')
     label = markup(generated.lang.gettext("Languages"))
     return f'<nav class="sopgen-languages" aria-label="{label}"><ul>{"".join(items)}</ul></nav>\n'
 
