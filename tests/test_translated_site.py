@@ -184,3 +184,16 @@ def test_the_examples_spanish_training_pages_date_and_state_as_the_source_in_spa
     calendar = (site / "es/sops/manage-owner-calendar/index.html").read_text(encoding="utf-8")
     assert banner_count(calendar) == 1 and 'data-stale="fuzzy"' in calendar and 'data-stale="missing"' not in calendar
     assert banner_count((site / "es/sops/triage-inbox/index.html").read_text(encoding="utf-8")) == 0
+
+
+def test_the_translations_handbooks_are_under_its_pdf_folder_and_counted(base_project: Path) -> None:
+    add_translations(base_project, "es")
+    update(base_project)
+    fill(base_project)
+    result = run(base_project, "build", "--pdf")
+    assert result.exit_code == 0, result.output
+    site = base_project / "site"
+    source, spanish = sorted(p.name for p in (site / "pdf").glob("*.pdf")), sorted(p.name for p in (site / "es/pdf").glob("*.pdf"))
+    assert source and spanish == source
+    assert f"and {2 * len(source)} PDF handbooks in" in result.output, result.output
+    assert 'href="../../pdf/bookkeeper.pdf"' in (site / "es/roles/bookkeeper/index.html").read_text(encoding="utf-8")
