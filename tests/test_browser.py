@@ -423,6 +423,63 @@ def test_checklist_keyboard_only(tab: Tab) -> None:
 # -- navigation -------------------------------------------------------------------------
 
 
+def test_a_translated_page_ticks_the_same_sop_and_scores_its_quiz_in_its_language(tab: Tab) -> None:
+    """/es/sops/x/ is the same SOP as /sops/x/: what a reader ticks on one shows on the other (the
+    ticks are kept by the source's items), and its quiz and counts speak Spanish; the switcher goes
+    to the same page in English."""
+    source = yaml.safe_load((REPO / "sops/tasks/triage-inbox.yml").read_text(encoding="utf-8"))
+    count = len(source["checklist"])
+    tab.goto("/es/sops/triage-inbox/")
+    container = tab.page.locator("div.sopgen-checklist")
+    boxes = container.locator(BOX)
+    expect(boxes).to_have_count(count)
+    tick(boxes.nth(0))
+    tick(boxes.nth(2))
+    expect(container.locator(".sopgen-progress")).to_have_text(f"2 de {count} hechos")
+
+    form = tab.page.locator("form.sopgen-quiz")
+    questions = form.locator("fieldset.sopgen-quiz-question")
+    for i, q in enumerate(source["quiz"]):
+        choose(questions.nth(i), q["answer"])
+    form.locator("button.sopgen-quiz-check").click()
+    n = len(source["quiz"])
+    expect(form.locator("p.sopgen-quiz-score")).to_have_text(f"Puntuación: {n} de {n}")
+    expect(questions.first.locator("p.sopgen-quiz-feedback")).to_have_text("Correcto.")
+
+    tab.page.locator('.sopgen-languages a[hreflang="en"]').click()
+    tab.page.wait_for_url(tab.server.url("/sops/triage-inbox/"))
+    container = tab.page.locator("div.sopgen-checklist")
+    expect(container.locator(".sopgen-progress")).to_have_text(f"2 of {count} done")
+    assert ticked(container) == [0, 2]
+    tab.assert_local()
+
+
+def test_the_switcher_loads_the_other_language_whole_under_instant_navigation(browser: object, tmp_path: Path) -> None:
+    """With Material's instant navigation (and a sitemap that lists both languages), the switcher
+    still loads the other language's site: its scripts speak its language."""
+    project = tmp_path / "project"
+    shutil.copytree(REPO / "sops", project / "sops")
+    server = serve(tmp_path / "site")  # first: the sitemap's addresses must be the server's, port and all
+    (project / "mkdocs.yml").write_text(f"site_name: Harbor Lane\nsite_url: {server.url('/')}\n"
+                                        "theme:\n  name: material\n  features: [navigation.instant]\n"
+                                        "plugins: [search, sopgen]\n", encoding="utf-8")
+    build_site(project, tmp_path / "site")
+    tab = open_tab(browser, server)
+    try:
+        tab.goto("/sops/triage-inbox/")
+        expect(tab.page.locator(".sopgen-progress")).to_have_text(re.compile(r"^0 of \d+ done$"))
+        tab.page.evaluate("window.loadedOnce = true")  # gone after a whole load
+        tab.page.locator('.sopgen-languages a[hreflang="es"]').click()
+        tab.page.wait_for_url(server.url("/es/sops/triage-inbox/"))
+        expect(tab.page.locator(".sopgen-progress")).to_have_text(re.compile(r"^0 de \d+ hechos$"))
+        assert tab.page.locator("html").get_attribute("lang") == "es"
+        assert tab.page.evaluate("window.loadedOnce === undefined")
+        tab.assert_local()
+    finally:
+        tab.context.close()
+        server.stop()
+
+
 def test_checklist_after_following_links(tab: Tab) -> None:
     """Home → role → SOP by clicking links. Under Material's instant navigation the pages are
     swapped without a load, so the JS must set itself up again; without it, plain loads."""
@@ -492,7 +549,9 @@ def test_print_hides_controls_and_shows_empty_boxes(tab: Tab) -> None:
 AXE_PAGES = {"home": HOME, "role": ROLE, "sop": SOP, "checklists": CHECKLISTS, "onboarding": ONBOARDING,
              "delegation": "/delegation/",  # with its chart (inline SVG)
              "people": "/people/", "person": "/people/priya-nair/",
-             "person-results": "/people/tomas-rivera/"}  # with charts of results against their targets
+             "person-results": "/people/tomas-rivera/",  # with charts of results against their targets
+             "sop-es-stale": "/es/sops/manage-owner-calendar/",  # a translation: one step stale, its banner
+             "sop-es-untranslated": "/es" + SOP}  # every text shown in English, marked
 
 
 def in_use(tab: Tab, invoices: dict) -> None:

@@ -101,10 +101,11 @@ def example_sites(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
 
 def test_each_engine_builds_the_example_with_the_same_addresses(example_sites: dict[str, Path]) -> None:
     mkdocs = addresses(example_sites["mkdocs"])
-    assert SOP in mkdocs and len(mkdocs) > 30
+    assert SOP in mkdocs and len(mkdocs) > 30 and "/es" + SOP in mkdocs
     for engine, site in example_sites.items():
         assert GENERATOR[engine] in generator(site / "index.html"), (engine, generator(site / "index.html"))
-        assert addresses(site) == mkdocs, engine
+        # Zensical does not publish the example's translation (/es/) yet, and says so
+        assert addresses(site) == ({a for a in mkdocs if not a.startswith("/es/")} if engine == "zensical" else mkdocs), engine
 
 
 def test_each_engine_builds_a_300_task_project_with_the_same_addresses(tmp_path_factory: pytest.TempPathFactory) -> None:
@@ -177,6 +178,16 @@ def test_zensical_validation_errors_build_nothing(zensical_project: tuple[Path, 
     assert "nothing was built" in result.stderr and "Traceback" not in result.stderr
     assert re.search(r"sops/tasks/[\w-]+\.yml:\d+:\d+: ", result.stderr), result.stderr
     assert tree_hash(site) == before
+
+
+def test_zensical_says_it_leaves_the_translations_out(zensical_project: tuple[Path, Path]) -> None:
+    project, site = zensical_project
+    organization = project / "sops/organization.yml"
+    organization.write_text(organization.read_text(encoding="utf-8") + "translations: [es]\n", encoding="utf-8")
+    result = build("zensical", project, site, "--no-pdf")
+    assert ("sops/organization.yml: warning: translations: Zensical does not publish translations yet: /es/ left out; "
+            "build with the MkDocs engine to publish them") in result.stderr, result.stderr
+    assert not (site / "es").exists()
 
 
 def test_zensical_strict_fails_on_its_warnings_and_keeps_the_site(zensical_project: tuple[Path, Path]) -> None:

@@ -47,7 +47,8 @@ def example(tmp_path: Path) -> Path:
             shutil.copytree(REPO / name, project / name)
     organization = project / "sops/organization.yml"
     organization.write_text("".join(line for line in organization.read_text(encoding="utf-8").splitlines(True)
-                                    if not line.startswith("color:")), encoding="utf-8")
+                                    if not line.startswith(("color:", "translations:"))),  # the source's site alone
+                            encoding="utf-8")
     build_tree(project, {
         "mkdocs.yml": "site_name: Harbor Lane\ntheme:\n  name: material\n  palette:\n    primary: teal\n"
                       "plugins:\n  - search\n  - sopgen\nhooks:\n  - recorder.py\n",

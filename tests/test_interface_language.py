@@ -79,7 +79,8 @@ def _project(tmp: Path, language: str) -> Path:
     shutil.copytree(REPO / "sops", project / "sops")
     shutil.copyfile(REPO / "mkdocs.yml", project / "mkdocs.yml")
     organization = project / "sops/organization.yml"
-    organization.write_text(organization.read_text(encoding="utf-8") + f"language: {language}\n", encoding="utf-8")
+    written = re.sub(r"(?m)^translations:.*\n", "", organization.read_text(encoding="utf-8"))  # the interface alone
+    organization.write_text(written + f"language: {language}\n", encoding="utf-8")
     return project
 
 

@@ -19,6 +19,7 @@ the environment back after.
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import logging
 import os
 from dataclasses import dataclass, field
@@ -32,12 +33,17 @@ from ..core.branding import Brand, brand
 from ..core.catalog import Catalog
 from ..core.errors import Problem, SopgenError, TemplateFailed, summary
 from ..core.loader import load
+from ..core.pofile import read as read_po
+from ..core.ticks import sop_ticks
+from ..core.translation import translate
 from ..core.validate import NOTED, validate
 from ..history.log import LATEST_EPOCH, History, attach, read_history, reference_time, source_date_epoch
 from ..history.steps import StepHistory
 from ..print.handbook import handbook_names, pdf_path
 from ..text.i18n import Language, language
+from ..text.stale import with_banner
 from ..text.templating import environment
+from .messages import MESSAGES_JS, messages_js
 from .navigation import nav_title
 from .pagecheck import neutralise
 from .pages import UNSEARCHED, Site, render
@@ -88,6 +94,9 @@ class Handover:
     """Called with each page's path as the engine builds it."""
     on_pdf: Optional[Callable[[int, Optional[str]], None]] = None
     """Called with the number of handbooks, then with it and each finished one's name."""
+    translation: Optional[str] = None
+    """Build the site of this translation (a language of ``translations``), inside the source's
+    build: its lock is held already (see :mod:`sopgen.site.engines.mkdocs.translations`)."""
 
 
 @dataclass
@@ -109,6 +118,15 @@ class Generated:
     """SOURCE_DATE_EPOCH for the engine while it builds (see :func:`dated`); None when the user set one."""
     lang: Language
     """The interface language the pages were rendered in (the theme's ``language`` too)."""
+    translation: Optional[str] = None
+    """The language of ``sops/locale/`` these pages are a translation into; None: the source's pages."""
+
+    @property
+    def languages(self) -> list[str]:
+        """Every language the site is published in: the source's (organization.yml's ``language``)
+        first, then its ``translations``; the site of a translation is under ``/<lang>/``."""
+        org = self.catalog.organization
+        return [org.language, *[code for code in org.translations if code != org.language]]
 
     def front_matter(self, path: str) -> dict[str, Any]:
         """What the engine must know of generated page ``path`` beside its Markdown: its title as
@@ -145,6 +163,7 @@ def generate(
     report: Callable[[Problem], None] = lambda problem: None,
     say: Callable[[str], None] = lambda note: None,
     lang: Optional[str] = None,
+    translation: Optional[str] = None,
 ) -> Generated:
     """Make the project in ``project`` (its sources in ``sops_dir``) into a site, in memory.
 
@@ -155,7 +174,9 @@ def generate(
     ``report``. ``say`` is given the history's note (``not a git repository: …``), once
     for as long as ``caches`` see the same. With ``caches`` (see :class:`Caches`), what did not
     change since the last call is not read or rendered again. ``lang`` is the interface language
-    of the pages (a BCP 47 code; by default organization.yml's ``language``). Raises :class:`NotGenerated` when
+    of the pages (a BCP 47 code; by default organization.yml's ``language``). With ``translation`` (a
+    language of ``translations``), the pages are the project translated from ``sops/locale/<lang>.po``
+    in that language, each stale text marked and counted (:mod:`sopgen.text.stale`). Raises :class:`NotGenerated` when
     the sources have errors or a template fails, and
     :class:`sopgen.core.errors.BadEnvironment` on a SOURCE_DATE_EPOCH that is not a time.
     """
@@ -184,13 +205,25 @@ def generate(
     catalog.name_after_site(site_name)
     look = brand(catalog, theme=theme, docs_dir=docs_dir)
     planned = {name: pdf_path(name) for name in handbook_names(catalog)} if pdfs else {}
-    words = language(lang or catalog.organization.language)
+    source_lang = catalog.organization.language
+    words = language(lang or translation or source_lang)
     steps = caches.steps if caches and caches.steps and caches.steps.root == project else StepHistory(project)
+    env = _environment(project, caches, words)
+    env.globals["source_lang"] = source_lang  # the language a stale text is shown in
+    source, shown = catalog, catalog
+    if translation is not None:
+        shown = _translated(catalog, translation)
+    # a reader's ticks are kept by the SOURCE's items: the same SOP, ticked in either language
+    env.filters["sop_ticks"] = lambda task: sop_ticks(source.tasks.get(task.id, task))
     try:
-        site = render(catalog, _environment(project, caches, words), today=made_at.date(), pdfs=planned,
-                      cache=caches.pages if caches else None, color=look.color, changes=steps, lang=words)
+        site = render(shown, env, today=made_at.date(), pdfs=planned, cache=caches.pages if caches else None,
+                      color=look.color, changes=steps, lang=words, original=source)
     except TemplateFailed as exc:
         raise NotGenerated(str(exc), [str(exc)]) from None
+    if translation is not None:
+        site.texts[MESSAGES_JS] = messages_js(words, translation=True)
+        for path, page in site.pages.items():  # a new Page: the cached one stays without its banner
+            site.pages[path] = dataclasses.replace(page, markdown=with_banner(page.markdown, words, source_lang))
     if caches is not None:
         caches.steps = steps
         for path in [p for p in caches.pages if p not in site.pages]:
@@ -199,7 +232,16 @@ def generate(
     # commit of a machine whose clock was wrong may lie beyond what a gzip header holds)
     epoch = None if os.environ.get("SOURCE_DATE_EPOCH", "").strip() else \
         str(min(max(int(made_at.timestamp()), 0), LATEST_EPOCH))
-    return Generated(catalog, list(problems), site, planned, look, made_at.date(), epoch, words)
+    return Generated(shown, list(problems), site, planned, look, made_at.date(), epoch, words, translation)
+
+
+def _translated(catalog: Catalog, code: str) -> Catalog:
+    """``catalog`` translated into ``code`` from its ``sops/locale/<code>.po``; everything is stale
+    when there is no such file yet."""
+    po = read_po(catalog.root, catalog.sops, code)
+    if po.problems:  # validation reports them first; this is for a caller that skipped it
+        raise NotGenerated(f"{po.rel} cannot be read", [str(p) for p in po.problems])
+    return translate(catalog, po.messages, code).catalog
 
 
 def _attach_history(catalog: Catalog, project: Path, sops_dir: str, caches: Optional[Caches]) -> None:

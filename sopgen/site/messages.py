@@ -39,8 +39,11 @@ def messages(lang: Language) -> dict[str, str]:
     return {key: lang.gettext(message) for key, message in MESSAGES.items()}
 
 
-def messages_js(lang: Language) -> str:
-    """The script that hands the other scripts their words in ``lang``."""
+def messages_js(lang: Language, *, translation: bool = False) -> str:
+    """The script that hands the other scripts their words in ``lang``; in a ``translation`` (a site
+    under ``/<lang>/``), it also says where the handbook's root is, one folder up, where sopgen.js
+    keeps a reader's ticks: the same SOP ticked in either language."""
     words = json.dumps(messages(lang), ensure_ascii=False, sort_keys=True, indent=1).replace("</", "<\\/")
+    root = 'window.sopgenRoot = "../../..";\n' if translation else ""
     return f"// sopgen's interface words in {json.dumps(lang.code)}, for sopgen.js and serve.js\n" \
-           f"window.sopgenMessages = {words};\n"
+           f"window.sopgenMessages = {words};\n{root}"

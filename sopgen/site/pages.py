@@ -47,6 +47,7 @@ from ..text.progress import (
     person_signoffs,
     result_charts,
     training_matrix,
+    worded,
 )
 from ..text.i18n import Language, language
 from ..text.templating import default_templates
@@ -141,7 +142,8 @@ def context(catalog: Catalog, today: date, lang: Optional[Language] = None) -> d
 
 def render(catalog: Catalog, env: jinja2.Environment, *, today: date,
            pdfs: Optional[dict[str, str]] = None, cache: Optional[dict[str, Any]] = None,
-           color: Optional[str] = None, changes: Optional[Changes] = None, lang: Optional[Language] = None) -> Site:
+           color: Optional[str] = None, changes: Optional[Changes] = None, lang: Optional[Language] = None,
+           original: Optional[Catalog] = None) -> Site:
     """Render every page of ``catalog`` with ``env``; nothing is written.
 
     ``pdfs`` maps a role id (or ``handbook``) to the path of its PDF, when
@@ -153,7 +155,8 @@ def render(catalog: Catalog, env: jinja2.Environment, *, today: date,
     (:class:`sopgen.history.steps.StepHistory`), for the training pages; without it
     nobody must re-learn anything (as outside git). ``lang`` is the interface language: by default
     the one ``env`` speaks (:func:`sopgen.text.templating.environment`), so that the templates' words
-    and those made here agree.
+    and those made here agree. ``original`` is the catalog ``catalog`` is a translation of: what a
+    reader ticks and a person's training (due dates from phase names) are worked out from it.
     """
     if cache is not None:
         # kept between calls, as is ``env``: a template may have been edited since (the
@@ -165,6 +168,7 @@ def render(catalog: Catalog, env: jinja2.Environment, *, today: date,
     shared = context(catalog, today, lang)
     shared["pdfs"] = pdfs or {}
     color = color or brand(catalog).color
+    original = original or catalog
     site = Site()
 
     def page(path: str, template: str, title: str, kind: str, source: Optional[Path] = None,
@@ -187,7 +191,7 @@ def render(catalog: Catalog, env: jinja2.Environment, *, today: date,
         page(role_path(role), "role.md.j2", role.title, "role", role.source.file, role=role)
         if role.has_onboarding:  # an empty guide or list is no page (nor link, nor PDF chapter)
             page(onboarding_path(role), "onboarding.md.j2", _("%(role)s: onboarding", role=role.title), "onboarding",
-                 role.source.file, role=role, phases=onboarding_phases(role))
+                 role.source.file, role=role, phases=onboarding_phases(role, original.roles[role.id]))
         if role.has_checklists:
             page(checklists_path(role), "checklists.md.j2", _("%(role)s: checklists", role=role.title), "checklists",
                  role.source.file, role=role, groups=checklist_groups(role, lang))
@@ -209,13 +213,14 @@ def render(catalog: Catalog, env: jinja2.Environment, *, today: date,
          None if catalog.history else _("Version history is not available."))
     people = published_people(catalog)
     if catalog.organization.publish_people:  # the matrix, even empty: it says how to begin
-        statuses = {p.id: person_status(p, today=today, changes=changes or _unchanged) for p in people}
+        statuses = {p.id: worded(person_status(original.people[p.id], today=today, changes=changes or _unchanged), catalog)
+                    for p in people}
         page(people_path(), "people.md.j2", _("People"), "people", matrix=training_matrix(catalog, statuses),
              left=[p for p in people if not p.active])
         for person in people:
             status = statuses[person.id]
             page(person_path(person), "person.md.j2", person.name, "person", person.source.file,
-                 person=person, status=status, phases=person_phases(status), relearn=person_relearn(status), signoffs=person_signoffs(catalog, person),
+                 person=person, status=status, phases=person_phases(status, original.people[person.id]), relearn=person_relearn(status), signoffs=person_signoffs(catalog, person),
                  benchmarks=[{"mark": mark, "value": shown(mark.latest.value, mark.benchmark.unit) if mark.latest else None}
                              for mark in status.benchmarks],
                  results=person_results(person),

@@ -4,6 +4,7 @@ what to learn again and the words that changed, sign-offs, results and their cha
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any, Optional
 
 from ..core.catalog import Catalog
@@ -30,17 +31,33 @@ def training_matrix(catalog: Catalog, statuses: dict[str, PersonStatus]) -> list
     return tables
 
 
-def person_phases(status: PersonStatus) -> list[dict[str, Any]]:
+def worded(status: PersonStatus, catalog: Catalog) -> PersonStatus:
+    """A status worked out from the source catalog (due dates come from its phase names, ``Day 30``),
+    its person, SOPs, phases and benchmarks as ``catalog``, a translation of it, words them."""
+    person = catalog.people[status.person.id]
+    if person.role is None or status.person.role is None:
+        return replace(status, person=person)
+    phases = {old.phase: new.phase for old, new in zip(status.person.role.onboarding, person.role.onboarding)}
+    marks = benchmarks_of(person.role)
+    return PersonStatus(
+        person, [replace(sop, task=catalog.tasks[sop.task.id], phase=phases.get(sop.phase, sop.phase)) for sop in status.sops],
+        [replace(b, benchmark=marks[b.key][0], source=marks[b.key][1]) if b.key in marks else b for b in status.benchmarks])
+
+
+def person_phases(status: PersonStatus, source: Optional[PersonEntry] = None) -> list[dict[str, Any]]:
     """The onboarding phases of the person's role with their due date (``None`` for a phase not
-    named ``Day N``/``Week N``/``Month N``), the :class:`SopStatus` of each of their SOPs, and
-    ``state``: done (every SOP signed off and current), relearn (signed off, one to re-learn),
-    overdue, open, or goals (a phase with no SOP)."""
+    named ``Day N``/``Week N``/``Month N``; from the phases of ``source``, the person in the source
+    catalog, when the status is :func:`worded` in a translation), the :class:`SopStatus` of each of
+    their SOPs, and ``state``: done (every SOP signed off and current), relearn (signed off, one to
+    re-learn), overdue, open, or goals (a phase with no SOP)."""
     role = status.person.role
     if role is None:
         return []
+    named = (source or status.person).role or role
+    dues = [due_date(phase.phase, status.person.data.started) for phase in named.onboarding]
     by_task = {sop.task.id: sop for sop in status.sops}
     out = []
-    for phase in role.onboarding:
+    for index, phase in enumerate(role.onboarding):
         sops = [by_task[t.id] for t in phase.tasks if t.id in by_task]
         states = {sop.state for sop in sops}
         if not sops:
@@ -53,8 +70,7 @@ def person_phases(status: PersonStatus) -> list[dict[str, Any]]:
             state = "overdue"
         else:
             state = "open"
-        out.append({"phase": phase.phase, "goals": phase.goals, "due": due_date(phase.phase, status.person.data.started),
-                    "sops": sops, "state": state})
+        out.append({"phase": phase.phase, "goals": phase.goals, "due": dues[index], "sops": sops, "state": state})
     return out
 
 

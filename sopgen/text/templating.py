@@ -24,6 +24,7 @@ from jinja2.sandbox import ImmutableSandboxedEnvironment
 
 from .filters import FILTERS, localized
 from .i18n import Language, language
+from .stale import marking
 from .views import review_sections
 
 
@@ -131,6 +132,7 @@ def environment(project_dir: Optional[Path] = None, *, filters: Optional[dict[st
     env.globals["lang"] = lang
     env.filters.update(FILTERS)  # text, cell, md…: how values become Markdown (see filters.py)
     env.filters.update(localized(lang))
+    env.filters.update(marking(env.filters, lang))  # a stale text of a translation shows marked (stale.py)
     env.globals["review_sections"] = review_sections(lang)  # the reviews page's sections, the PDFs' too
     env.filters.update(filters or {})
     return env

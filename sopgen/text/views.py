@@ -71,9 +71,10 @@ def cadence(task: TaskEntry, lang: Language = ENGLISH) -> str:
     return ", ".join(said)
 
 
-def onboarding_phases(role: RoleEntry) -> list[dict[str, Any]]:
-    """Onboarding phases, each with its SOPs in the order they can be learned."""
-    ticks = onboarding_ticks(role)
+def onboarding_phases(role: RoleEntry, source: Optional[RoleEntry] = None) -> list[dict[str, Any]]:
+    """Onboarding phases, each with its SOPs in the order they can be learned; a reader's ticks
+    kept by the goals of ``source``, the role ``role`` is a translation of (by default itself)."""
+    ticks = onboarding_ticks(source or role)
     return [{"phase": p.phase, "goals": p.goals, "tasks": learning_order(p.tasks), "index": i, "ticks": ticks[i]}
             for i, p in enumerate(role.onboarding)]
 

@@ -15,9 +15,11 @@
   var PREFIX = "sopgen:";
   var VERSION = "v2";  /* v1 (no version in the key) stored ticks by page and position: dropped */
 
-  /* The site's own address, from this script's: two handbooks on one host keep apart. */
+  /* The site's own address, from this script's: two handbooks on one host keep apart. A
+     translation (/es/) says its handbook's root is one folder up (messages.js): its ticks are
+     those of the same SOP in every language. */
   var script = document.currentScript && document.currentScript.src;
-  var SITE = script ? new URL("../..", script).pathname : "/";
+  var SITE = script ? new URL(window.sopgenRoot || "../..", script).pathname : "/";
 
   /* The message `key` in the site's language, its %(name)s placeholders filled from `values`. */
   function say(key, values) {

@@ -147,5 +147,5 @@ def build(
                               "the previous site was left as it was")
         swap(staging, final)
         pages = sum(1 for _ in final.rglob("index.html"))
-        pdfs = sorted(final.glob("pdf/*.pdf"))
+        pdfs = sorted(final.glob("pdf/*.pdf")) + sorted(final.glob("*/pdf/*.pdf"))  # a translation's too (/es/pdf/)
     return BuildResult(final, pages, warnings, time.perf_counter() - started, pdfs)

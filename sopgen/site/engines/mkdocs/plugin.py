@@ -25,6 +25,7 @@ from ...generate import Generated, Handover, NotGenerated, dated, generate, repo
 from ...pdfs import make_pdfs, summary
 from .servestate import SERVE_JS, ServeState
 from .structures import SopgenConfig, add_files, add_to_mkdocs, guard_site
+from .translations import build_translations, with_switcher
 
 log = logging.getLogger("mkdocs.plugins.sopgen")
 
@@ -55,8 +56,8 @@ class SopgenPlugin(BasePlugin[SopgenConfig]):
         if self.serving:  # a templates/ folder may have appeared
             self.serving.rebuilding([project / self.config.sops_dir, project / "templates"])
         pdfs = self.config.pdf if self.handover.pdf is None else self.handover.pdf  # `--pdf/--no-pdf` wins
-        try:
-            lock = guard_site(config, sops_dir=self.config.sops_dir, command=self.command, dirty=self.dirty)
+        try:  # a translation's build runs inside the source's, under its lock
+            lock = None if self.handover.translation else guard_site(config, sops_dir=self.config.sops_dir, command=self.command, dirty=self.dirty)
             if lock is not None:  # released at shutdown
                 self.held.enter_context(lock)
             preloaded, self.handover.preloaded = self.handover.preloaded, None  # a rebuild reads the sources
@@ -64,7 +65,7 @@ class SopgenPlugin(BasePlugin[SopgenConfig]):
                 project, sops_dir=self.config.sops_dir, site_name=config.site_name, theme=config.theme,
                 docs_dir=Path(config.docs_dir), pdfs=pdfs and not self.serving, preloaded=preloaded,
                 caches=self.serving.caches if self.serving else None, report=reporter(log),
-                say=lambda note: log.info(f"sopgen: {note}"))
+                say=lambda note: log.info(f"sopgen: {note}"), translation=self.handover.translation)
         except SopgenError as exc:
             if not isinstance(exc, NotGenerated) or self.serving is None or self.generated is None:
                 raise PluginError(f"sopgen: {exc}") from None
@@ -73,7 +74,7 @@ class SopgenPlugin(BasePlugin[SopgenConfig]):
         if self.serving and self.serving.editor_url:  # the Edit buttons of `sopgen serve` (serve.js)
             self.serving.editor = links(self.generated.site, project, self.serving.editor_url)
         add_to_mkdocs(config, self.generated.site, extra_js=[SERVE_JS] if self.serving else [],
-                      language=self.generated.lang.code)
+                      language=self.generated.lang.code, translation=self.handover.translation is not None)
         self.dating.enter_context(dated(self.generated.epoch))  # MkDocs dates the sitemap and gzip with it
         return config
 
@@ -110,9 +111,9 @@ class SopgenPlugin(BasePlugin[SopgenConfig]):
         return markdown
 
     def on_page_content(self, html: str, *, page: Any, config: MkDocsConfig, files: Files) -> str:
-        if self.generated is None or page.file.generated_by is None:  # a hand-written page is the user's
-            return html
-        return self.generated.checked(page.file.src_uri, html, warn=lambda message: log.warning(f"sopgen: {message}"))
+        if self.generated is not None and page.file.generated_by is not None:  # a hand-written page is the user's
+            html = self.generated.checked(page.file.src_uri, html, warn=lambda message: log.warning(f"sopgen: {message}"))
+        return with_switcher(self.generated, page.url, html)  # the same page in each language
 
     def on_post_page(self, output: str, *, page: Any, config: MkDocsConfig) -> str:
         if self.serving:
@@ -131,6 +132,7 @@ class SopgenPlugin(BasePlugin[SopgenConfig]):
     def _finish(self, *, config: MkDocsConfig) -> None:
         if self.serving:
             self.serving.finish(Path(config.site_dir))
+        build_translations(config, self.generated, serving=self.serving)  # each into <site>/<lang>
         self.dating.close()
 
     on_post_build = CombinedEvent(_make_pdfs, _finish)

@@ -57,6 +57,8 @@ class ServeState:
         """Each page's entries of the search index, from the build that last rendered it."""
         self.nav_shown: dict[str, int] = {}
         """For each page, a digest of the navigation it shows (see :func:`nav_shown`)."""
+        self.said_translations = False
+        """Whether the startup said that the translations are served too."""
 
     def watch(self, folders: Iterable[Path], *, server: Any = None) -> None:
         """Have the live-reload ``server`` (given once serving, then kept) watch ``folders`` (once

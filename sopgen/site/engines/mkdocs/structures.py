@@ -92,11 +92,13 @@ def add_files(files: Files, config: Any, generated: Generated, *, serving: Optio
     config.nav = merge_nav(config.nav, site.nav, handwritten)
 
 
-def add_to_mkdocs(config: Any, site: Site, *, extra_js: Iterable[str] = (), language: str = "en") -> None:
+def add_to_mkdocs(config: Any, site: Site, *, extra_js: Iterable[str] = (), language: str = "en",
+                  translation: bool = False) -> None:
     """Add to MkDocs' loaded ``config`` what ``site`` needs: the Markdown extensions the templates
     need, Material's features the navigation relies on and no fonts from Google (Material loads
     Roboto from there by default: a handbook must not call out), the interface ``language`` as the
-    theme's (unless mkdocs.yml sets one; the search plugin's ``lang`` follows it), organization.yml's
+    theme's (unless mkdocs.yml sets one, for the source's pages: a ``translation``'s language always wins;
+    the search plugin's ``lang`` follows it), organization.yml's
     logo (over ``theme.logo``), the site's stylesheets and scripts (and ``extra_js``)."""
     own = {name: config.mdx_configs.get(name) for name in config.markdown_extensions}
     for name, options in markdown_extensions(own).items():
@@ -110,7 +112,7 @@ def add_to_mkdocs(config: Any, site: Site, *, extra_js: Iterable[str] = (), lang
         if config.theme.get("font") in (None, {"text": "Roboto", "code": "Roboto Mono"}):
             config.theme["font"] = False
         written = read(Path(config.config_file_path)).theme if config.config_file_path else {}
-        if "language" not in written:  # Material's default is English
+        if "language" not in written or translation:  # Material's default is English
             config.theme["language"] = theme_language(language, config.theme.dirs)
     if site.logo:
         config.theme["logo"] = site.logo

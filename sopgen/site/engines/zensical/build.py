@@ -32,6 +32,10 @@ def build(config_file: Path, catalog: Catalog, *, site_dir: Optional[str] = None
     final = Path(site_dir).resolve() if site_dir else config.site_dir
     warn = (lambda message: None) if quiet else echo
     warnings = ignored(config_file)
+    if catalog.organization.translations:  # one line: the limitation said, until this engine publishes them
+        where = catalog.organization_source.rel if catalog.organization_source else "organization.yml"
+        warnings.append(f"{where}: warning: translations: Zensical does not publish translations yet: "
+                        f"/{'/, /'.join(catalog.organization.translations)}/ left out; build with the MkDocs engine to publish them")
     for warning in warnings:
         warn(warning)
     enabled = pdf if pdf is not None else bool(config.plugin_options.get("pdf", True))
