@@ -45,5 +45,5 @@ def messages_js(lang: Language, *, translation: bool = False) -> str:
     keeps a reader's ticks: the same SOP ticked in either language."""
     words = json.dumps(messages(lang), ensure_ascii=False, sort_keys=True, indent=1).replace("</", "<\\/")
     root = 'window.sopgenRoot = "../../..";\n' if translation else ""
-    return f"// sopgen's interface words in {json.dumps(lang.code)}, for sopgen.js and serve.js\n" \
+    return f"// sopgen's interface words in {json.dumps(lang.code)}, for sopgen's scripts\n" \
            f"window.sopgenMessages = {words};\n{root}"

@@ -15,7 +15,6 @@ Host header, and its Content-Security-Policy lets it load and call nothing but t
 
 from __future__ import annotations
 
-import html
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -23,6 +22,7 @@ from string import Template
 from typing import Any, Optional
 from urllib.parse import parse_qs, urlsplit
 
+from ...core.escape import markup
 from .places import Refused, place
 
 STATIC = Path(__file__).parent / "static"
@@ -73,7 +73,7 @@ def _page(editor: Any, *, mode: str, kind: str, path: str, back: str) -> Raw:
     template = Template((STATIC / "editor.html").read_text(encoding="utf-8"))
     values = {"token": editor.token, "mode": mode, "kind": kind, "path": path, "back": back_path(back),
               "site": editor.site or "", "title": _title(mode, kind, path)}
-    text = template.substitute({k: html.escape(v, quote=True) for k, v in values.items()})
+    text = template.substitute({k: str(markup(v)) for k, v in values.items()})
     return Raw(text.encode("utf-8"), "text/html; charset=utf-8", PAGE_POLICY)
 
 

@@ -20,7 +20,6 @@ from mkdocs.structure.files import Files
 
 from ....core.errors import SopgenError
 from ....text.templating import bytecode_cache
-from ...editor.links import links
 from ...generate import Generated, Handover, NotGenerated, dated, generate, reporter
 from ...pdfs import make_pdfs, summary
 from .servestate import SERVE_JS, ServeState
@@ -58,8 +57,7 @@ class SopgenPlugin(BasePlugin[SopgenConfig]):
         pdfs = self.config.pdf if self.handover.pdf is None else self.handover.pdf  # `--pdf/--no-pdf` wins
         try:  # a translation's build runs inside the source's, under its lock
             lock = None if self.handover.translation else guard_site(config, sops_dir=self.config.sops_dir, command=self.command, dirty=self.dirty)
-            if lock is not None:  # released at shutdown
-                self.held.enter_context(lock)
+            self.held.enter_context(lock or contextlib.nullcontext())  # released at shutdown
             preloaded, self.handover.preloaded = self.handover.preloaded, None  # a rebuild reads the sources
             self.generated = generate(
                 project, sops_dir=self.config.sops_dir, site_name=config.site_name, theme=config.theme,
@@ -71,8 +69,6 @@ class SopgenPlugin(BasePlugin[SopgenConfig]):
                 raise PluginError(f"sopgen: {exc}") from None
             self.serving.problems_shown = exc.lines  # every page says why it did not change (serve.js)
             log.error(f"sopgen: {exc}; still serving the last good build")
-        if self.serving and self.serving.editor_url:  # the Edit buttons of `sopgen serve` (serve.js)
-            self.serving.editor = links(self.generated.site, project, self.serving.editor_url)
         add_to_mkdocs(config, self.generated.site, extra_js=[SERVE_JS] if self.serving else [],
                       language=self.generated.lang.code, translation=self.handover.translation is not None)
         self.dating.enter_context(dated(self.generated.epoch))  # MkDocs dates the sitemap and gzip with it

@@ -20,7 +20,7 @@ import tempfile
 from pathlib import Path
 from typing import Any, Iterable, Optional
 
-from ...editor.links import SERVE_JS, SERVE_STATUS
+from ...editor.links import SERVE_JS, SERVE_STATUS, links
 from ...generate import Caches
 
 __all__ = ["SERVE_JS", "SERVE_STATUS", "ServeState"]
@@ -70,6 +70,12 @@ class ServeState:
             if folder.is_dir() and str(folder) not in self.watched:
                 self.server.watch(str(folder))
                 self.watched.add(str(folder))
+
+    def link_editor(self, site: Any, project: Path) -> None:
+        """Note what serve.js needs for the editor's Edit and New buttons on ``site``'s pages (when
+        serve started the editor)."""
+        if self.editor_url:
+            self.editor = links(site, project, self.editor_url)
 
     def rebuilding(self, folders: Iterable[Path]) -> None:
         """A rebuild begins: no problem shown yet, and ``folders`` watched (templates/ may have appeared)."""

@@ -84,6 +84,7 @@ def add_files(files: Files, config: Any, generated: Generated, *, serving: Optio
     if serving is not None:
         files.append(File.generated(config, SERVE_JS, abs_src_path=str(ASSETS / "serve.js")))
         serving.keep_pages(own)
+        serving.link_editor(site, project)  # the Edit buttons of `sopgen serve` (serve.js)
     for dest in generated.pdfs.values():
         # a placeholder, so links to the handbook validate; the plugin's on_post_build writes the PDF
         files.append(File.generated(config, dest, content=b""))
