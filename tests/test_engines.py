@@ -104,8 +104,7 @@ def test_each_engine_builds_the_example_with_the_same_addresses(example_sites: d
     assert SOP in mkdocs and len(mkdocs) > 30 and "/es" + SOP in mkdocs
     for engine, site in example_sites.items():
         assert GENERATOR[engine] in generator(site / "index.html"), (engine, generator(site / "index.html"))
-        # Zensical does not publish the example's translation (/es/) yet, and says so
-        assert addresses(site) == ({a for a in mkdocs if not a.startswith("/es/")} if engine == "zensical" else mkdocs), engine
+        assert addresses(site) == mkdocs, engine  # the example's translation, /es/, too
 
 
 def test_each_engine_builds_a_300_task_project_with_the_same_addresses(tmp_path_factory: pytest.TempPathFactory) -> None:
@@ -180,14 +179,15 @@ def test_zensical_validation_errors_build_nothing(zensical_project: tuple[Path, 
     assert tree_hash(site) == before
 
 
-def test_zensical_says_it_leaves_the_translations_out(zensical_project: tuple[Path, Path]) -> None:
+def test_zensical_publishes_the_translations(zensical_project: tuple[Path, Path]) -> None:
+    """Once said as left out (a warning), now published under /es/ (test_translated_engines.py)."""
     project, site = zensical_project
     organization = project / "sops/organization.yml"
     organization.write_text(organization.read_text(encoding="utf-8") + "translations: [es]\n", encoding="utf-8")
     result = build("zensical", project, site, "--no-pdf")
-    assert ("sops/organization.yml: warning: translations: Zensical does not publish translations yet: /es/ left out; "
-            "build with the MkDocs engine to publish them") in result.stderr, result.stderr
-    assert not (site / "es").exists()
+    assert "does not publish translations" not in result.stderr and "translations:" not in result.stderr, result.stderr
+    assert (site / "es/notes/index.html").is_file() and addresses(site / "es") == {
+        a for a in addresses(site) if not a.startswith("/es/")}
 
 
 def test_zensical_strict_fails_on_its_warnings_and_keeps_the_site(zensical_project: tuple[Path, Path]) -> None:

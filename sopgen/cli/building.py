@@ -190,8 +190,14 @@ def render_command(directory: str, config_file: Optional[str], force: bool) -> N
     stop_on_errors(problems, warnings=True, outcome="nothing was written")
     target = Path(directory)
     check_output(config, target, what="the rendered project", shown=directory, example="rendered")
+    org = catalog.organization
+    codes = [code for code in org.translations if code != org.language]  # each its own project, DIRECTORY/<lang>/
     with lock(target, echo=lambda m: say(m, "warning")), writing(target, "the rendered project"):
         check_target(target, force=force, shown=directory)
+        for code in codes:
+            check_target(target / code, force=force, shown=f"{directory}/{code}")
         written = export(config, catalog, target)
-    click.echo(f"✓ Wrote {directory}/mkdocs.yml and {written:,} files under {directory}/docs/; "
-               f"build it with: mkdocs build -f {directory}/mkdocs.yml", err=True)
+    then = "".join(f", then mkdocs build -f {directory}/{code}/mkdocs.yml -d {directory}/site/{code}" for code in codes)
+    each = "".join(f" and {directory}/{code}/mkdocs.yml" for code in codes)
+    click.echo(f"✓ Wrote {directory}/mkdocs.yml{each} and {written:,} files under {'their docs/' if codes else directory + '/docs/'}; "
+               f"build it with: mkdocs build -f {directory}/mkdocs.yml{then}", err=True)

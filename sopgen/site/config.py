@@ -243,16 +243,17 @@ def with_extensions(extensions: Any) -> list[Any]:
     return [{name: options} if options else name for name, options in markdown_extensions(own).items()]
 
 
-def with_features(theme: Any, *, language: str = "en") -> dict[str, Any]:
+def with_features(theme: Any, *, language: str = "en", translation: bool = False) -> dict[str, Any]:
     """``theme`` with Material's features the navigation relies on, no fonts from Google, and the
-    interface ``language`` unless it sets its own."""
+    interface ``language`` unless it sets its own (a ``translation``'s language always wins)."""
     theme = {"name": theme} if isinstance(theme, str) else dict(theme)
     if theme.get("name") == "material":
         features = list(theme.get("features") or [])
         theme["features"] = features + [f for f in FEATURES if f not in features]
         theme.setdefault("font", False)  # no fonts from Google: the handbook makes no outside request
         # the search plugin's `lang` follows it
-        theme.setdefault("language", theme_language(language, material_templates()))
+        if translation or "language" not in theme:
+            theme["language"] = theme_language(language, material_templates())
     return theme
 
 

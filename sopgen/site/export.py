@@ -29,6 +29,7 @@ from ..core.outputs import exchange
 from .config import ProjectConfig, dump, with_extensions, with_features, without_sopgen
 from .config import read as read_config
 from .generate import Generated, generate
+from .languages import own_pages
 from .navigation import merge_nav
 from .pages import source_in_docs
 
@@ -79,23 +80,45 @@ def _written(folder: Path) -> Optional[set[str]]:
         return None
 
 
-def generated_for(config_file: Path, catalog: Catalog, *, pdfs: bool = False) -> Generated:
+def generated_for(config_file: Path, catalog: Catalog, *, pdfs: bool = False,
+                  translation: Optional[str] = None) -> Generated:
     """What the project of ``config_file`` is rendered from: :func:`generate` with what its
     ``mkdocs.yml`` says, from ``catalog`` (validated, with its history: the render is dated by it).
-    With ``pdfs``, the pages link to the PDF handbooks, for a build that puts them in the site."""
+    With ``pdfs``, the pages link to the PDF handbooks, for a build that puts them in the site; with
+    ``translation``, the project translated into that language of ``translations``."""
     config = read_config(config_file)
     return generate(config_file.parent, sops_dir=config.sops_dir, site_name=config.site_name,
-                    theme=config.theme, docs_dir=config.docs_dir, pdfs=pdfs, preloaded=(catalog, []))
+                    theme=config.theme, docs_dir=config.docs_dir, pdfs=pdfs, preloaded=(catalog, []),
+                    translation=translation)
 
 
-def export(config_file: Path, catalog: Catalog, target: Path, *, generated: Optional[Generated] = None) -> int:
-    """Write the project of ``config_file`` to ``target``; returns the number of files under docs/.
+def translations_of(config_file: Path, generated: Generated, *, pdfs: bool = False) -> list[Generated]:
+    """What each translation of the source's ``generated`` is rendered from, in the order of
+    ``translations``; every page rendered before anything is written."""
+    return [generated_for(config_file, generated.catalog, pdfs=pdfs, translation=code)
+            for code in generated.languages[1:]]
+
+
+def export(config_file: Path, catalog: Catalog, target: Path, *, generated: Optional[Generated] = None,
+           translations: Optional[list[Generated]] = None) -> int:
+    """Write the project of ``config_file`` to ``target``, and the project of each translation to
+    ``target/<lang>/`` (its site built into the source's, ``site/<lang>/``); returns the number of
+    files under the docs/ folders.
 
     ``catalog`` is the project's, validated (with its history); ``generated`` what it was made
-    into, when the caller made it already (by default :func:`generated_for` makes it)."""
-    config = read_config(config_file)
+    into, and ``translations`` what each translation was made into, when the caller made them already
+    (by default :func:`generated_for` and :func:`translations_of` make them)."""
     generated = generated or generated_for(config_file, catalog)
+    translations = translations_of(config_file, generated) if translations is None else translations
+    written = _export_one(config_file, target, generated)
+    for translated in translations:
+        written += _export_one(config_file, target / str(translated.translation), translated)
+    return written
 
+
+def _export_one(config_file: Path, target: Path, generated: Generated) -> int:
+    """One language's project, written whole beside ``target`` then put in its place."""
+    config = read_config(config_file)
     created = not target.exists()
     target.mkdir(parents=True, exist_ok=True)
     for stale in target.glob(f"{STAGING}*"):  # left by a killed render
@@ -121,11 +144,15 @@ def _write(staging: Path, generated: Generated, project_config: ProjectConfig) -
     docs = staging / "docs"
     docs.mkdir()
     own_docs = project_config.docs_dir
+    code = generated.translation
     handwritten: list[str] = []
-    if own_docs.is_dir():
-        shutil.copytree(own_docs, docs, dirs_exist_ok=True)
+    if own_docs.is_dir():  # docs/<lang>/ are that language's own (sopgen.site.languages.own_pages)
+        files = [p.relative_to(own_docs).as_posix() for p in own_docs.rglob("*") if p.is_file()]
+        for dest, source in own_pages(files, generated.languages, code).items():
+            (docs / dest).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(own_docs / source, docs / dest)
         handwritten = sorted(p.relative_to(docs).as_posix() for p in docs.rglob("*.md"))
-    theme = with_features(raw.get("theme", "mkdocs"), language=generated.lang.code)
+    theme = with_features(raw.get("theme", "mkdocs"), language=generated.lang.code, translation=code is not None)
     edit_url = _edit_urls(raw) if theme.get("name") == "material" else None
     written = 0
     for page in site.pages.values():
@@ -153,6 +180,10 @@ def _write(staging: Path, generated: Generated, project_config: ProjectConfig) -
 
     config = {k: v for k, v in raw.items() if k not in ("docs_dir", "site_dir", "nav")}
     config["docs_dir"] = "docs"
+    if code is not None:  # its site is published at /<lang>/ of the source's
+        site_url = project_config.value("site_url")
+        if site_url:
+            config["site_url"] = posixpath.join(str(site_url), f"{code}/")
     config["plugins"] = without_sopgen(raw.get("plugins"))
     config["markdown_extensions"] = with_extensions(raw.get("markdown_extensions"))
     config["theme"] = theme

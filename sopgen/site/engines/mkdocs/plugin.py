@@ -24,7 +24,8 @@ from ...generate import Generated, Handover, NotGenerated, dated, generate, repo
 from ...pdfs import make_pdfs, summary
 from .servestate import SERVE_JS, ServeState
 from .structures import SopgenConfig, add_files, add_to_mkdocs, guard_site
-from .translations import build_translations, with_switcher
+from ...languages import with_switcher
+from .translations import build_translations
 
 log = logging.getLogger("mkdocs.plugins.sopgen")
 

@@ -23,6 +23,7 @@ from ....core.markdown import markdown_extensions
 from ....print.handbook import PAGE_SIZES
 from ...config import read, theme_language
 from ...generate import Generated
+from ...languages import own_pages
 from ...navigation import merge_nav
 from ...pages import ASSETS, FEATURES, Site, source_in_docs
 from .servestate import SERVE_JS, ServeState
@@ -62,6 +63,7 @@ def add_files(files: Files, config: Any, generated: Generated, *, serving: Optio
     docs_dir = Path(config.docs_dir).resolve()
     if not docs_dir.is_relative_to(project):  # `sopgen build` without docs/ uses an empty stand-in
         docs_dir = project / "docs"
+    _own_pages(files, config, generated)
     own = set()
     for page in site.pages.values():
         if files.get_file_from_path(page.path) is not None:
@@ -91,6 +93,28 @@ def add_files(files: Files, config: Any, generated: Generated, *, serving: Optio
     handwritten = sorted(f.src_uri for f in files.documentation_pages()
                          if f.generated_by is None and f.src_uri not in site.pages)
     config.nav = merge_nav(config.nav, site.nav, handwritten)
+
+
+def _own_pages(files: Files, config: Any, generated: Generated) -> None:
+    """The files of ``docs/`` that ``generated``'s language publishes (:func:`sopgen.site.languages.own_pages`):
+    those of ``docs/<lang>/`` only in that language's site, in place of the file they are named after."""
+    if len(generated.languages) < 2:
+        return
+    written = [f for f in files if f.generated_by is None]
+    shown = own_pages([f.src_uri for f in written], generated.languages, generated.translation)
+    published = {source: dest for dest, source in shown.items()}
+    moved = []
+    for file in written:
+        dest = published.get(file.src_uri)
+        if dest == file.src_uri:
+            continue
+        files.remove(file)  # another language's, or the source's page that this language's replaces
+        if dest is not None:  # docs/es/how-to.md, published at /es/how-to/; its edit link still to it
+            page = File(dest, config.docs_dir, config.site_dir, config.use_directory_urls)
+            page.abs_src_path, page.edit_uri = file.abs_src_path, file.src_uri
+            moved.append(page)
+    for page in moved:
+        files.append(page)
 
 
 def add_to_mkdocs(config: Any, site: Site, *, extra_js: Iterable[str] = (), language: str = "en",

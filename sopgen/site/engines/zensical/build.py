@@ -18,8 +18,9 @@ from ....core.catalog import Catalog
 from ...build import BuildFailed, BuildResult, recover, swap
 from ...config import read as read_config
 from ...generate import Generated
+from ...languages import merge_sitemaps, own_pages
 from ...pdfs import make_pdfs
-from .rendered import ANSI, cache_dir, environment, forget_old, ignored, issues, last_look, prepare
+from .rendered import ANSI, add_switchers, cache_dir, environment, forget_old, ignored, issues, last_look, prepare
 
 
 def build(config_file: Path, catalog: Catalog, *, site_dir: Optional[str] = None, strict: bool = False,
@@ -32,10 +33,6 @@ def build(config_file: Path, catalog: Catalog, *, site_dir: Optional[str] = None
     final = Path(site_dir).resolve() if site_dir else config.site_dir
     warn = (lambda message: None) if quiet else echo
     warnings = ignored(config_file)
-    if catalog.organization.translations:  # one line: the limitation said, until this engine publishes them
-        where = catalog.organization_source.rel if catalog.organization_source else "organization.yml"
-        warnings.append(f"{where}: warning: translations: Zensical does not publish translations yet: "
-                        f"/{'/, /'.join(catalog.organization.translations)}/ left out; build with the MkDocs engine to publish them")
     for warning in warnings:
         warn(warning)
     enabled = pdf if pdf is not None else bool(config.plugin_options.get("pdf", True))
@@ -49,37 +46,59 @@ def build(config_file: Path, catalog: Catalog, *, site_dir: Optional[str] = None
         project.mkdir(parents=True, exist_ok=True)
         forget_old(project)
         shutil.rmtree(project / "site", ignore_errors=True)  # left by a build that was stopped
-        generated = prepare(config_file, catalog, project, pdfs=enabled)
-        result = subprocess.run([sys.executable, "-m", "zensical", "build", "-f", str(project / "mkdocs.yml")],
-                                cwd=project, env=environment(generated), capture_output=True, text=True,
-                                encoding="utf-8", errors="replace")
-        if verbose:  # Zensical's own progress messages
-            for line in ANSI.sub("", result.stdout).splitlines():
-                echo(line)
-        docs = config.docs_dir_as_written
-        said = issues(result.stderr, docs=config.docs_dir, shown=docs)
-        if result.returncode != 0:
-            last = said[-1].replace("error: ", "", 1) if said else None
-            reason = last or (ANSI.sub("", result.stderr).strip().splitlines() or ["no reason given"])[-1]
-            raise BuildFailed(f"Zensical could not build the site: {reason}; the previous site was left as it was")
-        for issue in said:
-            (echo if "error: " in issue else warn)(issue)
-        warnings += said
-        _stop_if_strict(strict, warnings)
+        every = prepare(config_file, catalog, project, pdfs=enabled)  # the source's, then each translation's
+        docs = config.docs_dir
+        files = [p.relative_to(docs).as_posix() for p in docs.rglob("*") if p.is_file()] if docs.is_dir() else []
+        own = {g.translation: own_pages(files, g.languages, g.translation) for g in every}
+        for generated in every:  # each into its site/, a translation's then moved to site/<lang>
+            folder = project / (generated.translation or "")
+            shutil.rmtree(folder / "site", ignore_errors=True)
+            said = _zensical(folder, generated, own=own[generated.translation],
+                             shown=config.docs_dir_as_written, verbose=verbose, echo=echo)
+            if generated.translation:
+                shutil.move(str(folder / "site"), str(project / "site" / generated.translation))
+            for issue in said:
+                (echo if "error: " in issue else warn)(issue)
+            warnings += said
+            _stop_if_strict(strict, warnings)
         for stale in final.parent.glob(f".{final.name}.sopgen-new*"):  # left by a killed build
             shutil.rmtree(stale, ignore_errors=True)
         staging = final.parent / f".{final.name}.sopgen-new-{os.getpid()}-{secrets.token_hex(3)}"
         stack.callback(shutil.rmtree, staging, ignore_errors=True)  # whatever happens, no staging stays
         shutil.move(str(project / "site"), str(staging))  # a rename where both are on one disk
-        warnings += last_look(staging, generated, config.docs_dir, echo=warn)
+        for generated in every:
+            root = staging / (generated.translation or "")
+            warnings += last_look(root, generated, own[generated.translation], echo=warn)
+            add_switchers(root, generated)  # the same page in each language
         _stop_if_strict(strict, warnings)
-        warnings += _handbooks(generated, staging, page_size=str(config.plugin_options.get("pdf_page_size", "A4")),
-                               on_pdf=on_pdf, echo=warn)
+        merge_sitemaps(staging, every[0].languages[1:])
+        for generated in every:
+            warnings += _handbooks(generated, staging / (generated.translation or ""), on_pdf=on_pdf, echo=warn,
+                                   page_size=str(config.plugin_options.get("pdf_page_size", "A4")))
         _stop_if_strict(strict, warnings)
         swap(staging, final)
         pages = sum(1 for _ in final.rglob("index.html"))
-        built = sorted(final.glob("pdf/*.pdf"))
+        built = sorted(final.glob("pdf/*.pdf")) + sorted(final.glob("*/pdf/*.pdf"))  # a translation's too (/es/pdf/)
     return BuildResult(final, pages, warnings, time.perf_counter() - started, built)
+
+
+def _zensical(folder: Path, generated: Generated, *, own: dict[str, str], shown: str, verbose: bool,
+              echo: Callable[[str], None]) -> list[str]:
+    """Zensical's build of the rendered project in ``folder``; what it said, one issue a line (a page
+    of ``docs/`` named as the user wrote it). Raises :class:`BuildFailed` when it failed."""
+    result = subprocess.run([sys.executable, "-m", "zensical", "build", "-f", str(folder / "mkdocs.yml")],
+                            cwd=folder, env=environment(generated), capture_output=True, text=True,
+                            encoding="utf-8", errors="replace")
+    if verbose:  # Zensical's own progress messages
+        for line in ANSI.sub("", result.stdout).splitlines():
+            echo(line)
+    said = issues(result.stderr, shown=shown, own=own)
+    if result.returncode != 0:
+        last = said[-1].replace("error: ", "", 1) if said else None
+        reason = last or (ANSI.sub("", result.stderr).strip().splitlines() or ["no reason given"])[-1]
+        which = f"the site of /{generated.translation}/" if generated.translation else "the site"
+        raise BuildFailed(f"Zensical could not build {which}: {reason}; the previous site was left as it was")
+    return said
 
 
 def _stop_if_strict(strict: bool, warnings: list[str]) -> None:

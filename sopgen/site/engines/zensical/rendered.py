@@ -8,13 +8,14 @@ import os
 import re
 import shutil
 from pathlib import Path
-from typing import Callable, Optional
+from typing import Callable, Container, Optional
 
 from ....core.catalog import Catalog
 from ...config import marks as config_marks
 from ...config import read as read_config
-from ...export import export, generated_for
+from ...export import export, generated_for, translations_of
 from ...generate import Generated
+from ...languages import switcher
 
 ANSI = re.compile(r"\x1b\[[0-9;]*m")
 ISSUE = re.compile(r"^(Warning|Error): (.*)$")
@@ -66,17 +67,21 @@ def forget_old(kept: Path) -> None:
         shutil.rmtree(old, ignore_errors=True)
 
 
-def prepare(config_file: Path, catalog: Catalog, project: Path, *, pdfs: bool) -> Generated:
+def prepare(config_file: Path, catalog: Catalog, project: Path, *, pdfs: bool) -> list[Generated]:
     """The project for Zensical in ``project``, rendered from ``catalog`` (validated, its history
-    attached), and what it was made from. With ``pdfs``, the pages link to the handbooks, each
-    with an empty stand-in, so that Zensical finds every link's target (the build puts the real
-    handbooks in their place)."""
+    attached), and the project of each translation in ``project/<lang>`` (its site built into the
+    source's, :func:`sopgen.site.export.export`); what each was made from, the source's first. With
+    ``pdfs``, the pages link to the handbooks, each with an empty stand-in, so that Zensical finds
+    every link's target (the build puts the real handbooks in their place)."""
     generated = generated_for(config_file, catalog, pdfs=pdfs)
-    export(config_file, catalog, project, generated=generated)
-    for dest in generated.pdfs.values():
-        (project / "docs" / dest).parent.mkdir(parents=True, exist_ok=True)
-        (project / "docs" / dest).write_bytes(b"")
-    return generated
+    every = [generated, *translations_of(config_file, generated, pdfs=pdfs)]
+    export(config_file, catalog, project, generated=generated, translations=every[1:])
+    for each in every:
+        docs = project / (each.translation or "") / "docs"
+        for dest in each.pdfs.values():
+            (docs / dest).parent.mkdir(parents=True, exist_ok=True)
+            (docs / dest).write_bytes(b"")
+    return every
 
 
 def environment(generated: Generated) -> dict[str, str]:
@@ -88,10 +93,12 @@ def environment(generated: Generated) -> dict[str, str]:
     return env
 
 
-def issues(output: str, *, docs: Optional[Path] = None, shown: str = "docs") -> list[str]:
+def issues(output: str, *, docs: Optional[Path] = None, shown: str = "docs",
+           own: Optional[dict[str, str]] = None) -> list[str]:
     """Zensical's warnings and errors, one line each: ``docs/notes.md:3:17: warning: page does
     not exist`` for a page of the project's own ``docs`` folder (``shown`` as mkdocs.yml names
-    it), ``warning: … (in the generated page sops/x.md, line 3)`` for one sopgen wrote."""
+    it; ``own``: the file of it each published path is, a translation's ``es/notes.md`` for
+    ``notes.md``), ``warning: … (in the generated page sops/x.md, line 3)`` for one sopgen wrote."""
     found: list[tuple[str, str]] = []
     for line in ANSI.sub("", output).splitlines():
         match = ISSUE.match(line.strip())
@@ -104,7 +111,9 @@ def issues(output: str, *, docs: Optional[Path] = None, shown: str = "docs") -> 
     said = []
     for message, where in found:
         path, _, place = where.partition(":")
-        if where and docs is not None and (docs / path).is_file():
+        if where and own is not None and path in own:
+            said.append(f"{shown.rstrip('/')}/{own[path]}:{place}: {message}")
+        elif where and own is None and docs is not None and (docs / path).is_file():
             said.append(f"{shown.rstrip('/')}/{where}: {message}")
         elif where:
             said.append(f"{message} (in the generated page {path}, line {place.split(':')[0]})")
@@ -116,11 +125,11 @@ def issues(output: str, *, docs: Optional[Path] = None, shown: str = "docs") -> 
 ARTICLE = re.compile(r"<article\b[^>]*\bmd-content__inner\b[^>]*>")
 
 
-def last_look(site: Path, generated: Generated, own_docs: Path, *, echo: Callable[[str], None]) -> list[str]:
+def last_look(site: Path, generated: Generated, own: Container[str], *, echo: Callable[[str], None]) -> list[str]:
     """sopgen's last look at each generated page (:meth:`Generated.checked`), which the plugin
     takes at each page's content: here at the content of the page Zensical wrote (its
-    ``<article>``). The project's own pages in ``own_docs`` are left as they are, as the plugin
-    leaves them. Returns the warnings."""
+    ``<article>``). The project's own pages (``own``: their paths as published) are left as they
+    are, as the plugin leaves them. Returns the warnings."""
     warnings: list[str] = []
 
     def warn(message: str) -> None:
@@ -128,7 +137,7 @@ def last_look(site: Path, generated: Generated, own_docs: Path, *, echo: Callabl
         echo(f"warning: {warnings[-1]}")
 
     for rel in sorted(generated.site.pages):
-        if (own_docs / rel).is_file():
+        if rel in own:
             continue
         stem = rel[:-len(".md")]
         page = site / (stem[:-len("index")] if stem == "index" or stem.endswith("/index") else stem + "/")
@@ -146,3 +155,27 @@ def last_look(site: Path, generated: Generated, own_docs: Path, *, echo: Callabl
         if checked != content:
             page.write_text(text[:start.end()] + checked + text[end:], encoding="utf-8")
     return warnings
+
+
+H1 = re.compile(r"<h1\b")
+
+
+def add_switchers(site: Path, generated: Generated) -> None:
+    """The switcher to the same page in each language (:func:`sopgen.site.languages.switcher`) on
+    every page Zensical wrote into ``site`` (the root of ``generated``'s language), hand-written ones
+    too, where the plugin puts it for MkDocs: at the top of the page's content, before its title."""
+    if len(generated.languages) < 2:
+        return
+    others = [site / code for code in generated.languages[1:]] if generated.translation is None else []
+    for page in sorted(site.rglob("*.html")):
+        rel = page.relative_to(site).as_posix()
+        if rel == "404.html" or any(page.is_relative_to(other) for other in others):
+            continue
+        text = page.read_text(encoding="utf-8")
+        start = ARTICLE.search(text)
+        if start is None:
+            continue
+        title = H1.search(text, start.end())
+        at = title.start() if title and title.start() < text.find("</article>", start.end()) else start.end()
+        url = rel[:-len("index.html")] if rel == "index.html" or rel.endswith("/index.html") else rel
+        page.write_text(text[:at] + switcher(generated, url) + text[at:], encoding="utf-8")

@@ -45,7 +45,7 @@ def serve(config_file: Path, *, dev_addr: Optional[str] = None, open_browser: bo
         generated, failed = state.render(rendered, echo)
         if generated is None:
             raise BuildFailed(f"{failed}; fix it and serve again")
-        for warning in ignored(config_file):
+        for warning in ignored(config_file) + _left_out(generated):
             echo(warning)
         _sync(rendered, served)
         seen = state.fingerprint()
@@ -125,7 +125,7 @@ class _Sources:
                                  say=lambda note: echo(f"note: {note}"))
             if self.editor_url:
                 _with_editor(generated, self.project, self.editor_url)
-            export(self.config_file, generated.catalog, target, generated=generated)
+            export(self.config_file, generated.catalog, target, generated=generated, translations=[])
         except SopgenError as exc:
             if errors:  # the problems were said one by one: now what they add up to
                 return None, str(exc).split(";")[0]
@@ -133,6 +133,19 @@ class _Sources:
                 echo(line)
             return None, "the sources could not be rendered"
         return generated, ""
+
+
+def _left_out(generated: Generated) -> list[str]:
+    """What serve leaves out: Zensical's live reload serves one project, the source's; a build
+    publishes each translation (:mod:`sopgen.site.engines.zensical.build`)."""
+    codes = generated.languages[1:]
+    if not codes:
+        return []
+    source = generated.catalog.organization_source
+    where = source.rel if source else "organization.yml"
+    return [f"{where}: warning: translations: sopgen serve --engine zensical serves the source's pages only: "
+            f"/{'/, /'.join(codes)}/ left out; sopgen build --engine zensical publishes them, and sopgen serve "
+            "(the MkDocs engine) serves them too"]
 
 
 def _with_editor(generated: Generated, project: Path, url: str) -> None:
