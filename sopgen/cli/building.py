@@ -179,6 +179,11 @@ def render_command(directory: str, config_file: Optional[str], force: bool) -> N
     extensions; DIRECTORY/docs/ holds every page and image. Plain 'mkdocs
     build' (or Zensical) builds it without the sopgen plugin.
 
+    Each language of translations is a project of its own in
+    DIRECTORY/LANG/ (its site goes to site/LANG/ of the source's: mkdocs
+    build -f DIRECTORY/LANG/mkdocs.yml -d DIRECTORY/site/LANG, after the
+    source's build).
+
     DIRECTORY must be new, empty, or an earlier render: render never deletes
     a file it did not write.
     """

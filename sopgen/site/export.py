@@ -7,6 +7,12 @@ project's hand-written pages and every generated page and image, and
 ``DIR/overrides/`` the project's ``theme.custom_dir`` and, with edit links,
 the partial that points a generated page's at its YAML source. Tags in
 ``mkdocs.yml`` (``!ENV``, ``!!python/name:…``) are written back as they were.
+
+Each language of ``translations`` is a project of its own in ``DIR/<lang>/``, of the same
+shape, its pages translated (:func:`sopgen.site.generate.generate` with ``translation``), its
+theme language and ``site_url`` its own; its site goes to ``site/<lang>/`` of the source's. The
+hand-written pages of ``docs/<lang>/`` are that language's own
+(:func:`sopgen.site.languages.own_pages`).
 """
 
 from __future__ import annotations

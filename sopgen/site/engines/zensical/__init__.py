@@ -10,7 +10,9 @@ process, and keeps its own promises around the build:
 - the build is dated by its last commit (or ``SOURCE_DATE_EPOCH``), like the plugin's;
 - the new site replaces the old one in one step, under the site lock, only when all succeeded
   (:func:`sopgen.site.build.swap`, :func:`sopgen.core.outputs.lock`);
-- the PDF handbooks go into the site, and the pages link to them.
+- the PDF handbooks go into the site, and the pages link to them;
+- each translation is a rendered project of its own, built by Zensical too and put at ``/<lang>/``
+  of the source's site, every page with the switcher (:mod:`sopgen.site.languages`).
 
 The rendered project is kept in the user's cache folder (``~/.cache/sopgen/zensical/``), one
 per site folder, so that Zensical's own cache makes the next build faster.
