@@ -144,3 +144,15 @@ def test_render_writes_each_translations_project(base_project: Path, tmp_path: P
     shutil.rmtree(base_project / "docs/es")
     assert run(base_project, "render", str(out), "--force").exit_code == 0
     assert (out / "es/docs/how-to.md").read_text(encoding="utf-8") == HANDWRITTEN["docs/how-to.md"]
+
+
+def test_zensical_serve_says_it_serves_the_sources_pages_only(base_project: Path) -> None:
+    from sopgen.site.engines.zensical.serve import _left_out
+    from sopgen.site.generate import generate
+
+    assert _left_out(generate(base_project)) == []
+    add_translations(base_project, "es")
+    update(base_project)
+    assert _left_out(generate(base_project)) == [
+        "sops/organization.yml: warning: translations: sopgen serve --engine zensical serves the source's pages only: "
+        "/es/ left out; sopgen build --engine zensical publishes them, and sopgen serve (the MkDocs engine) serves them too"]

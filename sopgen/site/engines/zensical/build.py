@@ -73,7 +73,8 @@ def build(config_file: Path, catalog: Catalog, *, site_dir: Optional[str] = None
         _stop_if_strict(strict, warnings)
         merge_sitemaps(staging, every[0].languages[1:])
         for generated in every:
-            warnings += _handbooks(generated, staging / (generated.translation or ""), on_pdf=on_pdf, echo=warn,
+            progress = on_pdf if generated.translation is None else None  # one bar, as under MkDocs
+            warnings += _handbooks(generated, staging / (generated.translation or ""), on_pdf=progress, echo=warn,
                                    page_size=str(config.plugin_options.get("pdf_page_size", "A4")))
         _stop_if_strict(strict, warnings)
         swap(staging, final)
