@@ -20,9 +20,9 @@ from ...build import BuildFailed
 from ...config import ConfigInvalid
 from ...editor.links import SERVE_JS, SERVE_JS_FILE, SERVE_STATUS, links
 from ...config import read as read_config
-from ...export import export
+from ...export import export, translations_of
 from ...generate import Caches, Generated, generate
-from .rendered import environment, ignored
+from .rendered import add_switchers, environment, ignored, issues
 
 POLLING_INTERVAL = 0.3
 """Seconds between two looks for saved sources under ``sopgen serve --engine zensical``."""
@@ -41,12 +41,15 @@ def serve(config_file: Path, *, dev_addr: Optional[str] = None, open_browser: bo
         folder = Path(tempfile.mkdtemp(prefix="sopgen-zensical-"))
         stack.callback(shutil.rmtree, folder, ignore_errors=True)
         rendered, served = folder / "rendered", folder / "served"
-        state = _Sources(config_file, editor_url)
+        state = _Sources(config_file, editor_url, work=folder / "translations")
         generated, failed = state.render(rendered, echo)
         if generated is None:
             raise BuildFailed(f"{failed}; fix it and serve again")
-        for warning in ignored(config_file) + _left_out(generated):
+        for warning in ignored(config_file):
             echo(warning)
+        if generated.languages[1:]:
+            echo("sopgen: serving the translations too, rebuilt when a file of sops/locale/ is saved: "
+                 + ", ".join(f"/{code}/" for code in generated.languages[1:]))
         _sync(rendered, served)
         seen = state.fingerprint()
         command = [sys.executable, "-m", "zensical", "serve", "-f", str(served / "mkdocs.yml")]
@@ -77,11 +80,12 @@ class _Sources:
     """The project's sources as serve watches and reads them (what did not change is kept across
     saves: :class:`sopgen.site.generate.Caches`)."""
 
-    def __init__(self, config_file: Path, editor_url: str = "") -> None:
+    def __init__(self, config_file: Path, editor_url: str = "", *, work: Path) -> None:
         self.config_file = config_file
         self.editor_url = editor_url
         self.project = config_file.parent.resolve()
         self.caches = Caches()
+        self.work = work  # each translation's project, built there
 
     def watched(self) -> list[Path]:
         try:
@@ -126,6 +130,10 @@ class _Sources:
             if self.editor_url:
                 _with_editor(generated, self.project, self.editor_url)
             export(self.config_file, generated.catalog, target, generated=generated, translations=[])
+            failed = _translations(self.config_file, generated, self.work, target)
+            if failed:
+                echo(f"error: {failed}")
+                return None, "a translation could not be built"
         except SopgenError as exc:
             if errors:  # the problems were said one by one: now what they add up to
                 return None, str(exc).split(";")[0]
@@ -135,17 +143,24 @@ class _Sources:
         return generated, ""
 
 
-def _left_out(generated: Generated) -> list[str]:
-    """What serve leaves out: Zensical's live reload serves one project, the source's; a build
-    publishes each translation (:mod:`sopgen.site.engines.zensical.build`)."""
-    codes = generated.languages[1:]
-    if not codes:
-        return []
-    source = generated.catalog.organization_source
-    where = source.rel if source else "organization.yml"
-    return [f"{where}: warning: translations: sopgen serve --engine zensical serves the source's pages only: "
-            f"/{'/, /'.join(codes)}/ left out; sopgen build --engine zensical publishes them, and sopgen serve "
-            "(the MkDocs engine) serves them too"]
+def _translations(config_file: Path, generated: Generated, work: Path, target: Path) -> str:
+    """Each translation of ``generated`` built by Zensical in ``work/<lang>`` and its site put into
+    the rendered project's ``target/docs/<lang>/``, which Zensical serves as it is (as static files,
+    at /<lang>/); why not, or "". Its pages have the switcher; the source's, rendered by Zensical as
+    it serves them, have none."""
+    for translated in translations_of(config_file, generated):
+        code = str(translated.translation)
+        export(config_file, translated.catalog, work / code, generated=translated, translations=[])
+        shutil.rmtree(work / code / "site", ignore_errors=True)
+        result = subprocess.run([sys.executable, "-m", "zensical", "build", "-f", str(work / code / "mkdocs.yml")],
+                                cwd=work / code, env=environment(translated), capture_output=True, text=True,
+                                encoding="utf-8", errors="replace")
+        if result.returncode != 0:
+            said = issues(result.stderr)
+            return f"Zensical could not build the site of /{code}/: {said[-1] if said else 'no reason given'}"
+        add_switchers(work / code / "site", translated)
+        shutil.copytree(work / code / "site", target / "docs" / code, dirs_exist_ok=True)
+    return ""
 
 
 def _with_editor(generated: Generated, project: Path, url: str) -> None:
