@@ -90,6 +90,8 @@ HANDWRITTEN = {
     "docs/es/how-to.md": "# Cómo leer este manual\n\nLea las palabras en español.\n",
     "docs/es/only-spanish.md": "# Solo en español\n\nUna página propia.\n",
     "docs/only-english.md": "# Only in English\n\nA page of the source alone.\n",
+    "docs/files/form.txt": "An English form\n",
+    "docs/es/files/form.txt": "Un formulario en español\n",
 }
 
 
@@ -109,6 +111,8 @@ def test_hand_written_pages_of_docs_lang_are_that_languages_own(base_project: Pa
     assert "Una página propia." in page("es/only-spanish")
     assert "A page of the source alone." in page("only-english") and "A page of the source alone." in page("es/only-english")
     assert not (site / "es/es").exists() and not (site / "only-spanish").exists()
+    assert (site / "files/form.txt").read_text() == "An English form\n"
+    assert (site / "es/files/form.txt").read_text() == "Un formulario en español\n"
     assert 'class="sopgen-languages"' in page("es/how-to") and 'href="../../how-to/"' in page("es/how-to")
 
 

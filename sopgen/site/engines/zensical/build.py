@@ -93,7 +93,7 @@ def _zensical(folder: Path, generated: Generated, *, own: dict[str, str], shown:
     if verbose:  # Zensical's own progress messages
         for line in ANSI.sub("", result.stdout).splitlines():
             echo(line)
-    said = issues(result.stderr, shown=shown, own=own)
+    said = issues(result.stderr, shown=shown, own=own, language=generated.translation or "")
     if result.returncode != 0:
         last = said[-1].replace("error: ", "", 1) if said else None
         reason = last or (ANSI.sub("", result.stderr).strip().splitlines() or ["no reason given"])[-1]

@@ -94,11 +94,12 @@ def environment(generated: Generated) -> dict[str, str]:
 
 
 def issues(output: str, *, docs: Optional[Path] = None, shown: str = "docs",
-           own: Optional[dict[str, str]] = None) -> list[str]:
+           own: Optional[dict[str, str]] = None, language: str = "") -> list[str]:
     """Zensical's warnings and errors, one line each: ``docs/notes.md:3:17: warning: page does
     not exist`` for a page of the project's own ``docs`` folder (``shown`` as mkdocs.yml names
     it; ``own``: the file of it each published path is, a translation's ``es/notes.md`` for
-    ``notes.md``), ``warning: … (in the generated page sops/x.md, line 3)`` for one sopgen wrote."""
+    ``notes.md``), ``warning: … (in the generated page sops/x.md, line 3)`` for one sopgen wrote
+    (``es/sops/x.md`` in the translation into ``language``)."""
     found: list[tuple[str, str]] = []
     for line in ANSI.sub("", output).splitlines():
         match = ISSUE.match(line.strip())
@@ -116,7 +117,8 @@ def issues(output: str, *, docs: Optional[Path] = None, shown: str = "docs",
         elif where and own is None and docs is not None and (docs / path).is_file():
             said.append(f"{shown.rstrip('/')}/{where}: {message}")
         elif where:
-            said.append(f"{message} (in the generated page {path}, line {place.split(':')[0]})")
+            page = f"{language}/{path}" if language else path
+            said.append(f"{message} (in the generated page {page}, line {place.split(':')[0]})")
         else:
             said.append(message)
     return said
