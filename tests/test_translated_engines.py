@@ -95,7 +95,7 @@ HANDWRITTEN = {
 }
 
 
-@pytest.mark.parametrize("engine", ["mkdocs", "zensical"])
+@pytest.mark.parametrize("engine", ["mkdocs", "properdocs", "zensical"])
 def test_hand_written_pages_of_docs_lang_are_that_languages_own(base_project: Path, tmp_path: Path, engine: str) -> None:
     add_translations(base_project, "es")
     update(base_project)
