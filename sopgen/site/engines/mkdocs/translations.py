@@ -8,7 +8,8 @@ and PDFs are its own, and the plugin hands it the translated project
 ``on_post_build`` into ``<site>/<lang>``, so that ``sopgen build``'s lock and atomic swap cover
 both languages, and ``mkdocs build`` and ``serve`` publish it too. Then:
 
-- every page gets a switcher to the same page in the other languages (:func:`switcher`);
+- every page gets a switcher to the same page in the other languages (:func:`switcher`), and links
+  to them in its head for search engines (:func:`with_alternates`);
 - the site's ``sitemap.xml`` lists every language's pages (:func:`merge_sitemaps`).
 """
 
@@ -107,6 +108,25 @@ def switcher(generated: Generated, page_url: str) -> str:
         items.append(f'<li><a href="{markup(target or "./")}" hreflang="{code}" lang="{code}" target="_self">{name}</a></li>')
     label = markup(generated.lang.gettext("Languages"))
     return f'<nav class="sopgen-languages" aria-label="{label}"><ul>{"".join(items)}</ul></nav>\n'
+
+
+def with_alternates(generated: Optional[Generated], page_url: str, output: str, *, site_url: Optional[str]) -> str:
+    """A built page's HTML ``output`` with a ``<link rel="alternate" hreflang>`` in its head to the
+    same page in each language of the site, and ``x-default`` to the source's (for search engines);
+    absolute under ``site_url``, relative without. Unchanged when the site has no translations."""
+    if generated is None or len(generated.languages) < 2 or "</head>" not in output:
+        return output
+    languages = generated.languages
+    if site_url:
+        mine = f"{generated.translation}/" if generated.translation else ""
+        root = site_url if not mine or not site_url.endswith(mine) else site_url[:-len(mine)]
+    else:
+        root = "../" * (page_url.count("/") + (1 if generated.translation else 0))
+    links = []
+    for code in [*languages, "x-default"]:
+        target = root + ("" if code in (languages[0], "x-default") else f"{code}/") + page_url
+        links.append(f'<link rel="alternate" hreflang="{code}" href="{markup(target or "./")}">')
+    return output.replace("</head>", "".join(links) + "</head>", 1)
 
 
 def merge_sitemaps(site: Path, codes: list[str]) -> None:

@@ -1,0 +1,131 @@
+"""A page of a translation that nobody has translated yet (README.md, "The translated site"): said
+once, in a banner, its texts quietly in the source's language (``lang="en"``, no label each); a
+page that mixes translated and stale texts labels each stale one; a text changed since it was
+translated is always labelled. The PDF's parts likewise; and every page's ``<head>`` links the same
+page in each language (``hreflang``)."""
+
+from __future__ import annotations
+
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+
+from conftest import REPO, run
+from i18nhelp import add_translations, edit, fill, update
+from test_pdf_translated import FUZZY, MISSING, _parts, _pdf
+from test_translated_site import SOP, banner_count, build
+
+LABEL = 'class="sopgen-stale-label"'
+NOT_TRANSLATED = "Esta página aún no está traducida: se muestra en inglés."
+
+
+def labels(html: str) -> list[str]:
+    return re.findall(r'class="sopgen-stale-label" data-stale="(\w+)"', html)
+
+
+def untranslated_banner(html: str) -> bool:
+    return bool(re.search(r'class="sopgen-stale-banner"[^>]*data-untranslated', html))
+
+
+@pytest.fixture(scope="module")
+def example_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    project = tmp_path_factory.mktemp("example")
+    shutil.copytree(REPO / "sops", project / "sops")
+    shutil.copy(REPO / "mkdocs.yml", project / "mkdocs.yml")
+    return build(project)
+
+
+def test_a_role_nobody_translated_says_so_once_and_labels_no_text(example_site: Path) -> None:
+    for path in ("es/roles/bookkeeper/index.html", "es/sops/send-client-invoices/index.html"):
+        page = (example_site / path).read_text(encoding="utf-8")
+        assert page.count('class="sopgen-stale-banner"') == 1 and untranslated_banner(page), path
+        assert NOT_TRANSLATED in page, path
+        assert LABEL not in page and banner_count(page) == 0, path
+        # still in English, said to screen readers and spelling checkers
+        assert re.search(r'<span class="sopgen-stale-quiet" data-stale="missing" lang="en">Bookkeeper</span>', page), path
+
+
+def test_the_calendars_one_fuzzy_step_is_still_labelled_and_counted(example_site: Path) -> None:
+    page = (example_site / "es/sops/manage-owner-calendar/index.html").read_text(encoding="utf-8")
+    assert set(labels(page)) == {"fuzzy"} and banner_count(page) == 1 and not untranslated_banner(page)
+    assert NOT_TRANSLATED not in page
+
+
+def test_a_page_partly_translated_labels_each_missing_text(base_project: Path) -> None:
+    add_translations(base_project, "es")
+    update(base_project)
+    fill(base_project, only=lambda context, text: context != "tasks/send-invoices" or "rate" not in text)
+    page = (build(base_project) / "es" / SOP).read_text(encoding="utf-8")
+    assert not untranslated_banner(page) and NOT_TRANSLATED not in page
+    assert labels(page) and set(labels(page)) == {"missing"}
+    assert banner_count(page) == len(set(re.findall(r'data-text="(\w+)"', page)))
+    assert "sopgen-stale-quiet" not in page
+
+
+def test_an_untranslated_page_with_one_fuzzy_text_labels_only_that_one(base_project: Path) -> None:
+    add_translations(base_project, "es")
+    update(base_project)
+    fill(base_project, only=lambda context, text: context == "tasks/send-invoices" and text == "Check the rate.")
+    edit(base_project / "sops/tasks/send-invoices.yml", "Check the rate.", "Check the *hourly* rate.")
+    update(base_project)
+    page = (build(base_project) / "es" / SOP).read_text(encoding="utf-8")
+    assert untranslated_banner(page) and NOT_TRANSLATED in page
+    assert set(labels(page)) == {"fuzzy"} and banner_count(page) == 1, labels(page)
+    assert "1 texto cambió desde que se tradujo y está marcado." in page
+    assert 'class="sopgen-stale-quiet"' in page
+
+
+def test_a_wholly_translated_page_says_nothing(base_project: Path) -> None:
+    add_translations(base_project, "es")
+    update(base_project)
+    fill(base_project)
+    page = (build(base_project) / "es" / SOP).read_text(encoding="utf-8")
+    assert "sopgen-stale" not in page
+
+
+# -- the PDF ----------------------------------------------------------------------------------
+
+def test_an_untranslated_roles_pdf_parts_say_so_once(tmp_path: Path) -> None:
+    project = tmp_path / "example"
+    shutil.copytree(REPO / "sops", project / "sops")
+    shutil.copy(REPO / "mkdocs.yml", project / "mkdocs.yml")
+    parts = _parts(_pdf(project, "bookkeeper", "--lang", "es"))
+    manual, invoices = parts["Bookkeeper"], parts["Send client invoices"]
+    assert "Este puesto aún no está traducido: se muestra en inglés." in manual
+    assert "Este procedimiento aún no está traducido: se muestra en inglés." in invoices
+    for part in (manual, invoices):
+        assert MISSING not in part and FUZZY not in part
+        assert "aún no están traducidos" not in part
+
+
+def test_an_untranslated_pdf_part_with_one_fuzzy_text_labels_only_that_one(base_project: Path) -> None:
+    add_translations(base_project, "es")
+    update(base_project)
+    fill(base_project, only=lambda context, text: context == "tasks/send-invoices" and text == "Check the rate.")
+    edit(base_project / "sops/tasks/send-invoices.yml", "Check the rate.", "Check the *hourly* rate.")
+    update(base_project)
+    sop = next(part for title, part in _parts(_pdf(base_project, "bookkeeper", "--lang", "es")).items()
+               if title == "Send client invoices")
+    assert "Este procedimiento aún no está traducido: se muestra en inglés." in sop
+    assert "1 texto de este procedimiento cambió desde que se tradujo." in sop
+    assert MISSING not in sop and sop.count(FUZZY) == 1, "a sub-step: not on the SOP's checklist"
+
+
+# -- the head's links to each language ----------------------------------------------------------
+
+def test_every_page_links_its_other_languages_in_its_head(example_site: Path) -> None:
+    for path in ("sops/triage-inbox/index.html", "es/sops/triage-inbox/index.html"):
+        head = (example_site / path).read_text(encoding="utf-8").split("</head>")[0]
+        up = "../../" if path.startswith("sops") else "../../../"
+        assert f'<link rel="alternate" hreflang="en" href="{up}sops/triage-inbox/">' in head, head
+        assert f'<link rel="alternate" hreflang="es" href="{up}es/sops/triage-inbox/">' in head, head
+        assert f'<link rel="alternate" hreflang="x-default" href="{up}sops/triage-inbox/">' in head, head
+    home = (example_site / "es/index.html").read_text(encoding="utf-8").split("</head>")[0]
+    assert '<link rel="alternate" hreflang="en" href="../">' in home
+
+
+def test_no_alternate_links_without_translations(base_project: Path) -> None:
+    page = (build(base_project) / SOP).read_text(encoding="utf-8")
+    assert 'rel="alternate" hreflang' not in page
