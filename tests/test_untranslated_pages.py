@@ -38,13 +38,29 @@ def example_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 def test_a_role_nobody_translated_says_so_once_and_labels_no_text(example_site: Path) -> None:
-    for path in ("es/roles/bookkeeper/index.html", "es/sops/send-client-invoices/index.html"):
+    for path in ("es/roles/bookkeeper/index.html", "es/sops/send-client-invoices/index.html",
+                 "es/roles/bookkeeper/onboarding/index.html", "es/roles/bookkeeper/checklists/index.html"):
         page = (example_site / path).read_text(encoding="utf-8")
         assert page.count('class="sopgen-stale-banner"') == 1 and untranslated_banner(page), path
         assert NOT_TRANSLATED in page, path
         assert LABEL not in page and banner_count(page) == 0, path
         # still in English, said to screen readers and spelling checkers
-        assert re.search(r'<span class="sopgen-stale-quiet" data-stale="missing" lang="en">Bookkeeper</span>', page), path
+        assert '<span class="sopgen-stale-quiet" data-stale="missing" lang="en">' in page, path
+    role = (example_site / "es/roles/bookkeeper/index.html").read_text(encoding="utf-8")
+    assert '<span class="sopgen-stale-quiet" data-stale="missing" lang="en">Bookkeeper</span>' in role
+
+
+def test_a_role_whose_title_alone_is_translated_keeps_its_labels(example_site: Path) -> None:
+    """The example's owner: its title is translated (other pages name it), nothing else: a page that
+    mixes translated and missing texts labels each missing one."""
+    page = (example_site / "es/roles/owner/index.html").read_text(encoding="utf-8")
+    assert not untranslated_banner(page) and "Consultora principal (propietaria)" in page
+    assert set(labels(page)) == {"missing"} and banner_count(page) == len(set(re.findall(r'data-text="(\w+)"', page)))
+
+
+def test_the_checklists_of_a_role_with_one_stale_step_label_it(example_site: Path) -> None:
+    page = (example_site / "es/roles/virtual-assistant/checklists/index.html").read_text(encoding="utf-8")
+    assert set(labels(page)) == {"fuzzy"} and banner_count(page) == 1 and not untranslated_banner(page)
 
 
 def test_the_calendars_one_fuzzy_step_is_still_labelled_and_counted(example_site: Path) -> None:
@@ -129,3 +145,14 @@ def test_every_page_links_its_other_languages_in_its_head(example_site: Path) ->
 def test_no_alternate_links_without_translations(base_project: Path) -> None:
     page = (build(base_project) / SOP).read_text(encoding="utf-8")
     assert 'rel="alternate" hreflang' not in page
+
+
+def test_the_navigation_says_which_pages_are_in_english(example_site: Path) -> None:
+    """A page nobody has translated yet is named in English in the Spanish navigation: its links there
+    (and in the footer) carry lang="en"; a translated page's do not."""
+    page = (example_site / "es/roles/bookkeeper/index.html").read_text(encoding="utf-8")
+    assert re.search(r'<a href="\./" class="md-nav__link md-nav__link--active" lang="en">', page), page
+    assert re.search(r'<a href="\.\./virtual-assistant/" class="md-nav__link">', page)
+    assert re.search(r'<a href="\.\./owner/" class="md-nav__link">', page), "a page partly translated"
+    english = (example_site / "roles/bookkeeper/index.html").read_text(encoding="utf-8")
+    assert 'lang="en"' not in english.split("</head>")[1].split('class="md-content"')[0], "the source says nothing"

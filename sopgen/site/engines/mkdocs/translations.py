@@ -9,7 +9,8 @@ and PDFs are its own, and the plugin hands it the translated project
 both languages, and ``mkdocs build`` and ``serve`` publish it too. Then:
 
 - every page gets a switcher to the same page in the other languages (:func:`switcher`), and links
-  to them in its head for search engines (:func:`with_alternates`);
+  to them in its head for search engines (:func:`with_alternates`), which also marks the theme's
+  links to a page nobody has translated yet as in the source's language;
 - the site's ``sitemap.xml`` lists every language's pages (:func:`merge_sitemaps`).
 """
 
@@ -32,6 +33,7 @@ from .servestate import ServeState
 log = logging.getLogger("mkdocs.plugins.sopgen")
 
 _URL = re.compile(r"<url>.*?</url>", re.S)
+_NAV_LINK = re.compile(r'<a href="([^"#]*)" class="md-(?:nav|footer)__link[^"]*"')
 
 
 def build_translations(config: Any, generated: Optional[Generated], *, serving: Optional[ServeState]) -> None:
@@ -113,9 +115,13 @@ def switcher(generated: Generated, page_url: str) -> str:
 def with_alternates(generated: Optional[Generated], page_url: str, output: str, *, site_url: Optional[str]) -> str:
     """A built page's HTML ``output`` with a ``<link rel="alternate" hreflang>`` in its head to the
     same page in each language of the site, and ``x-default`` to the source's (for search engines);
-    absolute under ``site_url``, relative without. Unchanged when the site has no translations."""
+    absolute under ``site_url``, relative without. In a translation, the theme's links to a page
+    nobody has translated yet (navigation, footer) say its title is in the source's language
+    (:func:`_english_links`). Unchanged when the site has no translations."""
     if generated is None or len(generated.languages) < 2 or "</head>" not in output:
         return output
+    if generated.translation:
+        output = _english_links(generated, page_url, output)
     languages = generated.languages
     if site_url:
         mine = f"{generated.translation}/" if generated.translation else ""
@@ -127,6 +133,30 @@ def with_alternates(generated: Optional[Generated], page_url: str, output: str, 
         target = root + ("" if code in (languages[0], "x-default") else f"{code}/") + page_url
         links.append(f'<link rel="alternate" hreflang="{code}" href="{markup(target or "./")}">')
     return output.replace("</head>", "".join(links) + "</head>", 1)
+
+
+def _english_links(generated: Generated, page_url: str, output: str) -> str:
+    """``output`` with ``lang`` on each navigation or footer link (Material's ``md-nav__link``,
+    ``md-footer__link``) to a page nobody has translated yet: its title there is the source's."""
+    english = {_url(path) for path, page in generated.site.pages.items() if page.untranslated}
+    if not english:
+        return output
+    here = page_url if page_url.endswith("/") else posixpath.dirname(page_url)  # what its links are relative to
+    source = markup(generated.catalog.organization.language)
+
+    def marked(found: re.Match[str]) -> str:
+        target = posixpath.normpath(posixpath.join(here or ".", found.group(1)))
+        target = "" if target == "." else target + "/"
+        return f'{found.group(0)} lang="{source}"' if target in english else found.group(0)
+
+    return _NAV_LINK.sub(marked, output)
+
+
+def _url(path: str) -> str:
+    """The address of page ``path`` (``sops/x.md``: ``sops/x/``; ``roles/x/index.md``: ``roles/x/``)."""
+    stem = path[:-3]
+    stem = stem[:-len("index")] if stem == "index" or stem.endswith("/index") else stem + "/"
+    return stem
 
 
 def merge_sitemaps(site: Path, codes: list[str]) -> None:
