@@ -14,7 +14,7 @@ import pytest
 
 from conftest import REPO, run
 from i18nhelp import add_translations, edit, fill, update
-from test_pdf_translated import FUZZY, MISSING, _parts, _pdf
+from test_pdf_translated import FUZZY, MISSING, _parts, _pdf, _text
 from test_translated_site import SOP, banner_count, build
 
 LABEL = 'class="sopgen-stale-label"'
@@ -107,7 +107,10 @@ def test_an_untranslated_roles_pdf_parts_say_so_once(tmp_path: Path) -> None:
     project = tmp_path / "example"
     shutil.copytree(REPO / "sops", project / "sops")
     shutil.copy(REPO / "mkdocs.yml", project / "mkdocs.yml")
-    parts = _parts(_pdf(project, "bookkeeper", "--lang", "es"))
+    pdf = _pdf(project, "bookkeeper", "--lang", "es")
+    cover = _text(pdf, 1, 1)
+    assert re.search(r"\d+ textos aún en inglés", cover) and "marcado" not in cover, "not every one is marked"
+    parts = _parts(pdf)
     manual, invoices = parts["Bookkeeper"], parts["Send client invoices"]
     assert "Este puesto aún no está traducido: se muestra en inglés." in manual
     assert "Este procedimiento aún no está traducido: se muestra en inglés." in invoices
