@@ -159,3 +159,15 @@ def test_the_navigation_says_which_pages_are_in_english(example_site: Path) -> N
     assert re.search(r'<a href="\.\./owner/" class="md-nav__link">', page), "a page partly translated"
     english = (example_site / "roles/bookkeeper/index.html").read_text(encoding="utf-8")
     assert 'lang="en"' not in english.split("</head>")[1].split('class="md-content"')[0], "the source says nothing"
+
+
+def test_the_alternate_links_are_absolute_under_site_url(base_project: Path) -> None:
+    add_translations(base_project, "es")
+    edit(base_project / "mkdocs.yml", "site_name: Corpus base", "site_name: Corpus base\nsite_url: https://handbook.example.com/")
+    update(base_project)
+    site = build(base_project)
+    for page in (site / SOP, site / "es" / SOP):
+        head = page.read_text(encoding="utf-8").split("</head>")[0]
+        assert '<link rel="alternate" hreflang="en" href="https://handbook.example.com/sops/send-invoices/">' in head
+        assert '<link rel="alternate" hreflang="es" href="https://handbook.example.com/es/sops/send-invoices/">' in head
+        assert '<link rel="alternate" hreflang="x-default" href="https://handbook.example.com/sops/send-invoices/">' in head
