@@ -117,3 +117,14 @@ def test_dates_numbers_and_money_follow_the_locale() -> None:
 def test_the_catalogs_are_package_data() -> None:
     assert LOCALE_DIR == Path(__import__("sopgen").__file__).parent / "locale"
     assert not any(line.strip().endswith((".po", ".pot")) for line in (REPO / ".gitignore").read_text().splitlines())
+
+
+@pytest.mark.parametrize("lang", SHIPPED)
+def test_no_message_is_in_a_catalog_twice(lang: str) -> None:
+    """Two branches that add the same message leave it twice after a merge; Babel reads the first
+    and drops the other silently, so the words shown would not be those a test expects."""
+    text = (LOCALE_DIR / lang / "LC_MESSAGES" / "sopgen.po").read_text(encoding="utf-8")
+    entries = re.findall(r'(?m)^(?:msgctxt (".*")\n)?msgid ((?:".*"\n)+)', text)
+    keys = [(context, "".join(msgid.split("\n"))) for context, msgid in entries]
+    twice = sorted({key for key in keys if keys.count(key) > 1 and key[1] != '""'})
+    assert not twice, twice

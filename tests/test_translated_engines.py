@@ -46,6 +46,9 @@ def test_zensical_publishes_the_examples_translation_under_es(tmp_path: Path) ->
     assert "sopgen-stale" not in source and '<html lang="en"' in source
     for index in site.rglob("index.html"):  # every page, the home pages and hand-written ones too
         assert index.read_text(encoding="utf-8").count('class="sopgen-languages"') == 1, index
+    assert '<link rel="alternate" hreflang="en" href="../../../sops/manage-owner-calendar/">' in page  # for search engines
+    assert '<link rel="alternate" hreflang="es" href="../../es/sops/manage-owner-calendar/">' in source
+    assert re.search(r'class="md-nav__link[^"]*" lang="en"', page)  # a page nobody translated (Bookkeeper's)
     assert '"lang":["es"]' in (site / "es/search.json").read_text(encoding="utf-8")
     assert 'window.sopgenRoot = "../../.."' in (site / "es/assets/sopgen/messages.js").read_text(encoding="utf-8")
     ticks = re.compile(r'data-sopgen-(?:ticks|keys)="[^"]*"')
@@ -67,7 +70,10 @@ def test_zensical_sitemap_lists_every_languages_pages(base_project: Path, tmp_pa
     sitemap = (site / "sitemap.xml").read_text(encoding="utf-8")
     assert "<loc>https://handbook.example.com/sops/send-invoices/</loc>" in sitemap
     assert "<loc>https://handbook.example.com/es/sops/send-invoices/</loc>" in sitemap
-    assert "ES: Check the rate." in (site / "es/sops/send-invoices/index.html").read_text(encoding="utf-8")
+    page = (site / "es/sops/send-invoices/index.html").read_text(encoding="utf-8")
+    assert "ES: Check the rate." in page
+    assert '<link rel="alternate" hreflang="en" href="https://handbook.example.com/sops/send-invoices/">' in page
+    assert '<link rel="alternate" hreflang="es" href="https://handbook.example.com/es/sops/send-invoices/">' in page
 
 
 def test_zensical_a_failure_in_the_translation_leaves_the_old_site_whole(base_project: Path, tmp_path: Path) -> None:
@@ -164,9 +170,9 @@ def test_zensical_serve_serves_the_translation_and_rebuilds_it_on_a_save(base_pr
     child = start_serve(base_project, "zensical", port, log)
     page = f"http://127.0.0.1:{port}/es/sops/send-invoices/"
     try:
-        wait_for(lambda: 'data-stale="missing"' in (fetch(page) or ""), f"{page} to be served")
-        shown = fetch(page) or ""
-        assert banner_count(shown) > 1 and '<html lang="es"' in shown
+        wait_for(lambda: "Esta página aún no está traducida" in (fetch(page) or ""), f"{page} to be served")
+        shown = fetch(page) or ""  # nothing translated yet: said once
+        assert "data-untranslated" in shown and '<html lang="es"' in shown
         assert '<a href="../../../sops/send-invoices/" hreflang="en" lang="en" target="_self">English</a>' in shown
         fill(base_project)  # a save of sops/locale/es.po
         wait_for(lambda: "ES: Check the rate." in (fetch(page) or ""), "the translation to show")

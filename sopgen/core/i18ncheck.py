@@ -9,17 +9,12 @@ Stale entries are no problem here: ``sopgen i18n status`` lists them, and the pa
 
 from __future__ import annotations
 
-from functools import lru_cache
 from typing import Callable, Iterator, Optional
-from xml.etree.ElementTree import Element
 
-import markdown
-from markdown.treeprocessors import Treeprocessor
 
 from .catalog import Catalog
 from .errors import Problem
-from .images import image_file, markdown_images
-from .markdown import EXTENSIONS
+from .images import image_file, markdown_addresses, markdown_images
 from .mdcheck import findings
 from .pofile import LOCALE_DIR, PoFile, read
 from .translatable import SourceText, source_texts
@@ -113,27 +108,6 @@ def _changed_addresses(source: str, translation: str) -> tuple[tuple[str, ...], 
     return tuple(a for a in before if a not in after), tuple(a for a in after if a not in before)
 
 
-@lru_cache(maxsize=4096)
 def addresses(text: str) -> tuple[str, ...]:
     """The addresses of the links and images that Markdown ``text`` makes, in order, each once."""
-    if "](" not in text and "]:" not in text and "<" not in text and "[" not in text:
-        return ()
-    md = _reader()
-    md.reset()
-    md.found = []
-    md.convert(text)
-    return tuple(dict.fromkeys(md.found))
-
-
-@lru_cache(maxsize=1)
-def _reader() -> markdown.Markdown:
-    configs = {name: dict(options) for name, options in EXTENSIONS.items()}
-    md = markdown.Markdown(extensions=list(EXTENSIONS), extension_configs=configs)
-    md.treeprocessors.register(_Addresses(md), "sopgen_link_addresses", -1)
-    return md
-
-
-class _Addresses(Treeprocessor):
-    def run(self, root: Element) -> None:
-        self.md.found += [el.get("href") or el.get("src") or ""  # type: ignore[attr-defined]
-                          for el in root.iter() if el.tag in ("a", "img")]
+    return tuple(dict.fromkeys(address for _, address in markdown_addresses(text)))

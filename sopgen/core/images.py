@@ -45,11 +45,21 @@ def markdown_images(text: str) -> tuple[str, ...]:
     (inline ``![a](x)`` and by reference ``![a][r]``; not what is in code)."""
     if "![" not in text:
         return ()
+    return tuple(dict.fromkeys(address for tag, address in markdown_addresses(text)
+                               if tag == "img" and is_project_image(address)))
+
+
+@lru_cache(maxsize=4096)
+def markdown_addresses(text: str) -> tuple[tuple[str, str], ...]:
+    """The links and images that Markdown ``text`` makes, in order, each once, as (tag, address):
+    ``("img", "media/x.png")``, ``("a", "https://example.com")``; not what is in code."""
+    if "[" not in text and "<" not in text:
+        return ()
     md = _reader()
     md.reset()
     md.found = []
     md.convert(text)
-    return tuple(dict.fromkeys(src for src in md.found if is_project_image(src)))
+    return tuple(dict.fromkeys(md.found))
 
 
 def rebased(text: str, page: Optional[str]) -> str:
@@ -68,16 +78,17 @@ def rebased(text: str, page: Optional[str]) -> str:
 
 @lru_cache(maxsize=1)
 def _reader() -> markdown.Markdown:
-    """Python-Markdown with the site's extensions, noting the ``src`` of every image it makes."""
+    """Python-Markdown with the site's extensions, noting every link and image it makes."""
     configs = {name: dict(options) for name, options in EXTENSIONS.items()}
     md = markdown.Markdown(extensions=list(EXTENSIONS), extension_configs=configs)
-    md.treeprocessors.register(_Images(md), "sopgen_images", -1)
+    md.treeprocessors.register(_Addresses(md), "sopgen_addresses", -1)
     return md
 
 
-class _Images(Treeprocessor):
+class _Addresses(Treeprocessor):
     def run(self, root: Element) -> None:
-        self.md.found += [el.get("src", "") for el in root.iter("img")]  # type: ignore[attr-defined]
+        self.md.found += [(el.tag, el.get("href") or el.get("src") or "")  # type: ignore[attr-defined]
+                          for el in root.iter() if el.tag in ("a", "img")]
 
 
 # -- checks -------------------------------------------------------------------------------

@@ -156,6 +156,16 @@ def stale_in_data(value: BaseModel) -> dict[Reason, int]:
     return counts
 
 
+def untranslated(value: BaseModel) -> bool:
+    """Whether nobody has translated ``value`` (a translated role's or task's data) yet: none of its
+    texts is translated and at least one is missing (a fuzzy one was translated once: it does not
+    count either way). Its page and its PDF part then say so once instead of labelling each text."""
+    counts = stale_in_data(value)
+    translated = sum(1 for _loc, text, _markdown in prose_values(value, frozenset(NOT_TRANSLATED))
+                     if text.strip() and not isinstance(text, Stale))
+    return not translated and counts["missing"] > 0
+
+
 def marked_like(text: str, like: str) -> str:
     """``text`` (made from ``like``: its words rewrapped) stale as ``like`` is, if it is."""
     return Stale(text, like.reason, like.translation) if isinstance(like, Stale) else text

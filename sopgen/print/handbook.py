@@ -23,7 +23,7 @@ from ..text.filters import isodate, staff_money
 from ..text.i18n import Language
 from .business import delegation, reviews_chapter, tools_chapter
 from .markup import Converter
-from .printed import Printed, base, plain
+from .printed import Printed, base, part_of, plain
 from .rolechapters import checklists_chapter, choice_letter, manual_chapter, onboarding_chapter, sop_chapter
 from .untranslated import cover_fact
 
@@ -78,14 +78,17 @@ def handbook(catalog: Catalog, *, role: Optional[RoleEntry], today: date, versio
     nested = role is None
     for r in roles:
         level = 2 if nested else 1
-        chapters.append(manual_chapter(printed, r))
+        with part_of(r, printed):  # a role or an SOP nobody has translated yet says so once, in its note
+            chapters.append(manual_chapter(printed, r))
         if r.has_onboarding:
-            chapters.append(onboarding_chapter(printed, r, level))
+            with part_of(r, printed):  # the role's texts too, which its manual's note speaks for
+                chapters.append(onboarding_chapter(printed, r, level))
         sops = in_learning_order(r)
         chapters.append({"kind": "part", "label": f"procedures-{r.id}", "title": _("Procedures"), "level": level,
                          "role": r.title, "sops": [printed.ref(t, t.title) for t in sops]})
         for n, t in enumerate(sops):
-            chapters.append(sop_chapter(printed, t, level + 1, first=n == 0))
+            with part_of(t, printed):
+                chapters.append(sop_chapter(printed, t, level + 1, first=n == 0))
             if t.quiz:
                 answers.append({"sop": printed.ref(t, t.title), "answers": [
                     {"letter": choice_letter(q.answer), **plain(choice=q.choices[q.answer])} for q in t.quiz]})

@@ -5,9 +5,11 @@ starts with (README.md, "PDF templates").
 
 from __future__ import annotations
 
+import contextlib
 import posixpath
+from contextvars import ContextVar
 from datetime import date
-from typing import Any, Optional, Union
+from typing import Any, Iterator, Optional, Union
 
 from ..core.addresses import path_of
 from ..core.branding import Brand
@@ -15,7 +17,7 @@ from ..core.catalog import Catalog
 from ..core.entries import RoleEntry, TaskEntry
 from ..core.escape import typst_string
 from ..core.images import image_file, is_project_image
-from ..core.translation import Stale
+from ..core.translation import Stale, untranslated
 from ..text.filters import isodate
 from ..text.i18n import Language, language, typst_words
 from ..text.templating import search_path
@@ -84,18 +86,49 @@ class Printed:
         return self.source_file(image_file(src))
 
 
+_QUIET: ContextVar[Optional[str]] = ContextVar("quiet", default=None)
+"""The sources' language while a part nobody has translated yet is made: its missing texts unmarked."""
+
+
+@contextlib.contextmanager
+def part_of(entry: Union[RoleEntry, TaskEntry], printed: Printed) -> Iterator[bool]:
+    """Within: the part of ``entry`` (its role's manual, its SOP) is being made; when nobody has
+    translated ``entry`` yet (:func:`~sopgen.core.translation.untranslated`), its missing texts are
+    printed in the sources' language unmarked (its note says it once: :mod:`sopgen.print.untranslated`).
+    Yields whether it is so."""
+    quiet = untranslated(entry.data)
+    code = printed.catalog.organization.language.replace("_", "-").split("-")[0].lower()
+    token = _QUIET.set(code if quiet else None)
+    try:
+        yield quiet
+    finally:
+        _QUIET.reset(token)
+
+
+def quiet_missing(text: Stale) -> bool:
+    """Whether stale ``text`` is a missing text of a part nobody has translated yet: printed unmarked."""
+    return text.reason == "missing" and _QUIET.get() is not None
+
+
 def marked(text: str, markup: str) -> str:
     """The Typst markup of ``text``, inside the template's ``stale(reason)[…]`` mark when ``text`` is a
-    :class:`~sopgen.core.translation.Stale` source text standing in for its translation."""
-    return f"#stale({typst_string(text.reason)})[{markup}];" if isinstance(text, Stale) else markup
+    :class:`~sopgen.core.translation.Stale` source text standing in for its translation (in a part
+    nobody has translated yet, a missing one only says its language)."""
+    if not isinstance(text, Stale):
+        return markup
+    quiet = _QUIET.get()
+    if quiet and text.reason == "missing":
+        return f"#text(lang: {typst_string(quiet)})[{markup}];"
+    return f"#stale({typst_string(text.reason)})[{markup}];"
 
 
 def plain(**texts: Any) -> dict[str, Any]:
     """Plain texts of the data by key, and ``<key>_stale`` (``missing`` or ``fuzzy``) beside each
-    one that is a stale source text: the template marks it (``plain(o, "title")``)."""
+    one that is a stale source text (but a missing one of a part nobody has translated yet): the
+    template marks it (``plain(o, "title")``)."""
     out = dict(texts)
     for key, text in texts.items():
-        if isinstance(text, Stale):
+        if isinstance(text, Stale) and not quiet_missing(text):
             out[f"{key}_stale"] = text.reason
     return out
 

@@ -223,7 +223,8 @@ def generate(
     if translation is not None:
         site.texts[MESSAGES_JS] = messages_js(words, translation=True)
         for path, page in site.pages.items():  # a new Page: the cached one stays without its banner
-            site.pages[path] = dataclasses.replace(page, markdown=with_banner(page.markdown, words, source_lang))
+            site.pages[path] = dataclasses.replace(page, markdown=with_banner(
+                page.markdown, words, source_lang, untranslated=page.untranslated))
     if caches is not None:
         caches.steps = steps
         for path in [p for p in caches.pages if p not in site.pages]:

@@ -1,6 +1,7 @@
 """What ties the languages of a translated site together, whatever engine builds it: the switcher
-to the same page in each language (:func:`switcher`), the one sitemap listing every language's
-pages (:func:`merge_sitemaps`), and which hand-written pages of ``docs/`` each language publishes
+to the same page in each language (:func:`switcher`), the links to them in each page's head for
+search engines (:func:`with_alternates`), the one sitemap listing every language's pages
+(:func:`merge_sitemaps`), and which hand-written pages of ``docs/`` each language publishes
 (:func:`own_pages`: ``docs/<lang>/`` are that language's own). Each engine's adapter builds the
 site of each translation into ``<site>/<lang>`` (:mod:`sopgen.site.engines`) and calls these."""
 
@@ -8,6 +9,7 @@ from __future__ import annotations
 
 import gzip
 import os
+import posixpath
 import re
 from pathlib import Path
 from typing import Iterable, Optional
@@ -18,6 +20,7 @@ from ..core.escape import markup
 from .generate import Generated
 
 _URL = re.compile(r"<url>.*?</url>", re.S)
+_NAV_LINK = re.compile(r'<a href="([^"#]*)" class="md-(?:nav|footer)__link[^"]*"')
 
 
 def language_name(code: str) -> str:
@@ -54,6 +57,53 @@ def switcher(generated: Generated, page_url: str) -> str:
         items.append(f'<li><a href="{markup(target or "./")}" hreflang="{code}" lang="{code}" target="_self">{name}</a></li>')
     label = markup(generated.lang.gettext("Languages"))
     return f'<nav class="sopgen-languages" aria-label="{label}"><ul>{"".join(items)}</ul></nav>\n'
+
+
+def with_alternates(generated: Optional[Generated], page_url: str, output: str, *, site_url: Optional[str]) -> str:
+    """A built page's HTML ``output`` with a ``<link rel="alternate" hreflang>`` in its head to the
+    same page in each language of the site, and ``x-default`` to the source's (for search engines);
+    absolute under ``site_url``, relative without. In a translation, the theme's links to a page
+    nobody has translated yet (navigation, footer) say its title is in the source's language
+    (:func:`_english_links`). Unchanged when the site has no translations."""
+    if generated is None or len(generated.languages) < 2 or "</head>" not in output:
+        return output
+    if generated.translation:
+        output = _english_links(generated, page_url, output)
+    languages = generated.languages
+    if site_url:
+        mine = f"{generated.translation}/" if generated.translation else ""
+        root = site_url if not mine or not site_url.endswith(mine) else site_url[:-len(mine)]
+    else:
+        root = "../" * (page_url.count("/") + (1 if generated.translation else 0))
+    links = []
+    for code in [*languages, "x-default"]:
+        target = root + ("" if code in (languages[0], "x-default") else f"{code}/") + page_url
+        links.append(f'<link rel="alternate" hreflang="{code}" href="{markup(target or "./")}">')
+    return output.replace("</head>", "".join(links) + "</head>", 1)
+
+
+def _english_links(generated: Generated, page_url: str, output: str) -> str:
+    """``output`` with ``lang`` on each navigation or footer link (Material's ``md-nav__link``,
+    ``md-footer__link``) to a page nobody has translated yet: its title there is the source's."""
+    english = {_url(path) for path, page in generated.site.pages.items() if page.untranslated}
+    if not english:
+        return output
+    here = page_url if page_url.endswith("/") else posixpath.dirname(page_url)  # what its links are relative to
+    source = markup(generated.catalog.organization.language)
+
+    def marked(found: re.Match[str]) -> str:
+        target = posixpath.normpath(posixpath.join(here or ".", found.group(1)))
+        target = "" if target == "." else target + "/"
+        return f'{found.group(0)} lang="{source}"' if target in english else found.group(0)
+
+    return _NAV_LINK.sub(marked, output)
+
+
+def _url(path: str) -> str:
+    """The address of page ``path`` (``sops/x.md``: ``sops/x/``; ``roles/x/index.md``: ``roles/x/``)."""
+    stem = path[:-3]
+    stem = stem[:-len("index")] if stem == "index" or stem.endswith("/index") else stem + "/"
+    return stem
 
 
 def merge_sitemaps(site: Path, codes: list[str]) -> None:

@@ -36,6 +36,7 @@ from ..core.branding import BRAND_CSS, brand, site_css
 from ..core.catalog import Catalog
 from ..core.entries import TaskEntry
 from ..core.errors import TemplateFailed
+from ..core.translation import untranslated
 from ..core.images import image_file, image_problem, markdown_images
 from ..core.training import Changes, person_status, shown
 from ..core.walk import markdown_values
@@ -96,6 +97,8 @@ class Page:
     """home, role, onboarding, checklists, sop, tools, delegation, reviews, changelog, people or person."""
     source: Optional[Path] = None
     """The YAML file it comes from (for "edit this page"), if one."""
+    untranslated: bool = False
+    """In a translation: nobody has translated the page's own texts yet (:func:`own_untranslated`)."""
 
 
 @dataclass
@@ -178,10 +181,11 @@ def render(catalog: Catalog, env: jinja2.Environment, *, today: date,
             if hit is not None and _same(hit[0], key):
                 site.pages[path] = hit[1]
                 return
-        values = dict(shared, page_path=path, page_title=title, **extra)
+        quiet = own_untranslated(kind, extra)
+        values = dict(shared, page_path=path, page_title=title, page_untranslated=quiet, **extra)
         values["link"] = lambda target: relative(path, path_of(target))
         markdown = render_template(env, template, values, root=catalog.root, what=f"rendering {path}")
-        site.pages[path] = Page(path, title, markdown, kind, source)
+        site.pages[path] = Page(path, title, markdown, kind, source, quiet)
         if cache is not None and key is not None:
             cache[path] = (key, site.pages[path])
 
@@ -246,6 +250,21 @@ def render(catalog: Catalog, env: jinja2.Environment, *, today: date,
         site.css.append(BRAND_CSS)
     site.nav = navigation(catalog, lang)
     return site
+
+
+def own_untranslated(kind: str, values: dict[str, Any]) -> bool:
+    """Whether nobody has translated the texts of a page's own files yet: an SOP's page, its SOP's
+    file; a role's page and onboarding guide, its role's file; a role's checklists, the files of
+    the SOPs it lists. Its stale texts then show unlabelled, but for those changed since they were
+    translated, and its banner says the page is not translated yet (:mod:`sopgen.text.stale`)."""
+    if kind == "sop":
+        return untranslated(values["task"].data)
+    if kind in ("role", "onboarding"):
+        return untranslated(values["role"].data)
+    if kind == "checklists":
+        tasks = [task for _title, group in values["groups"] for task in group]
+        return bool(tasks) and all(untranslated(task.data) for task in tasks)
+    return False
 
 
 def render_template(env: jinja2.Environment, name: str, values: dict[str, Any], *, root: Path,

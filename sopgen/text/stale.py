@@ -33,6 +33,8 @@ from .i18n import Language, N_
 LABELS = {"missing": N_("not yet translated"), "fuzzy": N_("changed since it was translated")}
 """The label of a stale text, by why it is stale."""
 LABEL_CLASS = "sopgen-stale-label"
+QUIET_CLASS = "sopgen-stale-quiet"
+"""A missing text of a page nobody has translated yet (the template global ``page_untranslated``)."""
 _LABEL = re.compile(rf'<span class="{LABEL_CLASS}" data-stale="\w+" data-text="(\w+)"')
 _BLOCKS = re.compile(r"(?m)\n\s*\n|^\s*(?:[-*+]\s|\d+[.)]\s|#{1,6}\s|>|\||```|~~~|!!!|\?\?\?|<)")
 """Markdown that is more than one paragraph: a blank line, or a line that starts a block."""
@@ -62,6 +64,14 @@ def _block(lang: Language, source: str, value: Stale, shown: str) -> str:
             f"{shown}\n\n</div>")
 
 
+def _quiet(source: str, value: Stale, shown: str, *, block: bool) -> str:
+    """A text missing from a page nobody has translated yet: no label (the banner says it once),
+    only its language, for screen readers and spelling."""
+    if block and _BLOCKS.search(shown.strip()):
+        return f'<div class="{QUIET_CLASS}" data-stale="missing" lang="{source}" markdown>\n\n{shown}\n\n</div>'
+    return f'<span class="{QUIET_CLASS}" data-stale="missing" lang="{source}">{shown.strip() if block else shown}</span>'
+
+
 def marking(filters: dict[str, Callable[..., Any]], lang: Language) -> dict[str, Callable[..., Any]]:
     """The filters of :data:`MARKED` from ``filters``, each marking a :class:`Stale` value it is
     given; the source's language is the template global ``source_lang`` (English by default)."""
@@ -80,7 +90,10 @@ def _marked(inner: Callable[..., Any], lang: Language, *, block: bool) -> Callab
         shown = inner(context, value, *args, **kwargs) if with_context else inner(value, *args, **kwargs)
         if not isinstance(value, Stale):
             return shown
-        return mark(lang, context.get("source_lang") or "en", value, shown)
+        source = context.get("source_lang") or "en"
+        if value.reason == "missing" and context.get("page_untranslated"):
+            return _quiet(source, value, shown, block=block)
+        return mark(lang, source, value, shown)
 
     return marked
 
@@ -99,18 +112,29 @@ def language_name(code: str, lang: Language) -> str:
         return code
 
 
-def with_banner(markdown: str, lang: Language, source: str) -> str:
-    """``markdown`` with a banner under its title saying how many of its texts are stale and in
-    which language they show; unchanged when none is."""
+def with_banner(markdown: str, lang: Language, source: str, *, untranslated: bool = False) -> str:
+    """``markdown`` with a banner under its title saying how many of its texts are stale (the labels
+    it shows) and in which language they show; unchanged when none is. On a page nobody has
+    translated yet (``untranslated``), the banner says so once, and counts only the texts labelled
+    because they changed since they were translated."""
     count = stale_count(markdown)
-    if not count:
+    language = language_name(source, lang)
+    if untranslated:
+        said = lang.gettext("This page is not translated yet: it is shown in %(language)s.", language=language)
+        if count:
+            said += " " + lang.ngettext("%(num)s text changed since it was translated and is marked.",
+                                        "%(num)s texts changed since they were translated and are marked.",
+                                        count, num=count)
+    elif count:
+        said = lang.ngettext(
+            "%(num)s text on this page is not translated yet, or changed since it was translated: it is "
+            "shown in %(language)s and marked.",
+            "%(num)s texts on this page are not translated yet, or changed since they were translated: they are "
+            "shown in %(language)s and marked.", count, num=count, language=language)
+    else:
         return markdown
-    said = lang.ngettext(
-        "%(num)s text on this page is not translated yet, or changed since it was translated: it is "
-        "shown in %(language)s and marked.",
-        "%(num)s texts on this page are not translated yet, or changed since they were translated: they are "
-        "shown in %(language)s and marked.", count, num=count, language=language_name(source, lang))
-    banner = (f'<div class="sopgen-stale-banner" role="note" data-stale-count="{count}" markdown>\n\n'
+    whole = " data-untranslated" if untranslated else ""
+    banner = (f'<div class="sopgen-stale-banner" role="note" data-stale-count="{count}"{whole} markdown>\n\n'
               f"{said}\n\n</div>\n\n")
     title, newline, rest = markdown.partition("\n")
     if title.startswith("# ") and newline:

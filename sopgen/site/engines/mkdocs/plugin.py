@@ -24,7 +24,7 @@ from ...generate import Generated, Handover, NotGenerated, dated, generate, repo
 from ...pdfs import make_pdfs, summary
 from .servestate import SERVE_JS, ServeState
 from .structures import SopgenConfig, add_files, add_to_mkdocs, guard_site
-from ...languages import with_switcher
+from ...languages import with_alternates, with_switcher
 from .translations import build_translations
 
 log = logging.getLogger("mkdocs.plugins.sopgen")
@@ -115,7 +115,7 @@ class SopgenPlugin(BasePlugin[SopgenConfig]):
     def on_post_page(self, output: str, *, page: Any, config: MkDocsConfig) -> str:
         if self.serving:
             self.serving.rendered(page.url)
-        return output
+        return with_alternates(self.generated, page.url, output, site_url=config.site_url)  # hreflang links
 
     def _make_pdfs(self, *, config: MkDocsConfig) -> None:
         if self.generated is not None and self.generated.pdfs:

@@ -8,7 +8,9 @@ and PDFs are its own, and the plugin hands it the translated project
 ``on_post_build`` into ``<site>/<lang>``, so that ``sopgen build``'s lock and atomic swap cover
 both languages, and ``mkdocs build`` and ``serve`` publish it too. Then:
 
-- every page gets a switcher to the same page in the other languages (:func:`sopgen.site.languages.switcher`);
+- every page gets a switcher to the same page in the other languages (:func:`sopgen.site.languages.switcher`),
+  and links to them in its head for search engines (:func:`sopgen.site.languages.with_alternates`), which
+  also marks the theme's links to a page nobody has translated yet as in the source's language;
 - the site's ``sitemap.xml`` lists every language's pages (:func:`sopgen.site.languages.merge_sitemaps`).
 """
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import posixpath
 import secrets
 import shutil
 import subprocess
@@ -16,6 +17,7 @@ from typing import Callable, Optional
 from ....core import outputs
 from ....core.catalog import Catalog
 from ...build import BuildFailed, BuildResult, recover, swap
+from ...config import ProjectConfig
 from ...config import read as read_config
 from ...generate import Generated
 from ...languages import merge_sitemaps, own_pages
@@ -69,7 +71,7 @@ def build(config_file: Path, catalog: Catalog, *, site_dir: Optional[str] = None
         for generated in every:
             root = staging / (generated.translation or "")
             warnings += last_look(root, generated, own[generated.translation], echo=warn)
-            add_switchers(root, generated)  # the same page in each language
+            add_switchers(root, generated, site_url=_site_url(config, generated))  # the same page in each language
         _stop_if_strict(strict, warnings)
         merge_sitemaps(staging, every[0].languages[1:])
         for generated in every:
@@ -100,6 +102,14 @@ def _zensical(folder: Path, generated: Generated, *, own: dict[str, str], shown:
         which = f"the site of /{generated.translation}/" if generated.translation else "the site"
         raise BuildFailed(f"Zensical could not build {which}: {reason}; the previous site was left as it was")
     return said
+
+
+def _site_url(config: ProjectConfig, generated: Generated) -> Optional[str]:
+    """The address of ``generated``'s language's site: mkdocs.yml's ``site_url``, ``/<lang>/`` of it for a translation."""
+    url = config.value("site_url")
+    if not url:
+        return None
+    return posixpath.join(str(url), f"{generated.translation}/") if generated.translation else str(url)
 
 
 def _stop_if_strict(strict: bool, warnings: list[str]) -> None:

@@ -15,7 +15,7 @@ from ...config import marks as config_marks
 from ...config import read as read_config
 from ...export import export, generated_for, translations_of
 from ...generate import Generated
-from ...languages import switcher
+from ...languages import switcher, with_alternates
 
 ANSI = re.compile(r"\x1b\[[0-9;]*m")
 ISSUE = re.compile(r"^(Warning|Error): (.*)$")
@@ -162,10 +162,12 @@ def last_look(site: Path, generated: Generated, own: Container[str], *, echo: Ca
 H1 = re.compile(r"<h1\b")
 
 
-def add_switchers(site: Path, generated: Generated) -> None:
+def add_switchers(site: Path, generated: Generated, *, site_url: Optional[str] = None) -> None:
     """The switcher to the same page in each language (:func:`sopgen.site.languages.switcher`) on
     every page Zensical wrote into ``site`` (the root of ``generated``'s language), hand-written ones
-    too, where the plugin puts it for MkDocs: at the top of the page's content, before its title."""
+    too, where the plugin puts it for MkDocs: at the top of the page's content, before its title;
+    and in its head the links to them (:func:`sopgen.site.languages.with_alternates`, absolute
+    under ``site_url``, the language's own)."""
     if len(generated.languages) < 2:
         return
     others = [site / code for code in generated.languages[1:]] if generated.translation is None else []
@@ -180,4 +182,5 @@ def add_switchers(site: Path, generated: Generated) -> None:
         title = H1.search(text, start.end())
         at = title.start() if title and title.start() < text.find("</article>", start.end()) else start.end()
         url = rel[:-len("index.html")] if rel == "index.html" or rel.endswith("/index.html") else rel
-        page.write_text(text[:at] + switcher(generated, url) + text[at:], encoding="utf-8")
+        text = text[:at] + switcher(generated, url) + text[at:]
+        page.write_text(with_alternates(generated, url, text, site_url=site_url), encoding="utf-8")

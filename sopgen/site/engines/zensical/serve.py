@@ -158,7 +158,7 @@ def _translations(config_file: Path, generated: Generated, work: Path, target: P
         if result.returncode != 0:
             said = issues(result.stderr)
             return f"Zensical could not build the site of /{code}/: {said[-1] if said else 'no reason given'}"
-        add_switchers(work / code / "site", translated)
+        add_switchers(work / code / "site", translated)  # and links in the head, relative (served locally)
         shutil.copytree(work / code / "site", target / "docs" / code, dirs_exist_ok=True)
     return ""
 
