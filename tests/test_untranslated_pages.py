@@ -171,3 +171,59 @@ def test_the_alternate_links_are_absolute_under_site_url(base_project: Path) -> 
         assert '<link rel="alternate" hreflang="en" href="https://handbook.example.com/sops/send-invoices/">' in head
         assert '<link rel="alternate" hreflang="es" href="https://handbook.example.com/es/sops/send-invoices/">' in head
         assert '<link rel="alternate" hreflang="x-default" href="https://handbook.example.com/sops/send-invoices/">' in head
+
+
+# -- the checklists chapter and the answer key -----------------------------------------------------
+
+NOT_YET = "Aún no traducido: se muestra en inglés."
+"""What an SOP nobody has translated yet says once under its checklist's heading and in the answer key."""
+
+
+def _lines_and_answers(pdf: Path, role: str) -> tuple[str, str]:
+    parts = _parts(pdf)
+    return parts[f"Listas de verificación: {role}"], parts["Respuestas"]
+
+
+def test_the_checklists_and_answers_of_sops_nobody_translated_say_so_once_each(tmp_path: Path) -> None:
+    project = tmp_path / "example"
+    shutil.copytree(REPO / "sops", project / "sops")
+    shutil.copy(REPO / "mkdocs.yml", project / "mkdocs.yml")
+    checklists, answers = _lines_and_answers(_pdf(project, "bookkeeper", "--lang", "es"), "Bookkeeper")
+    assert MISSING not in checklists and MISSING not in answers
+    assert "Send client invoices" in checklists and "Send client invoices" in answers
+    sops = 4  # the bookkeeper's SOPs in force, each with its checklist; three of them have a quiz
+    assert checklists.count(NOT_YET) == sops and answers.count(NOT_YET) == 3
+
+
+def test_the_checklists_of_a_translated_role_keep_the_one_fuzzy_label_and_say_nothing_else(tmp_path: Path) -> None:
+    project = tmp_path / "example"
+    shutil.copytree(REPO / "sops", project / "sops")
+    shutil.copy(REPO / "mkdocs.yml", project / "mkdocs.yml")
+    checklists, answers = _lines_and_answers(_pdf(project, "virtual-assistant", "--lang", "es"), "Asistente virtual")
+    assert checklists.count(FUZZY) == 1 and MISSING not in checklists and NOT_YET not in checklists
+    assert "Open next week in Google Calendar in Week view" in checklists
+    assert MISSING not in answers and FUZZY not in answers and NOT_YET not in answers
+
+
+def test_the_checklist_and_answers_of_a_partly_translated_sop_keep_their_labels(base_project: Path) -> None:
+    add_translations(base_project, "es")
+    update(base_project)
+    fill(base_project, only=lambda context, text: context == "tasks/send-invoices" and text == "Send client invoices")
+    checklists, answers = _lines_and_answers(_pdf(base_project, "bookkeeper", "--lang", "es"), "Bookkeeper")
+    assert "ES: Send client invoices" in checklists
+    assert checklists.count(NOT_YET) == 1, "the other SOP's (Reconcile the bank account), nobody translated it"
+    assert checklists.count(MISSING) == 3, "its three steps, each labelled"
+    assert "Friday" in answers and MISSING in answers and NOT_YET not in answers
+
+
+def test_the_checklist_of_an_untranslated_sop_labels_its_one_fuzzy_step(base_project: Path) -> None:
+    add_translations(base_project, "es")
+    update(base_project)
+    fill(base_project, only=lambda context, text: context == "tasks/send-invoices" and text == "Send the invoices.")
+    edit(base_project / "sops/tasks/send-invoices.yml", "Send the invoices.", "Send the *invoices*.")
+    update(base_project)
+    checklists, answers = _lines_and_answers(_pdf(base_project, "bookkeeper", "--lang", "es"), "Bookkeeper")
+    assert checklists.count(NOT_YET) == 2, "it and the other SOP (Reconcile the bank account)"
+    assert checklists.count(FUZZY) == 1 and MISSING not in checklists
+    assert "Export the week's billable hours." in checklists and "Friday" in answers
+    assert answers.count(NOT_YET) == 1 and MISSING not in answers, "only it has a quiz"

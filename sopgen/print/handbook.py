@@ -25,7 +25,7 @@ from .business import delegation, reviews_chapter, tools_chapter
 from .markup import Converter
 from .printed import Printed, base, part_of, plain
 from .rolechapters import checklists_chapter, choice_letter, manual_chapter, onboarding_chapter, sop_chapter
-from .untranslated import cover_fact
+from .untranslated import cover_fact, not_translated_yet
 
 PAGE_SIZES = ("A4", "Letter")
 HANDBOOK = "handbook"
@@ -87,11 +87,12 @@ def handbook(catalog: Catalog, *, role: Optional[RoleEntry], today: date, versio
         chapters.append({"kind": "part", "label": f"procedures-{r.id}", "title": _("Procedures"), "level": level,
                          "role": r.title, "sops": [printed.ref(t, t.title) for t in sops]})
         for n, t in enumerate(sops):
-            with part_of(t, printed):
+            with part_of(t, printed) as quiet:  # its answers too, unmarked as in its part
                 chapters.append(sop_chapter(printed, t, level + 1, first=n == 0))
-            if t.quiz:
-                answers.append({"sop": printed.ref(t, t.title), "answers": [
-                    {"letter": choice_letter(q.answer), **plain(choice=q.choices[q.answer])} for q in t.quiz]})
+                if t.quiz:
+                    answers.append({"sop": printed.ref(t, t.title),
+                                    "untranslated": not_translated_yet(printed) if quiet else None, "answers": [
+                        {"letter": choice_letter(q.answer), **plain(choice=q.choices[q.answer])} for q in t.quiz]})
         if r.has_checklists:
             chapters.append(checklists_chapter(printed, r, level))
     if role is None:

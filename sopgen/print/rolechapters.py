@@ -13,8 +13,8 @@ from ..core.translation import marked_like
 from ..text.filters import duration, hours, isodate, plain_words, staff_money
 from ..text.i18n import Language
 from ..text.views import cadence, checklist_groups, frequency_title, onboarding_phases
-from .printed import Printed, marked, plain
-from .untranslated import fact_value, part_note
+from .printed import Printed, marked, part_of, plain
+from .untranslated import fact_value, not_translated_yet, part_note
 
 REVISIONS_SHOWN = 10
 """The newest revisions a role's or an SOP's table of revisions shows; the rest are counted."""
@@ -193,8 +193,15 @@ def checklists_chapter(printed: Printed, role: RoleEntry, level: int) -> dict[st
         "kind": "checklists", "label": f"checklists-{role.id}",
         "title": printed.lang.gettext("Checklists: %(role)s", role=role.title),
         "level": level,
-        "groups": [{"title": title, "sops": [{"sop": printed.ref(t, t.title), "draft": t.status == "draft",
-                                              **plain(trigger=t.trigger), "items": _checklist(printed, t)}
-                                             for t in tasks]}
+        "groups": [{"title": title, "sops": [_sop_checklist(printed, t) for t in tasks]}
                    for title, tasks in checklist_groups(role, printed.lang)],
     }
+
+
+def _sop_checklist(printed: Printed, task: TaskEntry) -> dict[str, Any]:
+    """An SOP's checklist in its role's checklists: its lines as in its part (unmarked when nobody has
+    translated the SOP yet, which ``untranslated`` says once under its heading)."""
+    with part_of(task, printed) as quiet:
+        return {"sop": printed.ref(task, task.title), "draft": task.status == "draft",
+                "untranslated": not_translated_yet(printed) if quiet else None,
+                **plain(trigger=task.trigger), "items": _checklist(printed, task)}

@@ -71,6 +71,12 @@ def part_note(printed: Printed, entry: Entry) -> Optional[dict[str, Any]]:
     return {"missing": missing, "fuzzy": fuzzy, "untranslated": False, "notes": notes}
 
 
+def not_translated_yet(printed: Printed) -> str:
+    """What an SOP nobody has translated yet says once where its lines are printed away from its part
+    (its checklist in the role's checklists, its answers in the answer key): they are unmarked there too."""
+    return printed.lang.gettext("Not translated yet: shown in %(language)s.", language=source_language(printed))
+
+
 def cover_fact(printed: Printed, entries: Iterable[Entry]) -> Optional[list[str]]:
     """The cover's (label, value) that counts the stale texts of the handbook's roles and SOPs, or None."""
     entries = list(entries)
