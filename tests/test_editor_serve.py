@@ -49,7 +49,9 @@ def test_serve_starts_the_editor_and_the_pages_link_to_it_without_its_token(tmp_
         assert editor_port == port + 1  # the site's port + 1 (a free one only when that is taken)
         assert status["pages"]["sops/send-invoices/"] == SOP and status["pages"]["roles/bookkeeper/"] == \
             "sops/roles/bookkeeper.yml"
-        assert "assets/sopgen/serve.js" in fetched(site + "/sops/send-invoices/")
+        # Zensical may write the status before it has rendered the page: wait for the page itself
+        wait_until(lambda: "assets/sopgen/serve.js" in fetched(site + "/sops/send-invoices/"),
+                   f"the served page with serve.js ({log})", timeout=60)
         host = f"127.0.0.1:{editor_port}"
         page = fetched(f"{status['url']}edit?path={SOP}&back=/sops/send-invoices/")
         token = re.search(r'data-token="([^"]+)"', page)[1]
