@@ -20,7 +20,10 @@ from browser import CHROMIUM_ARGS, chromium_path
 from conftest import BASE, build_tree
 from test_editor_server import COMMENTED, SOP
 
-playwright = pytest.importorskip("playwright.sync_api")
+try:
+    from playwright.sync_api import sync_playwright
+except ImportError:  # the browser fixture says what to do (a skip would hide it in CI)
+    sync_playwright = None
 PAGE = "/sops/send-invoices/"
 
 
@@ -79,7 +82,9 @@ def served(tmp_path: Path) -> Iterator[Served]:
 
 @pytest.fixture
 def browser() -> Iterator[Any]:
-    with playwright.sync_playwright() as p:
+    if sync_playwright is None:
+        pytest.fail("Playwright is not installed: run scripts/test (pip install -e '.[test]')")
+    with sync_playwright() as p:
         launched = p.chromium.launch(executable_path=chromium_path(), args=CHROMIUM_ARGS)
         yield launched
         launched.close()
@@ -419,7 +424,7 @@ def test_pages_opened_from_another_computer_have_no_edit_buttons(served: Served)
     """`serve -a 0.0.0.0` shows the site to the office; the editor answers this computer only, so a page
     opened by another name than 127.0.0.1 or localhost has no Edit button (it would lead nowhere)."""
     port = urlsplit(served.site).port
-    with playwright.sync_playwright() as p:
+    with sync_playwright() as p:
         other = p.chromium.launch(executable_path=chromium_path(),
                                   args=[*CHROMIUM_ARGS, "--host-resolver-rules=MAP office-pc.example 127.0.0.1"])
         try:
