@@ -4,11 +4,8 @@ saved YAML file (its comments kept) and the served page showing the change."""
 from __future__ import annotations
 
 import shutil
-import socket
 import subprocess
 import sys
-import time
-import urllib.request
 from pathlib import Path
 from typing import Any, Iterator
 from urllib.parse import urlsplit
@@ -19,6 +16,7 @@ import yaml
 from browser import CHROMIUM_ARGS, chromium_path
 from conftest import BASE, build_tree
 from test_editor_server import COMMENTED, SOP
+from test_serve import fetch, free_port, wait_until
 
 try:
     from playwright.sync_api import sync_playwright
@@ -27,27 +25,9 @@ except ImportError:  # the browser fixture says what to do (a skip would hide it
 PAGE = "/sops/send-invoices/"
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 def fetched(url: str) -> str:
-    try:
-        with urllib.request.urlopen(url, timeout=5) as response:
-            return response.read().decode("utf-8")
-    except OSError:
-        return ""
-
-
-def wait_until(check: Any, what: str, timeout: float = 40) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if check():
-            return
-        time.sleep(0.2)
-    pytest.fail(f"waited {timeout:.0f} s for {what}")
+    """The page at ``url``, or "" while nothing answers there."""
+    return fetch(url) or ""
 
 
 class Served:

@@ -14,8 +14,9 @@ from pathlib import Path
 import pytest
 
 from conftest import BASE
-from test_editor_browser import fetched, free_port, wait_until
+from test_editor_browser import fetched
 from test_engines import start_serve
+from test_serve import free_port, wait_until
 
 SOP = "sops/tasks/send-invoices.yml"
 ENGINES = ["mkdocs", "properdocs", "zensical"]

@@ -15,7 +15,6 @@ import re
 import shutil
 import subprocess
 import sys
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -24,7 +23,7 @@ import yaml
 from browser import SEVERE, Server, axe_path, describe, open_tab, run_axe, serve
 from conftest import BASE, REPO, build_tree, run, tree_hash
 from test_architecture import lint_imports
-from test_serve import fetch, free_port
+from test_serve import fetch, free_port, wait_until
 
 from sopgen.site.engines import ENGINES
 from sopgen.site.engines.zensical import KEPT, cache_dir, issues
@@ -349,15 +348,6 @@ def start_serve(project: Path, engine: str, port: int, log: Path) -> subprocess.
                                 cwd=project, stdout=out, stderr=subprocess.STDOUT)
 
 
-def wait_for(condition, what: str, timeout: float = 30) -> None:  # noqa: ANN001
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if condition():
-            return
-        time.sleep(0.2)
-    pytest.fail(f"waited {timeout:.0f} s for {what}")
-
-
 def test_serve_with_zensical_shows_each_save_and_keeps_the_last_good_render(tmp_path: Path) -> None:
     """A task's YAML, a template of the project and mkdocs.yml, saved under serve, show on the
     served page; a save that does not validate (or a mkdocs.yml that does not parse) is said,
@@ -370,28 +360,28 @@ def test_serve_with_zensical_shows_each_save_and_keeps_the_last_good_render(tmp_
     child = start_serve(project, "zensical", port, log)
     page = f"http://127.0.0.1:{port}/sops/{slug}/"
     try:
-        wait_for(lambda: "<html" in (fetch(page) or ""), f"{page} to be served ({log.read_text()})")
+        wait_until(lambda: "<html" in (fetch(page) or ""), f"{page} to be served ({log.read_text()})")
         text = task.read_text(encoding="utf-8")
         title = yaml.safe_load(text)["title"]
         task.write_text(text.replace(title, "Saved a moment ago", 1), encoding="utf-8")
-        wait_for(lambda: "Saved a moment ago" in (fetch(page) or ""), "the saved title to show")
+        wait_until(lambda: "Saved a moment ago" in (fetch(page) or ""), "the saved title to show")
 
         template = (REPO / "templates/sop.md.j2").read_text(encoding="utf-8")
         build_tree(project, {"templates/sop.md.j2": template + "\nA template saved a moment ago\n"})
-        wait_for(lambda: "A template saved a moment ago" in (fetch(page) or ""), "the saved template to show")
+        wait_until(lambda: "A template saved a moment ago" in (fetch(page) or ""), "the saved template to show")
 
         config = (project / "mkdocs.yml").read_text(encoding="utf-8")
         (project / "mkdocs.yml").write_text(config.replace("Corpus base", "Renamed handbook"), encoding="utf-8")
-        wait_for(lambda: "Renamed handbook" in (fetch(page) or ""), "the saved site name to show")
+        wait_until(lambda: "Renamed handbook" in (fetch(page) or ""), "the saved site name to show")
 
         (project / "mkdocs.yml").write_text("site_name: [unclosed\n", encoding="utf-8")
-        wait_for(lambda: "mkdocs.yml" in log.read_text() and "still serving the last good render" in log.read_text(),
+        wait_until(lambda: "mkdocs.yml" in log.read_text() and "still serving the last good render" in log.read_text(),
                  "serve to say why mkdocs.yml was not rendered")
         (project / "mkdocs.yml").write_text(config, encoding="utf-8")
-        wait_for(lambda: "Corpus base" in (fetch(page) or ""), "the mended mkdocs.yml to show")
+        wait_until(lambda: "Corpus base" in (fetch(page) or ""), "the mended mkdocs.yml to show")
 
         task.write_text(text.replace("role:", "rolle:", 1), encoding="utf-8")
-        wait_for(lambda: log.read_text().count("still serving the last good render") == 2, "serve to say why")
+        wait_until(lambda: log.read_text().count("still serving the last good render") == 2, "serve to say why")
         assert re.search(rf"sops/tasks/{slug}\.yml:\d+:\d+: ", log.read_text())
         shown = fetch(page) or ""
         assert "Saved a moment ago" in shown and "A template saved a moment ago" in shown
@@ -410,10 +400,10 @@ def test_serve_with_properdocs_serves_saves_and_stops_on_sigterm(tmp_path: Path)
     child = start_serve(project, "properdocs", port, log)
     page = f"http://127.0.0.1:{port}/sops/{task.stem}/"
     try:
-        wait_for(lambda: "ProperDocs" in (fetch(page) or ""), f"{page} to be served by ProperDocs ({log.read_text()})")
+        wait_until(lambda: "ProperDocs" in (fetch(page) or ""), f"{page} to be served by ProperDocs ({log.read_text()})")
         text = task.read_text(encoding="utf-8")
         task.write_text(text.replace(yaml.safe_load(text)["title"], "Saved a moment ago", 1), encoding="utf-8")
-        wait_for(lambda: "Saved a moment ago" in (fetch(page) or ""), "the saved title to show")
+        wait_until(lambda: "Saved a moment ago" in (fetch(page) or ""), "the saved title to show")
     finally:
         child.terminate()  # to sopgen, which passes it on to the ProperDocs process
         child.wait(timeout=20)

@@ -124,7 +124,7 @@ def fresh_build_entries(project: Path, tmp_path: Path) -> list[tuple[str, str]]:
     return search_entries((site / "search/search_index.json").read_text(encoding="utf-8"))
 
 
-def wait_until(check, what: str, timeout: float = 30) -> None:
+def wait_until(check, what: str, timeout: float = 40) -> None:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if check():

@@ -160,7 +160,8 @@ def test_render_writes_each_translations_project(base_project: Path, tmp_path: P
 def test_zensical_serve_serves_the_translation_and_rebuilds_it_on_a_save(base_project: Path, tmp_path: Path) -> None:
     """/es/ under `sopgen serve --engine zensical`: its pages with the switcher, rebuilt when the
     catalog (sops/locale/es.po) or a YAML source is saved."""
-    from test_engines import start_serve, wait_for
+    from test_engines import start_serve
+    from test_serve import wait_until
     from test_serve import fetch, free_port
 
     add_translations(base_project, "es")
@@ -170,16 +171,16 @@ def test_zensical_serve_serves_the_translation_and_rebuilds_it_on_a_save(base_pr
     child = start_serve(base_project, "zensical", port, log)
     page = f"http://127.0.0.1:{port}/es/sops/send-invoices/"
     try:
-        wait_for(lambda: "Esta página aún no está traducida" in (fetch(page) or ""), f"{page} to be served")
+        wait_until(lambda: "Esta página aún no está traducida" in (fetch(page) or ""), f"{page} to be served")
         shown = fetch(page) or ""  # nothing translated yet: said once
         assert "data-untranslated" in shown and '<html lang="es"' in shown
         assert '<a href="../../../sops/send-invoices/" hreflang="en" lang="en" target="_self">English</a>' in shown
         fill(base_project)  # a save of sops/locale/es.po
-        wait_for(lambda: "ES: Check the rate." in (fetch(page) or ""), "the translation to show")
+        wait_until(lambda: "ES: Check the rate." in (fetch(page) or ""), "the translation to show")
         assert banner_count(fetch(page) or "") == 0
         task = base_project / "sops/tasks/send-invoices.yml"
         task.write_text(task.read_text(encoding="utf-8").replace("Check the rate.", "Check the new rate."), encoding="utf-8")
-        wait_for(lambda: "Check the new rate." in (fetch(page) or ""), "the changed step, stale, to show")
+        wait_until(lambda: "Check the new rate." in (fetch(page) or ""), "the changed step, stale, to show")
         assert banner_count(fetch(page) or "") == 1
         assert "serving the translations too, rebuilt when a file of sops/locale/ is saved: /es/" in log.read_text()
     finally:
