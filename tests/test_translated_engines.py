@@ -187,3 +187,27 @@ def test_zensical_serve_serves_the_translation_and_rebuilds_it_on_a_save(base_pr
         child.terminate()
         child.wait(timeout=20)
     assert "Traceback" not in log.read_text()
+
+
+@pytest.mark.parametrize("engine", ["mkdocs", "zensical"])
+def test_two_translated_builds_at_once_into_an_accented_folder_give_one_whole_site(tmp_path: Path,
+                                                                                   engine: str) -> None:
+    """A translation is built inside the source's build: a second build at once waits for the first,
+    folders named in the business's language work, and every language is there whole at the end."""
+    from conftest import BASE
+
+    project = shutil.copytree(BASE, tmp_path / "Panadería Ñandú" / "manual")
+    add_translations(project, "es")
+    update(project)
+    fill(project)
+    site = tmp_path / "Panadería Ñandú" / "sitio público"
+    command = [sys.executable, "-m", "sopgen", "build", "--no-pdf", "-q", "--engine", engine, "-d", str(site),
+               "-f", str(project / "mkdocs.yml")]
+    runs = [subprocess.Popen(command, cwd=project, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+            for _ in range(2)]
+    outputs = [run_.communicate(timeout=300)[0] for run_ in runs]
+    assert [run_.returncode for run_ in runs] == [0, 0], outputs
+    assert "Send client invoices" in (site / "sops/send-invoices/index.html").read_text(encoding="utf-8")
+    spanish = (site / "es/sops/send-invoices/index.html").read_text(encoding="utf-8")
+    assert "ES: Send client invoices" in spanish and 'lang="es"' in spanish
+    assert not list(site.glob("es/es")) and sorted(p.name for p in site.parent.iterdir()) == ["manual", "sitio público"]
